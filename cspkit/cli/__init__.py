@@ -1,0 +1,96 @@
+"""The ``cspkit`` command line: a thin shell over the library.
+
+Each command parses its arguments, calls one library function and prints the result.
+:func:`main` is the one place errors are turned into messages and exit codes:
+
+* a user error (bad record, bad argument, missing file): one line per problem, exit 1;
+* a usage error (unknown flag, malformed value): one line, exit 2;
+* Ctrl-C: "interrupted", exit 130;
+* anything else is an internal error: the traceback (never local variables) goes to a log
+  file, and one line says so and where, exit 3.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from cspkit import __version__
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``cspkit`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        # Fast path: no Typer, Click, Rich or Pydantic for the most frequent call from scripts.
+        sys.stdout.write(f"cspkit {__version__}\n")
+        raise SystemExit(0)
+    raise SystemExit(run(args))
+
+
+def run(args: list[str]) -> int:
+    """Run the CLI on ``args`` and return the exit code (used by main and the tests)."""
+    import typer
+
+    from cspkit.cli.app import build_app
+    from cspkit.errors import CspkitError
+
+    command = build_app()
+    try:
+        command.main(args=args, prog_name="cspkit", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _err("interrupted")
+        return 130
+    except typer.TyperException as exc:  # Click's usage errors (Typer vendors Click)
+        message = exc.format_message().replace("Value error, ", "")
+        if not message:  # "cspkit" alone: the help was printed
+            return 0
+        _err(f"error: {message}")
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            _err(f"Try '{ctx.command_path} --help' for help.")
+        return getattr(exc, "exit_code", 2) or 2
+    except CspkitError as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            _err(line if _has_location(line) else f"error: {line}")
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - this is the one place that catches everything
+        log = _log_internal_error(exc)
+        _err(f"internal error: {type(exc).__name__}: {exc}. This is a bug in cspkit; details in {log}")
+        return 3
+    return 0
+
+
+def _has_location(line: str) -> bool:
+    head = line.split(": ", 1)[0]
+    return ":" in head or head.endswith((".yaml", ".yml", ".md"))
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def _log_internal_error(exc: BaseException) -> str:
+    """Write the traceback (file, line and code only; no local variables) to a log file."""
+    import datetime as dt
+    import os
+    import tempfile
+    import traceback
+    from pathlib import Path
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        base = Path(tempfile.gettempdir())
+    path = base / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, capture_locals=False))
+    try:
+        path.write_text(f"cspkit {__version__}\ncommand: {' '.join(sys.argv[1:2])}\n\n{text}", encoding="utf-8")
+    except OSError:
+        return "(log could not be written)"
+    return str(path)

@@ -1,0 +1,139 @@
+"""``records/actions/<YYYY-MM-DD>.yaml``: the actions raised at one meeting.
+
+Actions live in one file per raising meeting, so two branches that add actions to
+different meetings never touch the same file, and an action's id
+(``2023-07-13/11.1``: meeting / item . sequence) can never collide on merge. A progress
+update appends one history entry (and changes ``status`` when it does): a small, obvious diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import Field, field_validator, model_validator
+
+from cspkit.models.common import Markdown, MeetingRef, PersonId, Record, StrEnum
+
+ACTION_ID_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{1,3}[a-z]?\.[0-9]{1,3}$"
+
+
+class ActionStatus(StrEnum):
+    open = "open"
+    complete = "complete"
+    """Done."""
+    closed = "closed"
+    """Closed without (further) action: dropped, superseded or merged."""
+
+
+class HistoryEntry(Record):
+    """A dated update to an action: a comment, a status change, a reassignment."""
+
+    date: dt.date
+    note: Markdown | None = None
+    status: ActionStatus | None = None
+    """The status this update set."""
+    reassigned_to: list[PersonId] = []
+    """New owner(s), when the action was reassigned."""
+    meeting: MeetingRef | None = None
+    """The meeting at which the update was given, if any."""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "HistoryEntry":
+        if not (self.note or self.status or self.reassigned_to):
+            raise ValueError("a history entry needs a note, a status or reassigned_to")
+        return self
+
+
+class Action(Record):
+    id: str = Field(pattern=ACTION_ID_RE)
+    """<meeting date>/<item number>.<sequence>, e.g. 2023-07-13/11.1."""
+    number: int | None = Field(None, ge=1)
+    """The number the body shows in its action log ("No."), if it numbers actions."""
+    text: Markdown
+    owners: list[PersonId] = Field(min_length=1)
+    """Who is responsible now (joint owners are listed together)."""
+    raised_owners: list[PersonId] = []
+    """Who was first given the action, when it has since been reassigned."""
+    deliverer: PersonId | None = None
+    """Someone other than the owner who will do or report it."""
+    due: dt.date | None = None
+    """Target date."""
+    due_meeting: MeetingRef | None = None
+    """Target meeting ("update to the March Board")."""
+    decision: int | None = Field(None, ge=1)
+    """Which decision (1, 2 ...) of the item's minute raised this action."""
+    status: ActionStatus = ActionStatus.open
+    closed_on: dt.date | None = None
+    """When it was completed or closed (defaults to the date of the history entry that did it)."""
+    history: list[HistoryEntry] = []
+    restricted: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        try:
+            dt.date.fromisoformat(value.split("/", 1)[0])
+        except ValueError:
+            raise ValueError(f"'{value.split('/', 1)[0]}' in the id is not a real date") from None
+        return value
+
+    @property
+    def meeting(self) -> dt.date:
+        return dt.date.fromisoformat(self.id.split("/", 1)[0])
+
+    @property
+    def item(self) -> str:
+        return self.id.split("/", 1)[1].split(".", 1)[0]
+
+    @property
+    def sequence(self) -> int:
+        return int(self.id.rsplit(".", 1)[1])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ActionStatus.open
+
+    def closed_date(self) -> dt.date | None:
+        """When the action stopped being open, from ``closed_on`` or the history."""
+        if self.is_open:
+            return None
+        if self.closed_on:
+            return self.closed_on
+        for entry in reversed(self.history):
+            if entry.status is not None and entry.status != ActionStatus.open:
+                return entry.date
+        return None
+
+    def status_on(self, day: dt.date) -> ActionStatus:
+        """The status the action had at the end of ``day``, replaying its history."""
+        status = ActionStatus.open
+        for entry in self.history:
+            if entry.date <= day and entry.status is not None:
+                status = entry.status
+        if not self.is_open:
+            closed = self.closed_date()
+            if closed is not None and closed <= day:
+                status = self.status
+        return status
+
+    def owners_on(self, day: dt.date) -> list[str]:
+        owners = list(self.raised_owners or self.owners)
+        for entry in self.history:
+            if entry.date <= day and entry.reassigned_to:
+                owners = list(entry.reassigned_to)
+        return owners
+
+
+def action_sort_key(action_id: str) -> tuple:
+    day, rest = action_id.split("/", 1)
+    item, seq = rest.split(".", 1)
+    m = re.match(r"([0-9]+)([a-z]?)", item)
+    return (day, int(m.group(1)) if m else 0, m.group(2) if m else item, int(seq))
+
+
+class ActionFile(Record):
+    """All actions raised at one meeting."""
+
+    meeting: MeetingRef
+    actions: list[Action] = []

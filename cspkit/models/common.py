@@ -1,0 +1,97 @@
+"""Types shared by every record kind: ids, dates, times, months, and the record base."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+#: A slug usable as a file name and in URLs: lower-case letters, digits, hyphens.
+SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_RE),
+    Field(description="An id: lower-case letters, digits and hyphens (safe as a file name)."),
+]
+PersonId = Annotated[Slug, Field(description="A person's id from records/people.yaml.")]
+OrgId = Annotated[Slug, Field(description="An organisation's id from records/organisations.yaml.")]
+
+
+def _number_to_str(value: Any) -> Any:
+    # Item numbers are labels ("5", "8a"); a bare 5 in YAML is fine, 5.0 or true is not.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+ItemNumber = Annotated[
+    str,
+    BeforeValidator(_number_to_str),
+    StringConstraints(pattern=r"^[0-9]{1,3}[a-z]?$"),
+    Field(description='An agenda item number such as 5 or "8a".'),
+]
+
+MeetingRef = Annotated[dt.date, Field(description="A meeting, by its date (YYYY-MM-DD).")]
+
+MONTH_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[
+    str,
+    StringConstraints(pattern=MONTH_RE),
+    Field(description="A month as YYYY-MM, for example 2024-01."),
+]
+
+#: Text that may use Markdown (emphasis, lists, links); raw HTML is shown as text.
+Markdown = Annotated[str, Field(description="Text; Markdown is allowed, raw HTML is not rendered.")]
+
+FINANCIAL_YEAR_RE = r"^[0-9]{4}-[0-9]{2}$"
+FinancialYear = Annotated[
+    str,
+    StringConstraints(pattern=FINANCIAL_YEAR_RE),
+    Field(description="A financial year (April to March) as YYYY-YY, for example 2023-24."),
+]
+
+
+class Record(BaseModel):
+    """Base of every record model: unknown keys are errors, not silence."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+        validate_default=False,
+        frozen=False,
+    )
+
+
+class StrEnum(str, Enum):
+    """An enum whose values are the words written in the YAML."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Mode(StrEnum):
+    in_person = "in-person"
+    online = "online"
+    hybrid = "hybrid"
+
+
+def financial_year_of(day: dt.date) -> str:
+    """``2023-10-12`` -> ``2023-24`` (the UK financial year runs April to March)."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    m = re.match(r"^([0-9]{4})-([0-9]{2})$", text)
+    if not m:
+        raise ValueError(f"not a month: {text!r}")
+    return int(m.group(1)), int(m.group(2))

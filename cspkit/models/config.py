@@ -1,0 +1,280 @@
+"""``cspkit.yaml``: the partnership, its defaults, standing agenda, plans, conventions, schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from cspkit.models.common import (
+    ItemNumber,
+    Markdown,
+    Mode,
+    OrgId,
+    PersonId,
+    Record,
+    Slug,
+    StrEnum,
+)
+
+
+class BodyKind(StrEnum):
+    csp = "csp"
+    board = "board"
+    committee = "committee"
+    sub_group = "sub-group"
+
+
+class Partnership(Record):
+    name: str
+    """Full name, as on the agenda front sheet ("Charnwood Community Safety Partnership")."""
+    short_name: str
+    """Short name for running headers and file names ("Charnwood CSP")."""
+    body: BodyKind = BodyKind.csp
+    """What kind of body this is."""
+    clerk_organisation: OrgId | None = None
+    """The organisation that clerks the meetings (democratic services)."""
+    council_year_starts: int = Field(5, ge=1, le=12)
+    """Month the council (civic) year starts; chair and vice-chair are appointed then."""
+
+
+class Defaults(Record):
+    venue: str | None = None
+    """Where meetings are held unless a meeting says otherwise."""
+    start: dt.time = dt.time(10, 0)
+    """Usual start time, HH:MM."""
+    end: dt.time | None = None
+    """Usual finish time, HH:MM."""
+    mode: Mode = Mode.in_person
+    """in-person, online or hybrid."""
+
+
+class ItemKind(StrEnum):
+    procedural = "procedural"
+    standing = "standing"
+    report = "report"
+    presentation = "presentation"
+    verbal = "verbal"
+
+
+class PaperKind(StrEnum):
+    """What a paper is made from. Most are generated from the records themselves."""
+
+    previous_minutes = "previous-minutes"
+    action_log = "action-log"
+    performance = "performance"
+    psa_tracker = "psa-tracker"
+    partner_updates = "partner-updates"
+    """All partner updates for the meeting not attached under another item."""
+    partner_update = "partner-update"
+    """One partner's update report (give its organisation)."""
+    forward_programme = "forward-programme"
+    document = "document"
+
+
+class StandingItem(Record):
+    """An item that goes on every agenda (``cspkit new-meeting`` copies these)."""
+
+    title: str
+    key: Slug | None = None
+    """A stable name for the item so other settings can refer to it (e.g. partner-updates)."""
+    leads: list[str] = []
+    """People (ids) or roles (chair, vice-chair, clerk) who lead the item."""
+    purpose: Markdown | None = None
+    """The purpose line printed under the title ("To review actions from the previous meeting")."""
+    kind: ItemKind = ItemKind.standing
+    paper: PaperKind | None = None
+    """A paper generated for this item on every agenda."""
+    sub_items_per_priority: bool = False
+    """Give this item one sub-item per strategic priority of the current plan, with its lead."""
+
+
+class Priority(Record):
+    number: int = Field(ge=1)
+    title: str
+    leads: list[PersonId] = []
+    """Lead officer(s) for the priority."""
+    theme: int | None = None
+    """Theme number, where the plan groups priorities under themes."""
+    kpis: list[str] = []
+    """How progress is measured."""
+
+
+class Theme(Record):
+    number: int = Field(ge=1)
+    title: str
+
+
+class Plan(Record):
+    """A strategic plan (usually three years) with numbered priorities."""
+
+    id: Slug
+    """For example 2023-26."""
+    title: str
+    starts: dt.date
+    ends: dt.date
+    themes: list[Theme] = []
+    priorities: list[Priority]
+
+    @model_validator(mode="after")
+    def _order(self) -> "Plan":
+        if self.ends <= self.starts:
+            raise ValueError(f"plan ends ({self.ends}) before it starts ({self.starts})")
+        return self
+
+
+class DecisionStyle(StrEnum):
+    inline = "inline"
+    """Each decision on its own line: "AGREED that the information be noted."."""
+    lettered = "lettered"
+    """One word, then (a), (b) ...: "RESOLVED: (a) That ...; (b) That ..."."""
+    numbered = "numbered"
+    """One word, then 1., 2. ..."""
+
+
+class MinuteNumbering(StrEnum):
+    per_meeting = "per-meeting"
+    """Minutes are numbered 1, 2, 3 ... at every meeting (usually as the agenda)."""
+    continuous = "continuous"
+    """Minute numbers carry on from the previous meeting (30, 31 ... 43)."""
+
+
+class PageReferences(StrEnum):
+    attached_at = "attached-at"
+    """ "..., attached at page 12." in the purpose line."""
+    page_range = "page-range"
+    """ "(Pages 13 - 30)" after the item title."""
+
+
+class DateStyle(StrEnum):
+    long = "long"
+    """Thursday, 12th October 2023"""
+    long_plain = "long-plain"
+    """Friday, 22 March 2024"""
+    medium = "medium"
+    """12 October 2023"""
+    medium_ordinal = "medium-ordinal"
+    """12th October 2023"""
+    short = "short"
+    """12.10.23"""
+    compact = "compact"
+    """121023 (as in "121023 Item 04")"""
+
+
+class TimeStyle(StrEnum):
+    compact = "compact"
+    """10am, 2.30pm"""
+    dotted = "dotted"
+    """10.00 am"""
+
+
+class ActionStatusLabels(Record):
+    """How the body writes each action status."""
+
+    open: str = "Open"
+    complete: str = "Complete"
+    closed: str = "Closed"
+
+
+class ActionLogColumn(StrEnum):
+    number = "number"
+    raised = "raised"
+    action = "action"
+    owners = "owners"
+    comments = "comments"
+    status = "status"
+    due = "due"
+
+
+class Conventions(Record):
+    """The ways bodies differ in writing the same things down."""
+
+    decision_word: str = "AGREED"
+    """AGREED, RESOLVED ..."""
+    decision_style: DecisionStyle = DecisionStyle.inline
+    minute_numbering: MinuteNumbering = MinuteNumbering.per_meeting
+    cite_agenda_items: bool = False
+    """Minutes cite papers as "marked 'Agenda Item N'"."""
+    page_references: PageReferences = PageReferences.attached_at
+    papers_start_on_odd_page: bool = False
+    """Start each paper on an odd page, padding with "This page is intentionally left blank"."""
+    presenter_lines: bool = False
+    """Print "Name, Role, Organisation will present this report." under items."""
+    action_status_labels: ActionStatusLabels = ActionStatusLabels()
+    action_log_columns: list[ActionLogColumn] = [
+        ActionLogColumn.raised,
+        ActionLogColumn.action,
+        ActionLogColumn.owners,
+        ActionLogColumn.status,
+    ]
+    action_log_title: str = "Action Log"
+    agenda_date_style: DateStyle = DateStyle.long
+    """Date style on the agenda front sheet."""
+    text_date_style: DateStyle = DateStyle.medium_ordinal
+    """Date style in running text ("the meeting held on 13th July 2023")."""
+    action_date_style: DateStyle = DateStyle.short
+    """Date style in the action log's raised column."""
+    time_style: TimeStyle = TimeStyle.compact
+    point_numbering: str = "roman"
+    """How discussion points are numbered: roman (i, ii) or roman-parens ((i), (ii))."""
+    minutes_title: str = "Minutes"
+    uppercase_titles: bool = True
+    """Agenda and minute titles in capitals, as many councils print them."""
+
+
+class ScheduleEntry(Record):
+    """A planned meeting date (or a placeholder such as "Summer meeting - to be scheduled")."""
+
+    date: dt.date | None = None
+    start: dt.time | None = None
+    end: dt.time | None = None
+    label: str | None = None
+    """Text for an unscheduled meeting, shown in the list of upcoming meetings."""
+
+    @model_validator(mode="after")
+    def _date_or_label(self) -> "ScheduleEntry":
+        if self.date is None and not self.label:
+            raise ValueError("give a date, or a label for a meeting not yet scheduled")
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError(f"end {self.end:%H:%M} is not after start {self.start:%H:%M}")
+        return self
+
+
+class ExpectedUpdate(Record):
+    """A partner expected to send an update report to every meeting."""
+
+    organisation: OrgId
+    contact: PersonId | None = None
+    """Whom to chase."""
+
+
+class Config(Record):
+    """The root ``cspkit.yaml`` of a partnership's repository."""
+
+    partnership: Partnership
+    defaults: Defaults = Defaults()
+    conventions: Conventions = Conventions()
+    standing_agenda: list[StandingItem] = []
+    plans: list[Plan] = []
+    """Strategic plans, oldest first; the one covering a meeting's date is current for it."""
+    schedule: list[ScheduleEntry] = []
+    """Future meeting dates, in order."""
+    partner_updates: list[ExpectedUpdate] = []
+    """Partners expected to send an update report to each meeting."""
+    records_dir: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = "records"
+    """Folder (under the repository root) that holds the records."""
+
+    def plan_for(self, day: dt.date) -> Plan | None:
+        """The plan in force on ``day`` (the latest one that has started, if none covers it)."""
+        covering = [p for p in self.plans if p.starts <= day <= p.ends]
+        if covering:
+            return covering[-1]
+        started = [p for p in self.plans if p.starts <= day]
+        return started[-1] if started else None
+
+    def plan(self, plan_id: str) -> Plan | None:
+        return next((p for p in self.plans if p.id == plan_id), None)
+
+    def standing(self, key: str) -> StandingItem | None:
+        return next((s for s in self.standing_agenda if s.key == key), None)

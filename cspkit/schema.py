@@ -1,0 +1,60 @@
+"""JSON Schemas for every record kind, draft-07 compatible, for editors and other checkers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cspkit.models import CONFIG_KIND, KINDS, Kind
+
+SCHEMA_BASE = "https://cspkit.dev/schema/"
+
+
+def schema_for(kind: Kind) -> dict[str, Any]:
+    """A draft-07 schema: ``$defs`` become ``definitions`` and refs point there."""
+    raw = kind.model.model_json_schema(ref_template="#/definitions/{model}", mode="validation")
+    defs = raw.pop("$defs", {})
+    schema: dict[str, Any] = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": f"{SCHEMA_BASE}{kind.name}.json",
+        "title": f"cspkit: {kind.title}",
+        **raw,
+    }
+    if defs:
+        schema["definitions"] = defs
+    return _draft7(schema)
+
+
+def _draft7(node: Any) -> Any:
+    """Remove the few 2020-12 keywords pydantic may emit that draft-07 does not know."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k == "const" and "enum" not in node:
+                out["enum"] = [v]
+                continue
+            if k in ("discriminator",):
+                continue
+            out[k] = _draft7(v)
+        return out
+    if isinstance(node, list):
+        return [_draft7(v) for v in node]
+    return node
+
+
+def all_kinds() -> tuple[Kind, ...]:
+    return (CONFIG_KIND, *KINDS)
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """Write ``<kind>.schema.json`` for every kind into ``out``; return the paths written."""
+    from cspkit.fileio import write_text
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in all_kinds():
+        path = out / f"{kind.name}.schema.json"
+        write_text(path, json.dumps(schema_for(kind), indent=2) + "\n", overwrite=True)
+        written.append(path)
+    return written

@@ -1,0 +1,248 @@
+"""Reading record files: safe, fast, and able to say where in the file a value is.
+
+Reading is the hot path (``cspkit validate`` in pre-commit hooks and CI), so a file is parsed
+once with libyaml's C loader into plain Python data. Only when a file has a problem is it
+composed again into a node tree, to turn a field path such as
+``('attendance', 'present', 3, 'person')`` into a line and column.
+
+The loader resolves plain scalars the YAML 1.2 way, which is what people expect: ``no``,
+``on`` and ``off`` stay strings, ``10:30`` stays a string (YAML 1.1 reads it as the number
+630), ``010`` stays a string rather than octal 8. Duplicate keys, which PyYAML silently
+accepts, are an error; so are anchors and aliases (records never need them, and refusing
+them makes "billion laughs" documents harmless), and so are custom tags.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml's C parser when the wheel has it (it nearly always does)
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - pure Python fallback
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+from cspkit.errors import Problem
+
+#: Files larger than this are refused before parsing: no record is anywhere near it.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as YAML; carries a located :class:`Problem`-to-be."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0, code: str = "yaml"):
+        super().__init__(message)
+        self.message, self.line, self.col, self.code = message, line, col, code
+
+
+class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader with YAML 1.2 core scalars, duplicate-key and alias checks."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            # The same node reached twice can only be an alias (*name).
+            raise ConstructorError(
+                None, None, "anchors and aliases (&name / *name) are not allowed in records",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict:
+        if isinstance(node, MappingNode):
+            seen: dict[tuple[str, str], Node] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, ScalarNode):
+                    k = (key_node.tag, key_node.value)
+                    if k in seen:
+                        first = seen[k].start_mark.line + 1
+                        raise ConstructorError(
+                            None, None,
+                            f"duplicate key '{key_node.value}' (first given on line {first})",
+                            key_node.start_mark,
+                        )
+                    seen[k] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise ConstructorError(
+                None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
+            ) from None
+
+
+RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", RecordLoader.construct_yaml_timestamp)
+
+# Start from SafeLoader's implicit resolvers, drop YAML 1.1's bool/int/float/merge rules and
+# put back the YAML 1.2 core schema's narrower ones.
+RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT, _MERGE)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+RecordLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+RecordLoader.add_implicit_resolver(
+    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+RecordLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _mark_problem(exc: yaml.YAMLError) -> YamlProblem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = problem
+    if context and "constructor" not in str(context) and context not in problem:
+        text = f"{context}: {problem}" if not problem.startswith(context) else problem
+    text = text.replace("could not determine a constructor for the tag", "custom tags are not allowed:")
+    if "found character '\\t'" in text:
+        text = "a tab character here: indent YAML with spaces, not tabs"
+    line = mark.line + 1 if mark else 0
+    col = mark.column + 1 if mark else 0
+    return YamlProblem(f"YAML syntax: {text}" if not isinstance(exc, ConstructorError) else text,
+                       line, col, "yaml")
+
+
+def read_text(path: Path) -> str:
+    """Read a record file as UTF-8 text, refusing what cannot be a record."""
+    try:
+        if path.is_dir():
+            raise YamlProblem("is a folder, expected a YAML file", code="io")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YamlProblem(
+                f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit for a record",
+                code="io",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise YamlProblem("file not found", code="io") from None
+    except PermissionError:
+        raise YamlProblem("cannot read file (permission denied)", code="io") from None
+    except OSError as exc:
+        raise YamlProblem(f"cannot read file ({exc.strerror})", code="io") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte-order mark from Windows editors is harmless
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line, 1, "encoding"
+        ) from None
+
+
+def parse(text: str) -> Any:
+    """Parse one YAML document into plain data; raise :class:`YamlProblem` with a location."""
+    try:
+        return yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise _mark_problem(exc) from None
+    except RecursionError:
+        raise YamlProblem("the document is nested too deeply", code="yaml") from None
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of a document (used only to locate problems)."""
+    try:
+        return yaml.compose(text, Loader=RecordLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def locate(root: Node | None, loc: tuple) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest node on ``loc`` that exists.
+
+    A missing key points at the mapping that should hold it; an unknown key points at the
+    key itself, which is where a person has to look.
+    """
+    node = root
+    if node is None:
+        return (0, 0)
+    best = node
+    key_mark = None
+    for part in loc:
+        key_mark = None
+        if isinstance(node, MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if isinstance(k, ScalarNode) and k.value == str(part):
+                    nxt, key_mark = v, k
+                    break
+            if nxt is None:
+                break
+            node = nxt
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        best = node
+    mark = best.start_mark
+    if key_mark is not None and isinstance(best, (MappingNode, SequenceNode)) and best.start_mark.line != key_mark.start_mark.line:
+        # block collections start on the next line; the key's line reads better
+        mark = key_mark.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def locate_key(root: Node | None, loc: tuple) -> tuple[int, int]:
+    """Like :func:`locate`, but for ``loc`` ending in a key: the position of that key."""
+    if root is None or not loc:
+        return locate(root, loc)
+    parent = root
+    for part in loc[:-1]:
+        if isinstance(parent, MappingNode):
+            parent = next((v for k, v in parent.value if isinstance(k, ScalarNode) and k.value == str(part)), None)
+        elif isinstance(parent, SequenceNode) and isinstance(part, int) and 0 <= part < len(parent.value):
+            parent = parent.value[part]
+        else:
+            parent = None
+        if parent is None:
+            return locate(root, loc)
+    if isinstance(parent, MappingNode):
+        for k, _ in parent.value:
+            if isinstance(k, ScalarNode) and k.value == str(loc[-1]):
+                return (k.start_mark.line + 1, k.start_mark.column + 1)
+    return locate(root, loc)
+
+
+def fill_lines(problems: list[Problem], texts: dict[str, str]) -> None:
+    """Give every problem without a line the line of its ``loc``, composing each file once."""
+    trees: dict[str, Node | None] = {}
+    for p in problems:
+        if p.line or p.file not in texts:
+            continue
+        if p.file not in trees:
+            trees[p.file] = compose(texts[p.file])
+        finder = locate_key if p.code == "extra_forbidden" else locate
+        p.line, p.col = finder(trees[p.file], p.loc)
+
+
+def isoformat(value: Any) -> str:
+    """How a scalar read from YAML looked, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
