@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from cspkit.errors import Problem
+from cspkit.errors import Problem, format_loc
 from cspkit.lookup import Index, organisation_index, people_index
 from cspkit.models.action import ActionStatus
 from cspkit.models.config import PaperKind
@@ -29,6 +29,14 @@ class Checker:
         self.problems: list[Problem] = []
         self.people = people_index(repo.people)
         self.orgs = organisation_index(repo.organisations)
+        # Files that exist but could not be read or validated report their own problems; a
+        # reference to something they hold is not also reported as unknown or missing.
+        self.broken = {s.path.resolve() for s in repo.sources.values() if s.model is None}
+        self.broken_kinds = {s.kind.name for s in repo.sources.values() if s.model is None}
+
+    def broken_file(self, rel: str) -> bool:
+        """Whether ``rel`` (relative to the records folder) exists but failed to load."""
+        return (self.repo.records_dir / rel).resolve() in self.broken
 
     # ------------------------------------------------------------------ helpers
     def problem(self, record: object, loc: tuple, message: str, code: str = "reference") -> None:
@@ -44,6 +52,8 @@ class Checker:
             return None
         p = self.repo.people.get(pid)
         if p is None:
+            if "people" in self.broken_kinds:
+                return None
             self.problem(record, loc, f"unknown {what} '{pid}'{self.people.hint(pid)}")
             return None
         if on is not None and not p.active_on(on):
@@ -52,7 +62,7 @@ class Checker:
         return p
 
     def org(self, record: object, loc: tuple, oid: str | None) -> None:
-        if oid is not None and oid not in self.repo.organisations:
+        if oid is not None and oid not in self.repo.organisations and "organisations" not in self.broken_kinds:
             self.problem(record, loc, f"unknown organisation '{oid}'{self.orgs.hint(oid)}")
 
     def meeting_exists(self, record: object, loc: tuple, day: dt.date | None, held: bool = False,
@@ -61,6 +71,8 @@ class Checker:
             return None
         m = self.repo.meetings.get(day)
         if m is None:
+            if self.broken_file(f"meetings/{day}.yaml"):
+                return None
             if scheduled_ok and self.repo.config and any(s.date == day for s in self.repo.config.schedule):
                 return None
             known = ", ".join(str(d) for d in sorted(self.repo.meetings)[-4:])
@@ -75,18 +87,22 @@ class Checker:
         seen: dict = {}
         for i, item in enumerate(items):
             k = key(item)
+            file, loc = record_loc(i)
             if k in seen:
-                file, loc = record_loc(i)
-                self.at(file, loc, f"duplicate {what} '{k}' (also at {seen[k]})", code="duplicate")
+                first_file, first_loc = seen[k]
+                where = format_loc(first_loc) if first_file == file else f"{first_file} {format_loc(first_loc)}"
+                self.at(file, loc, f"duplicate {what} '{k}' (also at {where})", code="duplicate")
             else:
-                file, loc = record_loc(i)
-                seen[k] = f"{file} entry {i + 1}"
+                seen[k] = (file, loc)
 
     # ------------------------------------------------------------------ checks
     def run(self) -> list[Problem]:
+        if not self.repo.records_dir.is_dir():
+            return []  # load_repo has said so; every reference would look unknown
         if self.repo.config is not None:
             self.check_config()
         self.check_registry()
+        self.check_shadowed()
         for m in self.repo.meeting_list():
             self.check_meeting(m)
         self.check_actions()
@@ -148,6 +164,32 @@ class Checker:
         for pid, p in self.repo.people.items():
             self.org(p, ("organisation",), p.organisation)
 
+    def check_shadowed(self) -> None:
+        """A record whose date (or year) another file already holds is not indexed: say so."""
+        for src in self.repo.sources.values():
+            rec = src.model
+            if rec is None:
+                continue
+            name = src.kind.name
+            if name == "meeting":
+                key, index, loc, what = rec.date, self.repo.meetings, ("date",), f"the meeting of {rec.date}"
+            elif name == "actions":
+                key, index, loc = rec.meeting, self.repo.action_files, ("meeting",)
+                what = f"the actions of {rec.meeting}"
+            elif name == "partner-update":
+                key, index, loc = (rec.meeting, rec.organisation), self.repo.updates, ("organisation",)
+                what = f"the update of '{rec.organisation}' for {rec.meeting}"
+            elif name in ("psa", "performance"):
+                index = self.repo.psa if name == "psa" else self.repo.performance
+                key, loc, what = rec.year, ("year",), f"year {rec.year}"
+            else:
+                continue
+            first = index.get(key)
+            if first is not None and first is not rec:
+                other = self.repo.source_of(first)
+                self.at(src.rel, loc, f"{other.rel if other else 'another file'} already holds {what}: "
+                                      "each belongs in one file", "duplicate")
+
     def check_meeting(self, m: Meeting) -> None:
         src = self.repo.source_of(m)
         if src is not None and src.path.stem != m.date.isoformat():
@@ -181,7 +223,7 @@ class Checker:
         for i, item in enumerate(m.agenda):
             if item.number in numbers:
                 self.problem(m, ("agenda", i, "number"),
-                             f"agenda item number {item.number} is used twice (also item {numbers[item.number] + 1})",
+                             f"agenda item number {item.number} is used twice (also at agenda[{numbers[item.number]}])",
                              "duplicate")
             numbers[item.number] = i
             for j, lead in enumerate(item.leads):
@@ -216,7 +258,8 @@ class Checker:
                 for j, d in enumerate(mi.decisions):
                     for k, owner in enumerate(d.owners):
                         self.person(m, ("minutes", "items", i, "decisions", j, "owners", k), owner)
-                    if d.action and d.action not in self.repo.actions:
+                    if d.action and d.action not in self.repo.actions and not self.broken_file(
+                            f"actions/{d.action.split('/', 1)[0]}.yaml"):
                         self.problem(m, ("minutes", "items", i, "decisions", j, "action"),
                                      f"no action '{d.action}' in records/actions/")
             if m.minutes.approved_at is not None:
@@ -229,7 +272,8 @@ class Checker:
         self.person(m, (*loc, "author"), paper.author)
         if paper.organisation is not None:
             self.org(m, (*loc, "organisation"), paper.organisation)
-            if paper.organisation in self.repo.organisations and (m.date, paper.organisation) not in self.repo.updates:
+            if paper.organisation in self.repo.organisations and (m.date, paper.organisation) not in self.repo.updates \
+                    and not self.broken_file(f"updates/{m.date}/{paper.organisation}.yaml"):
                 self.problem(m, (*loc, "organisation"), f"no update from '{paper.organisation}' for {m.date} "
                              f"(records/updates/{m.date}/{paper.organisation}.yaml)", "missing-file")
         if paper.kind == PaperKind.document and paper.source:
@@ -241,7 +285,7 @@ class Checker:
                 self.problem(m, (*loc, "source"), f"paper file not found: {self.repo.config.records_dir if self.repo.config else 'records'}/{paper.source}", "missing-file")
 
     def check_actions(self) -> None:
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, int]] = {}
         for day, af in sorted(self.repo.action_files.items()):
             src = self.repo.source_of(af)
             if src is not None and src.path.stem != day.isoformat():
@@ -251,10 +295,11 @@ class Checker:
             for i, a in enumerate(af.actions):
                 base = ("actions", i)
                 file = src.rel if src else "?"
-                if a.id in seen and seen[a.id] != f"{file}#{i}":
-                    self.at(file, (*base, "id"), f"duplicate action id '{a.id}' (also in {seen[a.id].split('#')[0]})",
-                            "duplicate")
-                seen.setdefault(a.id, f"{file}#{i}")
+                if a.id in seen and seen[a.id] != (file, i):
+                    first_file, first_i = seen[a.id]
+                    where = f"actions[{first_i}]" + ("" if first_file == file else f" in {first_file}")
+                    self.at(file, (*base, "id"), f"duplicate action id '{a.id}' (also at {where})", "duplicate")
+                seen.setdefault(a.id, (file, i))
                 if a.meeting != day:
                     self.at(file, (*base, "id"), f"action '{a.id}' is in the file of the {day} meeting: "
                                                  f"its id must start with {day}/", "id")

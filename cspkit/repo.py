@@ -34,6 +34,8 @@ CONFIG_NAME = "cspkit.yaml"
 def find_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` holding ``cspkit.yaml``."""
     here = (start or Path.cwd()).resolve()
+    if not here.exists():
+        raise RepoNotFound(f"{here}: no such folder (give --repo the folder that holds {CONFIG_NAME})")
     if here.is_file():
         here = here.parent
     for folder in (here, *here.parents):
@@ -111,7 +113,15 @@ class Repo:
 
 
 def _record_files(records: Path, kind: Kind) -> list[Path]:
-    return sorted(p for p in records.glob(kind.pattern) if not p.name.startswith("."))
+    return sorted(p.resolve() for p in records.glob(kind.pattern) if not p.name.startswith("."))
+
+
+def _is_kind(path: Path, records: Path, kind: Kind) -> bool:
+    try:
+        inner = path.relative_to(records.resolve())
+    except ValueError:
+        return False
+    return inner.match(kind.pattern) and len(inner.parts) == len(Path(kind.pattern).parts)
 
 
 def kind_for(path: Path, root: Path, records_dir: str = "records") -> Kind | None:
@@ -132,21 +142,27 @@ def kind_for(path: Path, root: Path, records_dir: str = "records") -> Kind | Non
     return None
 
 
-def read_source(path: Path, root: Path, kind: Kind, problems: list[Problem]) -> Source:
-    """Read and parse one file; problems with reading or YAML syntax go to ``problems``."""
+def read_source(path: Path, root: Path, kind: Kind, problems: list[Problem],
+                overrides: dict[Path, str] | None = None) -> Source:
+    """Read and parse one file; problems with reading or YAML syntax go to ``problems``.
+
+    ``overrides`` maps resolved paths to text to use instead of the file on disk: how an
+    edit is checked against the whole repository before anything is written.
+    """
     src = Source(path=path, rel=display_path(path, root), kind=kind)
     try:
-        src.text = yamlio.read_text(path)
+        override = overrides.get(path.resolve()) if overrides else None
+        src.text = override if override is not None else yamlio.read_text(path)
         src.data = yamlio.parse(src.text)
     except yamlio.YamlProblem as exc:
         problems.append(Problem(src.rel, exc.line, exc.col, exc.message, code=exc.code))
         src.data = None
         return src
     if src.data is None:
-        problems.append(Problem(src.rel, 1, 1, f"the file is empty (expected a {kind.title.lower()})", code="empty"))
+        problems.append(Problem(src.rel, 1, 1, f"the file is empty (expected: {kind.title})", code="empty"))
     elif not isinstance(src.data, dict):
         problems.append(
-            Problem(src.rel, 1, 1, f"expected a mapping of keys (a {kind.title.lower()}), "
+            Problem(src.rel, 1, 1, f"expected a mapping of keys ({kind.title}), "
                     f"found a {_yaml_type(src.data)}", code="type")
         )
         src.data = None
@@ -222,11 +238,30 @@ def field_info_at(model: type, loc: tuple) -> tuple[type | None, str | None]:
         if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
             owner = current
             info = current.model_fields[part]
-            desc = info.description
+            desc = info.description or _annotated_description(info.annotation)
             current = info.annotation
         else:
             return (current if isinstance(current, type) and issubclass(current, BaseModel) else owner), None
     return owner, desc
+
+
+def _annotated_description(tp: Any) -> str | None:
+    """The description of an ``Annotated[..., Field(description=...)]`` inside ``Optional[...]``."""
+    for _ in range(5):
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            for meta in typing.get_args(tp)[1:]:
+                if getattr(meta, "description", None):
+                    return meta.description
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return None
+            tp = args[0]
+        else:
+            return None
+    return None
 
 
 def _unwrap(tp: Any) -> Any:
@@ -289,7 +324,7 @@ def pydantic_problems(src: Source, exc: ValidationError) -> list[Problem]:
         if len(errs) > 1:
             _, desc = field_info_at(src.kind.model, loc)
             expected = desc or "; or ".join(dict.fromkeys(_clean_msg(e) for e in errs))
-            msg = f"{expected} Got {yamlio.isoformat(value)}."
+            msg = f"{expected.rstrip('.')}. Got {yamlio.isoformat(value)}."
         else:
             msg = _clean_msg(err)
             if etype not in ("value_error", "assertion_error") and not isinstance(value, (dict, list)):
@@ -306,9 +341,13 @@ def _clean_msg(err: dict) -> str:
             msg = msg[len(prefix):]
     if err["type"] == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
-        from cspkit.models.common import SLUG_RE
+        from cspkit.models.common import FINANCIAL_YEAR_RE, ITEM_NUMBER_RE, SLUG_RE
 
-        if pattern == SLUG_RE:
+        if pattern == ITEM_NUMBER_RE:
+            msg = "not an item number: write a number such as 5, or a number and a letter such as 8a"
+        elif pattern == FINANCIAL_YEAR_RE:
+            msg = "not a financial year: write YYYY-YY, e.g. 2023-24"
+        elif pattern == SLUG_RE:
             msg = "not a valid id: use lower-case letters, digits and hyphens (no spaces, '/', '..' or capitals)"
         elif "[0-9]{4}-(0[1-9]|1[0-2])" in pattern:
             msg = "not a month: write YYYY-MM"
@@ -319,7 +358,7 @@ def _clean_msg(err: dict) -> str:
 
 def _type_hint(etype: str, value: Any) -> str:
     if etype in ("string_type",) and isinstance(value, bool):
-        return "; YAML reads yes/no/true/false as a boolean: put the text in quotes"
+        return "; YAML reads true and false as booleans: put the text in quotes"
     if etype in ("string_type",) and isinstance(value, (int, float)):
         return "; YAML read this as a number: put it in quotes"
     if etype.startswith("time") and isinstance(value, int):
@@ -330,31 +369,37 @@ def _type_hint(etype: str, value: Any) -> str:
 # --------------------------------------------------------------------------- loading a repo
 
 
-def load_config(root: Path, problems: list[Problem]) -> tuple[Config | None, Source]:
-    src = read_source(root / CONFIG_NAME, root, CONFIG_KIND, problems)
+def load_config(root: Path, problems: list[Problem],
+                overrides: dict[Path, str] | None = None) -> tuple[Config | None, Source]:
+    src = read_source(root / CONFIG_NAME, root, CONFIG_KIND, problems, overrides)
     model = validate_source(src, problems)
     return (model if isinstance(model, Config) else None), src
 
 
-def load_repo(root: Path) -> tuple[Repo, list[Problem]]:
+def load_repo(root: Path, overrides: dict[Path, str] | None = None) -> tuple[Repo, list[Problem]]:
     """Read and validate every record under ``root``; return the repo and all problems.
 
     Cross-record checks are run by :func:`cspkit.checks.check_repo` on the result.
+    ``overrides`` (resolved path -> text) stands in for files, including ones not yet written.
     """
     problems: list[Problem] = []
     repo = Repo(root=root)
-    repo.config, cfg_src = load_config(root, problems)
+    overrides = {Path(p).resolve(): t for p, t in (overrides or {}).items()}
+    repo.config, cfg_src = load_config(root, problems, overrides)
     repo.sources[cfg_src.rel] = cfg_src
     if repo.config is not None:
         repo.origin[id(repo.config)] = (cfg_src.rel, ())
     records = repo.records_dir
     if not records.is_dir():
+        where = ("records_dir",) if isinstance(cfg_src.data, dict) and "records_dir" in cfg_src.data else ()
         problems.append(Problem(cfg_src.rel, 0, 0, f"records folder {display_path(records, root)}/ does not exist",
-                                code="io"))
+                                loc=where, code="io"))
         return repo, problems
     for kind in KINDS:
-        for path in _record_files(records, kind):
-            src = read_source(path, root, kind, problems)
+        paths = set(_record_files(records, kind))
+        paths |= {p for p in overrides if _is_kind(p, records, kind)}
+        for path in sorted(paths):
+            src = read_source(path, root, kind, problems, overrides)
             repo.sources[src.rel] = src
             model = validate_source(src, problems)
             if model is not None:

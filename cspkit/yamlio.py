@@ -109,18 +109,41 @@ RecordLoader.add_implicit_resolver(
 )
 
 
-def _mark_problem(exc: yaml.YAMLError) -> YamlProblem:
+#: Where libyaml's wording leaves a person guessing, what to look at.
+_HINTS = (
+    ("mapping values are not allowed", "put text that contains ': ' in quotes, or check the indentation"),
+    ("did not find expected key", "check the indentation of this line and the one above"),
+    ("did not find expected '-' indicator", "check the indentation of this line and the one above"),
+)
+#: Constructs that run on until closed: the place they were opened is where to look.
+_OPENED = (("quoted scalar", "a quoted text"), ("flow sequence", "a '[' list"), ("flow mapping", "a '{' mapping"))
+
+
+def _mark_problem(exc: yaml.YAMLError, text_in: str = "") -> YamlProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     text = problem
     if context and "constructor" not in str(context) and context not in problem:
         text = f"{context}: {problem}" if not problem.startswith(context) else problem
     text = text.replace("could not determine a constructor for the tag", "custom tags are not allowed:")
-    if "found character '\\t'" in text:
-        text = "a tab character here: indent YAML with spaces, not tabs"
     line = mark.line + 1 if mark else 0
     col = mark.column + 1 if mark else 0
+    lines = text_in.splitlines()
+    bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
+    opened = next((what for key, what in _OPENED if context and key in context), None)
+    if isinstance(exc, ConstructorError):
+        pass  # the document parsed: duplicate keys, aliases, tags, dates say exactly what is wrong
+    elif "found character '\\t'" in text or "\t" in indent:
+        text = "a tab character here: indent YAML with spaces, not tabs"
+        col = indent.index("\t") + 1 if "\t" in indent else col
+    elif opened and context_mark and mark and context_mark.line != mark.line:
+        text = f"{opened} opened here is not closed ({problem} on line {line})"
+        line, col = context_mark.line + 1, context_mark.column + 1
+    else:
+        text += next((f" ({hint})" for key, hint in _HINTS if key in problem), "")
     return YamlProblem(f"YAML syntax: {text}" if not isinstance(exc, ConstructorError) else text,
                        line, col, "yaml")
 
@@ -149,8 +172,10 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start: exc.start].decode("utf-8")) + 1  # valid UTF-8 up to the bad byte
         raise YamlProblem(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line, 1, "encoding"
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line, col, "encoding"
         ) from None
 
 
@@ -159,7 +184,7 @@ def parse(text: str) -> Any:
     try:
         return yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a SafeLoader
     except yaml.YAMLError as exc:
-        raise _mark_problem(exc) from None
+        raise _mark_problem(exc, text) from None
     except RecursionError:
         raise YamlProblem("the document is nested too deeply", code="yaml") from None
 

@@ -36,7 +36,11 @@ def run(args: list[str]) -> int:
 
     command = build_app()
     try:
-        command.main(args=args, prog_name="cspkit", standalone_mode=False)
+        rv = command.main(args=args, prog_name="cspkit", standalone_mode=False)
+        # Outside standalone mode Typer catches ``typer.Exit`` itself and *returns* its exit
+        # code (``raise typer.Exit(1)`` in validate, ``--help``, ``--version``); commands return None.
+        if isinstance(rv, int) and not isinstance(rv, bool):
+            return rv
     except typer.Exit as exc:
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
@@ -88,7 +92,7 @@ def _log_internal_error(exc: BaseException) -> str:
     except OSError:
         base = Path(tempfile.gettempdir())
     path = base / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, capture_locals=False))
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))  # never includes locals
     try:
         path.write_text(f"cspkit {__version__}\ncommand: {' '.join(sys.argv[1:2])}\n\n{text}", encoding="utf-8")
     except OSError:

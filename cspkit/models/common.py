@@ -7,7 +7,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 #: A slug usable as a file name and in URLs: lower-case letters, digits, hyphens.
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
@@ -28,12 +28,27 @@ def _number_to_str(value: Any) -> Any:
     return value
 
 
+ITEM_NUMBER_RE = r"^[0-9]{1,3}[a-z]?$"
 ItemNumber = Annotated[
     str,
-    BeforeValidator(_number_to_str),
-    StringConstraints(pattern=r"^[0-9]{1,3}[a-z]?$"),
+    BeforeValidator(_number_to_str, json_schema_input_type=int | str),
+    StringConstraints(pattern=ITEM_NUMBER_RE),
+    # The exported schema must accept what validation accepts: a bare 5 as well as "8a".
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0, "maximum": 999},
+                              {"type": "string", "pattern": ITEM_NUMBER_RE}]}),
     Field(description='An agenda item number such as 5 or "8a".'),
 ]
+
+def _time_not_number(value: Any) -> Any:
+    # Pydantic reads a number as seconds since midnight UTC: start: 10.30 would become 00:00:10.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"not a time: write times in quotes as 'HH:MM', e.g. '10:30' "
+                         f"(YAML read this as the number {value})")
+    return value
+
+
+#: A time of day written "HH:MM" (quoted in YAML); a bare number is refused, not misread.
+Time = Annotated[dt.time, BeforeValidator(_time_not_number)]
 
 MeetingRef = Annotated[dt.date, Field(description="A meeting, by its date (YYYY-MM-DD).")]
 

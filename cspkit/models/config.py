@@ -16,6 +16,7 @@ from cspkit.models.common import (
     Record,
     Slug,
     StrEnum,
+    Time,
 )
 
 
@@ -42,9 +43,9 @@ class Partnership(Record):
 class Defaults(Record):
     venue: str | None = None
     """Where meetings are held unless a meeting says otherwise."""
-    start: dt.time = dt.time(10, 0)
+    start: Time = dt.time(10, 0)
     """Usual start time, HH:MM."""
-    end: dt.time | None = None
+    end: Time | None = None
     """Usual finish time, HH:MM."""
     mode: Mode = Mode.in_person
     """in-person, online or hybrid."""
@@ -209,6 +210,10 @@ class Conventions(Record):
         ActionLogColumn.status,
     ]
     action_log_title: str = "Action Log"
+    action_log_headings: dict[ActionLogColumn, str] = {}
+    """Column headings that differ from the defaults (No., Date, Action, Responsible Officer, Comments, Status, Due)."""
+    action_raised_label: str = "{date}"
+    """How the raised column reads: {date} and {item} are filled in ("{date} Item {item:0>2}" gives "260123 Item 04")."""
     agenda_date_style: DateStyle = DateStyle.long
     """Date style on the agenda front sheet."""
     text_date_style: DateStyle = DateStyle.medium_ordinal
@@ -227,8 +232,8 @@ class ScheduleEntry(Record):
     """A planned meeting date (or a placeholder such as "Summer meeting - to be scheduled")."""
 
     date: dt.date | None = None
-    start: dt.time | None = None
-    end: dt.time | None = None
+    start: Time | None = None
+    end: Time | None = None
     label: str | None = None
     """Text for an unscheduled meeting, shown in the list of upcoming meetings."""
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from cspkit.models.common import ItemNumber, Markdown, Mode, OrgId, PersonId, Record, Slug, StrEnum
+from cspkit.models.common import (
+    ItemNumber, Markdown, Mode, OrgId, PersonId, Record, Slug, StrEnum, Time,
+)
 from cspkit.models.config import ItemKind, PaperKind
 
 
@@ -146,7 +148,7 @@ class Minutes(Record):
     state: MinutesState = MinutesState.draft
     approved_at: dt.date | None = None
     """The (later) meeting at which these minutes were approved."""
-    ended: dt.time | None = None
+    ended: Time | None = None
     """When the meeting closed, if recorded."""
     items: list[MinuteItem] = []
 
@@ -162,8 +164,8 @@ class Minutes(Record):
 class Meeting(Record):
     date: dt.date
     status: MeetingStatus = MeetingStatus.scheduled
-    start: dt.time | None = None
-    end: dt.time | None = None
+    start: Time | None = None
+    end: Time | None = None
     venue: str | None = None
     mode: Mode | None = None
     chair: PersonId | None = None
@@ -173,13 +175,22 @@ class Meeting(Record):
     note: Markdown | None = None
     """Anything worth keeping that has no field (why a meeting was cancelled)."""
 
-    @model_validator(mode="after")
-    def _rules(self) -> "Meeting":
-        if self.start and self.end and self.end <= self.start:
-            raise ValueError(f"end {self.end:%H:%M} is not after start {self.start:%H:%M}")
-        if self.minutes is not None and self.status != MeetingStatus.held:
-            raise ValueError(f"only a held meeting has minutes; this one is {self.status.value}")
-        return self
+    # Field validators (not one model validator) so that a problem points at the key at fault.
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        start = info.data.get("start")
+        if start and end and end <= start:
+            raise ValueError(f"end {end:%H:%M} is not after start {start:%H:%M}")
+        return end
+
+    @field_validator("minutes")
+    @classmethod
+    def _minutes_when_held(cls, minutes: Minutes | None, info: ValidationInfo) -> Minutes | None:
+        status = info.data.get("status")
+        if minutes is not None and status is not None and status != MeetingStatus.held:
+            raise ValueError(f"only a held meeting has minutes; this one is {status.value}")
+        return minutes
 
     def item(self, number: str) -> AgendaItem | None:
         return next((i for i in self.agenda if i.number == number), None)

@@ -1,0 +1,233 @@
+"""Rendering: agenda packs, minutes, action logs, forward programmes, PSA trackers, updates.
+
+``render(repo, doc, ...)`` builds the document's view (:mod:`cspkit.render.context`),
+renders it through Jinja templates for each format and writes the files atomically.
+PDF is HTML printed by WeasyPrint with CSS paged media, so "attached at page N" and
+"(Pages N - M)" are page counters resolved by the layout engine itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from cspkit.errors import ConflictError, NotFound, UsageError
+from cspkit.fileio import write_bytes, write_text
+from cspkit.models.meeting import Meeting, MeetingStatus
+from cspkit.repo import Repo
+
+FORMATS = ("pdf", "html", "md")
+MANIFEST = ".cspkit-outputs.json"
+
+
+@dataclass
+class Document:
+    """What to render: a template stem, an output file stem and the template context."""
+
+    template: str
+    stem: str
+    context: dict[str, Any]
+
+
+def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -> Meeting:
+    """A meeting from ``YYYY-MM-DD``, ``next`` (the next scheduled one) or ``latest``."""
+    today = today or dt.date.today()
+    meetings = repo.meeting_list()
+    if not meetings:
+        raise NotFound("there are no meetings in records/meetings/")
+    if ref in (None, "next"):
+        upcoming = [m for m in meetings if m.status == MeetingStatus.scheduled and m.date >= today]
+        if not upcoming:
+            latest = meetings[-1].date
+            raise NotFound(f"no scheduled meeting on or after {today} (the latest meeting is {latest}: "
+                           f"give its date, or 'latest'; cspkit new-meeting sets up the next one)")
+        return upcoming[0]
+    if ref == "latest":
+        live = [m for m in meetings if m.status != MeetingStatus.cancelled]
+        return (live or meetings)[-1]
+    try:
+        day = dt.date.fromisoformat(ref)
+    except ValueError:
+        raise UsageError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
+    if day not in repo.meetings:
+        near = ", ".join(str(m.date) for m in meetings[-5:])
+        raise NotFound(f"no meeting on {day} (records/meetings/{day}.yaml does not exist; meetings: {near})")
+    return repo.meetings[day]
+
+
+def parse_formats(value: str) -> list[str]:
+    """``pdf``, ``html``, ``md``, a comma list, or ``all``."""
+    if value == "all":
+        return list(FORMATS)
+    formats = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"unknown format '{', '.join(bad) or value}' (use pdf, html, md, a comma list, or all)")
+    return list(dict.fromkeys(formats))
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def pack_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
+    from cspkit.render.context import Builder
+
+    ctx = Builder(repo, audience).pack(meeting)
+    return Document("pack", f"{meeting.date.isoformat()}-agenda-pack", ctx)
+
+
+def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
+    from cspkit.render.context import Builder
+
+    b = Builder(repo, audience)
+    return Document("minutes", f"{meeting.date.isoformat()}-minutes", {"minutes": b.minutes(meeting), "meeting": meeting})
+
+
+def action_log_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
+    from cspkit.render.context import Builder
+
+    return Document("action-log", f"action-log-{as_of.isoformat()}",
+                    {"log": Builder(repo, audience).action_log(as_of), "as_of": as_of})
+
+
+def programme_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
+    from cspkit.render.context import Builder
+
+    return Document("forward-programme", "forward-programme",
+                    {"programme": Builder(repo, audience).forward_programme(as_of), "as_of": as_of})
+
+
+def psa_document(repo: Repo, year: int | None, audience: str) -> Document:
+    from cspkit.render.context import Builder
+
+    if not repo.psa:
+        raise NotFound("there is no PSA in records/psa/")
+    year = year or max(repo.psa)
+    if year not in repo.psa:
+        raise NotFound(f"no PSA for {year} (records/psa/{year}.yaml; years: {', '.join(map(str, sorted(repo.psa)))})")
+    return Document("psa", f"psa-{year}", {"tracker": Builder(repo, audience).psa(repo.psa[year])})
+
+
+def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: str) -> Document:
+    from cspkit.lookup import organisation_index
+    from cspkit.render.context import Builder
+
+    oid = organisation_index(repo.organisations).resolve(organisation)
+    u = repo.updates.get((meeting.date, oid))
+    if u is None:
+        have = ", ".join(o for (d, o) in repo.updates if d == meeting.date) or "none"
+        raise NotFound(f"no update from '{oid}' for {meeting.date} (updates for that meeting: {have})")
+    b = Builder(repo, audience)
+    if b.hidden(u):
+        raise NotFound(f"the update from '{oid}' is restricted to partners; it has no public rendering")
+    return Document("update", f"{meeting.date.isoformat()}-update-{oid}", {"update": b.update(u), "meeting": meeting})
+
+
+# --------------------------------------------------------------------------- output
+
+
+def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "partners") -> str:
+    from cspkit.render.env import make_env
+
+    assert repo.config is not None
+    from cspkit.render.dates import format_date
+
+    env = make_env(repo.root, repo.config.conventions, fmt)
+    template = env.get_template(f"{doc.template}.{'md' if fmt == 'md' else 'html'}.j2")
+    meeting = doc.context.get("meeting")
+    day = meeting.date if meeting is not None else doc.context.get("as_of")
+    defaults = repo.config.defaults
+    extra = {
+        "running": {"left": repo.config.partnership.name,
+                    "right": format_date(day, "medium") if day else ""},
+        "venue": (meeting.venue if meeting is not None and meeting.venue else defaults.venue) or "",
+        "start": (meeting.start if meeting is not None and meeting.start else defaults.start),
+    }
+    return template.render(cfg=repo.config, partnership=repo.config.partnership, audience=audience,
+                           charts=_chart_maker(fmt, doc), **extra, **doc.context)
+
+
+def _chart_maker(fmt: str, doc: Document) -> Callable[[dict], str]:
+    """Charts: an inline data URI in HTML/PDF; a linked SVG file next to a Markdown file."""
+    from cspkit.render.env import svg_data_uri
+
+    def chart(row: dict) -> str:
+        from cspkit.render.charts import indicator_chart
+
+        svg = indicator_chart(row["series"], row["unit"], chart_id=f"chart-{row['id']}")
+        if fmt == "md":
+            doc.context.setdefault("_assets", {})[f"{doc.stem}-charts/{row['id']}.svg"] = svg
+            return f"{doc.stem}-charts/{row['id']}.svg"
+        return svg_data_uri(svg)
+
+    return chart
+
+
+def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, audience: str,
+                  force: bool = False, progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Render ``doc`` in each format into ``out_dir``; return the paths written.
+
+    Files cspkit wrote before (listed in the folder's manifest) are replaced; any other
+    existing file is left alone unless ``force``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    owned = _read_manifest(out_dir)
+    suffix = "" if audience == "partners" else f"-{audience}"
+    written: list[Path] = []
+    for fmt in formats:
+        if progress:
+            progress(f"{doc.stem}{suffix}.{fmt}")
+        text = render_html(repo, doc, fmt, audience)
+        target = out_dir / f"{doc.stem}{suffix}.{fmt}"
+        _guard(target, owned, force)
+        if fmt == "pdf":
+            write_bytes(target, html_to_pdf(text, repo.root), overwrite=True)
+        else:
+            write_text(target, text, overwrite=True)
+        written.append(target)
+        for rel, svg in doc.context.pop("_assets", {}).items():
+            asset = out_dir / rel
+            _guard(asset, owned, force)
+            write_text(asset, svg, overwrite=True)
+            written.append(asset)
+    _write_manifest(out_dir, owned | {p.relative_to(out_dir).as_posix() for p in written})
+    return written
+
+
+def html_to_pdf(html: str, base: Path) -> bytes:
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=str(base)).write_pdf()
+
+
+def _guard(target: Path, owned: set[str], force: bool) -> None:
+    if target.exists() and not force and target.relative_to(target.parent).as_posix() not in owned and \
+            target.name not in owned and not _in(owned, target):
+        raise ConflictError(f"{target}: exists and was not written by cspkit (use --force to replace it)")
+
+
+def _in(owned: set[str], target: Path) -> bool:
+    return any(target.as_posix().endswith("/" + o) for o in owned)
+
+
+def _read_manifest(out_dir: Path) -> set[str]:
+    try:
+        return set(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return set()
+
+
+def _write_manifest(out_dir: Path, names: set[str]) -> None:
+    write_text(out_dir / MANIFEST, json.dumps(sorted(names), indent=1) + "\n", overwrite=True)
+
+
+def safe_stem(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")

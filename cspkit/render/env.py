@@ -1,0 +1,146 @@
+"""The Jinja environment: packaged templates, a partnership's overrides, and the filters.
+
+Templates come from the partnership's own ``templates/`` folder first, then from the ones
+installed with cspkit, so any template can be replaced by one of the same name. HTML
+templates are autoescaped; free text in records is Markdown rendered with raw HTML
+disabled. The environment is sandboxed: a template from a records repository cannot
+reach into Python.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cspkit.render.dates import format_date, format_time, format_time_range
+
+ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+         (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, letters in ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def letter(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa."""
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
+def package_templates() -> Path:
+    return Path(str(resources.files("cspkit.templates")))
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.enable("strikethrough")
+    return md
+
+
+def markdown_html(text: str | None, inline: bool = False):
+    """Record text (Markdown) as safe HTML: raw HTML is escaped, unsafe links are dropped."""
+    from markupsafe import Markup
+
+    if not text:
+        return Markup("")
+    md = _markdown()
+    html = md.renderInline(str(text)) if inline else md.render(str(text))
+    return Markup(html)
+
+
+_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+
+
+def markdown_text(text: str | None) -> str:
+    """Record text for a Markdown output: kept as Markdown, but inert.
+
+    Raw HTML is escaped (a Markdown viewer would otherwise render it) and links to
+    ``javascript:`` and similar schemes are disarmed.
+    """
+    if not text:
+        return ""
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _UNSAFE_LINK.sub("](#unsafe-link-removed:", out)
+
+
+def md_cell(text: str | None) -> str:
+    """Text for a Markdown table cell: one line, pipes escaped."""
+    t = markdown_text(text)
+    return re.sub(r"\s*\n\s*", " <br> ", t.strip()).replace("|", "\\|")
+
+
+def css_string(text: Any) -> str:
+    """A value as a CSS string literal (for running headers in @page rules)."""
+    from markupsafe import Markup
+
+    s = str(text)
+    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ").replace(">", "\\3e ")
+    return Markup(f'"{s}"')
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def make_env(repo_root: Path | None, conventions: Any, fmt: str):
+    """A sandboxed environment for one output format (html, pdf or md)."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    loaders = []
+    if repo_root is not None and (repo_root / "templates").is_dir():
+        loaders.append(FileSystemLoader(str(repo_root / "templates")))
+    loaders.append(FileSystemLoader(str(package_templates())))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=lambda name: bool(name) and name.endswith((".html.j2", ".html")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    conv = conventions
+
+    def date_filter(value, style: str | None = None):
+        return format_date(value, style or conv.text_date_style.value)
+
+    def title_case(value: str) -> str:
+        return value.upper() if conv.uppercase_titles else value
+
+    def point_label(n: int) -> str:
+        r = roman(n)
+        return f"({r})" if conv.point_numbering == "roman-parens" else f"{r}."
+
+    env.filters.update(
+        date=date_filter,
+        time=lambda t: format_time(t, conv.time_style.value),
+        timerange=lambda a, b=None: format_time_range(a, b, conv.time_style.value),
+        md=lambda t: markdown_html(t),
+        md_inline=lambda t: markdown_html(t, inline=True),
+        mdtext=markdown_text,
+        mdcell=md_cell,
+        roman=roman,
+        letter=letter,
+        point=point_label,
+        heading=title_case,
+        css=css_string,
+    )
+    env.globals.update(fmt=fmt, paged=(fmt == "pdf"), conv=conv)
+    return env

@@ -1,0 +1,208 @@
+"""Derived views over a loaded :class:`~cspkit.repo.Repo`: what the records say as of a date.
+
+Plain functions, no I/O: the renderer (agenda pack, action log, forward programme) and the
+officer workflows (``cspkit new-meeting``, ``cspkit actions list``, ``cspkit update chase``)
+ask the same questions and must get the same answers. Every function takes the repo first.
+
+* :func:`open_actions` — actions open at the end of a day.
+* :func:`action_log` — what a meeting's action log shows: open actions plus those closed
+  since the previous meeting.
+* :func:`overdue_actions` — open actions past their target date or target meeting.
+* :func:`programme_due` — forward programme items due by a date (what goes on an agenda).
+* :func:`expected_partners` / :func:`missing_updates` — partner updates expected at a meeting.
+* :func:`next_schedule_date`, :func:`current_plan`, :func:`civic_year_start` — small helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from cspkit.models.action import Action, ActionStatus, action_sort_key
+from cspkit.models.meeting import MeetingStatus
+from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
+
+if TYPE_CHECKING:
+    from cspkit.models.config import ExpectedUpdate, Plan
+    from cspkit.repo import Repo
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def _sorted(actions: list[Action]) -> list[Action]:
+    return sorted(actions, key=lambda a: action_sort_key(a.id))
+
+
+def open_actions(repo: Repo, as_of: dt.date, *, raised_before: bool = False) -> list[Action]:
+    """Actions raised on or before ``as_of`` and still open at the end of that day, by id.
+
+    ``raised_before=True`` leaves out actions raised *at* ``as_of`` (a meeting's own pack
+    shows only actions from earlier meetings). Status is replayed from each action's
+    history (:meth:`Action.status_on`), so an action closed after ``as_of`` counts as open.
+    """
+    out = []
+    for a in repo.actions.values():
+        if a.meeting > as_of or (raised_before and a.meeting == as_of):
+            continue
+        if a.status_on(as_of) == ActionStatus.open:
+            out.append(a)
+    return _sorted(out)
+
+
+def action_log(repo: Repo, as_of: dt.date) -> list[Action]:
+    """The action log a meeting on ``as_of`` reviews, in id order.
+
+    Actions raised at meetings before ``as_of`` that were open at the end of the day before,
+    plus those that were completed or closed since the previous held meeting (they "show
+    once more, then drop out"). Use ``a.status_on(as_of)`` and ``a.owners_on(as_of)`` for the
+    status and owners to print, and :func:`closed_since_previous` to tell the two apart.
+    """
+    previous = repo.previous_meeting(as_of)
+    since = previous.date if previous is not None else None
+    out = []
+    for a in repo.actions.values():
+        if a.meeting >= as_of:
+            continue
+        status = a.status_on(as_of)
+        if status == ActionStatus.open:
+            out.append(a)
+            continue
+        closed = a.closed_date()
+        if closed is not None and closed <= as_of and (since is None or closed > since):
+            out.append(a)
+    return _sorted(out)
+
+
+def closed_since_previous(repo: Repo, action: Action, as_of: dt.date) -> bool:
+    """True if ``action`` was completed or closed after the previous meeting and by ``as_of``."""
+    if action.status_on(as_of) == ActionStatus.open:
+        return False
+    previous = repo.previous_meeting(as_of)
+    closed = action.closed_date()
+    return closed is not None and (previous is None or closed > previous.date)
+
+
+def action_due(action: Action) -> dt.date | None:
+    """The action's target date: ``due``, else the date of ``due_meeting``."""
+    return action.due or action.due_meeting
+
+
+def is_overdue(action: Action, as_of: dt.date) -> bool:
+    """Open at the end of ``as_of`` and its target (date or meeting) is before ``as_of``."""
+    due = action_due(action)
+    return due is not None and due < as_of and action.status_on(as_of) == ActionStatus.open
+
+
+def overdue_actions(repo: Repo, as_of: dt.date) -> list[Action]:
+    """Open actions whose target date or target meeting is before ``as_of``, by id."""
+    return [a for a in open_actions(repo, as_of) if is_overdue(a, as_of)]
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+def next_schedule_date(repo: Repo, after: dt.date | None = None) -> dt.date | None:
+    """The first dated entry of ``cspkit.yaml``'s schedule after ``after``.
+
+    ``after`` defaults to the latest meeting on file (so "the next meeting" is the first
+    scheduled date with no meeting file yet). None when the schedule has no such date.
+    """
+    if after is None and repo.meetings:
+        after = max(repo.meetings)
+    dates = sorted(s.date for s in (repo.config.schedule if repo.config else []) if s.date is not None)
+    for day in dates:
+        if after is None or day > after:
+            return day
+    return None
+
+
+def next_meeting_date(repo: Repo, after: dt.date) -> dt.date | None:
+    """The next meeting after ``after``: a meeting file (not cancelled) or a schedule date."""
+    candidates = [d for d, m in repo.meetings.items() if d > after and m.status != MeetingStatus.cancelled]
+    scheduled = next_schedule_date(repo, after)
+    if scheduled is not None:
+        candidates.append(scheduled)
+    return min(candidates) if candidates else None
+
+
+def current_plan(repo: Repo, day: dt.date) -> Plan | None:
+    """The strategic plan in force on ``day`` (see :meth:`Config.plan_for`)."""
+    return repo.config.plan_for(day) if repo.config else None
+
+
+def civic_year_start(repo: Repo, day: dt.date) -> dt.date:
+    """First day of the council (civic) year that ``day`` falls in (May 1st by default)."""
+    month = repo.config.partnership.council_year_starts if repo.config else 5
+    year = day.year if day.month >= month else day.year - 1
+    return dt.date(year, month, 1)
+
+
+# --------------------------------------------------------------------------- forward programme
+
+
+def _month_key(text: str) -> tuple[int, int]:
+    year, month = text.split("-")[:2]
+    return int(year), int(month)
+
+
+def is_due(repo: Repo, item: ProgrammeItem, by_date: dt.date) -> bool:
+    """Whether a forward programme item is due at a meeting on ``by_date``.
+
+    Only planned items are due. ``when`` a date: due on or after it; a month (YYYY-MM): due
+    at any meeting in or after that month; ``civic-year``: due at the first meeting of a civic
+    year (when it was not already taken in that civic year, and no meeting of that civic year
+    came before ``by_date``); ``tbc``: never. ``programme roll`` moves recurring items on.
+    """
+    if item.status != ProgrammeStatus.planned:
+        return False
+    when = item.when
+    if isinstance(when, Special):
+        if when == Special.tbc:
+            return False
+        start = civic_year_start(repo, by_date)
+        if item.last_taken is not None and item.last_taken >= start:
+            return False
+        earlier = [d for d, m in repo.meetings.items()
+                   if start <= d < by_date and m.status != MeetingStatus.cancelled]
+        return not earlier
+    if isinstance(when, dt.date):
+        due = when <= by_date
+    else:
+        due = _month_key(when) <= (by_date.year, by_date.month)
+    if due and item.recurs != Recurrence.none and item.last_taken is not None and item.last_taken >= by_date:
+        return False  # already taken at (or after) this meeting
+    return due
+
+
+def programme_due(repo: Repo, by_date: dt.date) -> list[ProgrammeItem]:
+    """Forward programme items due by ``by_date`` (see :func:`is_due`), in programme order."""
+    if repo.programme is None:
+        return []
+    return [it for it in repo.programme.items if is_due(repo, it, by_date)]
+
+
+def programme_items_taken(repo: Repo, meeting_date: dt.date) -> list[ProgrammeItem]:
+    """Forward programme items that a meeting's agenda takes (``programme_item:``)."""
+    meeting = repo.meetings.get(meeting_date)
+    if meeting is None or repo.programme is None:
+        return []
+    ids = {i.programme_item for i in meeting.agenda if i.programme_item}
+    return [it for it in repo.programme.items if it.id in ids]
+
+
+# --------------------------------------------------------------------------- partner updates
+
+
+def expected_partners(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
+    """Partners expected to send an update report to the meeting on ``meeting``.
+
+    Those listed under ``partner_updates`` in ``cspkit.yaml`` (each with whom to chase),
+    in that order. ``meeting`` is a date; the meeting file need not exist yet.
+    """
+    return list(repo.config.partner_updates) if repo.config else []
+
+
+def missing_updates(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
+    """Expected partners with no ``records/updates/<meeting>/<organisation>.yaml`` yet."""
+    return [e for e in expected_partners(repo, meeting) if (meeting, e.organisation) not in repo.updates]
