@@ -212,6 +212,8 @@ class Conventions(Record):
     action_log_title: str = "Action Log"
     action_log_headings: dict[ActionLogColumn, str] = {}
     """Column headings that differ from the defaults (No., Date, Action, Responsible Officer, Comments, Status, Due)."""
+    action_log_show_reassignment: bool = True
+    """Show who an action was first given to and "Reassigned to ..." (else only the current owners)."""
     action_raised_label: str = "{date}"
     """How the raised column reads: {date} and {item} are filled in ("{date} Item {item:0>2}" gives "260123 Item 04")."""
     agenda_date_style: DateStyle = DateStyle.long

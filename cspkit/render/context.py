@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspkit.errors import NotFound
+from cspkit.models.action import action_sort_key
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
@@ -315,13 +316,18 @@ class Builder:
         from cspkit.render.dates import format_date
 
         rows = []
-        for a in views.action_log(self.repo, as_of):
+        # In raising order; within a meeting, by the body's own action numbers where it has them.
+        log = sorted(views.action_log(self.repo, as_of),
+                     key=lambda a: (a.meeting, a.number if a.number is not None else 10**6, action_sort_key(a.id)))
+        for a in log:
             if self.hidden(a):
                 continue
             status = a.status_on(as_of)
             owners_then = a.owners_on(as_of)
             raised_owners = a.raised_owners or owners_then
             reassigned = owners_then if sorted(owners_then) != sorted(raised_owners) else []
+            if not conv.action_log_show_reassignment:
+                raised_owners, reassigned = owners_then, []
             comments = [
                 {"date": h.date, "note": h.note, "reassigned_to": self.names.joined(h.reassigned_to)}
                 for h in a.history if h.date <= as_of and (h.note or h.reassigned_to)
@@ -427,7 +433,8 @@ class Builder:
         }
 
     # ------------------------------------------------------------------ performance
-    def performance(self, as_of: dt.date) -> dict[str, Any]:
+    def performance(self, as_of: dt.date, quarter: str | None = None) -> dict[str, Any]:
+        """The latest quarter reported for the financial year of ``as_of`` (or the one before)."""
         from cspkit.models.common import financial_year_of
 
         fy = financial_year_of(as_of)
@@ -436,7 +443,7 @@ class Builder:
             return {"year": None, "quarter": None, "indicators": []}
         perf = self.repo.performance[years[-1]]
         quarters = sorted({r.quarter for ind in perf.indicators for r in ind.readings})
-        quarter = quarters[-1] if quarters else None
+        quarter = quarter or (quarters[-1] if quarters else None)
         rows = []
         for ind in perf.indicators:
             reading = next((r for r in ind.readings if r.quarter == quarter), None)

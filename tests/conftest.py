@@ -1,0 +1,63 @@
+"""Shared fixtures: the embedded records, the county example, and ways to run the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHARNWOOD = ROOT  # cspkit.yaml + records/ at the top of this repository
+COUNTY = ROOT / "examples" / "county-board"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``cspkit ARGS`` through the real entry point (error handling included)."""
+    from cspkit.cli import run
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
+
+
+def copy_repo(source: Path, target: Path) -> Path:
+    """A writable copy of a partnership repository (config, records, templates)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "cspkit.yaml", target / "cspkit.yaml")
+    shutil.copytree(source / "records", target / "records")
+    if (source / "schemas").is_dir():
+        shutil.copytree(source / "schemas", target / "schemas")
+    return target
+
+
+@pytest.fixture
+def charnwood_copy(tmp_path) -> Path:
+    return copy_repo(CHARNWOOD, tmp_path / "charnwood")
+
+
+@pytest.fixture
+def county_copy(tmp_path) -> Path:
+    return copy_repo(COUNTY, tmp_path / "county")
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A writable copy of the small valid repository in tests/fixtures/mini."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target

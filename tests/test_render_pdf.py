@@ -1,0 +1,116 @@
+"""The PDF pack a clerk circulates: page references are the pages the papers are on.
+
+Each test extracts the PDF's text page by page (pypdf) and reads the agenda front sheet as
+a partner would: "attached at page N" must be the page where that paper's heading is, and
+"(Pages N - M)" must span exactly that paper (with its blank padding page, where the body
+starts papers on odd pages).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import CHARNWOOD, COUNTY
+
+
+def _pages(pdf_path) -> list[str]:
+    reader = PdfReader(str(pdf_path))
+    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in reader.pages]
+
+
+def _papers(root, meeting):
+    """(item number, paper title) of every paper in the pack, in pack order."""
+    from cspkit.render import pack_document
+    from cspkit.repo import open_repo
+
+    repo = open_repo(root)
+    doc = pack_document(repo, repo.meetings[meeting], "partners")
+    return [(p.item, re.sub(r"\s+", " ", p.title)) for p in doc.context["papers"]]
+
+
+@pytest.fixture(scope="module")
+def charnwood_pdf(tmp_path_factory):
+    from cspkit.cli import run
+
+    out = tmp_path_factory.mktemp("charnwood-pdf")
+    assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(out)]) == 0
+    return out / "2023-10-12-agenda-pack.pdf"
+
+
+@pytest.fixture(scope="module")
+def county_pdf(tmp_path_factory):
+    from cspkit.cli import run
+
+    out = tmp_path_factory.mktemp("county-pdf")
+    assert run(["--repo", str(COUNTY), "render", "pack", "2024-03-22", "--format", "pdf", "-o", str(out)]) == 0
+    return out / "2024-03-22-agenda-pack.pdf"
+
+
+def test_charnwood_attached_at_page_is_where_each_paper_starts(charnwood_pdf):
+    import datetime as dt
+
+    pages = _pages(charnwood_pdf)
+    refs = [int(n) for n in re.findall(r"attached at page (\d+)", pages[0])]
+    papers = _papers(CHARNWOOD, dt.date(2023, 10, 12))
+    # minutes, action log, the Priority 2 report, PSA tracker, partner updates, forward programme
+    assert len(refs) == len(papers) == 6
+    for page_no, (item, title) in zip(refs, papers):
+        page = pages[page_no - 1]
+        assert page.startswith(f"AGENDA ITEM {item} "), (page_no, item, page[:80])
+        assert title in page, (page_no, title)
+    assert refs == sorted(refs) and refs[0] == 2
+
+
+def test_charnwood_running_header_and_page_numbers(charnwood_pdf):
+    pages = _pages(charnwood_pdf)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number}" in text
+        if number > 1:
+            assert "Charnwood Community Safety Partnership" in text and "12 October 2023" in text
+
+
+def test_charnwood_action_log_table_header_repeats_when_it_spans_pages(charnwood_pdf):
+    pages = _pages(charnwood_pdf)
+    psa_pages = [t for t in pages if "Statistical analysis" not in t and t.count("PSA recommendation Updates Status")]
+    # The PSA tracker runs over two pages: its header row is printed on both.
+    assert len(psa_pages) >= 2
+
+
+def test_county_page_ranges_span_each_paper_with_its_padding(county_pdf):
+    import datetime as dt
+
+    pages = _pages(county_pdf)
+    ranges = [(int(a), int(b)) for a, b in re.findall(r"\(Pages (\d+) - (\d+)\)", pages[0])]
+    papers = _papers(COUNTY, dt.date(2024, 3, 22))
+    assert len(ranges) == len(papers) == 9
+    for (start, end), (item, title) in zip(ranges, papers):
+        assert start % 2 == 1, f"item {item} starts on even page {start}"
+        assert end % 2 == 0 or end == len(pages)
+        assert pages[start - 1].startswith(f"AGENDA ITEM {item} "), (start, item)
+        assert title in pages[start - 1]
+        # nothing else starts inside the range
+        assert not any(p.startswith("AGENDA ITEM") for p in pages[start:end])
+    for (_, end), (start, _) in zip(ranges, ranges[1:]):
+        assert start == end + 1
+    assert ranges[-1][1] == len(pages)
+
+
+def test_county_blank_pages_say_so(county_pdf):
+    pages = _pages(county_pdf)
+    blanks = [i + 1 for i, t in enumerate(pages) if "This page is intentionally left blank" in t]
+    assert blanks, "the county pack pads papers to odd pages"
+    for number in blanks:
+        assert number % 2 == 0
+        assert not pages[number - 1].startswith("AGENDA ITEM")
+
+
+def test_county_presenters_lines_on_the_front_sheet(county_pdf):
+    front = _pages(county_pdf)[0]
+    assert "Sajan Devshi, Performance and Assurance Officer, OPCC will present this report." in front
+    assert "An officer from the Community Safety Team, Leicestershire County Council, will present this report." \
+        in front
+    assert "Detective Sergeant Chris Perry, Leicestershire Police will give a presentation." in front
+    assert "Friday, 22 March 2024 at 10.00 am" in front
