@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/cspkit validate
-	$(BIN)/cspkit render pack 2023-10-12 --format all
+	$(BIN)/cspkit render pack latest --format all --output build
 
 validate: $(STAMP)
 	$(BIN)/cspkit validate
