@@ -21,6 +21,8 @@ def yaml_rt():
     y.width = 1_000_000  # never wrap: a changed word must not re-flow a paragraph in the diff
     y.preserve_quotes = True
     y.allow_duplicate_keys = False
+    # Records refuse anchors and aliases; never emit them, even for a value written twice.
+    y.representer.ignore_aliases = lambda data: True
     return y
 
 

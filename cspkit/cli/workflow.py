@@ -1,0 +1,478 @@
+"""The meeting cycle: new-meeting, minutes, actions, update, psa, programme.
+
+Each command parses its arguments, calls one function of :mod:`cspkit.workflows` and prints
+what it did and what to do next. Library modules are imported inside the commands so that
+``cspkit --help`` and the other commands start fast.
+
+Exit codes: 0 done; 1 for any bad input the user can fix — an unknown person, organisation,
+meeting, action or recommendation (refused with suggestions), an action already closed, a
+date not in the form YYYY-MM-DD, a change that would leave the records invalid (the problems
+are listed, nothing is written); 2 for a wrongly called command (unknown option, missing
+argument).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+from cspkit.cli.app import app
+from cspkit.cli.common import repo_root
+
+minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, circulate, approve.",
+                          no_args_is_help=True)
+actions_app = typer.Typer(help="The action log: raise actions from decisions, add, list, update, close.",
+                          no_args_is_help=True)
+update_app = typer.Typer(help="Partner update reports: a form to fill in, whom to chase.", no_args_is_help=True)
+psa_app = typer.Typer(help="PSA recommendations: list, record progress, remove by decision.", no_args_is_help=True)
+programme_app = typer.Typer(help="The forward programme: what is due, and rolling it on after a meeting.",
+                            no_args_is_help=True)
+
+app.add_typer(minutes_app, name="minutes")
+app.add_typer(actions_app, name="actions")
+app.add_typer(update_app, name="update")
+app.add_typer(psa_app, name="psa")
+app.add_typer(programme_app, name="programme")
+
+DRY_RUN = typer.Option(False, "--dry-run", help="Check the change and say what would be written; write nothing.")
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _wrote(root, paths, dry_run: bool = False) -> None:
+    from cspkit.errors import display_path
+
+    verb = "would write" if dry_run else "wrote"
+    for p in paths:
+        typer.echo(f"{verb} {display_path(p, root)}")
+    if not paths:
+        typer.echo("nothing to change")
+
+
+def _leads(leads: list[str], names: dict[str, str]) -> str:
+    return "/".join(names.get(x, x) for x in leads)
+
+
+def _names(root) -> dict[str, str]:
+    from cspkit.workflows._common import open_context
+
+    return {pid: p.name for pid, p in open_context(root).repo.people.items()}
+
+
+# --------------------------------------------------------------------------- new-meeting
+
+
+@app.command("new-meeting")
+def new_meeting(
+    ctx: typer.Context,
+    date: Optional[str] = typer.Option(None, "--date", help="Meeting date, YYYY-MM-DD (default: the next date "
+                                       "in the schedule after the latest meeting)."),
+    force: bool = typer.Option(False, "--force", help="Replace the meeting file if it exists."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Set up the next meeting: standing agenda, due forward programme items, partner updates."""
+    from cspkit.workflows.meeting import new_meeting as run
+
+    root = repo_root(ctx)
+    r = run(root, date, force=force, dry_run=dry_run)
+    _wrote(root, r.written or ([r.path] if dry_run else []), dry_run)
+    names = _names(root)
+    typer.echo(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items")
+    taken = {it.id for it in r.programme_items}
+    for item in r.agenda:
+        lead = f" ({_leads(item.get('leads', []), names)})" if item.get("leads") else ""
+        mark = "  [forward programme]" if item.get("programme_item") in taken else ""
+        typer.echo(f"  {item['number']:>2}  {item['title']}{lead}{mark}")
+        for sub in item.get("sub_items", []):
+            sl = f" ({_leads(sub.get('leads', []), names)})" if sub.get("leads") else ""
+            typer.echo(f"        - {sub['title']}{sl}")
+    if r.programme_items:
+        typer.echo("From the forward programme: " + ", ".join(it.item for it in r.programme_items))
+    if r.open_actions:
+        typer.echo(f"Actions the pack's action log will show ({len(r.open_actions)}):")
+        for a in r.open_actions:
+            typer.echo(f"  {a.id}  {a.status_on(r.date).value:<8} {_leads(a.owners_on(r.date), names)}: {a.text}")
+    else:
+        typer.echo("No open actions for the pack's action log.")
+    nxt = [f"cspkit update chase {r.date}"] if r.partners else []
+    typer.echo("Next: " + "; ".join([*nxt, f"cspkit render pack {r.date}"]))
+
+
+# --------------------------------------------------------------------------- minutes
+
+
+@minutes_app.command("start")
+def minutes_start(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Turn the agenda into a minutes skeleton (attendance, one minute per item); mark the meeting held."""
+    from cspkit.workflows.meeting import start_minutes
+
+    root = repo_root(ctx)
+    r = start_minutes(root, meeting, dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    numbers = f", numbered from {r.first_number}" if r.first_number else ""
+    typer.echo(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
+    if r.present:
+        typer.echo(f"Present (from the registry's members; edit as needed): {len(r.present)}")
+    typer.echo(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
+
+
+@minutes_app.command("circulate")
+def minutes_circulate(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Mark draft minutes as circulated."""
+    from cspkit.workflows.meeting import circulate_minutes
+
+    root = repo_root(ctx)
+    r = circulate_minutes(root, meeting, dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    typer.echo(f"Minutes of {r.date}: circulated.")
+
+
+@minutes_app.command("approve")
+def minutes_approve(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting whose minutes were approved (YYYY-MM-DD)."),
+    at: Optional[str] = typer.Option(None, "--at", help="The later meeting that approved them (default: the "
+                                     "next meeting on file)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Record that a meeting's minutes were approved at a later meeting."""
+    from cspkit.workflows.meeting import approve_minutes
+
+    root = repo_root(ctx)
+    r = approve_minutes(root, meeting, at, dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    noted = f"; the minutes of {r.approved_at} say so" if r.noted_in else ""
+    typer.echo(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def _print_actions(summaries: list[dict]) -> None:
+    for s in summaries:
+        typer.echo(f"  {s['id']}  {s['status']:<8} {'/'.join(s['owners'])}: {s['text']}")
+
+
+@actions_app.command("raise")
+def actions_raise(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The (held) meeting whose decisions to turn into actions."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Create an action for each decision with owners that has none yet."""
+    from cspkit.workflows.actions import raise_actions
+
+    root = repo_root(ctx)
+    r = raise_actions(root, meeting, dry_run=dry_run)
+    if not r.actions:
+        typer.echo("No decisions with owners are waiting for an action.")
+        return
+    _wrote(root, r.written, dry_run)
+    typer.echo(f"Raised {len(r.actions)} action(s):")
+    _print_actions(r.actions)
+
+
+@actions_app.command("add")
+def actions_add(
+    ctx: typer.Context,
+    meeting: str = typer.Option(..., "--meeting", help="Meeting the action was raised at (YYYY-MM-DD)."),
+    item: str = typer.Option(..., "--item", help="Agenda item number it was raised under."),
+    owner: List[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
+    text: str = typer.Option(..., "--text", help="What is to be done."),
+    due: Optional[str] = typer.Option(None, "--due", help="Target date, YYYY-MM-DD."),
+    due_meeting: Optional[str] = typer.Option(None, "--due-meeting", help="Meeting to report back to, YYYY-MM-DD."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Add an action by hand."""
+    from cspkit.workflows.actions import add_action
+
+    root = repo_root(ctx)
+    r = add_action(root, meeting, item, owner, text, due=due, due_meeting=due_meeting, dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    _print_actions(r.actions)
+
+
+@actions_app.command("list")
+def actions_list(
+    ctx: typer.Context,
+    open_only: bool = typer.Option(False, "--open", help="Only actions open on the --as-of date."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="Only actions this person owns (name, alias or id)."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only open actions past their target date or meeting."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Status as of this date (default: today)."),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="Only actions raised at this meeting."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """List actions, with their status and owners as of a date."""
+    from cspkit.workflows.actions import list_actions, rows_as_csv, rows_as_json
+
+    rows, names = list_actions(repo_root(ctx), open_only=open_only, owner=owner, overdue=overdue, as_of=as_of,
+                               meeting=meeting)
+    if fmt == ListFormat.json:
+        typer.echo(rows_as_json(rows, names))
+        return
+    if fmt == ListFormat.csv:
+        typer.echo(rows_as_csv(rows, names), nl=False)
+        return
+    from rich.table import Table
+
+    from cspkit.cli.common import console
+
+    if not rows:
+        typer.echo("No actions match.")
+        return
+    table = Table(show_lines=False)
+    for col in ("Id", "Action", "Owners", "Status", "Due", "Latest note"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("Id", "Owners", "Status", "Due"))
+    for r in rows:
+        due = r.due.isoformat() if r.due else ""
+        table.add_row(r.action.id, r.action.text, _leads(r.owners, names),
+                      r.status.value + (" (overdue)" if r.overdue else ""), due, r.last_note or "")
+    console().print(table)
+
+
+@actions_app.command("update")
+def actions_update(
+    ctx: typer.Context,
+    action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
+    status: Optional[str] = typer.Option(None, "--status", help="open, complete or closed."),
+    note: Optional[str] = typer.Option(None, "--note", help="The update, as it should appear in the log."),
+    reassign: Optional[List[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date of the update (default: today)."),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which the update was given."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Append a dated history entry to an action (a note, a status, a reassignment)."""
+    from cspkit.workflows.actions import update_action
+
+    root = repo_root(ctx)
+    r = update_action(root, action_id, status=status, note=note, reassign=reassign, date=date, meeting=meeting,
+                      dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    s = r.actions[0]
+    parts = [f"status {s['new_status']}" if s.get("new_status") else "",
+             f"reassigned to {'/'.join(s['reassigned_to'])}" if s.get("reassigned_to") else "",
+             "note added" if s.get("note") else ""]
+    typer.echo(f"Action {s['id']} ({s['date']}): " + ", ".join(p for p in parts if p) + ".")
+
+
+@actions_app.command("close")
+def actions_close(
+    ctx: typer.Context,
+    action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
+    note: Optional[str] = typer.Option(None, "--note", help="Closing comment."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date closed (default: today)."),
+    dropped: bool = typer.Option(False, "--dropped", help="Closed without (further) action, not completed."),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was closed."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Mark an action complete (or closed, with --dropped)."""
+    from cspkit.workflows.actions import close_action
+
+    root = repo_root(ctx)
+    r = close_action(root, action_id, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    s = r.actions[0]
+    typer.echo(f"Action {s['id']}: {s['new_status']} on {s['date']}.")
+
+
+# --------------------------------------------------------------------------- partner updates
+
+
+@update_app.command("new")
+def update_new(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    partner: str = typer.Argument(..., help="The organisation: id, name, short name or alias."),
+    force: bool = typer.Option(False, "--force", help="Replace the form if it exists."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Write a partner update form to fill in (every section, the current plan's priorities)."""
+    from cspkit.workflows.updates import new_update
+
+    root = repo_root(ctx)
+    r = new_update(root, meeting, partner, force=force, dry_run=dry_run)
+    _wrote(root, r.written or ([r.path] if dry_run else []), dry_run)
+    plan = f" with priorities {', '.join(map(str, r.priorities))} of plan {r.plan}" if r.plan else ""
+    typer.echo(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
+
+
+@update_app.command("chase")
+def update_chase(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+) -> None:
+    """The partners expected at a meeting whose update is not in yet, and whom to chase."""
+    from cspkit.workflows.updates import chase
+
+    day, missing, received = chase(repo_root(ctx), meeting)
+    if not missing:
+        typer.echo(f"All {received} expected partner update(s) for {day} are in.")
+        return
+    typer.echo(f"{len(missing)} partner update(s) for {day} not in yet ({received} received):")
+    for c in missing:
+        who = f"{c.contact_name}{f', {c.contact_role}' if c.contact_role else ''}" if c.contact_name else \
+            "no contact in cspkit.yaml"
+        typer.echo(f"  {c.organisation_name}: chase {who}")
+    typer.echo(f"Send each the form: cspkit update new {day} PARTNER")
+
+
+# --------------------------------------------------------------------------- PSA
+
+
+@psa_app.command("list")
+def psa_list(
+    ctx: typer.Context,
+    year: Optional[str] = typer.Argument(None, help="PSA year (default: the latest on file)."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """The recommendations of a PSA and where each stands."""
+    from cspkit.workflows.psa import list_recommendations
+
+    psa, names = list_recommendations(repo_root(ctx), year)
+    rows = [{"number": r.number, "text": r.text, "owners": _leads(r.owners, names),
+             "status": r.status.value if r.status else "",
+             "latest": f"{r.updates[-1].date}: {r.updates[-1].text}" if r.updates else ""}
+            for r in psa.recommendations]
+    if fmt == ListFormat.json:
+        import json
+
+        typer.echo(json.dumps({"year": psa.year, "title": psa.title, "recommendations": rows}, indent=2,
+                              ensure_ascii=False))
+        return
+    if fmt == ListFormat.csv:
+        import csv
+        import sys
+
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["number"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return
+    from rich.table import Table
+
+    from cspkit.cli.common import console
+
+    table = Table(title=psa.title)
+    for col in ("No.", "Recommendation", "Owners", "Status", "Latest update"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["number"]), r["text"], r["owners"], r["status"], r["latest"])
+    console().print(table)
+
+
+@psa_app.command("update")
+def psa_update(
+    ctx: typer.Context,
+    number: int = typer.Argument(..., metavar="N", help="Recommendation number."),
+    note: str = typer.Option(..., "--note", help="The update."),
+    status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
+    year: Optional[str] = typer.Option(None, "--year", help="PSA year (default: the latest on file)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date of the update (default: today)."),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was given or agreed."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Record progress on a PSA recommendation."""
+    from cspkit.workflows.psa import update_recommendation
+
+    root = repo_root(ctx)
+    r = update_recommendation(root, number, note, status=status, year=year, date=date, meeting=meeting,
+                              dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    typer.echo(f"{r.year} PSA recommendation {r.number}: update added{f', status {r.status}' if r.status else ''}.")
+
+
+@psa_app.command("remove")
+def psa_remove(
+    ctx: typer.Context,
+    number: int = typer.Argument(..., metavar="N", help="Recommendation number."),
+    by: str = typer.Option(..., "--by", help="The meeting whose decision removed it (YYYY-MM-DD)."),
+    item: Optional[str] = typer.Option(None, "--item", help="The agenda item of that decision."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why it was removed."),
+    year: Optional[str] = typer.Option(None, "--year", help="PSA year (default: the latest on file)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Record that a recommendation was removed by a meeting's decision."""
+    from cspkit.workflows.psa import remove_recommendation
+
+    root = repo_root(ctx)
+    r = remove_recommendation(root, number, by=by, item=item, reason=reason, year=year, dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    typer.echo(f"{r.year} PSA recommendation {r.number}: removed.")
+
+
+# --------------------------------------------------------------------------- forward programme
+
+
+@programme_app.command("list")
+def programme_list(
+    ctx: typer.Context,
+    due_by: Optional[str] = typer.Option(None, "--due-by", help="Only rows due at a meeting on this date."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """The forward programme (or what it says is due by a date)."""
+    from cspkit.workflows.programme import list_programme
+
+    rows, names, day = list_programme(repo_root(ctx), due_by)
+    data = [{"id": r.item.id, "item": r.item.item,
+             "when": r.item.when.value if hasattr(r.item.when, "value") else str(r.item.when),
+             "recurs": r.item.recurs.value, "action_by": _leads(r.item.action_by, names),
+             "status": r.item.status.value,
+             "last_taken": r.item.last_taken.isoformat() if r.item.last_taken else ""} for r in rows]
+    if fmt == ListFormat.json:
+        import json
+
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if fmt == ListFormat.csv:
+        import csv
+        import sys
+
+        w = csv.DictWriter(sys.stdout, fieldnames=list(data[0]) if data else ["id"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(data)
+        return
+    if not data:
+        typer.echo(f"Nothing due by {day}." if day else "The forward programme is empty.")
+        return
+    from rich.table import Table
+
+    from cspkit.cli.common import console
+
+    table = Table(title=f"Due by {day}" if day else "Forward programme")
+    for col in ("Id", "Item", "When", "Recurs", "Action by", "Status", "Last taken"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("When", "Status", "Last taken"))
+    for d in data:
+        table.add_row(*(str(v) for v in d.values()))
+    console().print(table)
+
+
+@programme_app.command("roll")
+def programme_roll(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The (held) meeting whose items to roll on (YYYY-MM-DD)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """After a meeting: rows it took are marked done, recurring ones move to their next date."""
+    from cspkit.workflows.programme import roll_programme
+
+    root = repo_root(ctx)
+    r = roll_programme(root, meeting, dry_run=dry_run)
+    if not r.rolled:
+        typer.echo(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
+        return
+    _wrote(root, r.written, dry_run)
+    for x in r.rolled:
+        typer.echo(f"  {x.id}: {x.change}")
