@@ -357,6 +357,8 @@ def _clean_msg(err: dict) -> str:
 
 
 def _type_hint(etype: str, value: Any) -> str:
+    if etype == "bool_type":
+        return "; write true or false"
     if etype in ("string_type",) and isinstance(value, bool):
         return "; YAML reads true and false as booleans: put the text in quotes"
     if etype in ("string_type",) and isinstance(value, (int, float)):

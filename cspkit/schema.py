@@ -18,8 +18,8 @@ def schema_for(kind: Kind) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": f"{SCHEMA_BASE}{kind.name}.json",
-        "title": f"cspkit: {kind.title}",
         **raw,
+        "title": f"cspkit: {kind.title}",
     }
     if defs:
         schema["definitions"] = defs

@@ -42,6 +42,8 @@ def run(args: list[str]) -> int:
         if isinstance(rv, int) and not isinstance(rv, bool):
             return rv
     except typer.Exit as exc:
+        if exc.exit_code == 130:  # Typer turns Ctrl-C into Exit(130)
+            _err("interrupted")
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         _err("interrupted")

@@ -13,7 +13,7 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
-from cspkit.models.common import Markdown, MeetingRef, PersonId, Record, StrEnum
+from cspkit.models.common import Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
 
 ACTION_ID_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{1,3}[a-z]?\.[0-9]{1,3}$"
 
@@ -67,7 +67,7 @@ class Action(Record):
     closed_on: dt.date | None = None
     """When it was completed or closed (defaults to the date of the history entry that did it)."""
     history: list[HistoryEntry] = []
-    restricted: bool = False
+    restricted: Flag = False
 
     @field_validator("id")
     @classmethod

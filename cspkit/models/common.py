@@ -7,7 +7,10 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
+
+#: A yes/no field: only true or false (YAML 1.2), never "yes", "on" or 1.
+Flag = Annotated[bool, Strict()]
 
 #: A slug usable as a file name and in URLs: lower-case letters, digits, hyphens.
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"

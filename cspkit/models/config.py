@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from cspkit.models.common import (
+    Flag,
     ItemNumber,
     Markdown,
     Mode,
@@ -87,7 +88,7 @@ class StandingItem(Record):
     kind: ItemKind = ItemKind.standing
     paper: PaperKind | None = None
     """A paper generated for this item on every agenda."""
-    sub_items_per_priority: bool = False
+    sub_items_per_priority: Flag = False
     """Give this item one sub-item per strategic priority of the current plan, with its lead."""
 
 
@@ -195,12 +196,12 @@ class Conventions(Record):
     """AGREED, RESOLVED ..."""
     decision_style: DecisionStyle = DecisionStyle.inline
     minute_numbering: MinuteNumbering = MinuteNumbering.per_meeting
-    cite_agenda_items: bool = False
+    cite_agenda_items: Flag = False
     """Minutes cite papers as "marked 'Agenda Item N'"."""
     page_references: PageReferences = PageReferences.attached_at
-    papers_start_on_odd_page: bool = False
+    papers_start_on_odd_page: Flag = False
     """Start each paper on an odd page, padding with "This page is intentionally left blank"."""
-    presenter_lines: bool = False
+    presenter_lines: Flag = False
     """Print "Name, Role, Organisation will present this report." under items."""
     action_status_labels: ActionStatusLabels = ActionStatusLabels()
     action_log_columns: list[ActionLogColumn] = [
@@ -212,7 +213,7 @@ class Conventions(Record):
     action_log_title: str = "Action Log"
     action_log_headings: dict[ActionLogColumn, str] = {}
     """Column headings that differ from the defaults (No., Date, Action, Responsible Officer, Comments, Status, Due)."""
-    action_log_show_reassignment: bool = True
+    action_log_show_reassignment: Flag = True
     """Show who an action was first given to and "Reassigned to ..." (else only the current owners)."""
     action_raised_label: str = "{date}"
     """How the raised column reads: {date} and {item} are filled in ("{date} Item {item:0>2}" gives "260123 Item 04")."""
@@ -226,7 +227,7 @@ class Conventions(Record):
     point_numbering: str = "roman"
     """How discussion points are numbered: roman (i, ii) or roman-parens ((i), (ii))."""
     minutes_title: str = "Minutes"
-    uppercase_titles: bool = True
+    uppercase_titles: Flag = True
     """Agenda and minute titles in capitals, as many councils print them."""
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cspkit.models.common import (
+    Flag,
     ItemNumber, Markdown, Mode, OrgId, PersonId, Record, Slug, StrEnum, Time,
 )
 from cspkit.models.config import ItemKind, PaperKind
@@ -32,7 +33,7 @@ class Attendee(Record):
     """If they attend for a different organisation than their registry one."""
     role: AttendeeRole | None = None
     """chair ("in the Chair"), vice-chair, or minutes (took the minutes)."""
-    remote: bool = False
+    remote: Flag = False
     """Joined online rather than in the room."""
     substitute_for: PersonId | None = None
     """Attending in place of a member."""
@@ -58,7 +59,7 @@ class Paper(Record):
     """For a partner-update paper: whose update report."""
     author: PersonId | None = None
     """Whose report it is ("a report of ...")."""
-    restricted: bool = False
+    restricted: Flag = False
     """Partners only: left out of public renderings."""
 
     @model_validator(mode="after")
@@ -81,7 +82,7 @@ class SubItem(Record):
     """Strategic priority number this sub-item reports on."""
     leads: list[str] = []
     papers: list[Paper] = []
-    to_follow: bool = False
+    to_follow: Flag = False
     """The paper is late: the agenda says "To follow"."""
 
 
@@ -97,9 +98,9 @@ class AgendaItem(Record):
     purpose: Markdown | None = None
     kind: ItemKind = ItemKind.report
     papers: list[Paper] = []
-    to_follow: bool = False
+    to_follow: Flag = False
     sub_items: list[SubItem] = []
-    restricted: bool = False
+    restricted: Flag = False
     """Exempt from publication: a public pack lists only the number and "Exempt item"."""
     programme_item: Slug | None = None
     """The forward programme row this item takes."""
@@ -135,7 +136,7 @@ class MinuteItem(Record):
     """The discussion, as numbered points (i, ii, iii ...)."""
     sub_items: list[MinuteSubItem] = []
     decisions: list[Decision] = []
-    restricted: bool = False
+    restricted: Flag = False
 
 
 class MinutesState(StrEnum):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import MONTH_RE, Markdown, OrgId, PersonId, Record, Slug
+from cspkit.models.common import Flag, MONTH_RE, Markdown, OrgId, PersonId, Record, Slug
 
 ReportDate = Annotated[
     dt.date | Annotated[str, Field(pattern=MONTH_RE)],
@@ -59,4 +59,4 @@ class PartnerUpdate(Record):
     """Any other update, developments, achievements, challenges / opportunities."""
     support_required: Markdown | None = None
     """Gaps / support required."""
-    restricted: bool = False
+    restricted: Flag = False

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import MONTH_RE, Markdown, PersonId, Record, Slug, StrEnum
+from cspkit.models.common import Flag, MONTH_RE, Markdown, PersonId, Record, Slug, StrEnum
 
 
 class Recurrence(StrEnum):
@@ -51,7 +51,7 @@ class ProgrammeItem(Record):
     """The meeting at which it was last taken (set by cspkit programme roll)."""
     note: str | None = None
     """A line printed under the item ("Scrutiny Committee - 28th November 2023")."""
-    restricted: bool = False
+    restricted: Flag = False
 
     @model_validator(mode="after")
     def _recurring_needs_date(self) -> "ProgrammeItem":

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import model_validator
 
-from cspkit.models.common import OrgId, Record, Slug
+from cspkit.models.common import Flag, OrgId, Record, Slug
 
 
 class Organisation(Record):
@@ -15,7 +15,7 @@ class Organisation(Record):
     """Full name ("Leicestershire Fire and Rescue Service")."""
     short_name: str | None = None
     """Short name used in tables and minutes ("LFRS", "OPCC")."""
-    statutory: bool = False
+    statutory: Flag = False
     """A responsible authority under the Crime and Disorder Act 1998."""
     aliases: list[str] = []
     """Other ways the name is written in documents."""
@@ -36,7 +36,7 @@ class Person(Record):
     organisation: OrgId | None = None
     role: str | None = None
     """Job title or capacity ("NPA Commander", "Head of Regulatory and Community Safety")."""
-    member: bool = False
+    member: Flag = False
     """A member of the partnership expected at every meeting (used for attendance lists)."""
     active_from: dt.date | None = None
     active_to: dt.date | None = None
