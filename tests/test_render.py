@@ -337,3 +337,14 @@ def test_latest_is_the_october_meeting_and_next_explains_itself(cli, tmp_path):
     assert r.code == 0 and r.out.strip().endswith("2023-10-12-agenda-pack.md")
     r = cli("--repo", CHARNWOOD, "render", "pack", "--format", "md", "-o", tmp_path)
     assert r.code == 1 and "no scheduled meeting on or after" in r.err and "latest" in r.err
+
+
+def test_chart_axis_ticks_are_round_and_reach_the_top():
+    from cspkit.render.charts import indicator_chart, nice_ticks
+
+    assert nice_ticks(39) == [0, 10, 20, 30, 40]
+    assert nice_ticks(8.78) == [0, 2.5, 5, 7.5, 10]
+    assert nice_ticks(0.53) == [0, 0.2, 0.4, 0.6]
+    svg = indicator_chart([("Q1", 6.51, None), ("Q3", 6.51, 8.78)], "per-1000", chart_id="chart-x")
+    assert svg == indicator_chart([("Q1", 6.51, None), ("Q3", 6.51, 8.78)], "per-1000", chart_id="chart-x")
+    assert "Same period last year" in svg and ">Q4<" in svg and "<script" not in svg

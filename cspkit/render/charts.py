@@ -8,6 +8,19 @@ import re
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+def nice_ticks(top: float, count: int = 4) -> list[float]:
+    """Evenly spaced round ticks from 0 that reach past ``top``: 39 -> 0, 10, 20, 30, 40."""
+    import math
+
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    n = math.ceil(top / step - 1e-9)
+    return [round(i * step, 10) for i in range(n + 1)]
+
+
 def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: str, chart_id: str = "c") -> str:
     """An SVG line chart: this year and the same quarter last year, Q1..Q4.
 
@@ -19,14 +32,23 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
     style = Style(background="white", plot_background="white", foreground="#333", foreground_strong="#111",
                   foreground_subtle="#ccc", colors=("#1f4e79", "#9aa5b1"), font_family="DejaVu Sans, sans-serif",
                   label_font_size=11, major_label_font_size=11, legend_font_size=11, value_font_size=10)
-    chart = pygal.Line(width=360, height=180, style=style, show_legend=True, legend_at_bottom=True,
-                       legend_at_bottom_columns=2, js=[], disable_xml_declaration=True, dots_size=3,
-                       explicit_size=True, margin=8, show_y_guides=True, include_x_axis=False,
-                       print_values=False, allow_interruptions=True)
-    chart.x_labels = [q for q, _, _ in series]
-    chart.add("This year", [v for _, v, _ in series])
+    chart = pygal.Line(width=400, height=230, style=style, show_legend=True, legend_at_bottom=True,
+                       legend_at_bottom_columns=2, legend_box_size=10, truncate_legend=-1, js=[],
+                       disable_xml_declaration=True, dots_size=3, explicit_size=True, margin=10,
+                       margin_top=14, show_y_guides=True, show_x_guides=False, include_x_axis=True,
+                       print_values=False,
+                       allow_interruptions=True,
+                       formatter=(lambda v: f"{v:g}%") if unit == "percent" else (lambda v: f"{v:g}"))
+    # Always the four quarters of the year, so a half-reported year reads as such.
+    by_quarter = {q: (v, p) for q, v, p in series}
+    quarters = ["Q1", "Q2", "Q3", "Q4"]
+    chart.x_labels = quarters
+    chart.add("This year", [by_quarter.get(q, (None, None))[0] for q in quarters])
     if any(p is not None for _, _, p in series):
-        chart.add("Last year", [p for _, _, p in series])
+        chart.add("Same period last year", [by_quarter.get(q, (None, None))[1] for q in quarters])
+    chart.config.legend_at_bottom_columns = len(chart.raw_series)
+    values = [v for _, a, b in series for v in (a, b) if v is not None]
+    chart.y_labels = nice_ticks(max(values) if values else 1)
     svg = chart.render(is_unicode=True)
     # pygal embeds its config as a <script> and a random id: drop the one, fix the other,
     # so the chart is static and the output of a render is the same every time.
