@@ -7,11 +7,10 @@ offending value; :func:`cspkit.repo.finish` turns paths into line numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 from cspkit.errors import Problem, format_loc
-from cspkit.lookup import Index, organisation_index, people_index
+from cspkit.lookup import organisation_index, people_index
 from cspkit.models.action import ActionStatus
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus
@@ -433,10 +432,3 @@ class Checker:
 def check_repo(repo: Repo) -> list[Problem]:
     """All cross-record problems of a loaded repository."""
     return Checker(repo).run()
-
-
-def iter_people_refs(repo: Repo) -> Iterator[str]:  # used by reports of who is referenced where
-    for m in repo.meetings.values():
-        for group in ("present", "officers", "apologies", "absent"):
-            for a in getattr(m.attendance, group):
-                yield a.person

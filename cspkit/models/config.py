@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, model_validator
+import string
+
+from pydantic import Field, field_validator, model_validator
 
 from cspkit.models.common import (
     Flag,
-    ItemNumber,
     Markdown,
     Mode,
     OrgId,
@@ -229,6 +230,22 @@ class Conventions(Record):
     minutes_title: str = "Minutes"
     uppercase_titles: Flag = True
     """Agenda and minute titles in capitals, as many councils print them."""
+
+    @field_validator("action_raised_label")
+    @classmethod
+    def _raised_label(cls, value: str) -> str:
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+        except ValueError as exc:
+            raise ValueError(f"not a valid label: {exc}") from None
+        unknown = [f for f in fields if f not in ("date", "item")]
+        if unknown:
+            raise ValueError(f"only {{date}} and {{item}} can be filled in, not {{{unknown[0]}}}")
+        try:
+            value.format(date="121023", item="4")
+        except (ValueError, IndexError, KeyError) as exc:
+            raise ValueError(f"not a valid label: {exc}") from None
+        return value
 
 
 class ScheduleEntry(Record):
