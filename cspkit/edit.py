@@ -77,24 +77,65 @@ class Edit:
 
     def apply(self, dry_run: bool = False) -> list[Path]:
         """Check, then write every changed file atomically; return the paths written."""
+        self._canonical()
         problems = self.check()
         if problems:
             raise RecordError([_refused(p) for p in problems])
         if dry_run:
             return [c.path for c in self.changes.values()]
-        written = []
+        # Every file is checked against what was read before any is written: a command that
+        # changes two files (actions raise: the actions and the minutes) writes both or neither.
+        pending: list[tuple[Change, bytes | None]] = []
         for change in self.changes.values():
             current = change.path.read_bytes() if change.path.exists() else None
             if change.created and current is not None:
-                raise ConflictError(f"{change.path}: was created by someone else meanwhile; nothing written")
+                raise ConflictError(f"{change.path}: was created by someone else meanwhile; nothing was written "
+                                    "(run the command again)")
             if current is not None and digest(current) != change.expect:
                 raise ConflictError(f"{change.path}: changed on disk since cspkit read it; nothing was written "
                                     "(run the command again)")
             if current is not None and current.decode("utf-8", "replace") == change.text:
                 continue
-            write_text(change.path, change.text, overwrite=not change.created, expect=change.expect)
-            written.append(change.path)
-        return written
+            pending.append((change, current))
+        written: list[tuple[Change, bytes | None]] = []
+        try:
+            for change, current in pending:
+                write_text(change.path, change.text, overwrite=not change.created, expect=change.expect)
+                written.append((change, current))
+        except BaseException:
+            _roll_back(written)
+            raise
+        return [change.path for change, _ in written]
+
+    def _canonical(self) -> None:
+        """Record files are written in the canonical layout, as ``cspkit fmt`` would leave them,
+        so what a command writes passes ``cspkit fmt --check`` (and the CI that runs it)."""
+        from cspkit.repo import kind_for
+        from cspkit.review.fmt import FormatError, canonical, records_dir_of
+
+        records = records_dir_of(self.root)
+        for change in self.changes.values():
+            kind = kind_for(change.path, self.root, records)
+            if kind is None:
+                continue
+            try:
+                change.text = canonical(change.text, change.path, self.root, kind)
+            except FormatError:
+                pass  # not YAML: the check reports it, located
+
+
+def _roll_back(written: list[tuple[Change, bytes | None]]) -> None:
+    """Put back the files an interrupted edit had already written (best effort, newest first)."""
+    from cspkit.fileio import write_bytes
+
+    for change, before in reversed(written):
+        try:
+            if before is None:
+                change.path.unlink()
+            else:
+                write_bytes(change.path, before, overwrite=True)
+        except Exception:  # noqa: BLE001 - the original failure is what gets reported
+            pass
 
 
 def _refused(p: Problem) -> Problem:

@@ -63,7 +63,7 @@ class Problem:
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         fp = self.field_path
-        return f"{where}: {fp + ': ' if fp else ''}{self.message}"
+        return one_line(f"{where}: {fp + ': ' if fp else ''}{self.message}")
 
     def as_dict(self) -> dict:
         return {
@@ -82,6 +82,15 @@ class RecordError(UserError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
+
+
+#: Everything str.splitlines() breaks a line at: a problem is always exactly one line.
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with any line break spelled out (a key or value from a record may hold one)."""
+    return text.translate(_LINE_BREAKS)
 
 
 def format_loc(loc: tuple) -> str:

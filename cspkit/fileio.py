@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cspkit.errors import ConflictError
+from cspkit.errors import ConflictError, UserError
 
 
 def digest(data: bytes) -> str:
@@ -35,8 +35,11 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
             raise ConflictError(f"{path}: changed on disk since cspkit read it; nothing was written (run the command again)")
     elif path.exists() and not overwrite:
         raise ConflictError(f"{path}: already exists (use --force to replace it)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -48,13 +51,19 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
             os.chmod(tmp, 0o644)
         _before_replace(path)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):  # a full disk, a read-only folder: not a bug, and nothing changed
+            raise _cannot_write(path, exc) from None
         raise
     _fsync_dir(path.parent)
+
+
+def _cannot_write(path: Path, exc: OSError) -> UserError:
+    return UserError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written")
 
 
 def write_text(path: Path, text: str, *, overwrite: bool = False, expect: str | None = None) -> None:

@@ -96,6 +96,9 @@ def init_repo(target: Path, name: str, short_name: str | None = None, first_meet
 
     first = first_meeting or (dt.date.today() + dt.timedelta(days=28))
     files = skeleton(name, short_name or name, first)
+    from cspkit.review.scaffold import review_files
+
+    files = review_files(target, files)  # .vscode/, .github/workflows/, records in canonical form
     clashes = [rel for rel in files if (target / rel).exists()]
     if (target / "cspkit.yaml").exists() or clashes:
         raise ConflictError(f"{target}: already holds {', '.join(clashes) or 'cspkit.yaml'}; "

@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from cspkit import yamlio
-from cspkit.errors import Problem, RecordError, RepoNotFound, display_path
+from cspkit.errors import Problem, RecordError, display_path
+from cspkit.locate import CONFIG_NAME, find_root  # noqa: F401 - find_root is part of this module's API
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 from cspkit.models.action import Action, ActionFile
 from cspkit.models.config import Config
@@ -27,24 +28,6 @@ from cspkit.models.performance import PerformanceYear
 from cspkit.models.programme import ForwardProgramme
 from cspkit.models.psa import PSA
 from cspkit.models.registry import Organisation, Person
-
-CONFIG_NAME = "cspkit.yaml"
-
-
-def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` holding ``cspkit.yaml``."""
-    here = (start or Path.cwd()).resolve()
-    if not here.exists():
-        raise RepoNotFound(f"{here}: no such folder (give --repo the folder that holds {CONFIG_NAME})")
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise RepoNotFound(
-        f"no {CONFIG_NAME} in {here} or any folder above it "
-        "(run cspkit in a partnership's repository, pass --repo DIR, or start one with cspkit init)"
-    )
 
 
 @dataclass
@@ -112,8 +95,32 @@ class Repo:
 # --------------------------------------------------------------------------- reading
 
 
-def _record_files(records: Path, kind: Kind) -> list[Path]:
-    return sorted(p.resolve() for p in records.glob(kind.pattern) if not p.name.startswith("."))
+def _record_files(records: Path, kind: Kind, resolve: typing.Callable[[Path], Path] = Path.resolve) -> list[Path]:
+    return sorted((resolve(p) for p in records.glob(kind.pattern) if not p.name.startswith(".")), key=_path_order)
+
+
+def _as_is(path: Path) -> Path:
+    return path
+
+
+#: Sorting key giving Path order (part by part), without Path's slow comparisons.
+_path_order = (lambda p: p.parts) if os.name == "posix" else None
+
+
+class _Resolver:
+    """``Path.resolve`` for thousands of files in a few folders: each folder is resolved once."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.name in ("", ".", "..") or os.path.islink(path):
+            return path.resolve()
+        parent = path.parent
+        folder = self._folders.get(parent)
+        if folder is None:
+            folder = self._folders[parent] = parent.resolve()
+        return path if folder == parent else folder / path.name
 
 
 def _is_kind(path: Path, records: Path, kind: Kind) -> bool:
@@ -143,17 +150,22 @@ def kind_for(path: Path, root: Path, records_dir: str = "records") -> Kind | Non
 
 
 def read_source(path: Path, root: Path, kind: Kind, problems: list[Problem],
-                overrides: dict[Path, str] | None = None) -> Source:
+                overrides: dict[Path, str] | None = None, rel: str | None = None, cache: Any = None) -> Source:
     """Read and parse one file; problems with reading or YAML syntax go to ``problems``.
 
     ``overrides`` maps resolved paths to text to use instead of the file on disk: how an
-    edit is checked against the whole repository before anything is written.
+    edit is checked against the whole repository before anything is written. ``rel`` is the
+    path as shown (default: :func:`display_path`); ``cache`` a :class:`cspkit.cache.Cache`
+    that parses each distinct text once.
     """
-    src = Source(path=path, rel=display_path(path, root), kind=kind)
+    src = Source(path=path, rel=rel if rel is not None else display_path(path, root), kind=kind)
     try:
         override = overrides.get(path.resolve()) if overrides else None
-        src.text = override if override is not None else yamlio.read_text(path)
-        src.data = yamlio.parse(src.text)
+        if override is not None:
+            src.text = override
+        else:
+            src.text = cache.read_text(path) if cache is not None else yamlio.read_text(path)
+        src.data = cache.parse(src.text) if cache is not None else yamlio.parse(src.text)
     except yamlio.YamlProblem as exc:
         problems.append(Problem(src.rel, exc.line, exc.col, exc.message, code=exc.code))
         src.data = None
@@ -314,7 +326,13 @@ def pydantic_problems(src: Source, exc: ValidationError) -> list[Problem]:
             names = list(owner.model_fields) if owner else []
             hint = did_you_mean(str(loc[-1]), names)
             allowed = f" (allowed here: {', '.join(names)})" if names and not hint else ""
-            msg = f"unknown key '{loc[-1]}'{hint}{allowed}"
+            msg = f"unknown key '{_visible(str(loc[-1]))}'{hint}{allowed}"
+            problems.append(Problem(src.rel, message=msg, loc=loc, code="extra_forbidden"))
+            continue
+        if etype == "invalid_key":  # a key YAML read as a number, boolean or date
+            loc = loc[:-1] + (str(value),)
+            msg = f"unknown key {yamlio.isoformat(value)}: keys are words such as 'name' (YAML read this one as a " \
+                  f"{_yaml_type(value)})"
             problems.append(Problem(src.rel, message=msg, loc=loc, code="extra_forbidden"))
             continue
         if etype == "missing":
@@ -332,6 +350,13 @@ def pydantic_problems(src: Source, exc: ValidationError) -> list[Problem]:
             msg += _type_hint(etype, value)
         problems.append(Problem(src.rel, message=msg, loc=loc, code=etype))
     return problems
+
+
+def _visible(text: str) -> str:
+    """Text for a message with invisible characters spelled out (a non-breaking space pasted
+    from a word processor looks like a space, and makes a key unknown)."""
+    return "".join(ch if ch == " " or (ch.isprintable() and not ch.isspace()) else f"\\u{ord(ch):04x}"
+                   for ch in text)
 
 
 def _clean_msg(err: dict) -> str:
@@ -371,23 +396,32 @@ def _type_hint(etype: str, value: Any) -> str:
 # --------------------------------------------------------------------------- loading a repo
 
 
-def load_config(root: Path, problems: list[Problem],
-                overrides: dict[Path, str] | None = None) -> tuple[Config | None, Source]:
-    src = read_source(root / CONFIG_NAME, root, CONFIG_KIND, problems, overrides)
+def load_config(root: Path, problems: list[Problem], overrides: dict[Path, str] | None = None,
+                cache: Any = None) -> tuple[Config | None, Source]:
+    src = read_source(root / CONFIG_NAME, root, CONFIG_KIND, problems, overrides, cache=cache)
     model = validate_source(src, problems)
     return (model if isinstance(model, Config) else None), src
 
 
-def load_repo(root: Path, overrides: dict[Path, str] | None = None) -> tuple[Repo, list[Problem]]:
+def load_repo(root: Path, overrides: dict[Path, str] | None = None,
+              cache: Any = None) -> tuple[Repo, list[Problem]]:
     """Read and validate every record under ``root``; return the repo and all problems.
 
     Cross-record checks are run by :func:`cspkit.checks.check_repo` on the result.
     ``overrides`` (resolved path -> text) stands in for files, including ones not yet written.
+    ``cache`` (a :class:`cspkit.cache.Cache`) skips parsing texts it has parsed before.
     """
+    from cspkit.gcpolicy import loading
+
+    with loading():
+        return _load_repo(root, overrides, cache)
+
+
+def _load_repo(root: Path, overrides: dict[Path, str] | None, cache: Any) -> tuple[Repo, list[Problem]]:
     problems: list[Problem] = []
     repo = Repo(root=root)
     overrides = {Path(p).resolve(): t for p, t in (overrides or {}).items()}
-    repo.config, cfg_src = load_config(root, problems, overrides)
+    repo.config, cfg_src = load_config(root, problems, overrides, cache)
     repo.sources[cfg_src.rel] = cfg_src
     if repo.config is not None:
         repo.origin[id(repo.config)] = (cfg_src.rel, ())
@@ -397,16 +431,25 @@ def load_repo(root: Path, overrides: dict[Path, str] | None = None) -> tuple[Rep
         problems.append(Problem(cfg_src.rel, 0, 0, f"records folder {display_path(records, root)}/ does not exist",
                                 loc=where, code="io"))
         return repo, problems
+    resolved_root = root.resolve()
+    resolved_records = records.resolve()
+    snap = getattr(cache, "snap", None)
+    if snap is not None and snap.records == resolved_records:
+        resolve = _as_is  # the snapshot walked it all: no link under the records folder to resolve
+    else:
+        resolve = _Resolver()
     for kind in KINDS:
-        paths = set(_record_files(records, kind))
-        paths |= {p for p in overrides if _is_kind(p, records, kind)}
-        for path in sorted(paths):
-            src = read_source(path, root, kind, problems, overrides)
+        paths = _record_files(resolved_records, kind, resolve)
+        extra = {p for p in overrides if _is_kind(p, records, kind)} if overrides else None
+        if extra:
+            paths = sorted(extra.union(paths), key=_path_order)
+        for path in paths:
+            src = read_source(path, root, kind, problems, overrides, _shown(path, resolved_root), cache)
             repo.sources[src.rel] = src
             model = validate_source(src, problems)
             if model is not None:
                 _index(repo, src, model)
-    _check_stray_files(repo, records, problems)
+    _check_stray_files(repo, resolved_records, problems, resolve)
     return repo, problems
 
 
@@ -455,13 +498,23 @@ def _index(repo: Repo, src: Source, model: BaseModel) -> None:
         repo.performance.setdefault(model.year, model)
 
 
-def _check_stray_files(repo: Repo, records: Path, problems: list[Problem]) -> None:
+def _shown(resolved: Path, resolved_root: Path) -> str:
+    """:func:`display_path` of a path already resolved, against a root already resolved."""
+    try:
+        return resolved.relative_to(resolved_root).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def _check_stray_files(repo: Repo, records: Path, problems: list[Problem],
+                       resolve: typing.Callable[[Path], Path] = Path.resolve) -> None:
     """YAML files under records/ that are no record kind: a misplaced or misnamed file."""
-    known = {s.path.resolve() for s in repo.sources.values()}
-    for path in sorted(records.rglob("*")):
-        if path.suffix in (".yaml", ".yml") and path.resolve() not in known and not any(
-            part.startswith(".") for part in path.relative_to(records).parts
-        ):
+    known = {s.path if s.kind is not CONFIG_KIND else resolve(s.path) for s in repo.sources.values()}
+    # A path in ``known`` is resolved already; only the others need resolving to be sure.
+    strays = [path for path in records.rglob("*")
+              if path.suffix in (".yaml", ".yml") and path not in known and resolve(path) not in known]
+    for path in sorted(strays, key=_path_order):
+        if not any(part.startswith(".") for part in path.relative_to(records).parts):
             rel = display_path(path, repo.root)
             hint = " (use .yaml)" if path.suffix == ".yml" else ""
             problems.append(Problem(rel, 0, 0,
@@ -479,17 +532,40 @@ def finish(repo: Repo, problems: list[Problem]) -> list[Problem]:
     return sorted(unique.values(), key=lambda p: (p.file, p.line, p.col, p.message))
 
 
+def check_all(root: Path, cache: Any = None) -> tuple[Repo, list[Problem]]:
+    """Load and check the repository at ``root``: the repo and every problem, located and sorted.
+
+    With a :class:`cspkit.cache.Cache`, files whose text was parsed before are not parsed
+    again, and the report is kept. When the cache holds a report with no problems for exactly
+    the files on disk now (same content, same names), the cross-record checks are not run:
+    they are a function of those files and found nothing.
+    """
+    from cspkit.checks import check_repo
+
+    if cache is not None and cache.snap is None:
+        cache.snapshot()
+    known = cache.report() if cache is not None else None
+    repo, problems = load_repo(root, cache=cache)
+    if cache is not None:
+        cache.save()
+    if known is not None and known == ([], len(repo.sources)) and not problems:
+        return repo, []
+    problems = finish(repo, problems + check_repo(repo))
+    if cache is not None:
+        cache.save_report(repo.config.records_dir if repo.config is not None else "records",
+                          [(p.file, p.line, p.col, p.message, p.loc, p.code) for p in problems], len(repo.sources))
+    return repo, problems
+
+
 def open_repo(root: Path | None = None, strict: bool = True) -> Repo:
     """Load and check a repository; with ``strict``, raise :class:`RecordError` on any problem.
 
     This is what every command that reads records calls first.
     """
-    from cspkit.checks import check_repo
+    from cspkit.cache import Cache
 
     root = find_root(root)
-    repo, problems = load_repo(root)
-    problems += check_repo(repo)
-    problems = finish(repo, problems)
+    repo, problems = check_all(root, Cache.open(root))
     if strict and problems:
         raise RecordError(problems)
     return repo

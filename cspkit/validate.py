@@ -25,11 +25,7 @@ def validate(root: Path, paths: list[Path] | None = None) -> Report:
     Cross-record checks need every record, so the whole repository is always read; naming
     files only narrows what is reported (as a pre-commit hook does).
     """
-    from cspkit.checks import check_repo
-    from cspkit.repo import finish, load_repo
-
-    repo, problems = load_repo(root)
-    problems = finish(repo, problems + check_repo(repo))
+    problems, files = _check_all(root)
     if paths:
         wanted: set[str] = set()
         for path in paths:
@@ -41,7 +37,28 @@ def validate(root: Path, paths: list[Path] | None = None) -> Report:
             wanted.add(rel)
         problems = [p for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/") for w in wanted)
                     or (p.file == "." and False)]
-    return Report(problems=problems, files=len(repo.sources))
+    return Report(problems=problems, files=files)
+
+
+def _check_all(root: Path) -> tuple[list[Problem], int]:
+    """Every problem in the repository, and how many files were checked.
+
+    With the cache (:mod:`cspkit.cache`), an unchanged repository gets the last report back
+    without loading anything, and a changed one re-parses only the files whose text changed.
+    """
+    from cspkit.cache import Cache
+
+    cache = Cache.open(root)
+    if cache is not None:
+        cache.snapshot()
+        hit = cache.report()
+        if hit is not None:
+            return [Problem(*p) for p in hit[0]], hit[1]
+
+    from cspkit.repo import check_all
+
+    repo, problems = check_all(root, cache)
+    return problems, len(repo.sources)
 
 
 def format_text(report: Report) -> str:

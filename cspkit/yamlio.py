@@ -28,10 +28,16 @@ try:  # libyaml's C parser when the wheel has it (it nearly always does)
 except ImportError:  # pragma: no cover - pure Python fallback
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
+from cspkit import fastyaml
 from cspkit.errors import Problem
 
 #: Files larger than this are refused before parsing: no record is anywhere near it.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+
+#: Documents nested deeper than this are refused before composing: records need a dozen
+#: levels, and libyaml's composer recurses in C, so ``[[[[…`` tens of thousands deep would
+#: overflow the stack and kill the process instead of being reported.
+MAX_DEPTH = 1000
 
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
@@ -86,6 +92,17 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", RecordLoader.construct_yaml_timestamp)
 
+
+def _refuse_tag(loader: RecordLoader, node: Node) -> Any:
+    # YAML 1.1's extra types: bytes from base64, sets, ordered pairs. A record is text,
+    # numbers, dates, lists and mappings; anything else would be silently coerced.
+    raise ConstructorError(None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed "
+                           "in records", node.start_mark)
+
+
+for _tag in ("binary", "set", "omap", "pairs"):
+    RecordLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+
 # Start from SafeLoader's implicit resolvers, drop YAML 1.1's bool/int/float/merge rules and
 # put back the YAML 1.2 core schema's narrower ones.
 RecordLoader.yaml_implicit_resolvers = {
@@ -119,7 +136,21 @@ _HINTS = (
 _OPENED = (("quoted scalar", "a quoted text"), ("flow sequence", "a '[' list"), ("flow mapping", "a '{' mapping"))
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text_in: str) -> YamlProblem:
+    """A character YAML does not allow (NUL, BEL, U+FFFE …), located and on one line."""
+    data = text_in.encode("utf-8", "surrogateescape")
+    pos = exc.position if isinstance(exc.position, int) and 0 <= exc.position <= len(data) else 0
+    before = data[:pos].decode("utf-8", "replace")  # libyaml reports a byte offset
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return YamlProblem(f"YAML syntax: the character U+{char:04X} is not allowed in YAML text: remove it "
+                       "(it often comes with text pasted from another program)", line, col, "yaml")
+
+
 def _mark_problem(exc: yaml.YAMLError, text_in: str = "") -> YamlProblem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(exc, text_in)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -166,6 +197,11 @@ def read_text(path: Path) -> str:
         raise YamlProblem("cannot read file (permission denied)", code="io") from None
     except OSError as exc:
         raise YamlProblem(f"cannot read file ({exc.strerror})", code="io") from None
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    """A record file's bytes as text (UTF-8, a byte-order mark dropped), or a located problem."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a byte-order mark from Windows editors is harmless
     try:
@@ -179,21 +215,50 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+def _check_depth(text: str) -> None:
+    """Refuse a document nested deeper than :data:`MAX_DEPTH` before anything recurses into it.
+
+    Nesting without indentation needs ``[``, ``{``, ``- `` or ``? `` at every level; counting
+    them is nearly free and bounds the depth, so ordinary files skip the exact check (a walk
+    over libyaml's events, which is flat and stops at the first level too deep).
+    """
+    bound = text.count("[") + text.count("{") + text.count("- ") + text.count("? ") + text.count("-\t")
+    if bound <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=RecordLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(f"the document is nested more than {MAX_DEPTH} levels deep: "
+                                      "no record needs that", mark.line + 1, mark.column + 1, "yaml")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: parsing proper reports it, with its location
+
+
 def parse(text: str) -> Any:
     """Parse one YAML document into plain data; raise :class:`YamlProblem` with a location."""
     try:
-        return yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a SafeLoader
+        _check_depth(text)
+        return fastyaml.load(text, RecordLoader)  # yaml.load(text, Loader=RecordLoader), faster
     except yaml.YAMLError as exc:
         raise _mark_problem(exc, text) from None
     except RecursionError:
         raise YamlProblem("the document is nested too deeply", code="yaml") from None
+    except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from undecodable bytes in an argument
+        raise YamlProblem(f"text that is not valid Unicode (at character {exc.start + 1})", code="encoding") from None
 
 
 def compose(text: str) -> Node | None:
     """The node tree of a document (used only to locate problems)."""
     try:
+        _check_depth(text)
         return yaml.compose(text, Loader=RecordLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, YamlProblem, RecursionError, UnicodeEncodeError):
         return None
 
 

@@ -24,7 +24,24 @@ def main(argv: list[str] | None = None) -> None:
         # Fast path: no Typer, Click, Rich or Pydantic for the most frequent call from scripts.
         sys.stdout.write(f"cspkit {__version__}\n")
         raise SystemExit(0)
-    raise SystemExit(run(args))
+    if args in (["--help"], ["-h"]):
+        # Typer and Rich alone take longer to import than the help may take: print the help
+        # kept from last time when nothing it depends on changed (see helpcache).
+        from cspkit.cli import helpcache
+
+        text = helpcache.lookup(args)
+        if text is not None:
+            sys.stdout.write(text)
+            raise SystemExit(0)
+        raise SystemExit(helpcache.run_and_keep(args, run))
+    from cspkit import gcpolicy
+
+    gcpolicy.short_lived_process()
+    try:
+        code = run(args)
+    finally:
+        gcpolicy.short_lived_process(False)
+    raise SystemExit(code)
 
 
 def run(args: list[str]) -> int:
@@ -34,12 +51,14 @@ def run(args: list[str]) -> int:
     from cspkit.cli.app import build_app
     from cspkit.errors import CspkitError
 
-    command = build_app()
+    command = build_app(args)
     try:
         rv = command.main(args=args, prog_name="cspkit", standalone_mode=False)
         # Outside standalone mode Typer catches ``typer.Exit`` itself and *returns* its exit
         # code (``raise typer.Exit(1)`` in validate, ``--help``, ``--version``); commands return None.
         if isinstance(rv, int) and not isinstance(rv, bool):
+            if rv == 130:  # Typer turns Ctrl-C into Exit(130) and, outside standalone mode, returns it
+                _err("interrupted")
             return rv
     except typer.Exit as exc:
         if exc.exit_code == 130:  # Typer turns Ctrl-C into Exit(130)
@@ -58,7 +77,11 @@ def run(args: list[str]) -> int:
             _err(f"Try '{ctx.command_path} --help' for help.")
         return getattr(exc, "exit_code", 2) or 2
     except CspkitError as exc:
-        for line in str(exc).splitlines() or [type(exc).__name__]:
+        from cspkit.errors import RecordError, one_line
+
+        # A RecordError is one problem per line; any other error is one line, whatever it quotes.
+        lines = str(exc).splitlines() if isinstance(exc, RecordError) else [one_line(str(exc))]
+        for line in [ln for ln in lines if ln] or [type(exc).__name__]:
             _err(line if _has_location(line) else f"error: {line}")
         return exc.exit_code
     except BrokenPipeError:

@@ -40,14 +40,52 @@ def _root(
     ctx.obj = {"repo": repo}
 
 
-def build_app():
-    """The Click command behind the Typer app, with every command module registered."""
-    from cspkit.cli import core  # noqa: F401  (registers validate, init, schema)
+#: The module that registers each top-level command. Running one of these imports that module
+#: alone; any other name (a new command, a typo), or help for the whole CLI, imports them all.
+_COMMAND_MODULES = {
+    "validate": "core", "init": "core", "schema": "core",
+    "render": "render", "templates": "render",
+    "new-meeting": "workflow", "minutes": "workflow", "actions": "workflow", "update": "workflow",
+    "psa": "workflow", "programme": "workflow",
+    "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
+}
+_MODULES = ("core", "render", "workflow", "review")
 
-    for name in ("render", "workflow", "review"):
-        try:
-            __import__(f"cspkit.cli.{name}")
-        except ModuleNotFoundError as exc:  # a command module not written yet
-            if exc.name != f"cspkit.cli.{name}":
-                raise
+
+def build_app(args: list[str] | None = None):
+    """The Click command behind the Typer app, with the command modules registered.
+
+    Given the arguments of this run, only the module of the command they name is imported
+    (when it does register that command); otherwise every command module is.
+    """
+    name = _command_name(args) if args else None
+    module = _COMMAND_MODULES.get(name) if name else None
+    if module is not None:
+        _load(module)
+        command = typer.main.get_command(app)
+        if name in getattr(command, "commands", {}):
+            return command
+    for module in _MODULES:
+        _load(module)
     return typer.main.get_command(app)
+
+
+def _load(module: str) -> None:
+    try:
+        __import__(f"cspkit.cli.{module}")
+    except ModuleNotFoundError as exc:  # a command module not written yet
+        if exc.name != f"cspkit.cli.{module}":
+            raise
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command ``args`` run (None when they ask for the whole CLI's help, or name none)."""
+    rest = iter(args)
+    for arg in rest:
+        if arg in ("-h", "--help"):
+            return None
+        if arg in ("--repo", "-R"):
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None

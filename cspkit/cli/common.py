@@ -12,7 +12,7 @@ from cspkit.errors import UsageError
 
 def repo_root(ctx: typer.Context) -> Path:
     """The repository root for this invocation (``--repo`` or found upwards from here)."""
-    from cspkit.repo import find_root
+    from cspkit.locate import find_root
 
     given = (ctx.find_root().obj or {}).get("repo")
     return find_root(given)

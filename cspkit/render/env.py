@@ -66,6 +66,8 @@ def markdown_html(text: str | None, inline: bool = False):
 
 
 _UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+#: A link reference definition (``[x]: javascript:…`` on a line of its own) is a link too.
+_UNSAFE_REF = re.compile(r"\]\s*:\s*<?\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 
 
 def markdown_text(text: str | None) -> str:
@@ -77,7 +79,8 @@ def markdown_text(text: str | None) -> str:
     if not text:
         return ""
     out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _UNSAFE_LINK.sub("](#unsafe-link-removed:", out)
+    out = _UNSAFE_LINK.sub("](#unsafe-link-removed:", out)
+    return _UNSAFE_REF.sub("]: #unsafe-link-removed:", out)
 
 
 def md_cell(text: str | None) -> str:
@@ -99,6 +102,56 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+@lru_cache(maxsize=1)
+def _settings_digest() -> str:
+    import hashlib
+
+    import jinja2
+
+    return hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+
+
+def _bytecode_cache(conventions: Any, fmt: str):
+    """Templates compiled once and kept in the user's cache folder (never in a repository).
+
+    Jinja checks each entry against the template's source, so an edited template is compiled
+    again. The file names carry everything else that shapes the compiled code: the versions of
+    Jinja and of this module (its settings), the format and the body's conventions (Jinja
+    folds a filter applied to a constant, ``{{ "Agenda"|heading }}``, when it compiles). A
+    cache that cannot be read or written is no cache, never an error. ``CSPKIT_CACHE=0``
+    turns it off.
+    """
+    import hashlib
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    if os.environ.get("CSPKIT_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+        return None
+
+    class QuietCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except OSError:
+                pass
+
+        def dump_bytecode(self, bucket):
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit" / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        dump = getattr(conventions, "model_dump_json", None)
+        shape = hashlib.sha256(f"{fmt}\0{dump() if dump else repr(conventions)}".encode()).hexdigest()[:16]
+        return QuietCache(str(folder), pattern=f"{_settings_digest()}-{shape}-%s.cache")
+    except OSError:
+        return None
+
+
 def make_env(repo_root: Path | None, conventions: Any, fmt: str):
     """A sandboxed environment for one output format (html, pdf or md)."""
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
@@ -115,6 +168,7 @@ def make_env(repo_root: Path | None, conventions: Any, fmt: str):
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(conventions, fmt),
     )
     conv = conventions
 

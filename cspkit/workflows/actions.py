@@ -96,6 +96,12 @@ def find_action(ctx: Context, action_id: str) -> Action:
         return found
     if not re.match(ACTION_ID_RE, action_id):
         raise UserError(f"'{action_id}' is not an action id: write <meeting date>/<item>.<n>, e.g. 2023-07-13/11.1")
+    try:
+        day = dt.date.fromisoformat(action_id.split("/", 1)[0])
+    except ValueError:
+        day = None
+    if day is not None and day not in ctx.repo.action_files and ctx.actions_path(day).exists():
+        raise ctx._invalid(ctx.actions_path(day))  # the file is there but cannot be read: say so
     raise NotFound(f"no action '{action_id}'{did_you_mean(action_id, ctx.repo.actions)}")
 
 

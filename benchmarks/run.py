@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Time cspkit at a county's scale against its floors, and write benchmarks/RESULTS.md.
+
+    python benchmarks/run.py [--repo DIR] [--stress] [--runs N] [--meeting YYYY-MM-DD] [--no-write]
+
+Every figure is the median wall-clock time of ``--runs`` (default 5) whole processes, each
+started with ``subprocess`` exactly as a person or a CI job would start it:
+
+1. ``cspkit --version`` and ``cspkit --help``, against ``python -c pass``;
+2. ``cspkit validate`` cold (the ``.cspkit-cache`` folder removed before every run), against a
+   bare script that only parses the same files with libyaml's C loader, and against
+   ``check-jsonschema`` with cspkit's exported schemas (one invocation per record kind, the
+   times added up);
+3. ``cspkit validate`` warm (nothing changed since the run before);
+4. ``cspkit render pack MEETING`` as HTML and as PDF, against WeasyPrint alone turning the very
+   HTML cspkit gives it into a PDF.
+
+The county repository is generated (``benchmarks/generate.py``) into a temporary folder unless
+``--repo`` names one; ``--stress`` also times validate on the stress size. cspkit's modules
+are byte-compiled first, as an installed package is (this machine sets
+PYTHONDONTWRITEBYTECODE, so nothing else would). The targets are those of the issue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+PY = sys.executable
+
+BARE_PARSE = r"""
+import sys
+from pathlib import Path
+import yaml
+root = Path(sys.argv[1])
+for path in [root / "cspkit.yaml", *sorted((root / "records").rglob("*.yaml"))]:
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+PDF_HTML = r"""
+import sys
+from pathlib import Path
+from cspkit.repo import open_repo
+from cspkit.render import pack_document, render_html, resolve_meeting
+repo = open_repo(Path(sys.argv[1]))
+doc = pack_document(repo, resolve_meeting(repo, sys.argv[2]), "partners")
+Path(sys.argv[3]).write_text(render_html(repo, doc, "pdf", "partners"), encoding="utf-8")
+"""
+
+WEASYPRINT_ALONE = ("import sys; from weasyprint import HTML; "
+                    "HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])")
+
+
+def cspkit_command() -> list[str]:
+    script = Path(PY).parent / "cspkit"
+    return [str(script)] if script.exists() else [PY, "-m", "cspkit"]
+
+
+def timed(cmd: list[str], runs: int, before=None, check: bool = True, cwd: Path | None = None) -> float:
+    """Median wall-clock seconds of ``runs`` runs of ``cmd`` (``before`` runs untimed first)."""
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+        times.append(time.perf_counter() - start)
+        if check and proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
+    return statistics.median(times)
+
+
+def kinds_of(repo: Path) -> dict[str, list[str]]:
+    """Record files grouped by kind (the schema that checks them)."""
+    from cspkit.repo import kind_for
+
+    groups: dict[str, list[str]] = {"config": [str(repo / "cspkit.yaml")]}
+    for path in sorted((repo / "records").rglob("*.yaml")):
+        kind = kind_for(path, repo)
+        if kind is not None:
+            groups.setdefault(kind.name, []).append(str(path))
+    return groups
+
+
+def check_jsonschema(repo: Path, runs: int) -> tuple[float, list[str]]:
+    """Median over runs of the summed time of one check-jsonschema invocation per kind."""
+    exe = shutil.which("check-jsonschema", path=str(Path(PY).parent)) or shutil.which("check-jsonschema")
+    if exe is None:
+        raise SystemExit("check-jsonschema is not installed: pip install -e '.[bench]'")
+    groups = kinds_of(repo)
+    notes: list[str] = []
+    totals = []
+    for run in range(runs):
+        total = 0.0
+        for kind, files in groups.items():
+            cmd = [exe, "--schemafile", str(repo / "schemas" / f"{kind}.schema.json"), *files]
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            total += time.perf_counter() - start
+            if run == 0 and proc.returncode != 0:
+                first = proc.stdout.decode(errors="replace").strip().splitlines()
+                notes.append(f"check-jsonschema reported problems in the {kind} files "
+                             f"(first line: {first[1] if len(first) > 1 else first[0] if first else '?'})")
+        totals.append(total)
+    return statistics.median(totals), notes
+
+
+def machine() -> list[str]:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    import pydantic
+    import yaml
+
+    return [f"CPU: {cpu}, {os.cpu_count()} logical CPUs (nproc)", f"memory: {mem}",
+            f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}",
+            f"PyYAML {yaml.__version__} (libyaml {getattr(yaml, '__with_libyaml__', False) and 'yes' or 'no'}), "
+            f"pydantic {pydantic.VERSION}"]
+
+
+class Results:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+        self.notes: list[str] = []
+
+    def add(self, what: str, seconds: float, against: str = "", ratio: str = "", target: str = "",
+            met: bool | None = None) -> None:
+        verdict = "" if met is None else ("met" if met else "**missed**")
+        fig = f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+        self.rows.append((what, fig, against, ratio, f"{target} {verdict}".strip()))
+        line = f"{what:<48} {fig:>9}"
+        if against:
+            line += f"   {against}: {ratio}"
+        if target:
+            line += f"   target {target}: {verdict}"
+        print(line, flush=True)
+
+    def table(self) -> str:
+        head = "| measure | median | compared with | ratio | target |\n| --- | ---: | --- | ---: | --- |\n"
+        return head + "\n".join(f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in self.rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repo", type=Path, help="a county-size repository to use (default: generate one)")
+    ap.add_argument("--stress", action="store_true", help="also time validate on the stress size")
+    ap.add_argument("--runs", type=int, default=5, help="runs per figure (the median is reported)")
+    ap.add_argument("--meeting", help="the meeting whose pack is rendered (default: the first scheduled one)")
+    ap.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/RESULTS.md alone")
+    args = ap.parse_args(argv)
+    runs = max(args.runs, 1)
+    cspkit = cspkit_command()
+    res = Results()
+
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "cspkit")], check=True, stdout=subprocess.DEVNULL)
+    work = Path(tempfile.mkdtemp(prefix="cspkit-bench-"))
+    try:
+        if args.repo:
+            repo = args.repo.resolve()
+            meeting = args.meeting
+        else:
+            repo = work / "county"
+            counts = generate.generate(repo, "county", 7)
+            meeting = args.meeting or generate.first_scheduled(counts).isoformat()
+            print(f"generated {repo}: {counts['meetings']} meetings, {counts['actions']} actions, "
+                  f"{counts['updates']} partner updates, {counts['yaml_bytes'] / 1e6:.1f} MB of YAML", flush=True)
+        if meeting is None:
+            raise SystemExit("--meeting is needed with --repo")
+        subprocess.run([*cspkit, "schema", "--out", str(repo / "schemas")], check=True, stdout=subprocess.DEVNULL)
+        nfiles = 1 + sum(1 for _ in (repo / "records").rglob("*.yaml"))
+        size = sum(p.stat().st_size for p in (repo / "records").rglob("*.yaml")) + (repo / "cspkit.yaml").stat().st_size
+        cache_dir = repo / ".cspkit-cache"
+
+        def drop_cache() -> None:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+
+        # 1. start-up
+        t_pass = timed([PY, "-c", "pass"], runs)
+        res.add("`python -c pass`", t_pass)
+        t_version = timed([*cspkit, "--version"], runs)
+        res.add("`cspkit --version`", t_version, "python -c pass", f"+{(t_version - t_pass) * 1000:.0f} ms",
+                "≤ 60 ms", t_version <= 0.060)
+        t_help = timed([*cspkit, "--help"], runs)
+        res.add("`cspkit --help`", t_help, "python -c pass", f"+{(t_help - t_pass) * 1000:.0f} ms",
+                "≤ 150 ms", t_help <= 0.150)
+
+        # 2. validate, cold
+        bare = work / "bare_parse.py"
+        bare.write_text(BARE_PARSE, encoding="utf-8")
+        t_bare = timed([PY, str(bare), str(repo)], runs)
+        res.add(f"bare parse, libyaml C loader ({nfiles} files, {size / 1e6:.1f} MB)", t_bare)
+        t_cold = timed([*cspkit, "--repo", str(repo), "validate"], runs, before=drop_cache)
+        res.add("`cspkit validate`, cold (no cache)", t_cold, "bare parse", f"{t_cold / t_bare:.2f}×",
+                "≤ 1.5×", t_cold <= 1.5 * t_bare)
+        t_js, notes = check_jsonschema(repo, runs)
+        res.notes += notes
+        res.add("check-jsonschema, one run per kind, summed", t_js, "cspkit validate cold",
+                f"{t_js / t_cold:.1f}× slower", "≥ 10× slower", t_js >= 10 * t_cold)
+
+        # 3. validate, warm
+        subprocess.run([*cspkit, "--repo", str(repo), "validate"], stdout=subprocess.DEVNULL, check=True)
+        t_warm = timed([*cspkit, "--repo", str(repo), "validate"], runs)
+        res.add("`cspkit validate`, warm (nothing changed)", t_warm, "validate cold", f"{t_warm / t_cold:.2f}×",
+                "≤ 0.2×", t_warm <= 0.2 * t_cold)
+
+        # 4. the pack of one meeting
+        out = work / "build"
+        pack = [*cspkit, "--repo", str(repo), "render", "pack", meeting, "--force", "-o", str(out)]
+        t_html = timed([*pack, "--format", "html"], runs)
+        res.add(f"`cspkit render pack {meeting} --format html`", t_html, "", "", "≤ 1 s", t_html <= 1.0)
+        t_pdf = timed([*pack, "--format", "pdf"], runs)
+        html = work / "pack-for-pdf.html"
+        subprocess.run([PY, "-c", PDF_HTML, str(repo), meeting, str(html)], check=True)
+        t_weasy = timed([PY, "-c", WEASYPRINT_ALONE, str(html), str(repo), str(work / "alone.pdf")], runs)
+        res.add("WeasyPrint alone, the same HTML to PDF", t_weasy)
+        res.add(f"`cspkit render pack {meeting} --format pdf`", t_pdf, "WeasyPrint alone",
+                f"{t_pdf / t_weasy:.2f}×", "≤ 1.2×", t_pdf <= 1.2 * t_weasy)
+        t_html_cold = timed([*pack, "--format", "html"], runs, before=drop_cache)
+        res.add("(for information) the HTML pack with no cache", t_html_cold)
+
+        if args.stress:
+            stress = work / "stress"
+            counts = generate.generate(stress, "stress", 7)
+            sfiles = 1 + sum(1 for _ in (stress / "records").rglob("*.yaml"))
+            t_sbare = timed([PY, str(bare), str(stress)], runs)
+            res.add(f"stress: bare parse ({sfiles} files, {counts['yaml_bytes'] / 1e6:.0f} MB)", t_sbare)
+            t_scold = timed([*cspkit, "--repo", str(stress), "validate"], runs,
+                            before=lambda: shutil.rmtree(stress / ".cspkit-cache", ignore_errors=True))
+            res.add("stress: `cspkit validate`, cold", t_scold, "bare parse", f"{t_scold / t_sbare:.2f}×",
+                    "≤ 1.5×", t_scold <= 1.5 * t_sbare)
+            subprocess.run([*cspkit, "--repo", str(stress), "validate"], stdout=subprocess.DEVNULL, check=True)
+            t_swarm = timed([*cspkit, "--repo", str(stress), "validate"], runs)
+            res.add("stress: `cspkit validate`, warm", t_swarm, "validate cold", f"{t_swarm / t_scold:.2f}×",
+                    "≤ 0.2×", t_swarm <= 0.2 * t_scold)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    for note in res.notes:
+        print(f"note: {note}")
+    if not args.no_write:
+        write_results(res, runs, args)
+    return 0
+
+
+def write_results(res: Results, runs: int, args: argparse.Namespace) -> None:
+    missed = [r[0] for r in res.rows if "missed" in r[4]]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `python benchmarks/run.py"
+        f"{' --stress' if args.stress else ''}` (median of {runs} runs; whole processes, wall clock).",
+        "",
+        "Machine:",
+        "",
+        *[f"- {m}" for m in machine()],
+        "",
+        "The county repository is `benchmarks/generate.py --size county --seed 7`: about 400 meetings with",
+        "full minutes, 3,000 actions with histories, 1,500 partner updates and ten PSA years. Warm",
+        "figures follow an untimed run that fills `.cspkit-cache/`; the pack is rendered with the",
+        "cache as `cspkit validate` leaves it.",
+        "",
+        res.table(),
+        "",
+        ("Every target is met." if not missed else f"Missed: {', '.join(missed)}."),
+    ]
+    if res.notes:
+        lines += ["", "Notes:", "", *[f"- {n}" for n in res.notes]]
+    lines += ["", EXPLAINED]
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'}")
+
+
+EXPLAINED = """\
+## What the figures measure
+
+- `cspkit --version` never imports Typer, Click, Rich or pydantic (a fast path in
+  `cspkit.cli.main`); `--help` imports Typer and Rich but no record model, Jinja or WeasyPrint.
+- A cold `validate` reads every file, parses it (libyaml composes, cspkit builds the data
+  itself: `cspkit/fastyaml.py`), validates it with pydantic, runs every cross-record check and
+  fills the cache. The cyclic garbage collector is off while records load
+  (`cspkit/gcpolicy.py`): it would otherwise walk the millions of new objects again and again.
+- A warm `validate` hashes `cspkit.yaml` and every YAML file under `records/`, finds the
+  digest of all of it (and of cspkit's own code) unchanged, and prints the stored report.
+  A changed repository re-parses only the files whose content changed (`cspkit/cache.py`).
+- The bare parse is the floor for reading: `yaml.load(..., Loader=yaml.CSafeLoader)` on
+  each file, nothing else. check-jsonschema validates the same files against the schemas
+  `cspkit schema --out` writes (it checks fields only, no cross-references).
+"""
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

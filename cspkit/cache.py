@@ -1,0 +1,395 @@
+"""The content-hash cache in ``<repository>/.cspkit-cache/``: warm runs skip parsing.
+
+Two files, each rewritten whole and atomically (a temporary file, then a rename):
+
+* ``parsed.bin`` maps the SHA-256 of a record file's text to the data that text parses
+  to. :func:`cspkit.repo.load_repo` asks it before parsing, so a file is parsed again only
+  when its content changed; a file whose content is new, or changed back, is simply looked
+  up by content. Model validation and the cross-record checks always run.
+* ``report.bin`` keeps the last ``cspkit validate`` report together with a digest of
+  everything it was computed from: the content of ``cspkit.yaml`` and of every YAML file under
+  the records folder, the name and type of every other entry there (a paper's ``.md`` file
+  only has to exist), and the code (cspkit's own sources, the Python version and the installed
+  PyYAML, pydantic, pydantic-core and rapidfuzz). When the digest is unchanged, so is the
+  report: ``validate`` prints it without loading anything.
+
+Nothing is keyed on modification times, so touching a file costs a re-hash, never a wrong
+answer. Both files carry an HMAC made with a per-user key kept outside the repository
+(``$XDG_CACHE_HOME/cspkit/cache-key``): a cache file that is truncated, garbled, written by an
+older cspkit or by someone else (one committed to the repository, say) is ignored and
+rebuilt. They are unpickled with only ``datetime`` types allowed.
+
+``CSPKIT_CACHE=0`` turns the cache off. The folder holds its own ``.gitignore``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+# pickle, hmac and tempfile are imported where they are used: ``cspkit --help`` imports this
+# module for code_fingerprint() alone, and start-up time is what it is about.
+
+CACHE_DIR = ".cspkit-cache"
+FORMAT = b"cspkit-cache 1"
+_PARSED = "parsed.bin"
+_REPORT = "report.bin"
+_MAC_SIZE = 32
+#: Installed packages whose behaviour shows in what validate reports.
+_DEPENDENCIES = ("yaml", "_yaml", "pydantic", "pydantic_core", "rapidfuzz")
+
+
+def enabled() -> bool:
+    return os.environ.get("CSPKIT_CACHE", "1").strip().lower() not in ("0", "no", "off", "false")
+
+
+# --------------------------------------------------------------------------- keys
+
+
+_fingerprints: dict[tuple[str, ...], bytes] = {}
+
+
+def code_fingerprint(dependencies: tuple[str, ...] = _DEPENDENCIES) -> bytes:
+    """A digest of the code that turns records into data and problems.
+
+    cspkit's own ``.py`` files by content, the Python version, and each dependency's files by
+    name, size and modification time (upgrading a package replaces them).
+    """
+    fingerprint = _fingerprints.get(dependencies)
+    if fingerprint is None:
+        import importlib.util
+
+        h = hashlib.sha256(FORMAT)
+        h.update(sys.version.encode())
+        package = Path(__file__).resolve().parent
+        for path in sorted(package.rglob("*.py")):
+            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        for name in dependencies:
+            try:
+                spec = importlib.util.find_spec(name)
+            except (ImportError, ValueError):
+                spec = None
+            origin = spec.origin if spec is not None else None
+            h.update(name.encode() + b"\0")
+            if origin and os.path.exists(origin):
+                st = os.stat(origin)
+                h.update(f"{origin}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        fingerprint = _fingerprints[dependencies] = h.digest()
+    return fingerprint
+
+
+def _secret() -> bytes | None:
+    """The per-user key cache files are signed with; None when it cannot be kept."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit"
+    path = base / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".cache-key-")
+        try:
+            os.write(fd, os.urandom(32))
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)  # first writer wins; everyone then reads the same key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        key = path.read_bytes()
+        return key if len(key) == 32 else None
+    except OSError:
+        return None
+
+
+def _unpickle(payload: bytes) -> Any:
+    """Plain data and dates only: a cache file can never name a function to call."""
+    import datetime
+    import io
+    import pickle
+
+    allowed = {("datetime", n): getattr(datetime, n) for n in ("date", "datetime", "time", "timedelta", "timezone")}
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            try:
+                return allowed[(module, name)]
+            except KeyError:
+                raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file") from None
+
+    return Unpickler(io.BytesIO(payload)).load()
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+class Cache:
+    """The cache of one repository; every failure to read or write it is silent."""
+
+    def __init__(self, root: Path, key: bytes):
+        self.root = root
+        self.dir = root / CACHE_DIR
+        self._key = key
+        self._parsed: dict[bytes, Any] | None = None
+        self._used: dict[bytes, Any] = {}
+        self._changed = False
+        self.snap: Snapshot | None = None
+        self._stored: dict | None = None
+
+    @classmethod
+    def open(cls, root: Path) -> Cache | None:
+        """The cache of the repository at ``root``, or None when caching is off or impossible."""
+        if not enabled():
+            return None
+        key = _secret()
+        return cls(root, key) if key is not None else None
+
+    # ------------------------------------------------------------------ files
+    def _read(self, name: str) -> Any:
+        import hmac
+
+        try:
+            blob = (self.dir / name).read_bytes()
+        except OSError:
+            return None
+        mac, payload = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
+        if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, hmac.new(self._key, payload, "sha256").digest()):
+            return None
+        try:
+            stored = _unpickle(payload)
+        except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache
+            return None
+        if not isinstance(stored, dict) or stored.get("code") != code_fingerprint():
+            return None
+        return stored
+
+    def _write(self, name: str, stored: dict) -> None:
+        import hmac
+        import io
+        import pickle
+        import tempfile
+
+        stored["code"] = code_fingerprint()
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        # Parsed YAML is a tree (aliases are refused), so the memo of shared objects is pure cost.
+        pickler.fast = True
+        try:
+            pickler.dump(stored)
+        except Exception:  # noqa: BLE001 - something that does not pickle is simply not cached
+            return
+        payload = buffer.getvalue()
+        blob = hmac.new(self._key, payload, "sha256").digest() + payload
+        tmp = None
+        try:
+            if not self.dir.is_dir():
+                self.dir.mkdir(exist_ok=True)
+                (self.dir / ".gitignore").write_text("# written by cspkit: nothing here belongs in git\n*\n",
+                                                     encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{name}-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, self.dir / name)
+            tmp = None
+        except OSError:
+            pass
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+
+    # ------------------------------------------------------------------ reading and parsing
+    def read_text(self, path: Path) -> str:
+        """``yamlio.read_text(path)``, from the bytes the snapshot already read when it did."""
+        from cspkit import yamlio
+
+        data = self.snap.take_bytes(path) if self.snap is not None else None
+        return yamlio.decode(data) if data is not None else yamlio.read_text(path)
+
+    def parse(self, text: str) -> Any:
+        """``yamlio.parse(text)``, from the cache when this text was parsed before.
+
+        A text that does not parse raises :class:`~cspkit.yamlio.YamlProblem` as always and is
+        not cached. The data returned is shared with the cache: callers must not change it.
+        """
+        from cspkit import yamlio
+
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        if self._parsed is None:
+            stored = self._read(_PARSED)
+            entries = stored.get("entries") if stored else None
+            self._parsed = entries if isinstance(entries, dict) else {}
+        try:
+            data = self._parsed[digest]
+        except KeyError:
+            data = yamlio.parse(text)
+            self._changed = True
+        self._used[digest] = data
+        return data
+
+    def save(self) -> None:
+        """Write the parsed data used in this run (and nothing else) if it changed."""
+        if self._parsed is None:
+            return
+        if self._changed or len(self._used) != len(self._parsed):
+            self._write(_PARSED, {"entries": self._used})
+            self._parsed = dict(self._used)
+            self._changed = False
+
+    # ------------------------------------------------------------------ the last report
+    def snapshot(self) -> Snapshot | None:
+        """Take stock of what a report depends on, as it is on disk now (None: not cacheable)."""
+        stored = self._read(_REPORT)
+        records_dir = stored.get("records_dir") if stored else None
+        config = _read_bytes(self.root / "cspkit.yaml")
+        if not (stored and isinstance(records_dir, str) and stored.get("config") == _digest(config)):
+            records_dir = _records_dir_of(config)
+        self.snap = Snapshot.take(self.root, records_dir, config)
+        self._stored = stored
+        return self.snap
+
+    def report(self) -> tuple[list[tuple], int] | None:
+        """The stored report, if it was made from exactly what the snapshot saw: (problems, files)."""
+        stored, snap = self._stored, self.snap
+        if not stored or snap is None or stored.get("digest") != snap.digest:
+            return None
+        problems, files = stored.get("problems"), stored.get("files")
+        if not isinstance(problems, list) or not isinstance(files, int):
+            return None
+        return problems, files
+
+    def save_report(self, records_dir: str, problems: list[tuple], files: int) -> None:
+        """Keep a report made from what the snapshot saw, unless something changed meanwhile."""
+        snap = self.snap
+        if snap is None or records_dir != snap.records_dir or not snap.unchanged():
+            return
+        if self.report() == (problems, files):
+            return
+        self._write(_REPORT, {"records_dir": records_dir, "config": _digest(snap.config), "digest": snap.digest,
+                              "problems": problems, "files": files})
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _digest(data: bytes | None) -> bytes:
+    return hashlib.sha256(data).digest() if data is not None else b"-"
+
+
+def _records_dir_of(config: bytes | None) -> str:
+    """The records folder cspkit.yaml names (a guess good enough for a cache key: it is checked)."""
+    if config is None:
+        return "records"
+    try:
+        from cspkit import yamlio
+
+        data = yamlio.parse(config.decode("utf-8"))
+    except Exception:  # noqa: BLE001 - whatever it is, load_repo reports it
+        return "records"
+    value = data.get("records_dir") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else "records"
+
+
+#: Files read for the digest are kept for loading if smaller than this (records are far smaller).
+_KEEP_BYTES = 1024 * 1024
+
+
+class Snapshot:
+    """A digest of ``cspkit.yaml`` and everything under the records folder.
+
+    Keeps the bytes of the YAML files it read, so that loading does not read them again,
+    and their stats, to tell whether any changed while a report was being made.
+    """
+
+    def __init__(self, root: Path, records_dir: str, config: bytes | None):
+        self.root, self.records_dir, self.config = root, records_dir, config
+        #: the records folder walked (resolved); nothing under it is a symbolic link
+        self.records: Path | None = None
+        self.digest = b""
+        self.stats: list[tuple[str, tuple]] = []
+        self.files: dict[str, bytes] = {}
+
+    @classmethod
+    def take(cls, root: Path, records_dir: str, config: bytes | None) -> Snapshot | None:
+        snap = cls(root, records_dir, config)
+        try:
+            resolved = root.resolve()
+            records = resolved / records_dir
+            if records.resolve() == resolved or CACHE_DIR in Path(records_dir).parts:
+                return None  # the cache would be part of what it caches
+            h = hashlib.sha256(code_fingerprint())
+            h.update(str(resolved).encode("utf-8", "surrogateescape") + b"\0")
+            h.update(records_dir.encode("utf-8", "surrogateescape") + b"\0" + _digest(config))
+            if config is not None and len(config) <= _KEEP_BYTES:
+                snap.files[str(resolved / "cspkit.yaml")] = config
+            if not snap._walk(records, "", h):
+                return None
+            snap.records = records
+        except OSError:
+            return None
+        snap.digest = h.digest()
+        return snap
+
+    def _walk(self, folder: Path, prefix: str, h: Any) -> bool:
+        """Feed every entry under ``folder`` to ``h``; False for what a digest cannot vouch for."""
+        if not folder.is_dir():
+            h.update(b"no records folder")
+            return True
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                return False  # what a link points to can change without anything here changing
+            if entry.is_dir(follow_symlinks=False):
+                h.update(b"d\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
+                if not self._walk(Path(entry.path), rel + "/", h):
+                    return False
+            elif entry.is_file(follow_symlinks=False):
+                h.update(b"f\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
+                if entry.name.endswith((".yaml", ".yml")):
+                    st = entry.stat(follow_symlinks=False)
+                    data = Path(entry.path).read_bytes()
+                    h.update(hashlib.sha256(data).digest())
+                    self.stats.append((entry.path, _stat_key(st)))
+                    if len(data) <= _KEEP_BYTES:
+                        self.files[entry.path] = data
+            else:
+                return False  # a socket or a pipe among the records: leave it to a full run
+        return True
+
+    def take_bytes(self, path: Path) -> bytes | None:
+        """The bytes read of ``path`` (once: loading reads each file once)."""
+        return self.files.pop(str(path), None)
+
+    def unchanged(self) -> bool:
+        """Whether no YAML file changed since the snapshot was taken (so the report matches it)."""
+        try:
+            return all(_stat_key(os.stat(path, follow_symlinks=False)) == key for path, key in self.stats) and \
+                _read_bytes(self.root / "cspkit.yaml") == self.config
+        except OSError:
+            return False
+
+
+def _stat_key(st: os.stat_result) -> tuple:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)

@@ -1,0 +1,82 @@
+"""CI for a records repository: the GitHub Actions workflow ``cspkit init`` writes.
+
+On every push and pull request it validates the records (problems become annotations on
+the lines at fault), checks the canonical layout, renders the next agenda pack and keeps
+it as a downloadable artifact. On a pull request it also posts ``cspkit diff --format md``
+as a comment, so reviewers read "action 2023-07-13/11.1 closed" rather than YAML.
+
+Pre-commit users get the same checks from this repository's ``.pre-commit-hooks.yaml``.
+"""
+
+from __future__ import annotations
+
+from cspkit import __version__
+
+WORKFLOW_PATH = ".github/workflows/cspkit.yml"
+
+# ${{ }} expressions are passed to shell steps through env, never pasted into the script.
+_WORKFLOW = """\
+# Checks the records on every push and pull request (written by cspkit init).
+name: cspkit
+
+on:
+  push:
+  pull_request:
+
+permissions:
+  contents: read
+  pull-requests: write
+
+jobs:
+  records:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # cspkit diff compares with the base branch
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install cspkit
+        run: python -m pip install "cspkit=={version}"
+      - name: Validate the records
+        run: cspkit validate --format github
+      - name: Check the layout (fix with cspkit fmt)
+        run: cspkit fmt --check
+      - name: Render the next agenda pack
+        run: cspkit render pack next --format pdf -o build/
+      - uses: actions/upload-artifact@v4
+        with:
+          name: next-agenda-pack
+          path: build/
+          if-no-files-found: warn
+      # The summary and the comment run even when a check above failed: reviewers want both.
+      - name: Summarise the change for reviewers
+        if: ${{{{ !cancelled() && github.event_name == 'pull_request' }}}}
+        env:
+          BASE_REF: ${{{{ github.base_ref }}}}
+        run: |
+          cspkit diff "origin/$BASE_REF" HEAD --format md > "$RUNNER_TEMP/cspkit-diff.md"
+          cat "$RUNNER_TEMP/cspkit-diff.md" >> "$GITHUB_STEP_SUMMARY"
+      - name: Comment on the pull request
+        # A pull request from a fork gets a read-only token: the summary above still shows.
+        if: >-
+          ${{{{ !cancelled() && github.event_name == 'pull_request' &&
+          github.event.pull_request.head.repo.full_name == github.repository }}}}
+        env:
+          GH_TOKEN: ${{{{ github.token }}}}
+          PR: ${{{{ github.event.pull_request.number }}}}
+        run: |
+          gh pr comment "$PR" --edit-last --body-file "$RUNNER_TEMP/cspkit-diff.md" \\
+            || gh pr comment "$PR" --body-file "$RUNNER_TEMP/cspkit-diff.md"
+"""
+
+
+def github_workflow(version: str = __version__) -> str:
+    """The text of ``.github/workflows/cspkit.yml`` (installs this version of cspkit)."""
+    return _WORKFLOW.format(version=version)
+
+
+def ci_files() -> dict[str, str]:
+    """Files ``cspkit init`` writes for CI: path -> text."""
+    return {WORKFLOW_PATH: github_workflow()}

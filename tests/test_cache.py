@@ -1,0 +1,285 @@
+"""The content-hash cache (.cspkit-cache/): it may make validate faster, never different.
+
+Every test compares against a run with the cache turned off (``CSPKIT_CACHE=0``), which is
+exactly what cspkit did before it had a cache.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_invalid_records import CASES, INVALID, build_case
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    """Each test signs its cache with a key of its own (kept under XDG_CACHE_HOME)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CSPKIT_CACHE", raising=False)
+
+
+@pytest.fixture
+def mini(mini):
+    """The mini repository without any cache a run on the fixture itself left there."""
+    shutil.rmtree(cache_dir(mini), ignore_errors=True)
+    return mini
+
+
+def outputs(root: Path) -> tuple:
+    """What ``cspkit validate`` prints, in every format."""
+    from cspkit import validate as v
+
+    report = v.validate(root)
+    return report.files, v.format_text(report), v.format_json(report), v.format_github(report)
+
+
+def uncached(root: Path, monkeypatch) -> tuple:
+    with monkeypatch.context() as m:
+        m.setenv("CSPKIT_CACHE", "0")
+        return outputs(root)
+
+
+class ParseCounter:
+    """Counts the files actually parsed (not served by the cache)."""
+
+    def __init__(self, monkeypatch):
+        from cspkit import yamlio
+
+        self.calls = 0
+        real = yamlio.parse
+
+        def counting(text):
+            self.calls += 1
+            return real(text)
+
+        monkeypatch.setattr(yamlio, "parse", counting)
+
+
+def cache_dir(root: Path) -> Path:
+    return root / ".cspkit-cache"
+
+
+# --------------------------------------------------------------------------- same output
+
+
+def test_cold_and_warm_runs_print_what_an_uncached_run_prints(mini, monkeypatch):
+    want = uncached(mini, monkeypatch)
+    assert not cache_dir(mini).exists()  # CSPKIT_CACHE=0 writes nothing
+
+    cold = outputs(mini)
+    assert {p.name for p in cache_dir(mini).iterdir()} >= {"parsed.bin", "report.bin", ".gitignore"}
+    counter = ParseCounter(monkeypatch)
+    warm = outputs(mini)
+    assert counter.calls == 0  # the stored report was used
+    assert cold == warm == want
+    assert "no problems" in want[1]
+
+
+def test_the_cache_folder_ignores_itself_in_git(mini):
+    outputs(mini)
+    assert (cache_dir(mini) / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_repository_with_problems_reports_the_same_cold_and_warm(name, tmp_path, monkeypatch):
+    repo = build_case(INVALID / name, tmp_path / "repo")
+    shutil.rmtree(cache_dir(repo), ignore_errors=True)
+    want = uncached(repo, monkeypatch)
+    assert outputs(repo) == want  # cold
+    assert outputs(repo) == want  # warm
+
+
+def test_the_cli_prints_the_same_cold_and_warm(mini, cli):
+    broken = mini / "records" / "meetings" / "2023-10-12.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "chair: nobody-known\nvenu: x\n", encoding="utf-8")
+    runs = [cli("--repo", mini, "validate", "--format", fmt) for fmt in ("text", "json", "github") for _ in (0, 1)]
+    for first, second in zip(runs[::2], runs[1::2]):
+        assert (first.code, first.out, first.err) == (second.code, second.out, second.err)
+        assert first.code == 1
+
+
+# --------------------------------------------------------------------------- changes are seen
+
+
+def edit_keeping_mtime(path: Path, old: str, new: str) -> None:
+    """Change a file's content but not its modification time (nor, here, its size)."""
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_changed_file_is_seen_even_when_its_mtime_is_not(mini, monkeypatch):
+    meeting = mini / "records" / "meetings" / "2023-07-13.yaml"
+    assert "chair: alice-smith" in meeting.read_text(encoding="utf-8")
+    clean = outputs(mini)
+    assert "no problems" in clean[1]
+
+    edit_keeping_mtime(meeting, "chair: alice-smith", "chair: alice-smyth")
+    counter = ParseCounter(monkeypatch)
+    changed = outputs(mini)
+    assert counter.calls == 1  # only the changed file is parsed again
+    assert changed == uncached(mini, monkeypatch)
+    problems = [line for line in changed[1].splitlines() if "alice-smyth" in line]
+    assert problems and all(p.startswith("records/meetings/2023-07-13.yaml:7:") for p in problems)
+    assert changed[1].splitlines()[-1].startswith(f"{len(problems)} problems in 1 file")
+
+    edit_keeping_mtime(meeting, "chair: alice-smyth", "chair: alice-smith")
+    assert outputs(mini) == clean  # and changed back, the old content is found by its hash
+
+
+def test_touching_a_file_changes_nothing(mini, monkeypatch):
+    first = outputs(mini)
+    people = mini / "records" / "people.yaml"
+    st = people.stat()
+    os.utime(people, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    counter = ParseCounter(monkeypatch)
+    assert outputs(mini) == first
+    assert counter.calls == 0  # same content: nothing is parsed again
+
+
+def test_a_new_and_a_removed_file_are_seen(mini, monkeypatch):
+    outputs(mini)
+    stray = mini / "records" / "meetings" / "notes.yml"
+    stray.write_text("a: 1\n", encoding="utf-8")
+    with_stray = outputs(mini)
+    assert "notes.yml" in with_stray[1]
+    assert with_stray == uncached(mini, monkeypatch)
+    stray.unlink()
+    assert outputs(mini) == uncached(mini, monkeypatch)
+
+
+def test_a_paper_file_appearing_is_seen(mini, monkeypatch):
+    """A paper's Markdown file is only checked for existence, and that is part of the key."""
+    meeting = mini / "records" / "meetings" / "2023-10-12.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text + "  - kind: document\n    source: papers/note.md\n", encoding="utf-8")
+    missing = outputs(mini)
+    assert "paper file not found: records/papers/note.md" in missing[1]
+    (mini / "records" / "papers").mkdir()
+    (mini / "records" / "papers" / "note.md").write_text("# Note\n", encoding="utf-8")
+    assert outputs(mini) == uncached(mini, monkeypatch)
+    assert "no problems" in outputs(mini)[1]
+
+
+# --------------------------------------------------------------------------- a bad cache is no cache
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "folder"])
+def test_a_corrupt_cache_is_ignored_and_rebuilt(mini, monkeypatch, damage):
+    want = outputs(mini)
+    for name in ("parsed.bin", "report.bin"):
+        path = cache_dir(mini) / name
+        if damage == "garbage":
+            path.write_bytes(os.urandom(64) + path.read_bytes()[64:])
+        elif damage == "truncated":
+            path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+        elif damage == "empty":
+            path.write_bytes(b"")
+        else:
+            path.unlink()
+            path.mkdir()
+    assert outputs(mini) == want
+    if damage != "folder":
+        counter = ParseCounter(monkeypatch)
+        assert outputs(mini) == want
+        assert counter.calls == 0  # rebuilt: the next run is warm again
+
+
+def test_a_cache_signed_with_another_key_is_ignored(mini, tmp_path, monkeypatch):
+    """A cache someone else wrote (or one committed to the repository) is never trusted."""
+    outputs(mini)
+    broken = mini / "records" / "people.yaml"
+    broken.write_text("people: [\n", encoding="utf-8")
+    want = uncached(mini, monkeypatch)
+    saved = tmp_path / "saved-cache"
+    shutil.copytree(cache_dir(mini), saved)  # a report of the broken state, signed with this key
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    shutil.rmtree(cache_dir(mini))
+    shutil.copytree(saved, cache_dir(mini))
+    counter = ParseCounter(monkeypatch)
+    assert outputs(mini) == want
+    assert counter.calls > 0  # nothing was taken from the foreign cache
+
+
+def test_a_cache_file_naming_code_is_never_unpickled(mini, monkeypatch):
+    """Even correctly signed, a cache file may only hold plain data and dates."""
+    from cspkit import cache as cache_mod
+
+    want = outputs(mini)
+    cache = cache_mod.Cache.open(mini)
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, ("echo pwned > " + str(mini / "pwned"),))
+
+    import hmac
+
+    payload = pickle.dumps({"code": cache_mod.code_fingerprint(), "entries": {b"x": Boom()}})
+    (cache_dir(mini) / "parsed.bin").write_bytes(hmac.new(cache._key, payload, "sha256").digest() + payload)
+    (cache_dir(mini) / "report.bin").unlink()
+    assert outputs(mini) == want
+    assert not (mini / "pwned").exists()
+
+
+def test_the_cache_can_be_turned_off(mini, monkeypatch):
+    monkeypatch.setenv("CSPKIT_CACHE", "0")
+    outputs(mini)
+    assert not cache_dir(mini).exists()
+
+
+# --------------------------------------------------------------------------- the render path
+
+
+def test_open_repo_gives_the_same_records_with_the_cache(mini, monkeypatch):
+    from cspkit.repo import open_repo
+
+    with monkeypatch.context() as m:
+        m.setenv("CSPKIT_CACHE", "0")
+        plain = open_repo(mini)
+    cold = open_repo(mini)
+    warm = open_repo(mini)
+    for repo in (cold, warm):
+        assert repo.meetings == plain.meetings
+        assert repo.actions == plain.actions
+        assert repo.updates == plain.updates
+        assert repo.config == plain.config
+        assert {rel: s.text for rel, s in repo.sources.items()} == {rel: s.text for rel, s in plain.sources.items()}
+
+
+def test_open_repo_still_refuses_a_broken_repository_after_a_clean_run(mini):
+    from cspkit.errors import RecordError
+    from cspkit.repo import open_repo
+
+    open_repo(mini)
+    meeting = mini / "records" / "meetings" / "2023-10-12.yaml"
+    edit_keeping_mtime(meeting, "status: scheduled", "status: scheduld")
+    with pytest.raises(RecordError) as exc:
+        open_repo(mini)
+    assert "records/meetings/2023-10-12.yaml:" in str(exc.value)
+
+
+def test_cross_record_problems_are_found_after_a_clean_run(mini, monkeypatch):
+    """A change in one file that breaks a reference in another (the people registry here)."""
+    from cspkit.errors import RecordError
+    from cspkit.repo import open_repo
+
+    open_repo(mini)
+    assert "no problems" in outputs(mini)[1]
+    people = mini / "records" / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    assert "id: alice-smith" in text
+    people.write_text(text.replace("id: alice-smith", "id: alice-smyth"), encoding="utf-8")
+    with pytest.raises(RecordError):
+        open_repo(mini)
+    assert outputs(mini) == uncached(mini, monkeypatch)
+    assert "unknown" in outputs(mini)[1]

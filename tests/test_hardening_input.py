@@ -1,0 +1,460 @@
+"""Bad input, part two: what the data-driven corpus in tests/invalid/ cannot express.
+
+tests/invalid/ holds one folder per broken record (YAML syntax, tabs, duplicate keys, wrong
+types, unknown keys, impossible dates, enums, dangling references, duplicate ids, unsafe ids,
+YAML 1.1 surprises, tags, control characters, nesting, encodings, folders where files should
+be, ``.yml``…) and pins the exact ``validate`` output. This module adds the cases that need
+code: an alias bomb timed and measured, files over the size limit, unreadable files, YAML 1.1
+words that must stay *text*, and bad input to every other command (workflow, render, review,
+core), each asserting the exact message and exit code and that nothing was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from cspkit import yamlio
+
+TESTS = Path(__file__).resolve().parent
+INVALID = TESTS / "invalid"
+
+
+@pytest.fixture(autouse=True)
+def _no_repo_from_env(monkeypatch):
+    monkeypatch.delenv("CSPKIT_REPO", raising=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} not once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def validate_lines(cli, repo: Path) -> tuple[int, list[str], str]:
+    r = cli("--repo", repo, "validate")
+    assert "Traceback" not in r.out + r.err and "internal error" not in r.err
+    return r.code, r.out.splitlines(), r.err
+
+
+COMMAND_CASES: dict[str, tuple] = {}  # filled below; counted here
+
+
+def _leaf_commands() -> set[str]:
+    from cspkit.cli.app import build_app
+
+    out: set[str] = set()
+
+    def walk(cmd, path):
+        subs = getattr(cmd, "commands", None) or {}
+        if not subs:
+            out.add(" ".join(path))
+        for name, sub in subs.items():
+            walk(sub, [*path, name])
+
+    walk(build_app(), [])
+    return out
+
+
+def test_the_bad_input_corpus_covers_every_record_kind_and_every_command():
+    folders = [p for p in INVALID.iterdir() if p.is_dir()]
+    assert len(folders) >= 60
+    assert len(COMMAND_CASES) >= 40
+    files: set[str] = set()
+    for folder in folders:
+        for name in ("expected.txt", "expected-stderr.txt"):
+            if (folder / name).exists():
+                files |= {line.split(":")[0] for line in (folder / name).read_text(encoding="utf-8").splitlines()}
+    kinds = {"cspkit.yaml": "config", "records/people.yaml": "people", "records/organisations.yaml": "organisations",
+             "records/meetings/": "meeting", "records/actions/": "actions", "records/updates/": "partner-update",
+             "records/psa/": "psa", "records/forward-programme.yaml": "forward-programme",
+             "records/performance/": "performance"}
+    covered = {kind for prefix, kind in kinds.items() for f in files if f.startswith(prefix)}
+    assert covered == set(kinds.values())
+    commands = {" ".join(a for a in args[:2] if not a.startswith("-")) for args, *_ in COMMAND_CASES.values()}
+    commands = {c if c in _leaf_commands() else c.split()[0] for c in commands}
+    assert _leaf_commands() <= commands, _leaf_commands() - commands
+
+
+# --------------------------------------------------------------------------- YAML 1.1 words stay text
+
+
+@pytest.mark.parametrize("rel, old, new, getter, value", [
+    ("records/meetings/2023-10-12.yaml", "status: scheduled\n", "status: scheduled\nvenue: on\n",
+     lambda r: r.meetings[dt.date(2023, 10, 12)].venue, "on"),
+    ("records/meetings/2023-10-12.yaml", "status: scheduled\n", "status: scheduled\nnote: 10:30\n",
+     lambda r: r.meetings[dt.date(2023, 10, 12)].note, "10:30"),
+    ("records/people.yaml", "  role: Community Safety Manager\n", "  role: NO\n",
+     lambda r: r.people["carol-white"].role, "NO"),
+    ("records/organisations.yaml", "  short_name: Police\n", "  short_name: off\n",
+     lambda r: r.organisations["mini-police"].short_name, "off"),
+    ("records/actions/2023-07-13.yaml", "    note: Draft plan shared with partners.\n", "    note: yes\n",
+     lambda r: r.actions["2023-07-13/3.1"].history[0].note, "yes"),
+    ("records/psa/2023.yaml", "    reason: Superseded by the county agreement.\n", "    reason: n\n",
+     lambda r: r.psa[2023].recommendations[1].removed.reason, "n"),
+    ("records/forward-programme.yaml", "  item: Hate Crime Strategy\n", "  item: Y\n",
+     lambda r: r.programme.items[2].item, "Y"),
+    ("records/updates/2023-10-12/mini-police.yaml", "subject: Neighbourhood policing update\n",
+     "subject: Off\n", lambda r: r.updates[(dt.date(2023, 10, 12), "mini-police")].subject, "Off"),
+    ("cspkit.yaml", "  venue: Committee Room 1\n", "  venue: No\n", lambda r: r.config.defaults.venue, "No"),
+    # numbers: YAML 1.2 reads 1e3 as a number, 010 as text (never octal 8), 0o10 as text
+    ("records/performance/2023-24.yaml", "value: 410", "value: 1e3",
+     lambda r: r.performance["2023-24"].indicators[0].readings[0].value, 1000.0),
+    ("records/performance/2023-24.yaml", "value: 410", "value: 010",
+     lambda r: r.performance["2023-24"].indicators[0].readings[0].value, 10.0),
+    ("records/psa/2023.yaml", "- number: 2\n", "- number: 010\n",
+     lambda r: r.psa[2023].recommendations[1].number, 10),
+    ("records/people.yaml", "  role: Community Safety Manager\n", "  role: 010\n",
+     lambda r: r.people["carol-white"].role, "010"),
+    ("records/people.yaml", "  role: Community Safety Manager\n", "  role: 0o10\n",
+     lambda r: r.people["carol-white"].role, "0o10"),
+], ids=["on-venue", "time-note", "NO-role", "off-short-name", "yes-note", "n-reason", "Y-item", "Off-subject",
+        "No-config-venue", "1e3-number", "010-is-ten", "010-psa-number", "010-text", "0o10-text"])
+def test_yaml_11_surprises_do_not_happen(mini, cli, rel, old, new, getter, value):
+    """Words YAML 1.1 reads as booleans stay text, and numbers are read as a person means them."""
+    from cspkit.repo import open_repo
+
+    edit(mini / rel, old, new)
+    code, out, err = validate_lines(cli, mini)
+    assert code == 0, out + [err]
+    got = getter(open_repo(mini))
+    assert got == value and type(got) is type(value), got
+
+
+def test_leading_zero_item_number_stays_as_written(mini, cli):
+    """``03`` is the label '03' (not octal, not 3): a minute of item 3 then points nowhere, and says so."""
+    edit(mini / "records/meetings/2023-07-13.yaml", "- number: 3\n", "- number: 03\n")
+    code, out, _ = validate_lines(cli, mini)
+    assert code == 1
+    assert out == ["records/meetings/2023-07-13.yaml:50:11: minutes.items[1].item: the agenda has no item 3",
+                   "1 problem in 1 file (10 checked)"]
+
+
+# --------------------------------------------------------------------------- alias bombs and size
+
+
+def billion_laughs(levels: int = 12, width: int = 10) -> str:
+    lines = ["items:", "- &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, levels):
+        lines.append(f"- &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_refused_quickly_with_bounded_memory(mini, cli):
+    """10^13 'lol's if expanded: refused at the first alias, in well under a second, in kilobytes."""
+    (mini / "records/forward-programme.yaml").write_text(billion_laughs(), encoding="utf-8")
+    cli("--repo", mini, "validate")  # warm up imports so they are not measured
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        code, out, _ = validate_lines(cli, mini)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 1
+    assert out == ["records/forward-programme.yaml:2:3: anchors and aliases (&name / *name) are not allowed in records",
+                   "1 problem in 1 file (10 checked)"]
+    assert elapsed < 2.0, elapsed
+    assert peak < 50 * 1024 * 1024, peak
+
+
+def test_billion_laughs_at_the_parser_level():
+    started = time.perf_counter()
+    with pytest.raises(yamlio.YamlProblem) as exc:
+        yamlio.parse(billion_laughs(levels=30))
+    assert time.perf_counter() - started < 1.0
+    assert (exc.value.line, exc.value.col) == (2, 3)  # the anchor reached twice
+    assert yamlio.compose(billion_laughs(levels=30)) is not None  # composing never expands aliases
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    """libyaml's composer recurses in C: 100,000 '[' would overflow the stack and kill the process."""
+    for text in ("items: " + "[" * 100_000 + "]" * 100_000, "- " * 100_000 + "x", "{a: " * 50_000 + "1" + "}" * 50_000):
+        with pytest.raises(yamlio.YamlProblem) as exc:
+            yamlio.parse(text)
+        assert exc.value.message == "the document is nested more than 1000 levels deep: no record needs that"
+        assert exc.value.line == 1
+        assert yamlio.compose(text) is None
+
+
+def test_a_file_over_the_size_limit_is_refused_before_parsing(mini, cli):
+    big = mini / "records/psa/2023.yaml"
+    big.write_bytes(b"# " + b"x" * yamlio.MAX_FILE_BYTES + b"\n")
+    code, out, _ = validate_lines(cli, mini)
+    assert code == 1
+    assert out == ["records/psa/2023.yaml: file is 2048 KiB, over the 2048 KiB limit for a record",
+                   "1 problem in 1 file (10 checked)"]
+
+
+def test_a_file_exactly_at_the_size_limit_is_read(mini, cli):
+    at_limit = mini / "records/psa/2023.yaml"
+    at_limit.write_bytes(b"#" * (yamlio.MAX_FILE_BYTES - 1) + b"\n")
+    assert at_limit.stat().st_size == yamlio.MAX_FILE_BYTES
+    code, out, _ = validate_lines(cli, mini)
+    assert out == ["records/psa/2023.yaml:1:1: the file is empty (expected: PSA recommendations)",
+                   "1 problem in 1 file (10 checked)"]
+
+
+# --------------------------------------------------------------------------- unreadable files
+
+
+def test_an_unreadable_file_is_one_located_line(mini, cli, monkeypatch):
+    """Simulated, because root (CI containers) can read a chmod 000 file."""
+    victim = (mini / "records/organisations.yaml").resolve()
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.resolve() == victim:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, out, _ = validate_lines(cli, mini)
+    assert code == 1
+    assert out[0] == "records/organisations.yaml: cannot read file (permission denied)"
+    assert out[-1].endswith("(10 checked)")
+    # everyone's organisation is now unknown: each is reported where it is used, and nothing crashes
+    assert all(line.startswith("records/") for line in out[:-1])
+
+
+def test_a_chmod_000_file_is_one_located_line(mini, cli):
+    victim = mini / "records/organisations.yaml"
+    victim.chmod(0)
+    try:
+        if os.access(victim, os.R_OK):
+            pytest.skip("running as root: a chmod 000 file is still readable (the simulated test covers this)")
+        code, out, _ = validate_lines(cli, mini)
+        assert code == 1
+        assert out[0] == "records/organisations.yaml: cannot read file (permission denied)"
+    finally:
+        victim.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_an_unreadable_file_in_a_workflow_is_one_line(mini, cli, monkeypatch):
+    victim = (mini / "records/actions/2023-07-13.yaml").resolve()
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.resolve() == victim:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    before = snapshot(mini)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    r = cli("--repo", mini, "actions", "update", "2023-07-13/3.1", "--note", "x", "--date", "2023-09-01")
+    assert r.code == 1
+    assert r.err == ("error: records/actions/2023-07-13.yaml has problems, fix them first (cspkit validate): "
+                     "records/actions/2023-07-13.yaml: cannot read file (permission denied)\n")
+    monkeypatch.undo()
+    assert snapshot(mini) == before
+
+
+# --------------------------------------------------------------------------- ids that name files
+
+
+def test_an_organisation_typed_with_dots_and_slashes_never_leaves_the_updates_folder(mini, cli):
+    """The file name comes from the registry id the text resolves to, never from the text."""
+    r = cli("--repo", mini, "update", "new", "2023-10-12", "../../mini-council")
+    assert r.code == 0, r.err
+    assert (mini / "records/updates/2023-10-12/mini-council.yaml").is_file()
+    assert sorted(p.name for p in (mini / "records/updates").rglob("*.yaml")) == ["mini-council.yaml",
+                                                                                   "mini-police.yaml"]
+    assert not list(mini.parent.glob("*.yaml"))
+
+
+def test_an_unsafe_id_in_the_registry_cannot_be_used_to_name_a_file(mini, cli):
+    edit(mini / "records/organisations.yaml", "- id: mini-council", "- id: ../../council")
+    before = snapshot(mini)
+    r = cli("--repo", mini, "update", "new", "2023-10-12", "Mini Borough Council")
+    assert r.code == 1
+    assert r.err == "error: unknown organisation 'Mini Borough Council'\n"
+    assert snapshot(mini) == before
+
+
+# --------------------------------------------------------------------------- every other command
+
+
+def _foreign_file_in_build(repo: Path) -> None:
+    (repo / "build").mkdir()
+    (repo / "build/2023-10-12-agenda-pack.md").write_text("the clerk's own notes\n", encoding="utf-8")
+
+
+def _git(repo: Path) -> None:
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "records"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+
+
+U2 = "Try 'cspkit {} --help' for help.\n"
+
+COMMAND_CASES.update({
+    # ---- workflow: meetings and minutes
+    "new-meeting impossible date": (["new-meeting", "--date", "2023-02-30"], 1,
+                                    "error: meeting date '2023-02-30' is not a date in the form YYYY-MM-DD\n"),
+    "new-meeting exists": (["new-meeting", "--date", "2023-10-12"], 1,
+                           "error: records/meetings/2023-10-12.yaml already exists (use --force to replace it)\n"),
+    "new-meeting bad flag": (["new-meeting", "--bogus"], 2, "error: No such option: --bogus\n" + U2.format("new-meeting")),
+    "minutes start unknown meeting": (["minutes", "start", "2023-10-13"], 1,
+                                      "error: no meeting on 2023-10-13: records/meetings/2023-10-13.yaml does not "
+                                      "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "minutes circulate without minutes": (["minutes", "circulate", "2023-10-12"], 1,
+                                          "error: the meeting on 2023-10-12 has no minutes yet "
+                                          "(cspkit minutes start 2023-10-12)\n"),
+    "minutes approve at itself": (["minutes", "approve", "2023-07-13", "--at", "2023-07-13"], 1,
+                                  "error: minutes are approved at a later meeting: 2023-07-13 is not after 2023-07-13\n"),
+    # ---- workflow: actions
+    "actions add unknown person": (["actions", "add", "--meeting", "2023-07-13", "--item", "3", "--owner",
+                                    "Nobody Here", "--text", "x"], 1, "error: unknown person 'Nobody Here'\n"),
+    "actions add item with dots": (["actions", "add", "--meeting", "2023-07-13", "--item", "../3", "--owner",
+                                    "Bob Jones", "--text", "x"], 1,
+                                   "error: the meeting on 2023-07-13 has no item ../3 (items: 1, 2, 3, 4)\n"),
+    "actions add impossible due": (["actions", "add", "--meeting", "2023-07-13", "--item", "3", "--owner", "Bob Jones",
+                                    "--text", "x", "--due", "2023-02-30"], 1,
+                                   "error: --due '2023-02-30' is not a date in the form YYYY-MM-DD\n"),
+    "actions add missing option": (["actions", "add", "--meeting", "2023-07-13", "--item", "3", "--owner",
+                                    "Bob Jones"], 2, "error: Missing option '--text'.\n" + U2.format("actions add")),
+    "actions update unknown action": (["actions", "update", "2023-07-13/9.9", "--note", "x"], 1,
+                                      "error: no action '2023-07-13/9.9' (did you mean '2023-07-13/3.1'?)\n"),
+    "actions update path as id": (["actions", "update", "../../etc/passwd", "--note", "x"], 1,
+                                  "error: '../../etc/passwd' is not an action id: write <meeting date>/<item>.<n>, "
+                                  "e.g. 2023-07-13/11.1\n"),
+    "actions update unknown status": (["actions", "update", "2023-07-13/3.1", "--status", "finished"], 1,
+                                      "error: unknown action status 'finished' (use one of: open, complete, closed)\n"),
+    "actions close month 13": (["actions", "close", "2023-07-13/3.1", "--date", "2023-13-01"], 1,
+                               "error: --date '2023-13-01' is not a date in the form YYYY-MM-DD\n"),
+    "actions list unknown owner": (["actions", "list", "--owner", "Zed Zimmer"], 1,
+                                   "error: unknown person 'Zed Zimmer'\n"),
+    "actions list bad format": (["actions", "list", "--format", "xml"], 2,
+                                "error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', "
+                                "'csv'.\n" + U2.format("actions list")),
+    # ---- workflow: partner updates, PSA, forward programme
+    "update new exists": (["update", "new", "2023-10-12", "mini-police"], 1,
+                          "{repo}/records/updates/2023-10-12/mini-police.yaml: already exists "
+                          "(use --force to replace it)\n"),
+    "update new unknown partner": (["update", "new", "2023-10-12", "../../etc/passwd"], 1,
+                                   "error: unknown organisation '../../etc/passwd'\n"),
+    "update chase unknown meeting": (["update", "chase", "2023-10-13"], 1,
+                                     "error: no meeting on 2023-10-13: records/meetings/2023-10-13.yaml does not "
+                                     "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "psa update unknown number": (["psa", "update", "9", "--note", "x"], 1,
+                                  "error: the 2023 PSA has no recommendation 9 (it has 1, 2)\n"),
+    "psa update bad year": (["psa", "update", "1", "--note", "x", "--year", "20x"], 1,
+                            "error: '20x' is not a year (e.g. 2023)\n"),
+    "psa update not a number": (["psa", "update", "x", "--note", "x"], 2,
+                                "error: Invalid value for 'N': Input should be a valid integer, unable to parse "
+                                "string as an integer\n" + U2.format("psa update")),
+    "psa remove unknown meeting": (["psa", "remove", "1", "--by", "2023-07-12"], 1,
+                                   "error: no meeting on 2023-07-12: records/meetings/2023-07-12.yaml does not exist "
+                                   "(did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "programme list bad date": (["programme", "list", "--due-by", "Jan"], 1,
+                                "error: --due-by 'Jan' is not a date in the form YYYY-MM-DD\n"),
+    "programme roll before held": (["programme", "roll", "2023-10-12"], 1,
+                                   "error: the meeting on 2023-10-12 is scheduled: roll the forward programme after it "
+                                   "is held (cspkit minutes start 2023-10-12)\n"),
+    # ---- render
+    "render pack unknown meeting": (["render", "pack", "2023-10-13", "-o", "{out}"], 1,
+                                    "error: no meeting on 2023-10-13 (records/meetings/2023-10-13.yaml does not exist; "
+                                    "meetings: 2023-07-13, 2023-10-12)\n"),
+    "render pack malformed date": (["render", "pack", "12/10/2023", "-o", "{out}"], 2,
+                                   "error: meeting '12/10/2023' is not a date (YYYY-MM-DD), 'next' or 'latest'\n"),
+    "render pack unknown format": (["render", "pack", "latest", "--format", "docx", "-o", "{out}"], 2,
+                                   "error: unknown format 'docx' (use pdf, html, md, a comma list, or all)\n"),
+    "render pack unknown audience": (["render", "pack", "2023-10-12", "--audience", "everyone", "-o", "{out}"], 2,
+                                     "error: Invalid value for '--audience': 'everyone' is not one of 'partners', "
+                                     "'public'.\n" + U2.format("render pack")),
+    "render pack output is a file": (["render", "pack", "2023-10-12", "--format", "md", "-o",
+                                      "{repo}/records/people.yaml"], 2,
+                                     "error: Invalid value for '--output' / '-o': dir '{repo}/records/people.yaml' is "
+                                     "a file.\n" + U2.format("render pack")),
+    "render pack over a foreign file": (["render", "pack", "2023-10-12", "--format", "md", "-o", "{out}"], 1,
+                                        "{out}/2023-10-12-agenda-pack.md: exists and was not written by cspkit "
+                                        "(use --force to replace it)\n", _foreign_file_in_build),
+    "render minutes not held": (["render", "minutes", "2023-10-12", "-o", "{out}"], 1,
+                                "error: the meeting on 2023-10-12 has no minutes yet (cspkit minutes start 2023-10-12)\n"),
+    "render action-log impossible date": (["render", "action-log", "--as-of", "2023-02-30", "-o", "{out}"], 2,
+                                          "error: --as-of '2023-02-30' is not a date in the form YYYY-MM-DD\n"),
+    "render forward-programme word date": (["render", "forward-programme", "--as-of", "tomorrow", "-o", "{out}"], 2,
+                                           "error: --as-of 'tomorrow' is not a date in the form YYYY-MM-DD\n"),
+    "render psa unknown year": (["render", "psa", "2019", "-o", "{out}"], 1,
+                                "error: no PSA for 2019 (records/psa/2019.yaml; years: 2023)\n"),
+    "render psa not a year": (["render", "psa", "notayear", "-o", "{out}"], 2,
+                              "error: Invalid value for 'year': Input should be a valid integer, unable to parse "
+                              "string as an integer\n" + U2.format("render psa")),
+    "render update unknown partner": (["render", "update", "2023-10-12", "Fire Service", "-o", "{out}"], 1,
+                                      "error: unknown organisation 'Fire Service'\n"),
+    "render update path as partner": (["render", "update", "2023-10-12", "../../etc/passwd", "-o", "{out}"], 1,
+                                      "error: unknown organisation '../../etc/passwd'\n"),
+    "render update none sent": (["render", "update", "2023-07-13", "mini-police", "-o", "{out}"], 1,
+                                "error: no update from 'mini-police' for 2023-07-13 (updates for that meeting: none)\n"),
+    "actions raise unknown meeting": (["actions", "raise", "2023-07-14"], 1,
+                                      "error: no meeting on 2023-07-14: records/meetings/2023-07-14.yaml does not "
+                                      "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "psa list unknown year": (["psa", "list", "1999"], 1, "error: no PSA for 1999 (years on file: 2023)\n"),
+    "docs bad flag": (["docs", "--bogus"], 2, "error: No such option: --bogus\n" + U2.format("docs")),
+    "templates copy path": (["templates", "copy", "../../etc/passwd"], 1,
+                            "error: no template '../../etc/passwd' (cspkit templates list shows them)\n"),
+    "templates list bad flag": (["templates", "list", "--bogus"], 2,
+                                "error: No such option: --bogus\n" + U2.format("templates list")),
+    # ---- review
+    "fmt missing file": (["fmt", "records/nothere.yaml"], 1, "records/nothere.yaml: file not found\n"),
+    "fmt bad flag": (["fmt", "--bogus"], 2, "error: No such option: --bogus\n" + U2.format("fmt")),
+    "calendar over an existing file": (["calendar", "-o", "{repo}/cspkit.yaml"], 1,
+                                       "{repo}/cspkit.yaml: already exists (use --force to replace it)\n"),
+    "calendar into a folder": (["calendar", "-o", "{repo}/records"], 2,
+                               "error: Invalid value for '--output' / '-o': file '{repo}/records' is a directory.\n"
+                               + U2.format("calendar")),
+    "diff outside git": (["diff", "HEAD~1"], 1,
+                         "error: {repo} is not inside a git repository (cspkit diff compares git revisions; run git "
+                         "init, or pass --repo for a folder that is in one)\n"),
+    "diff unknown revision": (["diff", "no-such-branch"], 1,
+                              "error: 'no-such-branch' is not a revision in the git repository at {repo} (a branch, "
+                              "tag or commit; see git log)\n", _git),
+    "diff bad format": (["diff", "--format", "xml"], 2,
+                        "error: Invalid value for '--format' / '-f': 'xml' is not one of 'text', 'md', 'json'.\n"
+                        + U2.format("diff")),
+    # ---- core
+    "validate bad format": (["validate", "--format", "xml"], 2,
+                            "error: Invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json', "
+                            "'github'.\n" + U2.format("validate")),
+    "validate missing path": (["validate", "{repo}/records/nothere.yaml"], 1,
+                              "{repo}/records/nothere.yaml: file not found\n"),
+    "schema unknown kind": (["schema", "--kind", "meetings"], 2,
+                            "error: unknown record kind 'meetings' (kinds: config, people, organisations, meeting, "
+                            "actions, partner-update, psa, forward-programme, performance)\n"),
+    "init word date": (["init", "{repo}/new", "--first-meeting", "next week"], 2,
+                       "error: --first-meeting 'next week' is not a date in the form YYYY-MM-DD\n"),
+})
+
+
+@pytest.mark.parametrize("name", list(COMMAND_CASES))
+def test_bad_command_input_is_one_exact_message_and_changes_nothing(name, mini, cli, monkeypatch):
+    args, code, expected, *setup = COMMAND_CASES[name]
+    repo = mini.resolve()
+    for fn in setup:
+        fn(repo)
+    monkeypatch.chdir(repo)
+    out = repo / "build"
+    fill = lambda s: s.replace("{repo}", str(repo)).replace("{out}", str(out))  # noqa: E731
+    before = snapshot(repo)
+    r = cli("--repo", repo, *[fill(a) for a in args])
+    assert (r.code, r.err) == (code, fill(expected)), r.out
+    assert "Traceback" not in r.out + r.err
+    assert len(r.err.splitlines()) == (1 if code == 1 else len(fill(expected).splitlines()))
+    after = snapshot(repo)
+    assert {k: v for k, v in after.items() if not k.startswith("build/")} == \
+           {k: v for k, v in before.items() if not k.startswith("build/")}
+    assert {k for k in after if k.startswith("build/")} <= {k for k in before if k.startswith("build/")}
