@@ -348,3 +348,38 @@ def test_chart_axis_ticks_are_round_and_reach_the_top():
     svg = indicator_chart([("Q1", 6.51, None), ("Q3", 6.51, 8.78)], "per-1000", chart_id="chart-x")
     assert svg == indicator_chart([("Q1", 6.51, None), ("Q3", 6.51, 8.78)], "per-1000", chart_id="chart-x")
     assert "Same period last year" in svg and ">Q4<" in svg and "<script" not in svg
+
+
+def test_pdf_build_reads_no_url_outside_the_repository(tmp_path):
+    """Images named in record text are fetched only from inline data or the repository."""
+    import http.server
+    import threading
+
+    from cspkit.render import html_to_pdf
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    secret = tmp_path / "outside.png"
+    secret.write_bytes(b"not really a png")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    try:
+        html = (f'<img src="http://127.0.0.1:{server.server_port}/tracker.png">'
+                f'<img src="file://{secret}"><p>text</p>')
+        pdf = html_to_pdf(html, repo)
+    finally:
+        server.shutdown()
+    assert pdf.startswith(b"%PDF")
+    assert hits == []
