@@ -30,7 +30,7 @@ PACKAGE = ROOT / "cspkit"
 
 #: A made-up person, standing in for the personal data that records hold.
 FAKE_NAME = "Philippa Quarrendon-Vole"
-LINE_WITH_LOG = re.compile(r"^internal error: RuntimeError: the layout engine gave up\. "
+LINE_WITH_LOG = re.compile(r"^internal error: RuntimeError\. "
                            r"This is a bug in cspkit; details in (?P<log>\S+)$")
 
 

@@ -83,7 +83,7 @@ def test_failure_between_write_and_replace_keeps_the_old_file(name, mini, cli, m
     monkeypatch.setattr(cspkit.fileio, "_before_replace", fail)
     r = cli("--repo", mini, *WRITING_COMMANDS[name])
     assert calls, "the command never got as far as replacing a file"
-    assert r.code == 3 and r.err.startswith("internal error: RuntimeError: injected failure"), r.err
+    assert r.code == 3 and r.err.startswith("internal error: RuntimeError. This is a bug"), r.err
     assert snapshot(mini) == before  # byte for byte, and no temporary files left behind
 
 

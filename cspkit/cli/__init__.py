@@ -88,7 +88,8 @@ def run(args: list[str]) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - this is the one place that catches everything
         log = _log_internal_error(exc)
-        _err(f"internal error: {type(exc).__name__}: {exc}. This is a bug in cspkit; details in {log}")
+        # Only the type on screen: an exception's message can quote record text (names).
+        _err(f"internal error: {type(exc).__name__}. This is a bug in cspkit; details in {log}")
         return 3
     return 0
 
