@@ -226,17 +226,21 @@ def _check_depth(text: str) -> None:
     if bound <= MAX_DEPTH:
         return
     depth = 0
+    too_deep = f"the document is nested more than {MAX_DEPTH} levels deep: no record needs that"
     try:
         for event in yaml.parse(text, Loader=RecordLoader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise YamlProblem(f"the document is nested more than {MAX_DEPTH} levels deep: "
-                                      "no record needs that", mark.line + 1, mark.column + 1, "yaml")
+                    raise YamlProblem(too_deep, mark.line + 1, mark.column + 1, "yaml")
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        # libyaml 0.2.6 (PyYAML >= 6.0.4) has a depth limit of its own: same refusal, same words
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None and "nesting depth" in str(getattr(exc, "problem", "")):
+            raise YamlProblem(too_deep, mark.line + 1, mark.column + 1, "yaml") from None
         return  # a syntax error: parsing proper reports it, with its location
 
 
