@@ -50,8 +50,9 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
     values = [v for _, a, b in series for v in (a, b) if v is not None]
     chart.y_labels = nice_ticks(max(values) if values else 1)
     svg = chart.render(is_unicode=True)
-    # pygal embeds its config as a <script> and a random id: drop the one, fix the other,
+    # pygal embeds its config as a <script>, a random id and the date: drop them or fix them,
     # so the chart is static and the output of a render is the same every time.
     svg = re.sub(r"<script[^>]*>.*?</script>", "", svg, flags=re.S)
     svg = re.sub(r"<title>Pygal</title>", "", svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)  # "Generated with pygal … on <today's date>"
     return _UUID.sub(chart_id, svg)
