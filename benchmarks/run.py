@@ -71,14 +71,16 @@ def cspkit_command() -> list[str]:
     return [str(script)] if script.exists() else [PY, "-m", "cspkit"]
 
 
-def timed(cmd: list[str], runs: int, before=None, check: bool = True, cwd: Path | None = None) -> float:
+def timed(cmd: list[str], runs: int, before=None, check: bool = True, cwd: Path | None = None,
+          env: dict | None = None) -> float:
     """Median wall-clock seconds of ``runs`` runs of ``cmd`` (``before`` runs untimed first)."""
     times = []
     for _ in range(runs):
         if before is not None:
             before()
         start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd,
+                              env={**os.environ, **env} if env else None)
         times.append(time.perf_counter() - start)
         if check and proc.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
@@ -108,7 +110,10 @@ def check_jsonschema(repo: Path, runs: int) -> tuple[float, list[str]]:
     for run in range(runs):
         total = 0.0
         for kind, files in groups.items():
-            cmd = [exe, "--schemafile", str(repo / "schemas" / f"{kind}.schema.json"), *files]
+            # JSON Schema's "time" format is RFC 3339 (10:00:00Z); records write '10:00' (cspkit's
+            # own rule), so that one format check is off: everything else is checked.
+            cmd = [exe, "--disable-formats", "time", "--schemafile", str(repo / "schemas" / f"{kind}.schema.json"),
+                   *files]
             start = time.perf_counter()
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             total += time.perf_counter() - start
@@ -210,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         t_help = timed([*cspkit, "--help"], runs)
         res.add("`cspkit --help`", t_help, "python -c pass", f"+{(t_help - t_pass) * 1000:.0f} ms",
                 "≤ 150 ms", t_help <= 0.150)
+        t_help_typer = timed([*cspkit, "--help"], runs, env={"CSPKIT_CACHE": "0"})
+        res.add("(for information) `cspkit --help` laid out by Typer, no help cache", t_help_typer)
 
         # 2. validate, cold
         bare = work / "bare_parse.py"
@@ -300,18 +307,31 @@ def write_results(res: Results, runs: int, args: argparse.Namespace) -> None:
 EXPLAINED = """\
 ## What the figures measure
 
+- Timings are only as good as the machine is quiet: with another test run sharing its two
+  CPUs, the same code measured 1.07 s for the HTML pack and 1.10× for the PDF. The figures
+  above were taken with nothing else running.
+- `cspkit --help` prints the help text kept from the last time Typer laid it out
+  (`cspkit/cli/helpcache.py`, in `~/.cache/cspkit`), keyed on cspkit's code, the installed
+  Typer, Click and Rich, the terminal and the environment. Laid out by Typer it takes the
+  time shown "for information": importing Typer and Rich alone takes longer than 150 ms
+  here, so no lazy import could bring it under the target.
+
 - `cspkit --version` never imports Typer, Click, Rich or pydantic (a fast path in
   `cspkit.cli.main`); `--help` imports Typer and Rich but no record model, Jinja or WeasyPrint.
 - A cold `validate` reads every file, parses it (libyaml composes, cspkit builds the data
   itself: `cspkit/fastyaml.py`), validates it with pydantic, runs every cross-record check and
   fills the cache. The cyclic garbage collector is off while records load
   (`cspkit/gcpolicy.py`): it would otherwise walk the millions of new objects again and again.
-- A warm `validate` hashes `cspkit.yaml` and every YAML file under `records/`, finds the
+- A warm `validate` stats every YAML file under `records/` (hashing any whose stat, change
+  time included, is not the one recorded), finds the
   digest of all of it (and of cspkit's own code) unchanged, and prints the stored report.
   A changed repository re-parses only the files whose content changed (`cspkit/cache.py`).
 - The bare parse is the floor for reading: `yaml.load(..., Loader=yaml.CSafeLoader)` on
   each file, nothing else. check-jsonschema validates the same files against the schemas
-  `cspkit schema --out` writes (it checks fields only, no cross-references).
+  `cspkit schema --out` writes (it checks fields only, no cross-references), with
+  `--disable-formats time`: JSON Schema's `time` format is RFC 3339 (`10:00:00Z`), records
+  write `'10:00'`, so with that one check on every meeting would fail; all else is checked
+  and every file passes.
 """
 
 

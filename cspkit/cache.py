@@ -2,19 +2,23 @@
 
 Two files, each rewritten whole and atomically (a temporary file, then a rename):
 
-* ``parsed.bin`` maps the SHA-256 of a record file's text to the data that text parses
-  to. :func:`cspkit.repo.load_repo` asks it before parsing, so a file is parsed again only
-  when its content changed; a file whose content is new, or changed back, is simply looked
-  up by content. Model validation and the cross-record checks always run.
-* ``report.bin`` keeps the last ``cspkit validate`` report together with a digest of
-  everything it was computed from: the content of ``cspkit.yaml`` and of every YAML file under
-  the records folder, the name and type of every other entry there (a paper's ``.md`` file
-  only has to exist), and the code (cspkit's own sources, the Python version and the installed
-  PyYAML, pydantic, pydantic-core and rapidfuzz). When the digest is unchanged, so is the
-  report: ``validate`` prints it without loading anything.
+* ``parsed.bin`` maps the SHA-256 of a record file's text to the data that text parses to.
+  :func:`cspkit.repo.load_repo` asks it before parsing, so a file is parsed again only when
+  its content changed (content changed back is found by its hash again). Model validation
+  always runs.
+* ``report.bin`` keeps the last report (every problem, located, and the number of files)
+  together with a digest of everything it was computed from: the content of ``cspkit.yaml``
+  and of every YAML file under the records folder, the name and type of every other entry
+  there (a paper's ``.md`` file only has to exist), and the code (cspkit's own sources by
+  content, the Python version, the installed PyYAML, pydantic, pydantic-core and rapidfuzz).
+  When the digest is unchanged, so is the report: ``validate`` prints it without loading
+  anything, and ``open_repo`` (render, calendar) skips the cross-record checks of a report
+  that found nothing. A folder with a symbolic link in it is never given a stored report.
 
-Nothing is keyed on modification times, so touching a file costs a re-hash, never a wrong
-answer. Both files carry an HMAC made with a per-user key kept outside the repository
+A file's content decides, never its modification time alone: ``validate`` skips re-reading a
+file only when its whole stat (inode, size, modification and change times) is what was
+recorded and it had settled before it was hashed (see :class:`Snapshot`); touching a file costs
+a re-hash, never a wrong answer. Both files carry an HMAC made with a per-user key kept outside the repository
 (``$XDG_CACHE_HOME/cspkit/cache-key``): a cache file that is truncated, garbled, written by an
 older cspkit or by someone else (one committed to the repository, say) is ignored and
 rebuilt. They are unpickled with only ``datetime`` types allowed.
@@ -149,6 +153,9 @@ class Cache:
         self._changed = False
         self.snap: Snapshot | None = None
         self._stored: dict | None = None
+        #: set by cspkit.repo.check_all when the report for these very files has no problems
+        self.skip_strays = False
+        self._read_last: tuple[str, bytes] | None = None
 
     @classmethod
     def open(cls, root: Path) -> Cache | None:
@@ -219,8 +226,14 @@ class Cache:
         """``yamlio.read_text(path)``, from the bytes the snapshot already read when it did."""
         from cspkit import yamlio
 
-        data = self.snap.take_bytes(path) if self.snap is not None else None
-        return yamlio.decode(data) if data is not None else yamlio.read_text(path)
+        kept = self.snap.take_bytes(path) if self.snap is not None else None
+        if kept is None:
+            return yamlio.read_text(path)
+        data, digest = kept
+        text = yamlio.decode(data)
+        if not data.startswith(b"\xef\xbb\xbf"):
+            self._read_last = (text, digest)  # then the text's digest is the file's: parse() reuses it
+        return text
 
     def parse(self, text: str) -> Any:
         """``yamlio.parse(text)``, from the cache when this text was parsed before.
@@ -230,7 +243,11 @@ class Cache:
         """
         from cspkit import yamlio
 
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        last = self._read_last
+        if last is not None and last[0] is text:
+            digest = last[1]
+        else:
+            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
         if self._parsed is None:
             stored = self._read(_PARSED)
             entries = stored.get("entries") if stored else None
@@ -253,14 +270,20 @@ class Cache:
             self._changed = False
 
     # ------------------------------------------------------------------ the last report
-    def snapshot(self) -> Snapshot | None:
-        """Take stock of what a report depends on, as it is on disk now (None: not cacheable)."""
+    def snapshot(self, read_all: bool = True) -> Snapshot | None:
+        """Take stock of what a report depends on, as it is on disk now (None: not cacheable).
+
+        With ``read_all``, every YAML file is read (and kept for loading); without, a file whose
+        stat is what the stored report recorded, long enough after its last change, keeps its
+        digest unread (see :class:`Snapshot`).
+        """
         stored = self._read(_REPORT)
         records_dir = stored.get("records_dir") if stored else None
         config = _read_bytes(self.root / "cspkit.yaml")
         if not (stored and isinstance(records_dir, str) and stored.get("config") == _digest(config)):
             records_dir = _records_dir_of(config)
-        self.snap = Snapshot.take(self.root, records_dir, config)
+        seen = stored.get("seen") if stored and not read_all and os.name == "posix" else None
+        self.snap = Snapshot.take(self.root, records_dir, config, seen if isinstance(seen, dict) else None)
         self._stored = stored
         return self.snap
 
@@ -279,10 +302,10 @@ class Cache:
         snap = self.snap
         if snap is None or records_dir != snap.records_dir or not snap.unchanged():
             return
-        if self.report() == (problems, files):
+        if self.report() == (problems, files) and self._stored.get("seen") == snap.seen:
             return
         self._write(_REPORT, {"records_dir": records_dir, "config": _digest(snap.config), "digest": snap.digest,
-                              "problems": problems, "files": files})
+                              "problems": problems, "files": files, "seen": snap.seen})
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -314,24 +337,42 @@ def _records_dir_of(config: bytes | None) -> str:
 _KEEP_BYTES = 1024 * 1024
 
 
+#: A file changed this recently (nanoseconds) when it was hashed may change again within the
+#: same timestamp tick, unseen by its stat: its digest is never reused on the strength of a stat.
+_RACY_NS = 2_000_000_000
+
+
 class Snapshot:
     """A digest of ``cspkit.yaml`` and everything under the records folder.
 
     Keeps the bytes of the YAML files it read, so that loading does not read them again,
     and their stats, to tell whether any changed while a report was being made.
+
+    Given ``seen`` (what the stored report recorded: path -> (stat, digest, settled)), a file
+    whose stat (inode, size, modification and change times, to the nanosecond) is the one
+    recorded keeps its recorded digest without being read, if it was settled: last changed
+    more than two seconds before it was hashed. A change to a file changes its change time
+    (ctime), which no program can set back, so a new content is always read; ``touch`` costs
+    a re-hash, never a wrong answer.
     """
 
-    def __init__(self, root: Path, records_dir: str, config: bytes | None):
+    def __init__(self, root: Path, records_dir: str, config: bytes | None, seen: dict | None = None):
         self.root, self.records_dir, self.config = root, records_dir, config
         #: the records folder walked (resolved); nothing under it is a symbolic link
         self.records: Path | None = None
         self.digest = b""
         self.stats: list[tuple[str, tuple]] = []
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, tuple[bytes, bytes]] = {}
+        self.seen: dict[str, tuple[tuple, bytes, bool]] = {}
+        self._known = seen or {}
+        self._now = 0
 
     @classmethod
-    def take(cls, root: Path, records_dir: str, config: bytes | None) -> Snapshot | None:
-        snap = cls(root, records_dir, config)
+    def take(cls, root: Path, records_dir: str, config: bytes | None, seen: dict | None = None) -> Snapshot | None:
+        import time
+
+        snap = cls(root, records_dir, config, seen)
+        snap._now = time.time_ns()
         try:
             resolved = root.resolve()
             records = resolved / records_dir
@@ -341,7 +382,7 @@ class Snapshot:
             h.update(str(resolved).encode("utf-8", "surrogateescape") + b"\0")
             h.update(records_dir.encode("utf-8", "surrogateescape") + b"\0" + _digest(config))
             if config is not None and len(config) <= _KEEP_BYTES:
-                snap.files[str(resolved / "cspkit.yaml")] = config
+                snap.files[str(resolved / "cspkit.yaml")] = (config, _digest(config))
             if not snap._walk(records, "", h):
                 return None
             snap.records = records
@@ -369,17 +410,26 @@ class Snapshot:
                 h.update(b"f\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
                 if entry.name.endswith((".yaml", ".yml")):
                     st = entry.stat(follow_symlinks=False)
-                    data = Path(entry.path).read_bytes()
-                    h.update(hashlib.sha256(data).digest())
-                    self.stats.append((entry.path, _stat_key(st)))
-                    if len(data) <= _KEEP_BYTES:
-                        self.files[entry.path] = data
+                    key = _stat_key(st)
+                    known = self._known.get(rel)
+                    if known is not None and known[0] == key and known[2] is True:
+                        digest = known[1]
+                        settled = True
+                    else:
+                        data = Path(entry.path).read_bytes()
+                        digest = hashlib.sha256(data).digest()
+                        settled = max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS
+                        if len(data) <= _KEEP_BYTES:
+                            self.files[entry.path] = (data, digest)
+                    h.update(digest)
+                    self.stats.append((entry.path, key))
+                    self.seen[rel] = (key, digest, settled)
             else:
                 return False  # a socket or a pipe among the records: leave it to a full run
         return True
 
-    def take_bytes(self, path: Path) -> bytes | None:
-        """The bytes read of ``path`` (once: loading reads each file once)."""
+    def take_bytes(self, path: Path) -> tuple[bytes, bytes] | None:
+        """The bytes read of ``path`` and their SHA-256 (once: loading reads each file once)."""
         return self.files.pop(str(path), None)
 
     def unchanged(self) -> bool:

@@ -449,7 +449,8 @@ def _load_repo(root: Path, overrides: dict[Path, str] | None, cache: Any) -> tup
             model = validate_source(src, problems)
             if model is not None:
                 _index(repo, src, model)
-    _check_stray_files(repo, resolved_records, problems, resolve)
+    if not getattr(cache, "skip_strays", False):
+        _check_stray_files(repo, resolved_records, problems, resolve)
     return repo, problems
 
 
@@ -545,11 +546,21 @@ def check_all(root: Path, cache: Any = None) -> tuple[Repo, list[Problem]]:
     if cache is not None and cache.snap is None:
         cache.snapshot()
     known = cache.report() if cache is not None else None
-    repo, problems = load_repo(root, cache=cache)
+    trusted = known is not None and not known[0]
+    if trusted:
+        cache.skip_strays = True  # a stray file would be in the report: there is none
+    try:
+        repo, problems = load_repo(root, cache=cache)
+    finally:
+        if cache is not None:
+            cache.skip_strays = False
     if cache is not None:
         cache.save()
-    if known is not None and known == ([], len(repo.sources)) and not problems:
-        return repo, []
+    if trusted:
+        if known[1] == len(repo.sources) and not problems:
+            return repo, []
+        if repo.records_dir.is_dir():  # not the same files after all: check for strays too
+            _check_stray_files(repo, repo.records_dir.resolve(), problems)
     problems = finish(repo, problems + check_repo(repo))
     if cache is not None:
         cache.save_report(repo.config.records_dir if repo.config is not None else "records",

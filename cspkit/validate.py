@@ -50,7 +50,7 @@ def _check_all(root: Path) -> tuple[list[Problem], int]:
 
     cache = Cache.open(root)
     if cache is not None:
-        cache.snapshot()
+        cache.snapshot(read_all=False)
         hit = cache.report()
         if hit is not None:
             return [Problem(*p) for p in hit[0]], hit[1]

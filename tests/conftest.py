@@ -15,17 +15,14 @@ COUNTY = ROOT / "examples" / "county-board"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
-@pytest.fixture(autouse=True)
-def _no_cache_unless_asked(monkeypatch):
-    """Tests run cspkit without its caches (.cspkit-cache/ in a repository, ~/.cache/cspkit).
-
-    The caches never change what a command prints or writes to the records (tests/test_cache.py
-    and tests/test_startup.py show it, and turn them on); but they are files, and a test that
-    compares a repository's files before and after a command would count them.
-    ``CSPKIT_TEST_WITH_CACHE=1`` runs the suite with the caches on.
-    """
-    if os.environ.get("CSPKIT_TEST_WITH_CACHE") != "1":
-        monkeypatch.setenv("CSPKIT_CACHE", "0")
+# Tests run cspkit without its caches (.cspkit-cache/ in a repository, ~/.cache/cspkit): set
+# here, not in a fixture, so that module-scoped fixtures and subprocesses see it too. The caches
+# never change what a command prints or writes to the records (tests/test_cache.py and
+# tests/test_startup.py show it, and turn them on); but they are files, and a test that compares
+# a repository's files before and after a command would count them.
+# ``CSPKIT_TEST_WITH_CACHE=1`` runs the suite with the caches on.
+if os.environ.get("CSPKIT_TEST_WITH_CACHE") != "1":
+    os.environ["CSPKIT_CACHE"] = "0"
 
 
 @dataclass

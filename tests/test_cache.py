@@ -283,3 +283,56 @@ def test_cross_record_problems_are_found_after_a_clean_run(mini, monkeypatch):
         open_repo(mini)
     assert outputs(mini) == uncached(mini, monkeypatch)
     assert "unknown" in outputs(mini)[1]
+
+
+# --------------------------------------------------------------------------- the stat shortcut
+
+
+class ReadCounter:
+    """Counts the record files read whole (Path.read_bytes) under a folder."""
+
+    def __init__(self, monkeypatch, folder: Path):
+        self.paths: list[Path] = []
+        real = Path.read_bytes
+        prefix = str(folder)
+
+        def counting(path):
+            if str(path).startswith(prefix) and path.suffix == ".yaml":
+                self.paths.append(path)
+            return real(path)
+
+        monkeypatch.setattr(Path, "read_bytes", counting)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stat shortcut is taken on POSIX only")
+def test_an_unchanged_settled_file_is_not_read_again(mini, monkeypatch):
+    from cspkit import cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "_RACY_NS", -10**18)  # every file counts as long settled
+    want = outputs(mini)
+    outputs(mini)  # records what it saw
+    reads = ReadCounter(monkeypatch, mini / "records")
+    assert outputs(mini) == want
+    assert reads.paths == []
+
+    meeting = mini / "records" / "meetings" / "2023-07-13.yaml"
+    edit_keeping_mtime(meeting, "chair: alice-smith", "chair: alice-smyth")  # the change time moves
+    changed = outputs(mini)
+    assert meeting in reads.paths
+    assert changed == uncached(mini, monkeypatch)
+    assert "alice-smyth" in changed[1]
+
+
+def test_a_file_hashed_right_after_a_change_is_read_again(mini, monkeypatch):
+    """Where the stat would not show a second change (same size, same times, no ctime), the
+    file is read again because it had only just changed when it was hashed."""
+    from cspkit import cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "_stat_key", lambda st: (st.st_ino, st.st_size, st.st_mtime_ns))
+    meeting = mini / "records" / "meetings" / "2023-07-13.yaml"
+    edit_keeping_mtime(meeting, "chair: alice-smith", "chair: alice-smith")  # a fresh change
+    outputs(mini)
+    outputs(mini)
+    edit_keeping_mtime(meeting, "chair: alice-smith", "chair: alice-smyth")
+    assert "alice-smyth" in outputs(mini)[1]
+    assert outputs(mini) == uncached(mini, monkeypatch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
@@ -74,15 +75,69 @@ FinancialYear = Annotated[
 
 
 class Record(BaseModel):
-    """Base of every record model: unknown keys are errors, not silence."""
+    """Base of every record model: unknown keys are errors, not silence.
+
+    A field's docstring is its description (in the JSON Schemas and in messages), as pydantic's
+    ``use_attribute_docstrings`` makes it; but read here from each module's source once, not
+    from each class's source by walking frames: that took a third of the time importing the
+    models takes, on every command. Validators are built on first use (``defer_build``),
+    once the descriptions are in place.
+    """
 
     model_config = ConfigDict(
         extra="forbid",
-        use_attribute_docstrings=True,
         str_strip_whitespace=False,
         validate_default=False,
         frozen=False,
+        defer_build=True,
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        docs = _attribute_docstrings(cls)
+        for name, info in cls.__pydantic_fields__.items():
+            if info.description is None and name in docs:
+                info.description = docs[name]
+
+
+def _attribute_docstrings(cls: type) -> dict[str, str]:
+    """``{field: docstring}`` of a class: a string right after an annotated attribute."""
+    import sys
+
+    module = sys.modules.get(cls.__module__)
+    found = _module_docstrings(getattr(module, "__file__", None) or "")
+    same_name = [docs for (name, _), docs in found.items() if name == cls.__name__]
+    if len(same_name) == 1:
+        return same_name[0]
+    from pydantic._internal._docs_extraction import extract_docstrings_from_cls  # two classes of one name
+
+    return extract_docstrings_from_cls(cls, use_inspect=True)
+
+
+@lru_cache(maxsize=None)
+def _module_docstrings(filename: str) -> dict[tuple[str, int], dict[str, str]]:
+    import ast
+    import inspect
+    from pathlib import Path
+
+    try:
+        tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            docs: dict[str, str] = {}
+            previous: ast.stmt | None = None
+            for stmt in node.body:
+                if (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                        and isinstance(stmt.value.value, str) and isinstance(previous, ast.AnnAssign)
+                        and isinstance(previous.target, ast.Name)):
+                    docs[previous.target.id] = inspect.cleandoc(stmt.value.value)
+                previous = stmt
+            out[(node.name, node.lineno)] = docs
+    return out
 
 
 class StrEnum(str, Enum):
