@@ -444,3 +444,17 @@ def test_internal_errors_are_logged_not_shown(mini, cli, monkeypatch, tmp_path):
     log = Path(line.rsplit("details in ", 1)[1])
     assert log.parent == tmp_path / "cache" / "cspkit"
     assert "RuntimeError: kaboom" in log.read_text(encoding="utf-8")
+
+
+def test_the_committed_schemas_are_current(tmp_path, cli):
+    """schemas/ is what editors and CI read: it must be what `cspkit schema --out` writes now.
+
+    When this fails, run `cspkit schema --out schemas` and commit the result.
+    """
+    out = tmp_path / "schemas"
+    assert cli("schema", "--out", out).code == 0
+    committed = Path(__file__).resolve().parent.parent / "schemas"
+    assert sorted(p.name for p in committed.iterdir()) == sorted(p.name for p in out.iterdir())
+    for fresh in out.iterdir():
+        stale = (committed / fresh.name).read_text(encoding="utf-8") != fresh.read_text(encoding="utf-8")
+        assert not stale, f"schemas/{fresh.name} is stale: run `cspkit schema --out schemas`"
