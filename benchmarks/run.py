@@ -326,6 +326,9 @@ EXPLAINED = """\
   time included, is not the one recorded), finds the
   digest of all of it (and of cspkit's own code) unchanged, and prints the stored report.
   A changed repository re-parses only the files whose content changed (`cspkit/cache.py`).
+- `render --format pdf` starts a worker process that imports WeasyPrint (about 0.6 s) while
+  cspkit loads the records and renders the HTML, then hands it the HTML (`cspkit/pdf.py`);
+  "WeasyPrint alone" pays that import too. With one CPU the PDF is made in-process.
 - The bare parse is the floor for reading: `yaml.load(..., Loader=yaml.CSafeLoader)` on
   each file, nothing else. check-jsonschema validates the same files against the schemas
   `cspkit schema --out` writes (it checks fields only, no cross-references), with

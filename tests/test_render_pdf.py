@@ -114,3 +114,82 @@ def test_county_presenters_lines_on_the_front_sheet(county_pdf):
         in front
     assert "Detective Sergeant Chris Perry, Leicestershire Police will give a presentation." in front
     assert "Friday, 22 March 2024 at 10.00 am" in front
+
+
+# --------------------------------------------------------------------------- the PDF worker
+
+
+def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(charnwood_pdf, tmp_path, monkeypatch):
+    """`render --format pdf` hands the HTML to a worker that imported WeasyPrint meanwhile
+    (cspkit/pdf.py); with the worker off the PDF is made in-process, page for page the same."""
+    from cspkit import pdf
+    from cspkit.cli import run
+
+    started = []
+    real_init = pdf.Worker.__init__
+
+    def spy(self):
+        real_init(self)
+        started.append(self)
+
+    monkeypatch.setattr(pdf.Worker, "__init__", spy)
+    monkeypatch.setattr(pdf, "_cpus", lambda: 2)
+    worker_out = tmp_path / "worker"
+    assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(worker_out)]) == 0
+    assert len(started) == 1 and started[0].proc.returncode == 0
+    assert pdf._worker is None
+
+    monkeypatch.setenv("CSPKIT_PDF_WORKER", "0")
+    here_out = tmp_path / "here"
+    assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(here_out)]) == 0
+    assert len(started) == 1
+    assert _pages(worker_out / "2023-10-12-agenda-pack.pdf") == _pages(here_out / "2023-10-12-agenda-pack.pdf")
+
+
+def test_a_worker_left_unused_by_a_user_error_is_stopped(mini, monkeypatch, capsys):
+    from cspkit import pdf
+    from cspkit.cli import run
+
+    meeting = mini / "records/meetings/2023-10-12.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("status: scheduled", "status: postponed"),
+                       encoding="utf-8")
+
+    started = []
+    real_init = pdf.Worker.__init__
+
+    def spy(self):
+        real_init(self)
+        started.append(self)
+
+    monkeypatch.setattr(pdf.Worker, "__init__", spy)
+    monkeypatch.setattr(pdf, "_cpus", lambda: 2)
+    assert run(["--repo", str(mini), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(mini / "out")]) == 1
+    assert "postponed" in capsys.readouterr().err
+    assert len(started) == 1 and started[0].proc.returncode is not None  # killed, reaped
+    assert pdf._worker is None
+
+
+def test_a_failing_worker_is_an_internal_error_with_its_output_in_the_log(tmp_path, monkeypatch, capsys):
+    import subprocess
+    import sys
+
+    from cspkit import pdf
+    from cspkit.cli import run
+
+    def failing(self):
+        self.proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read(); "
+                                      "sys.stderr.write('pango went wrong'); sys.exit(5)"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    monkeypatch.setattr(pdf.Worker, "__init__", failing)
+    monkeypatch.setattr(pdf, "_cpus", lambda: 2)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "state"))
+    code = run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "internal error" in err
+    logs = list((tmp_path / "state").rglob("error-*.log"))
+    assert len(logs) == 1, err
+    log = logs[0].read_text(encoding="utf-8")
+    assert "failed with exit 5" in log and "pango went wrong" in log
+    assert not (tmp_path / "o" / "2023-10-12-agenda-pack.pdf").exists()

@@ -36,21 +36,23 @@ def _write(ctx: typer.Context, make_doc, fmt: str, output: Path, audience: Audie
     """Open the repository, build the document, write each format, print the paths."""
     import sys
 
+    from cspkit.pdf import prestarted
     from cspkit.render import parse_formats, write_outputs
     from cspkit.repo import open_repo
 
     formats = parse_formats(fmt)
-    repo = open_repo(repo_root(ctx))
-    doc = make_doc(repo)
-    if sys.stderr.isatty():
-        from rich.progress import Progress, SpinnerColumn, TextColumn
+    with prestarted("pdf" in formats):  # WeasyPrint loads in a worker while the records do
+        repo = open_repo(repo_root(ctx))
+        doc = make_doc(repo)
+        if sys.stderr.isatty():
+            from rich.progress import Progress, SpinnerColumn, TextColumn
 
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
-            task = progress.add_task("rendering", total=None)
-            paths = write_outputs(repo, doc, formats, output, audience.value, force,
-                                  progress=lambda what: progress.update(task, description=f"rendering {what}"))
-    else:
-        paths = write_outputs(repo, doc, formats, output, audience.value, force)
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
+                task = progress.add_task("rendering", total=None)
+                paths = write_outputs(repo, doc, formats, output, audience.value, force,
+                                      progress=lambda what: progress.update(task, description=f"rendering {what}"))
+        else:
+            paths = write_outputs(repo, doc, formats, output, audience.value, force)
     for p in paths:
         typer.echo(str(p))
 

@@ -199,40 +199,10 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
 
 
 def html_to_pdf(html: str, base: Path) -> bytes:
-    import logging
+    """The PDF of ``html`` (see :mod:`cspkit.pdf`: WeasyPrint, fetching only inside ``base``)."""
+    from cspkit.pdf import make_pdf
 
-    from weasyprint import HTML
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return HTML(string=html, base_url=str(base), url_fetcher=_local_fetcher(base)).write_pdf()
-
-
-def _local_fetcher(root: Path):
-    """A URL fetcher that reads only inline data and files inside the repository.
-
-    Record text is Markdown, so ``![x](https://…)`` or ``![x](file:///etc/passwd)`` could
-    otherwise make a PDF build reach the network or read files outside the records; such
-    images are left out (WeasyPrint skips a resource whose fetch fails).
-    """
-    from urllib.parse import unquote, urlparse
-
-    from weasyprint.urls import URLFetcher, URLFetchingError
-
-    allowed = root.resolve()
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            parsed = urlparse(url)
-            if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if path == allowed or allowed in path.parents:
-                    return super().fetch(url, headers)
-            raise URLFetchingError(f"not fetched: {url} (cspkit reads only files inside the repository)")
-
-    return LocalFetcher(timeout=2)
+    return make_pdf(html, base)
 
 
 def _guard(target: Path, owned: set[str], force: bool) -> None:
