@@ -119,21 +119,29 @@ def test_county_presenters_lines_on_the_front_sheet(county_pdf):
 # --------------------------------------------------------------------------- the PDF worker
 
 
-def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(charnwood_pdf, tmp_path, monkeypatch):
+@pytest.fixture
+def started(monkeypatch) -> list:
+    """The PDF workers started (cspkit/pdf.py), as on a machine with two CPUs."""
+    from cspkit import pdf
+
+    workers = []
+    real_init = pdf.Worker.__init__
+
+    def spy(self):
+        real_init(self)
+        workers.append(self)
+
+    monkeypatch.setattr(pdf.Worker, "__init__", spy)
+    monkeypatch.setattr(pdf, "_cpus", lambda: 2)
+    return workers
+
+
+def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(started, tmp_path, monkeypatch):
     """`render --format pdf` hands the HTML to a worker that imported WeasyPrint meanwhile
     (cspkit/pdf.py); with the worker off the PDF is made in-process, page for page the same."""
     from cspkit import pdf
     from cspkit.cli import run
 
-    started = []
-    real_init = pdf.Worker.__init__
-
-    def spy(self):
-        real_init(self)
-        started.append(self)
-
-    monkeypatch.setattr(pdf.Worker, "__init__", spy)
-    monkeypatch.setattr(pdf, "_cpus", lambda: 2)
     worker_out = tmp_path / "worker"
     assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(worker_out)]) == 0
     assert len(started) == 1 and started[0].proc.returncode == 0
@@ -146,7 +154,7 @@ def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(charnwood_pd
     assert _pages(worker_out / "2023-10-12-agenda-pack.pdf") == _pages(here_out / "2023-10-12-agenda-pack.pdf")
 
 
-def test_a_worker_left_unused_by_a_user_error_is_stopped(mini, monkeypatch, capsys):
+def test_a_worker_left_unused_by_a_user_error_is_stopped(started, mini, capsys):
     from cspkit import pdf
     from cspkit.cli import run
 
@@ -154,15 +162,6 @@ def test_a_worker_left_unused_by_a_user_error_is_stopped(mini, monkeypatch, caps
     meeting.write_text(meeting.read_text(encoding="utf-8").replace("status: scheduled", "status: postponed"),
                        encoding="utf-8")
 
-    started = []
-    real_init = pdf.Worker.__init__
-
-    def spy(self):
-        real_init(self)
-        started.append(self)
-
-    monkeypatch.setattr(pdf.Worker, "__init__", spy)
-    monkeypatch.setattr(pdf, "_cpus", lambda: 2)
     assert run(["--repo", str(mini), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(mini / "out")]) == 1
     assert "postponed" in capsys.readouterr().err
     assert len(started) == 1 and started[0].proc.returncode is not None  # killed, reaped
