@@ -307,9 +307,9 @@ def write_results(res: Results, runs: int, args: argparse.Namespace) -> None:
 EXPLAINED = """\
 ## What the figures measure
 
-- Timings are only as good as the machine is quiet: with another test run sharing its two
-  CPUs, the same code measured 1.07 s for the HTML pack and 1.10× for the PDF. The figures
-  above were taken with nothing else running.
+- Timings are only as good as the machine is quiet: on two CPUs, anything else running moves
+  single runs by 20% or more (the PDF pack ranged 4.1–6.6 s in one series). The figures above
+  were taken with nothing else running; rerun when a ratio is near its target.
 - `cspkit --help` prints the help text kept from the last time Typer laid it out
   (`cspkit/cli/helpcache.py`, in `~/.cache/cspkit`), keyed on cspkit's code, the installed
   Typer, Click and Rich, the terminal and the environment. Laid out by Typer it takes the
