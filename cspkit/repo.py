@@ -369,7 +369,7 @@ def _clean_msg(err: dict) -> str:
         from cspkit.models.common import FINANCIAL_YEAR_RE, ITEM_NUMBER_RE, SLUG_RE
 
         if pattern == ITEM_NUMBER_RE:
-            msg = "not an item number: write a number such as 5, or a number and a letter such as 8a"
+            msg = "not an item number: write a number such as 5 (no leading zero), or a number and a letter such as 8a"
         elif pattern == FINANCIAL_YEAR_RE:
             msg = "not a financial year: write YYYY-YY, e.g. 2023-24"
         elif pattern == SLUG_RE:
@@ -377,7 +377,7 @@ def _clean_msg(err: dict) -> str:
         elif "[0-9]{4}-(0[1-9]|1[0-2])" in pattern:
             msg = "not a month: write YYYY-MM"
         elif pattern.startswith("^[0-9]{4}-[0-9]{2}-[0-9]{2}/"):
-            msg = "not an action id: write <meeting date>/<item>.<n>, e.g. 2023-07-13/11.1"
+            msg = "not an action id: write <meeting date>/<item>.<n> with no leading zeros, e.g. 2023-07-13/11.1"
     return msg
 
 

@@ -131,12 +131,14 @@ def test_yaml_11_surprises_do_not_happen(mini, cli, rel, old, new, getter, value
     assert got == value and type(got) is type(value), got
 
 
-def test_leading_zero_item_number_stays_as_written(mini, cli):
-    """``03`` is the label '03' (not octal, not 3): a minute of item 3 then points nowhere, and says so."""
+def test_leading_zero_item_number_is_refused(mini, cli):
+    """``03`` is not octal and not 3: as a label it would be an item apart from 3, which every
+    reference to item 3 would miss. It is refused where it is written."""
     edit(mini / "records/meetings/2023-07-13.yaml", "- number: 3\n", "- number: 03\n")
     code, out, _ = validate_lines(cli, mini)
     assert code == 1
-    assert out == ["records/meetings/2023-07-13.yaml:50:11: minutes.items[1].item: the agenda has no item 3",
+    assert out == ["records/meetings/2023-07-13.yaml:32:11: agenda[2].number: not an item number: write a number "
+                   "such as 5 (no leading zero), or a number and a letter such as 8a (got '03')",
                    "1 problem in 1 file (10 checked)"]
 
 

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cspkit.models.common import Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
 
-ACTION_ID_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{1,3}[a-z]?\.[0-9]{1,3}$"
+ACTION_ID_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/(0|[1-9][0-9]{0,2})[a-z]?\.[1-9][0-9]{0,2}$"
 
 
 class ActionStatus(StrEnum):
