@@ -66,7 +66,7 @@ def full(text: str):
 
 
 def fast(text: str):
-    return fastyaml.load(text, RecordLoader)
+    return fastyaml.load(text, RecordLoader)  # RecordLoader is a SafeLoader (cspkit.yamlio)
 
 
 @pytest.mark.parametrize("name", list(TRICKY))
