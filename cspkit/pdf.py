@@ -62,8 +62,12 @@ class Worker:
     """A process that has imported WeasyPrint and makes one PDF from the HTML sent to it."""
 
     def __init__(self) -> None:
+        # the worker imports this very cspkit, installed or not
+        here = str(Path(__file__).resolve().parent.parent)
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
         self.proc = subprocess.Popen([sys.executable, "-m", "cspkit.pdf"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
     def make(self, html: str, base: Path) -> bytes:
         """Send the base folder and the HTML; wait for the PDF."""
