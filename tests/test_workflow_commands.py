@@ -216,6 +216,21 @@ def test_actions_list_filters_and_formats(mini, cli):
     assert r.code == 0 and "2023-07-13/3.1" in r.out and "Robert Jones" in r.out
 
 
+def test_actions_table_keeps_the_text_readable_at_80_columns(mini, cli):
+    """Piped or in a narrow terminal (80 columns), every word of the action and of its latest
+    note is still in the table: the text columns are never squeezed out."""
+    import re
+
+    from cspkit.repo import open_repo
+
+    action = open_repo(mini).actions["2023-07-13/3.1"]
+    r = cli("--repo", mini, "actions", "list", "--as-of", "2023-11-01")
+    assert r.code == 0
+    cells = re.findall(r"[^│┃\s]+", r.out)
+    for word in (action.text + " Draft plan shared with partners.").split():
+        assert word in cells, f"{word!r} is missing from the table:\n{r.out}"
+
+
 # --------------------------------------------------------------------------- partner updates
 
 

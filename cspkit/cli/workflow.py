@@ -235,8 +235,14 @@ def actions_list(
         typer.echo("No actions match.")
         return
     table = Table(show_lines=False)
-    for col in ("Id", "Action", "Owners", "Status", "Due", "Latest note"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("Id", "Owners", "Status", "Due"))
+    # The text columns share what the fixed ones leave, and never shrink to nothing on a
+    # narrow terminal (rich would otherwise squeeze them out to fit the no-wrap columns).
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Action", overflow="fold", ratio=3, min_width=20)
+    table.add_column("Owners", overflow="fold", ratio=1, min_width=14)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Latest note", overflow="fold", ratio=2, min_width=12)
     for r in rows:
         due = r.due.isoformat() if r.due else ""
         table.add_row(r.action.id, r.action.text, _leads(r.owners, names),
@@ -453,7 +459,9 @@ def programme_list(
 
     table = Table(title=f"Due by {day}" if day else "Forward programme")
     for col in ("Id", "Item", "When", "Recurs", "Action by", "Status", "Last taken"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("When", "Status", "Last taken"))
+        wide = {"Item": (3, 20), "Action by": (1, 10)}.get(col)
+        table.add_column(col, overflow="fold", no_wrap=col in ("When", "Recurs", "Status", "Last taken"),
+                         ratio=wide[0] if wide else None, min_width=wide[1] if wide else None)
     for d in data:
         table.add_row(*(str(v) for v in d.values()))
     console().print(table)
