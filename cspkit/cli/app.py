@@ -67,7 +67,21 @@ def build_app(args: list[str] | None = None):
             return command
     for module in _MODULES:
         _load(module)
+    _canonical_order()
     return typer.main.get_command(app)
+
+
+def _canonical_order() -> None:
+    """List the commands in the order of :data:`_COMMAND_MODULES`, whichever module was
+    imported first (one process may run several commands: the tests, a library user)."""
+    rank = {name: i for i, name in enumerate(_COMMAND_MODULES)}
+
+    def key(info) -> int:
+        name = info.name or getattr(getattr(info, "callback", None), "__name__", "").replace("_", "-")
+        return rank.get(name, len(rank))
+
+    app.registered_commands.sort(key=key)
+    app.registered_groups.sort(key=key)
 
 
 def _load(module: str) -> None:
