@@ -198,6 +198,40 @@ def test_update_reassign_and_close_append_history(mini, run):
         "  - date: 2023-10-12\n    note: Superseded.\n    status: closed\n")
 
 
+def test_a_closed_action_is_reopened_with_a_reason(mini, run, cli):
+    path = mini / "records" / "actions" / "2023-07-13.yaml"
+    run("actions", "close", "2023-07-13/3.1", "--note", "Plan presented.", "--date", "2023-10-12")
+    r = cli("--repo", mini, "actions", "update", "2023-07-13/3.1", "--note", "More to do")
+    assert (r.code, r.err) == (1, "error: action 2023-07-13/3.1 is complete (since 2023-10-12): it cannot be "
+                                  "updated or closed again (cspkit actions reopen 2023-07-13/3.1 --note WHY)\n")
+    r = cli("--repo", mini, "actions", "reopen", "2023-07-13/3.1", "--note", "x", "--date", "2023-10-01")
+    assert (r.code, r.err) == (1, "error: 2023-10-01 is before action 2023-07-13/3.1 was marked complete "
+                                  "(2023-10-12)\n")
+    before = path.read_text(encoding="utf-8")
+    out = run("actions", "reopen", "2023-07-13/3.1", "--note", "The patrol plan left out the station area.",
+              "--date", "2023-10-20")
+    assert out.endswith("Action 2023-07-13/3.1: open again on 2023-10-20.\n")
+    a = open_repo(mini).actions["2023-07-13/3.1"]
+    assert (a.status.value, a.closed_date(), a.status_on(D(2023, 10, 15)).value) == ("open", None, "complete")
+    # the smallest diff: the status line back to open, one history entry added
+    assert path.read_text(encoding="utf-8") == before.replace("status: complete\n", "status: open\n", 1) + (
+        "  - date: 2023-10-20\n    note: The patrol plan left out the station area.\n    status: open\n")
+    r = cli("--repo", mini, "actions", "reopen", "2023-07-13/3.1", "--note", "again")
+    assert (r.code, r.err) == (1, "error: action 2023-07-13/3.1 is open already: use 'cspkit actions update' "
+                                  "to record progress\n")
+    r = cli("--repo", mini, "actions", "reopen", "2023-07-13/3.1")
+    assert r.code == 2 and "Missing option '--note'" in r.err
+
+
+def test_reopening_drops_a_closed_on_date(mini, run):
+    path = mini / "records" / "actions" / "2023-07-13.yaml"
+    edit_text(path, "  status: open\n", "  status: complete\n  closed_on: 2023-09-30\n")
+    run("actions", "reopen", "2023-07-13/3.1", "--note", "Not done after all.", "--date", "2023-10-01")
+    a = open_repo(mini).actions["2023-07-13/3.1"]
+    assert (a.status.value, a.closed_on) == ("open", None)
+    assert "closed_on" not in path.read_text(encoding="utf-8")
+
+
 def test_actions_list_filters_and_formats(mini, cli):
     r = cli("--repo", mini, "actions", "list", "--open", "--overdue", "--as-of", "2023-11-01", "--format", "json")
     assert r.code == 0

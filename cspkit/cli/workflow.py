@@ -295,6 +295,25 @@ def actions_close(
     typer.echo(f"Action {s['id']}: {s['new_status']} on {s['date']}.")
 
 
+@actions_app.command("reopen")
+def actions_reopen(
+    ctx: typer.Context,
+    action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
+    note: str = typer.Option(..., "--note", help="Why it is open again, as it should appear in the log."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date reopened (default: today)."),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was reopened."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Open again an action marked complete or closed (a dated history entry says why)."""
+    from cspkit.workflows.actions import reopen_action
+
+    root = repo_root(ctx)
+    r = reopen_action(root, action_id, note=note, date=date, meeting=meeting, dry_run=dry_run)
+    _wrote(root, r.written, dry_run)
+    s = r.actions[0]
+    typer.echo(f"Action {s['id']}: open again on {s['date']}.")
+
+
 # --------------------------------------------------------------------------- partner updates
 
 

@@ -207,7 +207,7 @@ def _refuse_closed(a: Action) -> None:
     if a.status != ActionStatus.open:
         when = a.closed_date()
         raise UserError(f"action {a.id} is {a.status.value}{f' (since {when})' if when else ''}: "
-                        "it cannot be updated or closed again")
+                        f"it cannot be updated or closed again (cspkit actions reopen {a.id} --note WHY)")
 
 
 def update_action(root: Path | None = None, action_id: str = "", *, status: str | ActionStatus | None = None,
@@ -262,6 +262,30 @@ def close_action(root: Path | None = None, action_id: str = "", *, note: str | N
                          note=note, date=date, meeting=meeting, dry_run=dry_run)
 
 
+def reopen_action(root: Path | None = None, action_id: str = "", *, note: str = "",
+                  date: str | dt.date | None = None, meeting: str | dt.date | None = None,
+                  dry_run: bool = False) -> ActionsResult:
+    """Open again an action marked complete or closed, saying why (a dated history entry)."""
+    ctx = open_context(root)
+    a = find_action(ctx, action_id)
+    if a.status == ActionStatus.open:
+        raise UserError(f"action {a.id} is open already: use 'cspkit actions update' to record progress")
+    note = (note or "").strip()
+    if not note:
+        raise UserError("say why the action is reopened: give --note")
+    day = parse_date(date, "--date") if date is not None else dt.date.today()
+    closed = a.closed_date() or a.meeting
+    if day < closed:
+        raise UserError(f"{day} is before action {a.id} was marked {a.status.value} ({closed})")
+    entry: dict[str, Any] = {"date": day, "note": note, "status": ActionStatus.open}
+    if meeting is not None:
+        entry["meeting"] = ctx.meeting(meeting).date
+    _append_history(ctx, a, entry, ActionStatus.open, [], drop=("closed_on",))  # the history keeps the date
+    written = ctx.apply(dry_run=dry_run)
+    return ActionsResult(actions=[_summary(ctx, a, date=day, note=note, new_status=ActionStatus.open.value)],
+                         written=written)
+
+
 def _status(value: str | ActionStatus) -> ActionStatus:
     try:
         return ActionStatus(str(value).strip().lower())
@@ -271,13 +295,15 @@ def _status(value: str | ActionStatus) -> ActionStatus:
 
 
 def _append_history(ctx: Context, a: Action, entry: dict[str, Any], status: ActionStatus | None,
-                    owners: list[str]) -> None:
+                    owners: list[str], drop: tuple[str, ...] = ()) -> None:
     path = ctx.actions_path(a.meeting)
     af = ctx.repo.action_files[a.meeting]
     index = next(i for i, x in enumerate(af.actions) if x.id == a.id)
 
     def mutate(doc: Any) -> None:
         node = doc["actions"][index]
+        for key in drop:
+            node.pop(key, None)
         if status is not None:
             put(node, "status", status, Action)
         if owners:
