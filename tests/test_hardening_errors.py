@@ -152,7 +152,10 @@ def test_sigint_to_a_running_process_exits_130(mini, tmp_path):
         from cspkit.cli import main
         main(["--repo", {str(mini)!r}, "render", "pack", "2023-10-12", "-o", {str(tmp_path / 'out')!r}])
     """)
-    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # As from a terminal. A test run started as a background job without job control (`(make
+    # test &)`) inherits SIGINT ignored, and Python then never turns it into KeyboardInterrupt.
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert p.stderr.readline() == "ready\n"
         p.send_signal(signal.SIGINT)

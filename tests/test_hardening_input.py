@@ -338,6 +338,11 @@ COMMAND_CASES.update({
                                       "error: unknown action status 'finished' (use one of: open, complete, closed)\n"),
     "actions close month 13": (["actions", "close", "2023-07-13/3.1", "--date", "2023-13-01"], 1,
                                "error: --date '2023-13-01' is not a date in the form YYYY-MM-DD\n"),
+    "actions reopen an open action": (["actions", "reopen", "2023-07-13/3.1", "--note", "x"], 1,
+                                      "error: action 2023-07-13/3.1 is open already: use 'cspkit actions update' "
+                                      "to record progress\n"),
+    "actions reopen without a reason": (["actions", "reopen", "2023-07-13/3.1"], 2,
+                                        "error: Missing option '--note'.\n" + U2.format("actions reopen")),
     "actions list unknown owner": (["actions", "list", "--owner", "Zed Zimmer"], 1,
                                    "error: unknown person 'Zed Zimmer'\n"),
     "actions list bad format": (["actions", "list", "--format", "xml"], 2,
