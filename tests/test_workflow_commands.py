@@ -179,6 +179,22 @@ def test_actions_added_by_hand_accept_names_and_aliases(mini, run):
     assert open_repo(mini).actions["2023-10-12/2.2"].due_meeting == D(2023, 10, 12)
 
 
+def test_an_action_can_name_who_delivers_it(mini, run, cli):
+    run("minutes", "start", "2023-10-12")
+    run("actions", "add", "--meeting", "2023-10-12", "--item", "2", "--owner", "Bob Jones", "--deliverer",
+        "Carol White", "--text", "Report the patrol figures.")
+    a = open_repo(mini).actions["2023-10-12/2.1"]
+    assert (a.owners, a.deliverer) == (["bob-jones"], "carol-white")
+    text = (mini / "records" / "actions" / "2023-10-12.yaml").read_text(encoding="utf-8")
+    assert "  owners:\n  - bob-jones\n  deliverer: carol-white\n" in text  # in the model's key order
+    r = cli("--repo", mini, "actions", "add", "--meeting", "2023-10-12", "--item", "2", "--owner", "Bob Jones",
+            "--deliverer", "bob-jones", "--text", "x")
+    assert (r.code, r.err) == (1, "error: Robert Jones is an owner already: --deliverer is for someone else\n")
+    r = cli("--repo", mini, "actions", "add", "--meeting", "2023-10-12", "--item", "2", "--owner", "Bob Jones",
+            "--deliverer", "Zed Zimmer", "--text", "x")
+    assert r.code == 1 and r.err.startswith("error: unknown person 'Zed Zimmer'")
+
+
 def test_update_reassign_and_close_append_history(mini, run):
     path = mini / "records" / "actions" / "2023-07-13.yaml"
     run("actions", "update", "2023-07-13/3.1", "--reassign", "Carol White", "--note", "Carol takes this on.",

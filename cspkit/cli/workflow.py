@@ -193,6 +193,8 @@ def actions_add(
     item: str = typer.Option(..., "--item", help="Agenda item number it was raised under."),
     owner: List[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
     text: str = typer.Option(..., "--text", help="What is to be done."),
+    deliverer: Optional[str] = typer.Option(None, "--deliverer",
+                                            help="Someone other than the owners who will do or report it."),
     due: Optional[str] = typer.Option(None, "--due", help="Target date, YYYY-MM-DD."),
     due_meeting: Optional[str] = typer.Option(None, "--due-meeting", help="Meeting to report back to, YYYY-MM-DD."),
     dry_run: bool = DRY_RUN,
@@ -201,7 +203,8 @@ def actions_add(
     from cspkit.workflows.actions import add_action
 
     root = repo_root(ctx)
-    r = add_action(root, meeting, item, owner, text, due=due, due_meeting=due_meeting, dry_run=dry_run)
+    r = add_action(root, meeting, item, owner, text, due=due, due_meeting=due_meeting, deliverer=deliverer,
+                   dry_run=dry_run)
     _wrote(root, r.written, dry_run)
     _print_actions(r.actions)
 

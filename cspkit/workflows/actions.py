@@ -49,7 +49,7 @@ def _uses_numbers(ctx: Context) -> bool:
 
 
 def _action_data(action_id: str, text: str, owners: list[str], *, number: int | None = None,
-                 due: dt.date | None = None, due_meeting: dt.date | None = None,
+                 deliverer: str | None = None, due: dt.date | None = None, due_meeting: dt.date | None = None,
                  decision: int | None = None) -> dict[str, Any]:
     """An action as data, keys in the order :class:`Action` declares them."""
     data: dict[str, Any] = {"id": action_id}
@@ -57,6 +57,8 @@ def _action_data(action_id: str, text: str, owners: list[str], *, number: int | 
         data["number"] = number
     data["text"] = text
     data["owners"] = owners
+    if deliverer is not None:
+        data["deliverer"] = deliverer
     if due is not None:
         data["due"] = due
     if due_meeting is not None:
@@ -165,11 +167,12 @@ def _action_text(decision: str) -> str:
 
 def add_action(root: Path | None = None, meeting: str | dt.date = "", item: str = "", owners: list[str] = (),
                text: str = "", *, due: str | dt.date | None = None, due_meeting: str | dt.date | None = None,
-               dry_run: bool = False) -> ActionsResult:
+               deliverer: str | None = None, dry_run: bool = False) -> ActionsResult:
     """Add an action by hand, raised at ``meeting`` under agenda ``item``.
 
-    Owners are names, aliases or ids (written as ids); ``due`` is a date, ``due_meeting`` the
-    meeting it should come back to.
+    Owners (and the ``deliverer``, someone other than the owners who will do or report it) are
+    names, aliases or ids, written as ids; ``due`` is a date, ``due_meeting`` the meeting it
+    should come back to.
     """
     ctx = open_context(root)
     m = _held(ctx, meeting)
@@ -185,6 +188,9 @@ def add_action(root: Path | None = None, meeting: str | dt.date = "", item: str 
     ids = ctx.people(list(owners))
     if not ids:
         raise UserError("give at least one owner (--owner NAME)")
+    doer = ctx.people([deliverer])[0] if deliverer else None
+    if doer is not None and doer in ids:
+        raise UserError(f"{ctx.person_name(doer)} is an owner already: --deliverer is for someone else")
     due_d = parse_date(due, "--due") if due is not None else None
     due_m = None
     if due_meeting is not None:
@@ -194,7 +200,7 @@ def add_action(root: Path | None = None, meeting: str | dt.date = "", item: str 
             raise NotFound(f"no meeting on {due_m} (not on file nor in the schedule) for --due-meeting")
     aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [])}"
     number = (max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1) if _uses_numbers(ctx) else None
-    data = _action_data(aid, text.strip(), ids, number=number, due=due_d, due_meeting=due_m)
+    data = _action_data(aid, text.strip(), ids, number=number, deliverer=doer, due=due_d, due_meeting=due_m)
     _write_actions(ctx, m.date, [data])
     written = ctx.apply(dry_run=dry_run)
     return ActionsResult(actions=[_summary(ctx, data)], written=written)
