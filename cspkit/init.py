@@ -84,7 +84,8 @@ date: {first_meeting.isoformat()}
 status: scheduled
 """,
         "records/papers/.gitkeep": "",
-        ".gitignore": ".cspkit-cache/\nbuild/\n",
+        # .*.tmp: what a write killed between its temporary file and the rename leaves behind
+        ".gitignore": ".cspkit-cache/\nbuild/\n.*.tmp\n",
         "README.md": f"# {name}\n\nRecords of the {name}, kept with [cspkit](https://pypi.org/project/cspkit/).\n\n"
         f"    cspkit validate\n    cspkit render pack next\n",
     } | {"records/psa/.gitkeep": "", "records/performance/.gitkeep": ""} | ({} if year else {})

@@ -237,6 +237,22 @@ def test_init_creates_a_repository_that_validates(tmp_path, cli):
     assert cfg["partnership"]["short_name"] == "Testshire CSP"
 
 
+def test_init_ignores_the_cache_the_build_and_leftover_temporary_files(tmp_path, cli):
+    """git never offers to commit what cspkit writes for itself, nor the temporary file a
+    write killed between writing and renaming leaves next to a record."""
+    import subprocess
+
+    target = tmp_path / "new-csp"
+    assert cli("init", target, "--name", "Testshire Community Safety Partnership").code == 0
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    leftovers = [".cspkit-cache/report.bin", "build/2024-03-14-agenda-pack.pdf",
+                 "records/actions/.2023-07-13.yaml.k2j4x9.tmp"]
+    kept = ["records/actions/2023-07-13.yaml", "records/papers/report.md"]
+    probe = subprocess.run(["git", "-C", str(target), "check-ignore", "--no-index", *leftovers, *kept],
+                           capture_output=True, text=True)
+    assert probe.stdout.splitlines() == leftovers
+
+
 def test_init_refuses_a_second_time_and_writes_nothing(tmp_path, cli):
     target = tmp_path / "csp"
     assert cli("init", target, "--first-meeting", "2024-03-14").code == 0
