@@ -1,11 +1,23 @@
-"""Turning what people type ("Dave Stokes", "dave-stoke") into ids, with did-you-mean."""
+"""Turning what people type ("Dave Stokes", "dave-stoke", "2023-10-12") into ids and dates,
+with did-you-mean."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 
 from cspkit.errors import UserError
+
+
+def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
+    """``YYYY-MM-DD`` as a date; anything else is refused with one clear line (exit 1)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UserError(f"{what} '{value}' is not a date in the form YYYY-MM-DD") from None
 
 
 def _norm(text: str) -> str:

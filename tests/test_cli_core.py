@@ -281,9 +281,9 @@ def test_init_refuses_a_folder_with_a_clashing_file(tmp_path, cli):
     assert snapshot(target) == {"README.md": b"my notes\n"}
 
 
-def test_init_bad_date_is_a_usage_error(tmp_path, cli):
+def test_init_bad_date_is_refused(tmp_path, cli):
     r = cli("init", tmp_path / "x", "--first-meeting", "14/03/2024")
-    assert r.code == 2
+    assert r.code == 1
     assert r.err == "error: --first-meeting '14/03/2024' is not a date in the form YYYY-MM-DD\n"
     assert not (tmp_path / "x").exists()
 

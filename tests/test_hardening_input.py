@@ -392,9 +392,9 @@ COMMAND_CASES.update({
                                         "(use --force to replace it)\n", _foreign_file_in_build),
     "render minutes not held": (["render", "minutes", "2023-10-12", "-o", "{out}"], 1,
                                 "error: the meeting on 2023-10-12 has no minutes yet (cspkit minutes start 2023-10-12)\n"),
-    "render action-log impossible date": (["render", "action-log", "--as-of", "2023-02-30", "-o", "{out}"], 2,
+    "render action-log impossible date": (["render", "action-log", "--as-of", "2023-02-30", "-o", "{out}"], 1,
                                           "error: --as-of '2023-02-30' is not a date in the form YYYY-MM-DD\n"),
-    "render forward-programme word date": (["render", "forward-programme", "--as-of", "tomorrow", "-o", "{out}"], 2,
+    "render forward-programme word date": (["render", "forward-programme", "--as-of", "tomorrow", "-o", "{out}"], 1,
                                            "error: --as-of 'tomorrow' is not a date in the form YYYY-MM-DD\n"),
     "render psa unknown year": (["render", "psa", "2019", "-o", "{out}"], 1,
                                 "error: no PSA for 2019 (records/psa/2019.yaml; years: 2023)\n"),
@@ -442,7 +442,7 @@ COMMAND_CASES.update({
     "schema unknown kind": (["schema", "--kind", "meetings"], 2,
                             "error: unknown record kind 'meetings' (kinds: config, people, organisations, meeting, "
                             "actions, partner-update, psa, forward-programme, performance)\n"),
-    "init word date": (["init", "{repo}/new", "--first-meeting", "next week"], 2,
+    "init word date": (["init", "{repo}/new", "--first-meeting", "next week"], 1,
                        "error: --first-meeting 'next week' is not a date in the form YYYY-MM-DD\n"),
 })
 

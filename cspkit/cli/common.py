@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
 
-from cspkit.errors import UsageError
+from cspkit.lookup import parse_date  # noqa: F401  - the commands' one date parser
 
 
 def repo_root(ctx: typer.Context) -> Path:
@@ -16,13 +15,6 @@ def repo_root(ctx: typer.Context) -> Path:
 
     given = (ctx.find_root().obj or {}).get("repo")
     return find_root(given)
-
-
-def parse_date(text: str, what: str = "date") -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{what} '{text}' is not a date in the form YYYY-MM-DD") from None
 
 
 def console(stderr: bool = False):

@@ -17,19 +17,10 @@ from typing import Any
 
 from cspkit.edit import Edit
 from cspkit.errors import NotFound, Problem, UserError
+from cspkit.lookup import parse_date  # noqa: F401  - re-exported for the workflow modules
 from cspkit.repo import Repo
 
 # --------------------------------------------------------------------------- dates
-
-
-def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
-    """``YYYY-MM-DD`` as a date; anything else is refused with one clear line (exit 1)."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise UserError(f"{what} '{value}' is not a date in the form YYYY-MM-DD") from None
 
 
 def text_date(repo: Repo, day: dt.date) -> str:
