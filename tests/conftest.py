@@ -18,11 +18,18 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 # Tests run cspkit without its caches (.cspkit-cache/ in a repository, ~/.cache/cspkit): set
 # here, not in a fixture, so that module-scoped fixtures and subprocesses see it too. The caches
 # never change what a command prints or writes to the records (tests/test_cache.py and
-# tests/test_startup.py show it, and turn them on); but they are files, and a test that compares
-# a repository's files before and after a command would count them.
-# ``CSPKIT_TEST_WITH_CACHE=1`` runs the suite with the caches on.
+# tests/test_startup.py show it, and turn them on). ``CSPKIT_TEST_WITH_CACHE=1`` runs the whole
+# suite with the caches on, and it passes too.
 if os.environ.get("CSPKIT_TEST_WITH_CACHE") != "1":
     os.environ["CSPKIT_CACHE"] = "0"
+
+CACHE_DIR = ".cspkit-cache"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> bytes), cspkit's own cache left out."""
+    return {rel: p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not (rel := p.relative_to(folder).as_posix()).startswith(CACHE_DIR + "/")}
 
 
 @dataclass

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 from jsonschema import Draft7Validator
 
 from cspkit import __version__, yamlio
@@ -42,10 +43,6 @@ def broken(mini: Path) -> Path:
     people.write_text(people.read_text(encoding="utf-8").replace("  role: Chief Inspector", "  role: 101"),
                       encoding="utf-8")
     return mini
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --------------------------------------------------------------------------- validate

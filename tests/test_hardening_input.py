@@ -19,6 +19,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 from cspkit import yamlio
 
@@ -29,10 +30,6 @@ INVALID = TESTS / "invalid"
 @pytest.fixture(autouse=True)
 def _no_repo_from_env(monkeypatch):
     monkeypatch.delenv("CSPKIT_REPO", raising=False)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def edit(path: Path, old: str, new: str) -> None:

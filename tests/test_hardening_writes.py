@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 import cspkit.edit
 import cspkit.fileio
@@ -37,10 +38,6 @@ def _isolated(monkeypatch, tmp_path):
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def with_decision_to_raise(repo: Path) -> Path:

@@ -10,15 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 
 @pytest.fixture(autouse=True)
 def _no_repo_from_env(monkeypatch):
     monkeypatch.delenv("CSPKIT_REPO", raising=False)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def refused(r, *fragments: str) -> str:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 from cspkit import views
 from cspkit.repo import open_repo
@@ -23,10 +24,6 @@ D = dt.date
 @pytest.fixture(autouse=True)
 def _no_repo_from_env(monkeypatch):
     monkeypatch.delenv("CSPKIT_REPO", raising=False)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
