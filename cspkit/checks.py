@@ -94,6 +94,19 @@ class Checker:
             else:
                 seen[k] = (file, loc)
 
+    def unique(self, record: object, items: list, key, loc, message) -> None:
+        """Within one record: each item whose ``key`` an earlier item has is reported at
+        ``loc(i)`` with ``message(key)`` and where the first one is."""
+        first: dict = {}
+        for i, item in enumerate(items):
+            k = key(item)
+            if k is None:
+                continue
+            if k in first:
+                self.problem(record, loc(i), f"{message(k)} (also at {format_loc(loc(first[k]))})", "duplicate")
+            else:
+                first[k] = i
+
     # ------------------------------------------------------------------ checks
     def run(self) -> list[Problem]:
         if not self.repo.records_dir.is_dir():
@@ -118,22 +131,14 @@ class Checker:
             for j, lead in enumerate(s.leads):
                 if lead not in ROLE_LEADS:
                     self.person(cfg, ("standing_agenda", i, "leads", j), lead)
-        keys = [s.key for s in cfg.standing_agenda if s.key]
-        for i, s in enumerate(cfg.standing_agenda):
-            if s.key and keys.count(s.key) > 1:
-                self.problem(cfg, ("standing_agenda", i, "key"), f"duplicate standing item key '{s.key}'", "duplicate")
-        plan_ids: set[str] = set()
+        self.unique(cfg, cfg.standing_agenda, lambda s: s.key or None, lambda i: ("standing_agenda", i, "key"),
+                    lambda k: f"duplicate standing item key '{k}'")
+        self.unique(cfg, cfg.plans, lambda p: p.id, lambda i: ("plans", i, "id"), lambda k: f"duplicate plan id '{k}'")
         for i, plan in enumerate(cfg.plans):
-            if plan.id in plan_ids:
-                self.problem(cfg, ("plans", i, "id"), f"duplicate plan id '{plan.id}'", "duplicate")
-            plan_ids.add(plan.id)
-            numbers: set[int] = set()
+            self.unique(cfg, plan.priorities, lambda pr: pr.number, lambda j, i=i: ("plans", i, "priorities", j, "number"),
+                        lambda k, plan=plan: f"duplicate priority number {k} in plan {plan.id}")
             theme_numbers = {t.number for t in plan.themes}
             for j, pr in enumerate(plan.priorities):
-                if pr.number in numbers:
-                    self.problem(cfg, ("plans", i, "priorities", j, "number"),
-                                 f"duplicate priority number {pr.number} in plan {plan.id}", "duplicate")
-                numbers.add(pr.number)
                 for k, lead in enumerate(pr.leads):
                     self.person(cfg, ("plans", i, "priorities", j, "leads", k), lead)
                 if pr.theme is not None and pr.theme not in theme_numbers:
@@ -384,11 +389,9 @@ class Checker:
             src = self.repo.source_of(psa)
             if src is not None and src.path.stem != str(year):
                 self.problem(psa, ("year",), f"the file is named {src.path.name} but the year is {year}", "filename")
-            seen: set[int] = set()
-            for i, r in enumerate(psa.recommendations):
-                if r.number in seen:
-                    self.problem(r, ("number",), f"duplicate recommendation number {r.number}", "duplicate")
-                seen.add(r.number)
+            self.unique(psa, psa.recommendations, lambda r: r.number, lambda i: ("recommendations", i, "number"),
+                        lambda k: f"duplicate recommendation number {k}")
+            for r in psa.recommendations:
                 for j, o in enumerate(r.owners):
                     self.person(r, ("owners", j), o)
                 for j, up in enumerate(r.updates):
@@ -400,11 +403,9 @@ class Checker:
         prog = self.repo.programme
         if prog is None:
             return
-        seen: set[str] = set()
-        for i, it in enumerate(prog.items):
-            if it.id in seen:
-                self.problem(it, ("id",), f"duplicate forward programme id '{it.id}'", "duplicate")
-            seen.add(it.id)
+        self.unique(prog, prog.items, lambda it: it.id, lambda i: ("items", i, "id"),
+                    lambda k: f"duplicate forward programme id '{k}'")
+        for it in prog.items:
             for j, p in enumerate(it.action_by):
                 self.person(it, ("action_by", j), p)
             if isinstance(it.when, dt.date) and not isinstance(it.when, Special):
@@ -416,17 +417,12 @@ class Checker:
             src = self.repo.source_of(perf)
             if src is not None and src.path.stem != year:
                 self.problem(perf, ("year",), f"the file is named {src.path.name} but the year is {year}", "filename")
-            seen: set[str] = set()
+            self.unique(perf, perf.indicators, lambda ind: ind.id, lambda i: ("indicators", i, "id"),
+                        lambda k: f"duplicate indicator id '{k}'")
             for i, ind in enumerate(perf.indicators):
-                if ind.id in seen:
-                    self.problem(perf, ("indicators", i, "id"), f"duplicate indicator id '{ind.id}'", "duplicate")
-                seen.add(ind.id)
-                quarters: set[str] = set()
-                for j, r in enumerate(ind.readings):
-                    if r.quarter in quarters:
-                        self.problem(perf, ("indicators", i, "readings", j, "quarter"),
-                                     f"{r.quarter} is given twice for {ind.id}", "duplicate")
-                    quarters.add(r.quarter)
+                self.unique(perf, ind.readings, lambda r: r.quarter,
+                            lambda j, i=i: ("indicators", i, "readings", j, "quarter"),
+                            lambda k, ind=ind: f"{k} is given twice for {ind.id}")
 
 
 def check_repo(repo: Repo) -> list[Problem]:
