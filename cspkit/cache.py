@@ -153,8 +153,6 @@ class Cache:
         self._changed = False
         self.snap: Snapshot | None = None
         self._stored: dict | None = None
-        #: set by cspkit.repo.check_all when the report for these very files has no problems
-        self.skip_strays = False
         self._read_last: tuple[str, bytes] | None = None
 
     @classmethod

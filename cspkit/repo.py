@@ -366,6 +366,7 @@ def _clean_msg(err: dict) -> str:
             msg = msg[len(prefix):]
     if err["type"] == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
+        from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE
         from cspkit.models.common import FINANCIAL_YEAR_RE, ITEM_NUMBER_RE, SLUG_RE
 
         if pattern == ITEM_NUMBER_RE:
@@ -376,8 +377,8 @@ def _clean_msg(err: dict) -> str:
             msg = "not a valid id: use lower-case letters, digits and hyphens (no spaces, '/', '..' or capitals)"
         elif "[0-9]{4}-(0[1-9]|1[0-2])" in pattern:
             msg = "not a month: write YYYY-MM"
-        elif pattern.startswith("^[0-9]{4}-[0-9]{2}-[0-9]{2}/"):
-            msg = "not an action id: write <meeting date>/<item>.<n> with no leading zeros, e.g. 2023-07-13/11.1"
+        elif pattern == ACTION_ID_RE:
+            msg = f"not an action id: {ACTION_ID_HINT}"
     return msg
 
 
@@ -404,20 +405,23 @@ def load_config(root: Path, problems: list[Problem], overrides: dict[Path, str] 
 
 
 def load_repo(root: Path, overrides: dict[Path, str] | None = None,
-              cache: Any = None) -> tuple[Repo, list[Problem]]:
+              cache: Any = None, strays: bool = True) -> tuple[Repo, list[Problem]]:
     """Read and validate every record under ``root``; return the repo and all problems.
 
     Cross-record checks are run by :func:`cspkit.checks.check_repo` on the result.
     ``overrides`` (resolved path -> text) stands in for files, including ones not yet written.
     ``cache`` (a :class:`cspkit.cache.Cache`) skips parsing texts it has parsed before.
+    ``strays=False`` skips looking for files that are not records (:func:`check_all` does, when
+    a clean report for these very files says there are none).
     """
     from cspkit.gcpolicy import loading
 
     with loading():
-        return _load_repo(root, overrides, cache)
+        return _load_repo(root, overrides, cache, strays)
 
 
-def _load_repo(root: Path, overrides: dict[Path, str] | None, cache: Any) -> tuple[Repo, list[Problem]]:
+def _load_repo(root: Path, overrides: dict[Path, str] | None, cache: Any,
+               strays: bool) -> tuple[Repo, list[Problem]]:
     problems: list[Problem] = []
     repo = Repo(root=root)
     overrides = {Path(p).resolve(): t for p, t in (overrides or {}).items()}
@@ -449,7 +453,7 @@ def _load_repo(root: Path, overrides: dict[Path, str] | None, cache: Any) -> tup
             model = validate_source(src, problems)
             if model is not None:
                 _index(repo, src, model)
-    if not getattr(cache, "skip_strays", False):
+    if strays:
         _check_stray_files(repo, resolved_records, problems, resolve)
     return repo, problems
 
@@ -546,14 +550,8 @@ def check_all(root: Path, cache: Any = None) -> tuple[Repo, list[Problem]]:
     if cache is not None and cache.snap is None:
         cache.snapshot()
     known = cache.report() if cache is not None else None
-    trusted = known is not None and not known[0]
-    if trusted:
-        cache.skip_strays = True  # a stray file would be in the report: there is none
-    try:
-        repo, problems = load_repo(root, cache=cache)
-    finally:
-        if cache is not None:
-            cache.skip_strays = False
+    trusted = known is not None and not known[0]  # a stray file would be in the report: there is none
+    repo, problems = load_repo(root, cache=cache, strays=not trusted)
     if cache is not None:
         cache.save()
     if trusted:
