@@ -231,7 +231,7 @@ def test_every_guarantee_in_the_readme_names_a_real_test():
 def test_a_line_break_in_an_argument_does_not_make_two_lines(mini, cli):
     r = cli("--repo", mini, "actions", "update", "2023-07-13/3.1\n9.9", "--note", "x")
     assert (r.code, r.err) == (1, "error: '2023-07-13/3.1\\u000a9.9' is not an action id: write <meeting date>/"
-                                  "<item>.<n>, e.g. 2023-07-13/11.1\n")
+                                  "<item>.<n> with no leading zeros, e.g. 2023-07-13/11.1\n")
     r = cli("--repo", mini, "actions", "list", "--owner", "Zed\u2028Zimmer")
     assert (r.code, r.err) == (1, "error: unknown person 'Zed\\u2028Zimmer'\n")
 

@@ -329,8 +329,8 @@ COMMAND_CASES.update({
     "actions update unknown action": (["actions", "update", "2023-07-13/9.9", "--note", "x"], 1,
                                       "error: no action '2023-07-13/9.9' (did you mean '2023-07-13/3.1'?)\n"),
     "actions update path as id": (["actions", "update", "../../etc/passwd", "--note", "x"], 1,
-                                  "error: '../../etc/passwd' is not an action id: write <meeting date>/<item>.<n>, "
-                                  "e.g. 2023-07-13/11.1\n"),
+                                  "error: '../../etc/passwd' is not an action id: write <meeting date>/<item>.<n> "
+                                  "with no leading zeros, e.g. 2023-07-13/11.1\n"),
     "actions update unknown status": (["actions", "update", "2023-07-13/3.1", "--status", "finished"], 1,
                                       "error: unknown action status 'finished' (use one of: open, complete, closed)\n"),
     "actions close month 13": (["actions", "close", "2023-07-13/3.1", "--date", "2023-13-01"], 1,

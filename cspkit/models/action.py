@@ -13,9 +13,11 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
-from cspkit.models.common import Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
+from cspkit.models.common import ITEM_NUMBER, Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
 
-ACTION_ID_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/(0|[1-9][0-9]{0,2})[a-z]?\.[1-9][0-9]{0,2}$"
+#: What an action id looks like, for messages about one that is not.
+ACTION_ID_HINT = "write <meeting date>/<item>.<n> with no leading zeros, e.g. 2023-07-13/11.1"
+ACTION_ID_RE = rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}/{ITEM_NUMBER}\.[1-9][0-9]{{0,2}}$"
 
 
 class ActionStatus(StrEnum):

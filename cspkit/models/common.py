@@ -32,7 +32,8 @@ def _number_to_str(value: Any) -> Any:
     return value
 
 
-ITEM_NUMBER_RE = r"^(0|[1-9][0-9]{0,2})[a-z]?$"  # no leading zero: "03" and 3 would be two items
+ITEM_NUMBER = r"(0|[1-9][0-9]{0,2})[a-z]?"  # no leading zero: "03" and 3 would be two items
+ITEM_NUMBER_RE = f"^{ITEM_NUMBER}$"
 ItemNumber = Annotated[
     str,
     BeforeValidator(_number_to_str, json_schema_input_type=int | str),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.errors import NotFound, UserError
-from cspkit.models.action import ACTION_ID_RE, Action, ActionFile, ActionStatus, action_sort_key
+from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE, Action, ActionFile, ActionStatus, action_sort_key
 from cspkit.models.meeting import Decision, MeetingStatus
 from cspkit.workflows._common import Context, new_file_text, open_context, parse_date, put, to_rt
 
@@ -97,7 +97,7 @@ def find_action(ctx: Context, action_id: str) -> Action:
     if found is not None:
         return found
     if not re.match(ACTION_ID_RE, action_id):
-        raise UserError(f"'{action_id}' is not an action id: write <meeting date>/<item>.<n>, e.g. 2023-07-13/11.1")
+        raise UserError(f"'{action_id}' is not an action id: {ACTION_ID_HINT}")
     try:
         day = dt.date.fromisoformat(action_id.split("/", 1)[0])
     except ValueError:
