@@ -62,10 +62,14 @@ class Worker:
     """A process that has imported WeasyPrint and makes one PDF from the HTML sent to it."""
 
     def __init__(self) -> None:
-        # the worker imports this very cspkit, installed or not
-        here = str(Path(__file__).resolve().parent.parent)
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
+        # The worker must import this very cspkit. Installed (or on the path anyway) it will;
+        # a source tree run from elsewhere is put on its path. Site-packages is never put
+        # ahead of the standard library.
+        here = Path(__file__).resolve().parent.parent
+        env = None
+        if all(Path(p or ".").resolve() != here for p in sys.path):
+            path = os.environ.get("PYTHONPATH")
+            env = {**os.environ, "PYTHONPATH": str(here) + (os.pathsep + path if path else "")}
         self.proc = subprocess.Popen([sys.executable, "-m", "cspkit.pdf"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
