@@ -55,7 +55,7 @@ for path in [root / "cspkit.yaml", *sorted((root / "records").rglob("*.yaml"))]:
 PDF_HTML = r"""
 import sys
 from pathlib import Path
-from cspkit.repo import open_repo
+from cspkit.session import open_repo
 from cspkit.render import pack_document, render_html, resolve_meeting
 repo = open_repo(Path(sys.argv[1]))
 doc = pack_document(repo, resolve_meeting(repo, sys.argv[2]), "partners")
@@ -89,7 +89,7 @@ def timed(cmd: list[str], runs: int, before=None, check: bool = True, cwd: Path 
 
 def kinds_of(repo: Path) -> dict[str, list[str]]:
     """Record files grouped by kind (the schema that checks them)."""
-    from cspkit.repo import kind_for
+    from cspkit.load import kind_for
 
     groups: dict[str, list[str]] = {"config": [str(repo / "cspkit.yaml")]}
     for path in sorted((repo / "records").rglob("*.yaml")):

@@ -8,6 +8,7 @@ internal error: the CLI writes the traceback (without locals) to a log file and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 
@@ -39,6 +40,61 @@ class ConflictError(UserError):
     """A file changed on disk between reading it and writing it back, or exists already."""
 
 
+class Severity(str, Enum):
+    """An error fails ``validate`` and refuses a change; a warning is reported and does neither
+    (``validate --strict`` fails on warnings too)."""
+
+    error = "error"
+    warning = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ProblemCode(str, Enum):
+    """What kind of problem it is: stable words, part of ``validate --format json``."""
+
+    yaml_syntax = "yaml-syntax"
+    """The file is not YAML (or holds something YAML allows but records refuse: tags, aliases)."""
+    merge_conflict = "merge-conflict"
+    """Unresolved git merge-conflict markers."""
+    encoding = "encoding"
+    """Not UTF-8 text, or text that is not valid Unicode."""
+    unreadable = "unreadable"
+    """The file cannot be read: missing, a folder, too large, a link out of the repository."""
+    empty = "empty"
+    not_a_mapping = "not-a-mapping"
+    unknown_key = "unknown-key"
+    missing_key = "missing-key"
+    invalid_value = "invalid-value"
+    """A value of the wrong type or form for its field."""
+    unknown_reference = "unknown-reference"
+    """A person, organisation, meeting, action, plan or item that does not exist."""
+    inactive = "inactive"
+    """A person referred to outside the dates they were active."""
+    duplicate = "duplicate"
+    order = "order"
+    """Dates or numbers out of order."""
+    file_name = "file-name"
+    """A file whose name or folder does not match what it holds."""
+    attendance = "attendance"
+    history = "history"
+    """An action's status or owners disagree with its history."""
+    missing_file = "missing-file"
+    action_id = "action-id"
+    stray_file = "stray-file"
+    """A YAML file where cspkit reads no records."""
+    restricted = "restricted"
+    """Something restricted would become public."""
+    drift = "drift"
+    """Two records that should agree no longer do (an action and the decision that raised it)."""
+    minutes = "minutes"
+    """Minutes that are empty, or come to the wrong meeting for approval."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(order=True)
 class Problem:
     """One located problem in a record file.
@@ -52,7 +108,17 @@ class Problem:
     col: int = 0
     message: str = field(default="", compare=False)
     loc: tuple = field(default=(), compare=False, repr=False)
-    code: str = field(default="invalid", compare=False)
+    code: ProblemCode = field(default=ProblemCode.invalid_value, compare=False)
+    severity: Severity = field(default=Severity.error, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.error
+
+    @property
+    def key(self) -> tuple:
+        """What makes two problems the same problem (used to tell new ones from old)."""
+        return (self.file, self.field_path, self.code, self.message, self.severity)
 
     @property
     def field_path(self) -> str:
@@ -63,7 +129,18 @@ class Problem:
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         fp = self.field_path
-        return one_line(f"{where}: {fp + ': ' if fp else ''}{self.message}")
+        warning = "warning: " if self.severity == Severity.warning else ""
+        return one_line(f"{where}: {warning}{fp + ': ' if fp else ''}{self.message}")
+
+    def to_record(self) -> dict:
+        """Plain data (kept in the cache's report): everything, codes as their words."""
+        return {"file": self.file, "line": self.line, "col": self.col, "message": self.message,
+                "loc": list(self.loc), "code": self.code.value, "severity": self.severity.value}
+
+    @classmethod
+    def from_record(cls, data: dict) -> Problem:
+        return cls(data["file"], data["line"], data["col"], data["message"], tuple(data["loc"]),
+                   ProblemCode(data["code"]), Severity(data["severity"]))
 
     def as_dict(self) -> dict:
         return {
@@ -72,7 +149,8 @@ class Problem:
             "column": self.col,
             "field": self.field_path,
             "message": self.message,
-            "code": self.code,
+            "code": self.code.value,
+            "severity": self.severity.value,
         }
 
 
@@ -82,6 +160,11 @@ class RecordError(UserError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
+
+
+class LocatedError(UserError):
+    """A user error that names where it is (``file:line: message``, or ``file: paragraph N …``):
+    printed as it is, without an ``error:`` prefix."""
 
 
 #: Everything str.splitlines() breaks a line at: a problem is always exactly one line.

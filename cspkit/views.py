@@ -16,15 +16,71 @@ ask the same questions and must get the same answers. Every function takes the r
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cspkit.models.action import Action, ActionStatus, action_sort_key
 from cspkit.models.meeting import MeetingStatus
+from cspkit.models.partner_update import PartnerUpdate
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
 
 if TYPE_CHECKING:
     from cspkit.models.config import ExpectedUpdate, Plan
     from cspkit.repo import Repo
+
+
+# --------------------------------------------------------------------------- restriction
+
+
+def is_restricted(repo: Repo, record: Any) -> bool:
+    """Whether ``record`` is for partners only: the one restriction policy every output uses.
+
+    A record marked ``restricted`` is; so is an action raised from a decision minuted under a
+    restricted minute or agenda item (unless a clerk published it on purpose), and a partner
+    update attached to its meeting only as a restricted paper or under a restricted item.
+    """
+    if getattr(record, "restricted", False):
+        return True
+    if isinstance(record, Action):
+        if getattr(record, "public", None):
+            return False
+        return decision_restricted(repo, record)
+    if isinstance(record, PartnerUpdate):
+        return update_attached_restricted(repo, record)
+    return False
+
+
+def decision_restricted(repo: Repo, action: Action) -> bool:
+    """Whether the minute (or agenda item) whose decision raised ``action`` is restricted."""
+    meeting = repo.meetings.get(action.meeting)
+    if meeting is None or meeting.minutes is None:
+        return False
+    for minute in meeting.minutes.items:
+        raised_here = any(d.action == action.id for d in minute.decisions) or (
+            action.decision is not None and minute.item == action.item)
+        if not raised_here:
+            continue
+        item = meeting.item(minute.item) if minute.item else None
+        return bool(minute.restricted or (item is not None and item.restricted))
+    item = meeting.item(action.item)
+    return bool(item is not None and item.restricted)
+
+
+def update_attached_restricted(repo: Repo, update: PartnerUpdate) -> bool:
+    """Whether a partner update is attached to its meeting only where the public cannot see it
+    (as a restricted paper, or under a restricted item or sub-item)."""
+    meeting = repo.meetings.get(update.meeting)
+    if meeting is None:
+        return False
+    places: list[bool] = []
+    for item in meeting.agenda:
+        for paper in item.papers:
+            if paper.organisation == update.organisation:
+                places.append(item.restricted or paper.restricted)
+        for sub in item.sub_items:
+            for paper in sub.papers:
+                if paper.organisation == update.organisation:
+                    places.append(item.restricted or getattr(sub, "restricted", False) or paper.restricted)
+    return bool(places) and all(places)
 
 
 # --------------------------------------------------------------------------- actions

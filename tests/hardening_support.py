@@ -39,7 +39,7 @@ def text_keys_for(rel: str) -> set[str]:
 
 def rewrite(path: Path, mutate: Callable[[Any], None]) -> None:
     """Change one record file through the round-trip loader (comments and layout kept)."""
-    from cspkit.rtyaml import dump_rt, load_rt
+    from cspkit.yaml._ruamel import dump as dump_rt, load as load_rt
 
     doc = load_rt(path.read_text(encoding="utf-8"))
     mutate(doc)

@@ -15,9 +15,10 @@ import pytest
 from conftest import snapshot
 from jsonschema import Draft7Validator
 
-from cspkit import __version__, yamlio
+from cspkit import __version__
+from cspkit.yaml import read as yamlio
 from cspkit.models import KINDS
-from cspkit.repo import kind_for
+from cspkit.load import kind_for
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
@@ -65,7 +66,7 @@ def test_validate_problems_text(broken, cli):
 def test_validate_json_clean(mini, cli):
     r = cli("--repo", mini, "validate", "--format", "json")
     assert r.code == 0
-    assert json.loads(r.out) == {"ok": True, "files_checked": 10, "problems": []}
+    assert json.loads(r.out) == {"ok": True, "files_checked": 10, "errors": 0, "warnings": 0, "problems": []}
 
 
 def test_validate_json_problems(broken, cli):
@@ -76,10 +77,10 @@ def test_validate_json_problems(broken, cli):
     assert report["files_checked"] == 10
     assert report["problems"] == [
         {"file": "records/meetings/2023-07-13.yaml", "line": 5, "column": 1, "field": "venu",
-         "message": "unknown key 'venu' (did you mean 'venue'?)", "code": "extra_forbidden"},
+         "message": "unknown key 'venu' (did you mean 'venue'?)", "code": "unknown-key", "severity": "error"},
         {"file": "records/people.yaml", "line": 27, "column": 9, "field": "people[4].role",
          "message": "Input should be a valid string (got 101); YAML read this as a number: put it in quotes",
-         "code": "string_type"},
+         "code": "invalid-value", "severity": "error"},
     ]
 
 

@@ -1,4 +1,4 @@
-"""cspkit.fastyaml builds exactly what yaml.load(text, Loader=RecordLoader) builds, or defers to it."""
+"""cspkit.yaml._construct builds exactly what yaml.load(text, Loader=RecordLoader) builds, or defers to it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cspkit import fastyaml
-from cspkit.yamlio import RecordLoader
+from cspkit.yaml import _construct as fastyaml
+from cspkit.yaml.read import RecordLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def full(text: str):
 
 
 def fast(text: str):
-    return fastyaml.load(text, RecordLoader)  # RecordLoader is a SafeLoader (cspkit.yamlio)
+    return fastyaml.load(text, RecordLoader)  # RecordLoader is a SafeLoader (cspkit.yaml.read)
 
 
 @pytest.mark.parametrize("name", list(TRICKY))

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-from cspkit import yamlio
+from cspkit.yaml import read as yamlio
+from cspkit.yaml.locate import compose
 
 TESTS = Path(__file__).resolve().parent
 INVALID = TESTS / "invalid"
@@ -119,7 +120,7 @@ def test_the_bad_input_corpus_covers_every_record_kind_and_every_command():
         "No-config-venue", "1e3-number", "010-is-ten", "010-psa-number", "010-text", "0o10-text"])
 def test_yaml_11_surprises_do_not_happen(mini, cli, rel, old, new, getter, value):
     """Words YAML 1.1 reads as booleans stay text, and numbers are read as a person means them."""
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     edit(mini / rel, old, new)
     code, out, err = validate_lines(cli, mini)
@@ -174,7 +175,7 @@ def test_billion_laughs_at_the_parser_level():
         yamlio.parse(billion_laughs(levels=30))
     assert time.perf_counter() - started < 1.0
     assert (exc.value.line, exc.value.col) == (2, 3)  # the anchor reached twice
-    assert yamlio.compose(billion_laughs(levels=30)) is not None  # composing never expands aliases
+    assert compose(billion_laughs(levels=30)) is not None  # composing never expands aliases
 
 
 def test_deep_nesting_is_refused_not_a_crash():
@@ -184,7 +185,7 @@ def test_deep_nesting_is_refused_not_a_crash():
             yamlio.parse(text)
         assert exc.value.message == "the document is nested more than 1000 levels deep: no record needs that"
         assert exc.value.line == 1
-        assert yamlio.compose(text) is None
+        assert compose(text) is None
 
 
 def test_a_file_over_the_size_limit_is_refused_before_parsing(mini, cli):
@@ -211,20 +212,25 @@ def test_a_file_exactly_at_the_size_limit_is_read(mini, cli):
 def test_an_unreadable_file_is_one_located_line(mini, cli, monkeypatch):
     """Simulated, because root (CI containers) can read a chmod 000 file."""
     victim = (mini / "records/organisations.yaml").resolve()
-    real = Path.read_bytes
-
-    def read_bytes(self):
-        if self.resolve() == victim:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    _unreadable(monkeypatch, victim)
     code, out, _ = validate_lines(cli, mini)
     assert code == 1
     assert out[0] == "records/organisations.yaml: cannot read file (permission denied)"
     assert out[-1].endswith("(10 checked)")
     # everyone's organisation is now unknown: each is reported where it is used, and nothing crashes
     assert all(line.startswith("records/") for line in out[:-1])
+
+
+def _unreadable(monkeypatch, victim: Path) -> None:
+    """Opening ``victim`` fails as it does for a file the user may not read."""
+    real = os.open
+
+    def open_(path, flags, *args, **kwargs):
+        if Path(path).resolve() == victim.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_)
 
 
 def test_a_chmod_000_file_is_one_located_line(mini, cli):
@@ -242,15 +248,8 @@ def test_a_chmod_000_file_is_one_located_line(mini, cli):
 
 def test_an_unreadable_file_in_a_workflow_is_one_line(mini, cli, monkeypatch):
     victim = (mini / "records/actions/2023-07-13.yaml").resolve()
-    real = Path.read_bytes
-
-    def read_bytes(self):
-        if self.resolve() == victim:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
     before = snapshot(mini)
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    _unreadable(monkeypatch, victim)
     r = cli("--repo", mini, "actions", "update", "2023-07-13/3.1", "--note", "x", "--date", "2023-09-01")
     assert r.code == 1
     assert r.err == ("error: records/actions/2023-07-13.yaml has problems, fix them first (cspkit validate): "
@@ -347,7 +346,7 @@ COMMAND_CASES.update({
                                 "'csv'.\n" + U2.format("actions list")),
     # ---- workflow: partner updates, PSA, forward programme
     "update new exists": (["update", "new", "2023-10-12", "mini-police"], 1,
-                          "{repo}/records/updates/2023-10-12/mini-police.yaml: already exists "
+                          "error: records/updates/2023-10-12/mini-police.yaml already exists "
                           "(use --force to replace it)\n"),
     "update new unknown partner": (["update", "new", "2023-10-12", "../../etc/passwd"], 1,
                                    "error: unknown organisation '../../etc/passwd'\n"),

@@ -151,7 +151,7 @@ def rendered(repo, audience: str, formats: tuple[str, ...]) -> dict[str, str]:
 
 
 def check(plan: dict, formats: tuple[str, ...]) -> None:
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
@@ -161,7 +161,7 @@ def check(plan: dict, formats: tuple[str, ...]) -> None:
         for name, text in public.items():
             leaked = [part for part, marker in plan["markers"].items() if marker in text]
             assert not leaked, f"{name} shows restricted {leaked} ({plan})"
-        from cspkit.review.calendar import calendar_bytes
+        from cspkit.calendar import calendar_bytes
 
         calendar = calendar_bytes(repo).decode("utf-8").replace("\r\n ", "").upper()  # unfolded
         assert not [part for part, marker in plan["markers"].items() if marker in calendar], "calendar"

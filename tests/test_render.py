@@ -150,7 +150,7 @@ def test_performance_paper_derives_change_and_rag(cli, tmp_path):
 def test_charnwood_changes_reported_only_as_percent_are_marked(cli, tmp_path):
     from cspkit.render import Document, render_html
     from cspkit.render.context import Builder
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
     import datetime as dt
 
     repo = open_repo(CHARNWOOD)
@@ -170,7 +170,7 @@ SECRET = "Confidential case detail: named youth at 12 Acacia Avenue"
 
 def _restrict(root: Path) -> None:
     """Mark an agenda item, a minute, a partner update and an action restricted."""
-    from cspkit.rtyaml import dump_rt, load_rt
+    from cspkit.yaml._ruamel import dump as dump_rt, load as load_rt
 
     def edit(rel, fn):
         path = root / "records" / rel
@@ -262,7 +262,7 @@ def test_partners_outputs_keep_restricted_text(restricted_outputs):
 
 
 def test_markup_and_template_syntax_in_records_render_as_text(charnwood_copy, cli, tmp_path):
-    from cspkit.rtyaml import dump_rt, load_rt
+    from cspkit.yaml._ruamel import dump as dump_rt, load as load_rt
 
     path = charnwood_copy / "records" / "actions" / "2023-07-13.yaml"
     doc = load_rt(path.read_text(encoding="utf-8"))

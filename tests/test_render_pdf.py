@@ -24,7 +24,7 @@ def _pages(pdf_path) -> list[str]:
 def _papers(root, meeting):
     """(item number, paper title) of every paper in the pack, in pack order."""
     from cspkit.render import pack_document
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     repo = open_repo(root)
     doc = pack_document(repo, repo.meetings[meeting], "partners")

@@ -16,7 +16,7 @@ import pytest
 from conftest import snapshot
 
 from cspkit import views
-from cspkit.repo import open_repo
+from cspkit.session import open_repo
 
 D = dt.date
 
@@ -268,7 +268,7 @@ def test_actions_table_keeps_the_text_readable_at_80_columns(mini, cli):
     note is still in the table: the text columns are never squeezed out."""
     import re
 
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     action = open_repo(mini).actions["2023-07-13/3.1"]
     r = cli("--repo", mini, "actions", "list", "--as-of", "2023-11-01")
@@ -409,9 +409,12 @@ def test_views_programme_due_and_partners(mini):
 
 
 def test_library_functions_work_without_the_cli(mini):
+    from cspkit.session import open_session
     from cspkit.workflows.actions import list_actions, update_action
 
-    result = update_action(mini, "2023-07-13/3.1", note="Checked.", date=D(2023, 9, 1))
+    with open_session(mini, write=True) as session:
+        result = update_action(session, "2023-07-13/3.1", note="Checked.", date=D(2023, 9, 1))
     assert [p.name for p in result.written] == ["2023-07-13.yaml"]
-    rows, names = list_actions(mini, as_of=D(2023, 9, 2))
-    assert rows[0].last_note == "Checked." and names["bob-jones"] == "Robert Jones"
+    with open_session(mini) as session:
+        table = list_actions(session, as_of=D(2023, 9, 2))
+    assert table.rows[0]["last_note"] == "Checked." and "Robert Jones" in table.rows[0]["owners"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cspkit import views
-from cspkit.repo import open_repo
+from cspkit.session import open_repo
 
 MAIN = Path(__file__).resolve().parent.parent
 COMMENT = "# Hand-written by the clerk: room booked, ask reception for the hearing loop."

@@ -9,6 +9,7 @@ import string
 
 from pydantic import Field, field_validator, model_validator
 
+from cspkit.locate import RECORDS_DIR_RE
 from cspkit.models.common import (
     Flag,
     Markdown,
@@ -287,8 +288,8 @@ class Config(Record):
     """Future meeting dates, in order."""
     partner_updates: list[ExpectedUpdate] = []
     """Partners expected to send an update report to each meeting."""
-    records_dir: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = "records"
-    """Folder (under the repository root) that holds the records."""
+    records_dir: Annotated[str, Field(pattern=RECORDS_DIR_RE)] = "records"
+    """Folder (under the repository root) that holds the records: one folder name, not hidden."""
 
     def plan_for(self, day: dt.date) -> Plan | None:
         """The plan in force on ``day`` (the latest one that has started, if none covers it)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -167,6 +166,24 @@ def _chart_maker(fmt: str, doc: Document) -> Callable[[dict], str]:
     return chart
 
 
+def render_document(root: Path, make_doc: Callable[[Repo], Document], formats: str, out_dir: Path,
+                    audience: str = "partners", force: bool = False,
+                    progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Open the repository at ``root``, build a document with ``make_doc`` and write it in each
+    of ``formats`` (``pdf,html`` …) into ``out_dir``; return the paths written.
+
+    For a PDF, WeasyPrint is imported in a worker process while the records load.
+    """
+    from cspkit.pdf import prestarted
+    from cspkit.session import open_repo
+
+    wanted = parse_formats(formats)
+    with prestarted("pdf" in wanted):
+        repo = open_repo(root)
+        doc = make_doc(repo)
+        return write_outputs(repo, doc, wanted, out_dir, audience, force, progress)
+
+
 def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, audience: str,
                   force: bool = False, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Render ``doc`` in each format into ``out_dir``; return the paths written.
@@ -226,5 +243,3 @@ def _write_manifest(out_dir: Path, names: set[str]) -> None:
     write_text(out_dir / MANIFEST, json.dumps(sorted(names), indent=1) + "\n", overwrite=True)
 
 
-def safe_stem(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")

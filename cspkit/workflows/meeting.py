@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import ConflictError, UserError
 from cspkit.models.action import Action
 from cspkit.models.config import PaperKind, StandingItem
-from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
+from cspkit.models.meeting import AgendaItem, Attendance, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
 from cspkit.models.programme import ProgrammeItem, Recurrence
-from cspkit.workflows._common import Context, item_number, new_file_text, open_context, parse_date, put, text_date
+from cspkit.session import Session
+from cspkit.workflows._common import Written, item_number, parse_date, put, text_date, to_plain
 
 #: Standing items the due forward programme items go before (as printed on most agendas).
 _CLOSING_KEYS = {"aob", "any-other-business", "other-business", "forward-programme", "date-of-next-meeting",
@@ -28,19 +30,18 @@ _FILLER = {"update", "updates", "the", "of", "and", "a", "an", "to", "on", "foll
 
 
 @dataclass
-class NewMeeting:
+class NewMeeting(Written):
     """What ``new_meeting`` wrote and what the officer should know next."""
 
     date: dt.date
     path: Path
-    agenda: list[dict[str, Any]]
+    agenda: list[AgendaItem]
     programme_items: list[ProgrammeItem]
     """Forward programme rows put on this agenda (new items, or matched to standing items)."""
     partners: list[str]
     """Organisation ids expected to send an update."""
     open_actions: list[Action]
     """The actions the pack's action log will show (see :func:`cspkit.views.action_log`)."""
-    written: list[Path] = field(default_factory=list)
 
 
 def _norm_words(text: str) -> set[str]:
@@ -94,14 +95,12 @@ def _agenda_item(number: int, title: str, *, key: str | None = None, leads: list
     return data
 
 
-def plan_agenda(ctx: Context, day: dt.date) -> tuple[list[dict[str, Any]], list[ProgrammeItem], list[str]]:
+def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[ProgrammeItem], list[str]]:
     """The agenda a new meeting on ``day`` gets: standing items, due programme items, partners.
 
     Returns the agenda (as data in file order), the forward programme rows it takes and the
     organisations expected to send an update.
     """
-    from cspkit import views
-
     repo = ctx.repo
     cfg = repo.config
     assert cfg is not None
@@ -171,7 +170,7 @@ def plan_agenda(ctx: Context, day: dt.date) -> tuple[list[dict[str, Any]], list[
     return items, [*taken.values(), *extra], [e.organisation for e in partners]
 
 
-def new_meeting(root: Path | None = None, date: str | dt.date | None = None, *, force: bool = False,
+def new_meeting(ctx: Session, date: str | dt.date | None = None, *, force: bool = False,
                 dry_run: bool = False) -> NewMeeting:
     """Write ``records/meetings/<date>.yaml`` for the next meeting, status scheduled.
 
@@ -183,9 +182,6 @@ def new_meeting(root: Path | None = None, date: str | dt.date | None = None, *, 
     venue/mode/times otherwise from ``defaults``. An existing meeting is not replaced unless
     ``force``.
     """
-    from cspkit import views
-
-    ctx = open_context(root)
     repo = ctx.repo
     cfg = repo.config
     assert cfg is not None
@@ -197,7 +193,7 @@ def new_meeting(root: Path | None = None, date: str | dt.date | None = None, *, 
             raise UserError(f"the schedule in cspkit.yaml has no date{after}: add one, or give --date YYYY-MM-DD")
     else:
         day = parse_date(date, "meeting date")
-    path = ctx.meeting_path(day)
+    path = ctx.path("meeting", day)
     if path.exists() and not force:
         raise ConflictError(f"{ctx.rel(path)} already exists (use --force to replace it)")
 
@@ -223,17 +219,18 @@ def new_meeting(root: Path | None = None, date: str | dt.date | None = None, *, 
             data["chair"] = chair.id
     data["agenda"] = agenda
 
-    ctx.edit.set_text(path, new_file_text(ctx.root, path, "meeting", data), create=True, force=force)
-    written = ctx.apply(dry_run=dry_run)
-    return NewMeeting(date=day, path=path, agenda=agenda, programme_items=rows, partners=partners,
-                      open_actions=views.action_log(repo, day), written=written)
+    ctx.create(path, data, force=force)
+    done = Written.of(ctx.commit(dry_run))
+    planned = Meeting.model_validate(to_plain(data)).agenda
+    return NewMeeting(date=day, path=path, agenda=planned, programme_items=rows, partners=partners,
+                      open_actions=views.action_log(repo, day), **done)
 
 
 # --------------------------------------------------------------------------- minutes
 
 
 @dataclass
-class MinutesResult:
+class MinutesResult(Written):
     date: dt.date
     path: Path
     items: int = 0
@@ -243,17 +240,16 @@ class MinutesResult:
     approved_at: dt.date | None = None
     noted_in: Path | None = None
     """The approving meeting's file, when its minutes now record the approval."""
-    written: list[Path] = field(default_factory=list)
 
 
-def _last_minute_number(ctx: Context, day: dt.date) -> int:
+def _last_minute_number(ctx: Session, day: dt.date) -> int:
     prev = ctx.repo.previous_meeting(day)
     if prev is None or prev.minutes is None:
         return 0
     return max((mi.number for mi in prev.minutes.items if mi.number is not None), default=0)
 
 
-def start_minutes(root: Path | None = None, meeting: str | dt.date = "", *, dry_run: bool = False) -> MinutesResult:
+def start_minutes(ctx: Session, meeting: str | dt.date = "", *, dry_run: bool = False) -> MinutesResult:
     """Turn a meeting's agenda into a minutes skeleton and mark the meeting held.
 
     Attendance ``present`` (if empty) lists the registry's members active on the day, the
@@ -262,11 +258,8 @@ def start_minutes(root: Path | None = None, meeting: str | dt.date = "", *, dry_
     meeting's last minute. State draft. Refused if the meeting already has minutes or was
     cancelled.
     """
-    from cspkit.models.meeting import Attendance
-
-    ctx = open_context(root)
     m = ctx.meeting(meeting)
-    path = ctx.meeting_path(m.date)
+    path = ctx.path("meeting", m.date)
     if m.status == MeetingStatus.cancelled:
         raise UserError(f"the meeting on {m.date} was cancelled: it has no minutes")
     if m.minutes is not None:
@@ -314,27 +307,26 @@ def start_minutes(root: Path | None = None, meeting: str | dt.date = "", *, dry_
                 put(doc["attendance"], "present", rows, Attendance)
         put(doc, "minutes", {"state": MinutesState.draft, "items": items}, Meeting)
 
-    ctx.edit.update(path, mutate)
-    written = ctx.apply(dry_run=dry_run)
+    ctx.edit(path, mutate)
+    done = Written.of(ctx.commit(dry_run))
     return MinutesResult(date=m.date, path=path, items=len(items), present=present, first_number=first,
-                         state="draft", written=written)
+                         state="draft", **done)
 
 
-def circulate_minutes(root: Path | None = None, meeting: str | dt.date = "", *,
+def circulate_minutes(ctx: Session, meeting: str | dt.date = "", *,
                       dry_run: bool = False) -> MinutesResult:
     """Draft minutes → circulated (sent to members, awaiting approval at the next meeting)."""
-    ctx = open_context(root)
     m = ctx.meeting(meeting)
-    path = ctx.meeting_path(m.date)
+    path = ctx.path("meeting", m.date)
     if m.minutes is None:
         raise UserError(f"the meeting on {m.date} has no minutes yet (cspkit minutes start {m.date})")
     if m.minutes.state != MinutesState.draft:
         raise UserError(f"the minutes of {m.date} are already {m.minutes.state.value}")
-    ctx.edit.update(path, lambda doc: put(doc["minutes"], "state", MinutesState.circulated, Minutes))
-    return MinutesResult(date=m.date, path=path, state="circulated", written=ctx.apply(dry_run=dry_run))
+    ctx.edit(path, lambda doc: put(doc["minutes"], "state", MinutesState.circulated, Minutes))
+    return MinutesResult(date=m.date, path=path, state="circulated", **Written.of(ctx.commit(dry_run)))
 
 
-def approve_minutes(root: Path | None = None, meeting: str | dt.date = "", at: str | dt.date | None = None, *,
+def approve_minutes(ctx: Session, meeting: str | dt.date = "", at: str | dt.date | None = None, *,
                     dry_run: bool = False) -> MinutesResult:
     """Record that a meeting's minutes were approved at a later meeting (``at``).
 
@@ -343,9 +335,8 @@ def approve_minutes(root: Path | None = None, meeting: str | dt.date = "", at: s
     ``minutes`` item (the standing item with key ``minutes``) says so: "The minutes of the
     meeting held on 13th July 2023 were approved." (as its intro, or as a further point).
     """
-    ctx = open_context(root)
     m = ctx.meeting(meeting)
-    path = ctx.meeting_path(m.date)
+    path = ctx.path("meeting", m.date)
     if m.minutes is None:
         raise UserError(f"the meeting on {m.date} has no minutes yet (cspkit minutes start {m.date})")
     if at is None:
@@ -363,7 +354,7 @@ def approve_minutes(root: Path | None = None, meeting: str | dt.date = "", at: s
         put(doc["minutes"], "state", MinutesState.approved, Minutes)
         put(doc["minutes"], "approved_at", later.date, Minutes)
 
-    ctx.edit.update(path, mutate)
+    ctx.edit(path, mutate)
     noted = None
     if later.minutes is not None:
         agenda_item = next((a for a in later.agenda if a.key == "minutes"), None)
@@ -385,8 +376,8 @@ def approve_minutes(root: Path | None = None, meeting: str | dt.date = "", at: s
                         else:
                             points.append(sentence)
 
-                noted = ctx.meeting_path(later.date)
-                ctx.edit.update(noted, note)
-    written = ctx.apply(dry_run=dry_run)
+                noted = ctx.path("meeting", later.date)
+                ctx.edit(noted, note)
+    done = Written.of(ctx.commit(dry_run))
     return MinutesResult(date=m.date, path=path, state="approved", approved_at=later.date, noted_in=noted,
-                         written=written)
+                         **done)

@@ -10,28 +10,38 @@ from typing import Any
 from cspkit.errors import UserError
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
-from cspkit.workflows._common import Context, open_context, parse_date, put
+from cspkit import views
+from cspkit.listing import Column, Table
+from cspkit.session import Session
+from cspkit.workflows._common import Written, parse_date, put
 
 
-@dataclass
-class ProgrammeRow:
-    item: ProgrammeItem
-    due: bool
-    """Due by the date asked about (see :func:`cspkit.views.is_due`)."""
+PROGRAMME_COLUMNS = [
+    Column("id", "Id", ratio=1, min_width=10),
+    Column("item", "Item", ratio=3, min_width=20),
+    Column("when", "When"),
+    Column("recurs", "Recurs"),
+    Column("action_by", "Action by", ratio=1, min_width=10, shown=lambda r: "/".join(r["action_by"])),
+    Column("status", "Status"),
+    Column("last_taken", "Last taken"),
+]
 
 
-def list_programme(root: Path | None = None, due_by: str | dt.date | None = None,
-                   ) -> tuple[list[ProgrammeRow], dict[str, str], dt.date | None]:
-    """Every forward programme row (or, with ``due_by``, only those due by that date)."""
-    from cspkit import views
-
-    ctx = open_context(root)
+def list_programme(ctx: Session, due_by: str | dt.date | None = None, audience: str = "partners") -> Table:
+    """Every forward programme row (or, with ``due_by``, only those due at a meeting on that date)."""
     day = parse_date(due_by, "--due-by") if due_by is not None else None
-    items = ctx.repo.programme.items if ctx.repo.programme else []
-    rows = [ProgrammeRow(it, views.is_due(ctx.repo, it, day) if day else False) for it in items]
-    if day is not None:
-        rows = [r for r in rows if r.due]
-    return rows, {pid: p.name for pid, p in ctx.repo.people.items()}, day
+    names = ctx.names()
+    rows = []
+    for it in ctx.repo.programme.items if ctx.repo.programme else []:
+        if (day is not None and not views.is_due(ctx.repo, it, day)) or \
+                (audience == "public" and views.is_restricted(ctx.repo, it)):
+            continue
+        rows.append({"id": it.id, "item": it.item,
+                     "when": it.when.value if isinstance(it.when, Special) else str(it.when),
+                     "recurs": it.recurs.value, "action_by": [names.get(p, p) for p in it.action_by],
+                     "status": it.status.value, "last_taken": it.last_taken.isoformat() if it.last_taken else None})
+    return Table(PROGRAMME_COLUMNS, rows, title=f"Due by {day}" if day else "Forward programme",
+                 empty=f"Nothing due by {day}." if day else "The forward programme is empty.")
 
 
 def _add_months(day: dt.date, months: int) -> str:
@@ -39,7 +49,7 @@ def _add_months(day: dt.date, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def next_when(ctx: Context, item: ProgrammeItem, taken: dt.date) -> Any:
+def next_when(ctx: Session, item: ProgrammeItem, taken: dt.date) -> Any:
     """Where a recurring row goes after being taken at the meeting on ``taken``.
 
     standing: the next meeting (a date when the row used a date, else its month; the month
@@ -47,8 +57,6 @@ def next_when(ctx: Context, item: ProgrammeItem, taken: dt.date) -> Any:
     six-monthly: six months on; civic-year rows keep ``civic-year`` (``last_taken`` says
     this civic year's is done).
     """
-    from cspkit import views
-
     when = item.when
     if isinstance(when, Special) and (when == Special.civic_year or item.recurs == Recurrence.standing):
         return when
@@ -73,22 +81,18 @@ class Rolled:
 
 
 @dataclass
-class RollResult:
+class RollResult(Written):
     meeting: dt.date
     rolled: list[Rolled] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
 
 
-def roll_programme(root: Path | None = None, meeting: str | dt.date = "", *, dry_run: bool = False) -> RollResult:
+def roll_programme(ctx: Session, meeting: str | dt.date = "", *, dry_run: bool = False) -> RollResult:
     """After a held meeting: rows it took (agenda ``programme_item:``) move on.
 
     A one-off row becomes ``status: done``; a recurring one (standing, annual, six-monthly)
     gets its next ``when`` (:func:`next_when`). Both get ``last_taken`` = the meeting.
     Rolling the same meeting twice changes nothing.
     """
-    from cspkit import views
-
-    ctx = open_context(root)
     m = ctx.meeting(meeting)
     if m.status != MeetingStatus.held:
         raise UserError(f"the meeting on {m.date} is {m.status.value}: roll the forward programme after it is held "
@@ -128,6 +132,7 @@ def roll_programme(root: Path | None = None, meeting: str | dt.date = "", *, dry
                     put(doc["items"][index], key, value, ProgrammeItem)
 
         src = ctx.repo.source_of(prog)
-        ctx.edit.update(src.path if src else ctx.programme_path(), mutate)
-        result.written = ctx.apply(dry_run=dry_run)
+        ctx.edit(src.path if src else ctx.path("forward-programme"), mutate)
+        done = Written.of(ctx.commit(dry_run))
+        result.written, result.dry_run, result.texts = done["written"], done["dry_run"], done["texts"]
     return result

@@ -10,10 +10,12 @@ from typing import Any
 from cspkit.errors import NotFound, UserError
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.psa import PSA, Recommendation, RecommendationStatus
-from cspkit.workflows._common import Context, item_number, open_context, parse_date, put, to_rt
+from cspkit.listing import Column, Table
+from cspkit.session import Session
+from cspkit.workflows._common import Written, item_number, parse_date, put, to_plain
 
 
-def _year(ctx: Context, year: int | str | None) -> PSA:
+def _year(ctx: Session, year: int | str | None) -> PSA:
     if not ctx.repo.psa:
         raise NotFound("no PSA recommendations on file (records/psa/<year>.yaml)")
     if year is None:
@@ -23,8 +25,8 @@ def _year(ctx: Context, year: int | str | None) -> PSA:
     except ValueError:
         raise UserError(f"'{year}' is not a year (e.g. 2023)") from None
     if y not in ctx.repo.psa:
-        if ctx.psa_path(y).exists():
-            raise ctx._invalid(ctx.psa_path(y))
+        if ctx.path("psa", y).exists():
+            raise ctx.invalid(ctx.path("psa", y))
         years = ", ".join(str(k) for k in sorted(ctx.repo.psa))
         raise NotFound(f"no PSA for {y} (years on file: {years})")
     return ctx.repo.psa[y]
@@ -43,17 +45,31 @@ def _recommendation(psa: PSA, number: int | str) -> tuple[int, Recommendation]:
 
 
 @dataclass
-class PsaResult:
+class PsaResult(Written):
     year: int
     number: int
     status: str | None
-    written: list[Path] = field(default_factory=list)
 
 
-def list_recommendations(root: Path | None = None, year: int | str | None = None) -> tuple[PSA, dict[str, str]]:
-    """The recommendations of a PSA year (default: the latest on file) and people's names."""
-    ctx = open_context(root)
-    return _year(ctx, year), {pid: p.name for pid, p in ctx.repo.people.items()}
+PSA_COLUMNS = [
+    Column("number", "No."),
+    Column("text", "Recommendation", ratio=3, min_width=20),
+    Column("owners", "Owners", ratio=1, min_width=10, shown=lambda r: "/".join(r["owners"])),
+    Column("status", "Status"),
+    Column("latest", "Latest update", ratio=2, min_width=12),
+]
+
+
+def list_recommendations(ctx: Session, year: int | str | None = None) -> Table:
+    """The recommendations of a PSA year (default: the latest on file)."""
+    psa = _year(ctx, year)
+    names = ctx.names()
+    rows = [{"number": r.number, "text": r.text, "owners": [names.get(o, o) for o in r.owners],
+             "status": r.status.value if r.status else None,
+             "latest": f"{r.updates[-1].date}: {r.updates[-1].text}" if r.updates else None}
+            for r in psa.recommendations]
+    return Table(PSA_COLUMNS, rows, title=psa.title, empty=f"The {psa.year} PSA has no recommendations.",
+                 meta={"year": psa.year, "title": psa.title}, rows_key="recommendations")
 
 
 def _status(value: str | RecommendationStatus) -> RecommendationStatus:
@@ -64,12 +80,11 @@ def _status(value: str | RecommendationStatus) -> RecommendationStatus:
         raise UserError(f"unknown recommendation status '{value}' (use one of: {words})") from None
 
 
-def update_recommendation(root: Path | None = None, number: int | str = 0, note: str = "", *,
+def update_recommendation(ctx: Session, number: int | str = 0, note: str = "", *,
                           status: str | RecommendationStatus | None = None, year: int | str | None = None,
                           date: str | dt.date | None = None, meeting: str | dt.date | None = None,
                           dry_run: bool = False) -> PsaResult:
     """Append a dated update to a recommendation (and set its status, if given)."""
-    ctx = open_context(root)
     psa = _year(ctx, year)
     index, rec = _recommendation(psa, number)
     if rec.status == RecommendationStatus.removed:
@@ -90,22 +105,21 @@ def update_recommendation(root: Path | None = None, number: int | str = 0, note:
         if new_status is not None:
             put(node, "status", new_status, Recommendation)
         updates = node.get("updates")
-        if updates is None:
+        if not updates:
             put(node, "updates", [entry], Recommendation)
         else:
-            updates.append(to_rt(entry))
+            updates.append(to_plain(entry))
 
-    ctx.edit.update(_path(ctx, psa), mutate)
-    written = ctx.apply(dry_run=dry_run)
+    ctx.edit(_path(ctx, psa), mutate)
+    done = Written.of(ctx.commit(dry_run))
     final = new_status or rec.status
-    return PsaResult(psa.year, rec.number, final.value if final else None, written)
+    return PsaResult(psa.year, rec.number, final.value if final else None, **done)
 
 
-def remove_recommendation(root: Path | None = None, number: int | str = 0, *, by: str | dt.date = "",
+def remove_recommendation(ctx: Session, number: int | str = 0, *, by: str | dt.date = "",
                           item: str | None = None, reason: str | None = None, year: int | str | None = None,
                           dry_run: bool = False) -> PsaResult:
     """Record that a recommendation was removed by decision of a (held) meeting."""
-    ctx = open_context(root)
     psa = _year(ctx, year)
     index, rec = _recommendation(psa, number)
     if rec.status == RecommendationStatus.removed:
@@ -127,11 +141,11 @@ def remove_recommendation(root: Path | None = None, number: int | str = 0, *, by
         put(node, "status", RecommendationStatus.removed, Recommendation)
         put(node, "removed", removal, Recommendation)
 
-    ctx.edit.update(_path(ctx, psa), mutate)
-    written = ctx.apply(dry_run=dry_run)
-    return PsaResult(psa.year, rec.number, "removed", written)
+    ctx.edit(_path(ctx, psa), mutate)
+    done = Written.of(ctx.commit(dry_run))
+    return PsaResult(psa.year, rec.number, "removed", **done)
 
 
-def _path(ctx: Context, psa: PSA) -> Path:
+def _path(ctx: Session, psa: PSA) -> Path:
     src = ctx.repo.source_of(psa)
-    return src.path if src is not None else ctx.psa_path(psa.year)
+    return src.path if src is not None else ctx.path("psa", psa.year)

@@ -2,7 +2,7 @@
 
 A reviewer reading a pull request sees YAML lines; what they need to know is "the
 October meeting is now held; action 2023-07-13/3.1 closed; two apologies added". Both
-revisions are read with the ordinary loader and models (see :mod:`cspkit.review.gitrev`),
+revisions are read with the ordinary loader and models (see :mod:`cspkit.diff.gitrev`),
 then compared record by record. Each difference is a :class:`Change`; the reporters
 turn the list into text, Markdown (for a pull request comment) or JSON.
 """
@@ -16,6 +16,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from cspkit.diff.gitrev import GitRepo
+from cspkit.load import load_repo
+from cspkit.locate import find_root
+from cspkit.models.action import action_sort_key
 from cspkit.repo import Repo
 
 #: Sections in the order they are reported, with their headings.
@@ -313,8 +317,6 @@ def _minutes(subject: str, old: Any, new: Any) -> list[Change]:
 
 
 def _actions(a: Repo, b: Repo, names: _Names) -> list[Change]:
-    from cspkit.models.action import action_sort_key
-
     out: list[Change] = []
     ids = sorted(set(a.actions) | set(b.actions), key=action_sort_key)
     for aid in ids:
@@ -537,8 +539,6 @@ def compare(a: Repo, b: Repo) -> list[Change]:
 
 
 def _load(folder: Path | None, label: str, warnings: list[str]) -> Repo:
-    from cspkit.repo import load_repo
-
     if folder is None:
         warnings.append(f"{label}: no cspkit.yaml there; everything counts as added")
         return Repo(root=Path("."))
@@ -551,51 +551,20 @@ def _load(folder: Path | None, label: str, warnings: list[str]) -> Repo:
     return repo
 
 
-def _drop(repo: Repo, rel: str) -> None:
-    """Forget what the file ``rel`` holds (it did not load on the other side)."""
-    src = repo.sources.get(rel)
-    model = src.model if src else None
-    if model is None:
-        return
-    kind = src.kind.name
-    if kind == "config":
-        repo.config = None
-    elif kind == "people":
-        repo.people.clear()
-    elif kind == "organisations":
-        repo.organisations.clear()
-    elif kind == "meeting":
-        repo.meetings.pop(model.date, None)
-    elif kind == "actions":
-        repo.action_files.pop(model.meeting, None)
-        for action in model.actions:
-            repo.actions.pop(action.id, None)
-    elif kind == "partner-update":
-        repo.updates.pop((model.meeting, model.organisation), None)
-    elif kind == "psa":
-        repo.psa.pop(model.year, None)
-    elif kind == "forward-programme":
-        repo.programme = None
-    elif kind == "performance":
-        repo.performance.pop(model.year, None)
-
-
 def _leave_out_broken(a: Repo, b: Repo) -> None:
     """A file that did not load on one side is left out on both: its records are unknown there,
     not removed or added."""
     broken_a = [rel for rel, s in a.sources.items() if s.model is None]
     broken_b = [rel for rel, s in b.sources.items() if s.model is None]
     for rel in broken_b:
-        _drop(a, rel)
+        a.forget(rel)
     for rel in broken_a:
-        _drop(b, rel)
+        b.forget(rel)
 
 
 def diff(root: Path, rev_a: str | None = None, rev_b: str | None = None) -> DiffReport:
     """Compare the records at ``rev_a`` (default: merge base of HEAD with the main branch)
     with ``rev_b`` (default: the working tree)."""
-    from cspkit.repo import find_root
-    from cspkit.review.gitrev import GitRepo
 
     root = find_root(root)
     git = GitRepo.around(root)

@@ -1,9 +1,8 @@
-"""Reading record files: safe, fast, and able to say where in the file a value is.
+"""Reading record files: safe, fast, and refusing what could hurt.
 
 Reading is the hot path (``cspkit validate`` in pre-commit hooks and CI), so a file is parsed
-once with libyaml's C loader into plain Python data. Only when a file has a problem is it
-composed again into a node tree, to turn a field path such as
-``('attendance', 'present', 3, 'person')`` into a line and column.
+once with libyaml's C loader into plain Python data (:mod:`cspkit.yaml._construct` builds it
+faster than PyYAML's constructor). Locating a problem is :mod:`cspkit.yaml.locate`'s job.
 
 The loader resolves plain scalars the YAML 1.2 way, which is what people expect: ``no``,
 ``on`` and ``off`` stay strings, ``10:30`` stays a string (YAML 1.1 reads it as the number
@@ -28,8 +27,8 @@ try:  # libyaml's C parser when the wheel has it (it nearly always does)
 except ImportError:  # pragma: no cover - pure Python fallback
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-from cspkit import fastyaml
-from cspkit.errors import Problem
+from cspkit.fileio import FileRefused, read_file
+from cspkit.yaml import _construct
 
 #: Files larger than this are refused before parsing: no record is anywhere near it.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -179,25 +178,24 @@ def _mark_problem(exc: yaml.YAMLError, text_in: str = "") -> YamlProblem:
                        line, col, "yaml")
 
 
-def read_text(path: Path) -> str:
-    """Read a record file as UTF-8 text, refusing what cannot be a record."""
+def read_bytes(path: Path, inside: Path | None = None) -> bytes:
+    """A record file's bytes, by the one rule for reading files (:func:`cspkit.fileio.read_file`):
+    inside the repository ``inside``, a regular file, at most :data:`MAX_FILE_BYTES`."""
     try:
-        if path.is_dir():
-            raise YamlProblem("is a folder, expected a YAML file", code="io")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlProblem(
-                f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit for a record",
-                code="io",
-            )
-        data = path.read_bytes()
+        return read_file(path, limit=MAX_FILE_BYTES, inside=inside)
     except FileNotFoundError:
         raise YamlProblem("file not found", code="io") from None
-    except PermissionError:
-        raise YamlProblem("cannot read file (permission denied)", code="io") from None
-    except OSError as exc:
-        raise YamlProblem(f"cannot read file ({exc.strerror})", code="io") from None
-    return decode(data)
+    except FileRefused as exc:
+        if exc.code == "size":
+            raise YamlProblem(f"{exc.reason} for a record", code="io") from None
+        if exc.reason.startswith("is a folder"):
+            raise YamlProblem("is a folder, expected a YAML file", code="io") from None
+        raise YamlProblem(exc.reason, code="io") from None
+
+
+def read_text(path: Path, inside: Path | None = None) -> str:
+    """Read a record file as UTF-8 text, refusing what cannot be a record."""
+    return decode(read_bytes(path, inside))
 
 
 def decode(data: bytes) -> str:
@@ -244,93 +242,35 @@ def _check_depth(text: str) -> None:
         return  # a syntax error: parsing proper reports it, with its location
 
 
+#: Characters YAML does not allow in a document (its printable set, YAML 1.2 §5.1). libyaml
+#: lets a few through (U+FFFE in a block scalar) that every other YAML reader refuses, so a
+#: record holding one would validate here and break the next tool (or write) that reads it.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _check_characters(text: str) -> None:
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is None:
+        return
+    before = text[: bad.start()]
+    line = before.count("\n") + 1
+    col = bad.start() - (before.rfind("\n") + 1) + 1
+    raise YamlProblem(f"YAML syntax: the character U+{ord(bad.group()):04X} is not allowed in YAML text: remove it "
+                      "(it often comes with text pasted from another program)", line, col, "yaml")
+
+
 def parse(text: str) -> Any:
     """Parse one YAML document into plain data; raise :class:`YamlProblem` with a location."""
     try:
+        _check_characters(text)
         _check_depth(text)
-        return fastyaml.load(text, RecordLoader)  # yaml.load(text, Loader=RecordLoader), faster
+        return _construct.load(text, RecordLoader)  # yaml.load(text, Loader=RecordLoader), faster
     except yaml.YAMLError as exc:
         raise _mark_problem(exc, text) from None
     except RecursionError:
         raise YamlProblem("the document is nested too deeply", code="yaml") from None
     except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from undecodable bytes in an argument
         raise YamlProblem(f"text that is not valid Unicode (at character {exc.start + 1})", code="encoding") from None
-
-
-def compose(text: str) -> Node | None:
-    """The node tree of a document (used only to locate problems)."""
-    try:
-        _check_depth(text)
-        return yaml.compose(text, Loader=RecordLoader)
-    except (yaml.YAMLError, YamlProblem, RecursionError, UnicodeEncodeError):
-        return None
-
-
-def locate(root: Node | None, loc: tuple) -> tuple[int, int]:
-    """Line and column (1-based) of the deepest node on ``loc`` that exists.
-
-    A missing key points at the mapping that should hold it; an unknown key points at the
-    key itself, which is where a person has to look.
-    """
-    node = root
-    if node is None:
-        return (0, 0)
-    best = node
-    key_mark = None
-    for part in loc:
-        key_mark = None
-        if isinstance(node, MappingNode):
-            nxt = None
-            for k, v in node.value:
-                if isinstance(k, ScalarNode) and k.value == str(part):
-                    nxt, key_mark = v, k
-                    break
-            if nxt is None:
-                break
-            node = nxt
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-        best = node
-    mark = best.start_mark
-    if key_mark is not None and isinstance(best, (MappingNode, SequenceNode)) and best.start_mark.line != key_mark.start_mark.line:
-        # block collections start on the next line; the key's line reads better
-        mark = key_mark.start_mark
-    return (mark.line + 1, mark.column + 1)
-
-
-def locate_key(root: Node | None, loc: tuple) -> tuple[int, int]:
-    """Like :func:`locate`, but for ``loc`` ending in a key: the position of that key."""
-    if root is None or not loc:
-        return locate(root, loc)
-    parent = root
-    for part in loc[:-1]:
-        if isinstance(parent, MappingNode):
-            parent = next((v for k, v in parent.value if isinstance(k, ScalarNode) and k.value == str(part)), None)
-        elif isinstance(parent, SequenceNode) and isinstance(part, int) and 0 <= part < len(parent.value):
-            parent = parent.value[part]
-        else:
-            parent = None
-        if parent is None:
-            return locate(root, loc)
-    if isinstance(parent, MappingNode):
-        for k, _ in parent.value:
-            if isinstance(k, ScalarNode) and k.value == str(loc[-1]):
-                return (k.start_mark.line + 1, k.start_mark.column + 1)
-    return locate(root, loc)
-
-
-def fill_lines(problems: list[Problem], texts: dict[str, str]) -> None:
-    """Give every problem without a line the line of its ``loc``, composing each file once."""
-    trees: dict[str, Node | None] = {}
-    for p in problems:
-        if p.line or p.file not in texts:
-            continue
-        if p.file not in trees:
-            trees[p.file] = compose(texts[p.file])
-        finder = locate_key if p.code == "extra_forbidden" else locate
-        p.line, p.col = finder(trees[p.file], p.loc)
 
 
 def isoformat(value: Any) -> str:

@@ -36,9 +36,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cspkit import yamlio
-from cspkit.errors import CspkitError, NotFound, Problem, RepoNotFound, UserError
-from cspkit.models import Kind
+from cspkit.errors import CspkitError
+from cspkit.yaml import read as yamlio
+from cspkit.yaml._ruamel import WrittenFloat, dump
+from cspkit.yaml.locate import compose
 
 # --------------------------------------------------------------------------- shapes
 
@@ -123,17 +124,6 @@ def needs_quotes(text: str) -> bool:
             or _implicit_tag(text, yamlio.RecordLoader.yaml_implicit_resolvers) != _STR_TAG)
 
 
-class WrittenFloat(float):
-    """A number with a decimal point, remembering how it was written ("69.70" stays "69.70")."""
-
-    text: str
-
-    def __new__(cls, value: float, text: str) -> "WrittenFloat":
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
-
-
 class _FmtLoader(yamlio.RecordLoader):  # type: ignore[misc,valid-type]
     """The record loader, keeping the written form of decimal numbers."""
 
@@ -146,11 +136,24 @@ class _FmtLoader(yamlio.RecordLoader):  # type: ignore[misc,valid-type]
 _FmtLoader.add_constructor("tag:yaml.org,2002:float", _FmtLoader.construct_yaml_float)
 
 
-def _load(text: str) -> Any:
+def load_keeping_decimals(text: str) -> Any:
+    """The data of ``text`` as the record loader reads it, decimals keeping their written form."""
     import yaml
 
-    return yaml.load(text, Loader=_FmtLoader)  # noqa: S506 - a SafeLoader (see cspkit.yamlio)
+    return yaml.load(text, Loader=_FmtLoader)  # noqa: S506 - a SafeLoader (see cspkit.yaml.read)
 
+
+_load = load_keeping_decimals
+
+
+def render(data: Any, model: type[BaseModel] | None = None, modeline: str | None = None) -> str:
+    """``data`` laid out canonically (no comments: there are none in data), after ``modeline``."""
+    body = dump(_rebuild(data, model))
+    return (modeline + "\n" if modeline else "") + body
+
+
+#: Characters only a double-quoted scalar can hold (escaped).
+_DOUBLE_ONLY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 #: Characters a literal block cannot hold as they are (other line breaks, controls).
 _NOT_LITERAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -165,6 +168,11 @@ def _scalar(value: Any) -> Any:
     )
 
     if isinstance(value, str):
+        if _DOUBLE_ONLY.search(value):
+            # Line and paragraph separators, NEL, controls, a BOM: only double quotes can hold
+            # them (escaped), anywhere in a value; written any other way they would read back
+            # as line breaks, or not at all.
+            return DoubleQuotedScalarString(value)
         if "\n" in value:
             # Text with line breaks reads best as a literal block; the emitter falls back to
             # quotes when it cannot be one (trailing spaces on a line, say), and so do we for
@@ -176,42 +184,6 @@ def _scalar(value: Any) -> Any:
             return LiteralScalarString(value)
         return SingleQuotedScalarString(value) if needs_quotes(value) else value
     return value  # numbers, booleans, dates and null are written the one way ruamel writes them
-
-
-class _Representer:  # namespace for the fmt-only representer class, built on first use
-    cls: Any = None
-
-
-def _yaml() -> Any:
-    """The project's round-trip settings, with fmt's representer (null as an empty value,
-    decimal numbers as they were written)."""
-    from ruamel.yaml.representer import RoundTripRepresenter
-
-    from cspkit.rtyaml import yaml_rt
-
-    if _Representer.cls is None:
-        class FmtRepresenter(RoundTripRepresenter):
-            pass
-
-        FmtRepresenter.add_representer(
-            type(None), lambda rep, _v: rep.represent_scalar("tag:yaml.org,2002:null", ""))
-        FmtRepresenter.add_representer(
-            WrittenFloat, lambda rep, v: rep.represent_scalar("tag:yaml.org,2002:float", v.text))
-        _Representer.cls = FmtRepresenter
-    y = yaml_rt()
-    y.Representer = _Representer.cls
-    if "_representer" in vars(y):  # built already while configuring: build it again, ours
-        del y._representer
-    y.representer.ignore_aliases = lambda data: True  # never anchors and aliases (as rtyaml)
-    return y
-
-
-def _dump(data: Any) -> str:
-    import io
-
-    buf = io.StringIO()
-    _yaml().dump(data, buf)
-    return buf.getvalue()
 
 
 def _key(key: Any) -> Any:
@@ -339,7 +311,7 @@ def _anchors(text: str) -> list[tuple[int, int, int, tuple]]:
                 out.append((item.start_mark.line, item.start_mark.column, len(path), path + (i,)))
                 walk(item, path + (i,))
 
-    walk(yamlio.compose(text), ())
+    walk(compose(text), ())
     out.sort(key=lambda a: (a[0], a[1], a[2]))
     return out
 
@@ -408,7 +380,7 @@ def format_text(text: str, model: type[BaseModel] | None = None, modeline: str |
     if not isinstance(data, dict):
         raise FormatError(1, 1, "expected a mapping of keys at the top of the file", "type")
     comments = [c for c in _comments(text, _lines(text)) if not (c.text and _is_modeline(c.text))]
-    body = _dump(_rebuild(_load(text), model))
+    body = dump(_rebuild(_load(text), model))
     result = _assemble(body, comments, text, modeline, keep_blank=True)
     if yamlio.parse(result) != data:
         # A blank line after a keep-chomped block (|+) would become part of its text.
@@ -420,8 +392,6 @@ def format_text(text: str, model: type[BaseModel] | None = None, modeline: str |
 
 
 def _is_modeline(text: str) -> bool:
-    from cspkit.review.editor import is_modeline
-
     return is_modeline(text)
 
 
@@ -465,152 +435,48 @@ def _assemble(body: str, comments: list[_Comment], source: str, modeline: str | 
     return "\n".join(result) + "\n"
 
 
-# --------------------------------------------------------------------------- files
+# --------------------------------------------------------------------------- schema modelines
+
+#: Folder under the repository root that holds ``<kind>.schema.json`` files.
+SCHEMAS_DIR = "schemas"
+MODELINE_PREFIX = "# yaml-language-server:"
 
 
-def records_dir_of(root: Path) -> str:
-    """The records folder named in ``root/cspkit.yaml`` (``records`` unless it says otherwise)."""
-    try:
-        data = yamlio.parse(yamlio.read_text(root / "cspkit.yaml"))
-    except yamlio.YamlProblem:
-        return "records"
-    value = data.get("records_dir") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and re.match(r"^[A-Za-z0-9_.-]+$", value) else "records"
+def schemas_dir(root: Path, schema_file: str) -> Path:
+    """Where ``schema_file`` is for the repository at ``root``.
 
-
-def record_files(root: Path) -> list[Path]:
-    """``cspkit.yaml`` and every record file of the repository at ``root``, in a stable order."""
-    from cspkit.models import KINDS
-
-    root = root.resolve()
-    files = [root / "cspkit.yaml"] if (root / "cspkit.yaml").is_file() else []
-    records = root / records_dir_of(root)
-    for kind in KINDS:
-        files += sorted(p.resolve() for p in records.glob(kind.pattern)
-                        if p.is_file() and not p.name.startswith("."))
-    return files
-
-
-@dataclass(frozen=True)
-class Target:
-    """A file to format: where it is, the repository it belongs to, and its record kind."""
-
-    path: Path
-    root: Path
-    kind: Kind
-
-
-_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "build", "__pycache__", ".tox", ".cspkit-cache"}
-
-
-def _nested_roots(folder: Path) -> list[Path]:
-    roots = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        if "cspkit.yaml" in filenames:
-            roots.append(Path(dirpath).resolve())
-    return roots
-
-
-def targets(paths: list[Path] | None, root: Path | None = None) -> list[Target]:
-    """The record files to format.
-
-    No ``paths``: ``cspkit.yaml`` and every record file of the repository at ``root``.
-    A file: it must be a record file of the repository it is in. A folder: every record
-    file in it, of the repository around it and of any repository inside it (so
-    ``cspkit fmt examples/`` formats each example).
+    ``<root>/schemas/``; for a repository without one (an example kept inside another
+    repository), the nearest ``schemas/`` above it that has the schema, up to the top of
+    the git work tree.
     """
-    from cspkit.models import CONFIG_KIND
-    from cspkit.repo import find_root, kind_for
-
-    found: dict[Path, Target] = {}
-
-    def add_repo(repo_root: Path, under: Path | None) -> None:
-        rdir = records_dir_of(repo_root)
-        for f in record_files(repo_root):
-            if under is not None and not f.is_relative_to(under):
-                continue
-            kind = kind_for(f, repo_root, rdir)
-            if kind is not None:
-                found.setdefault(f, Target(f, repo_root, kind))
-
-    if not paths:
-        add_repo(find_root(root), None)
-        return list(found.values())
-    for given in paths:
-        path = given.resolve()
-        if not path.exists():
-            raise NotFound(f"{given}: file not found")
-        if path.is_file():
-            repo_root = find_root(path)
-            kind = kind_for(path, repo_root, records_dir_of(repo_root))
-            if kind is None:
-                raise UserError(f"{given}: not a record file (cspkit fmt formats {CONFIG_KIND.pattern} "
-                                f"and the record files under {records_dir_of(repo_root)}/)")
-            found.setdefault(path, Target(path, repo_root, kind))
-            continue
-        roots = _nested_roots(path)
-        try:
-            roots.insert(0, find_root(path))
-        except RepoNotFound:
-            if not roots:
-                raise
-        for repo_root in dict.fromkeys(roots):
-            add_repo(repo_root, path)
-    return list(found.values())
+    root = Path(os.path.abspath(root))
+    chain = [root, *root.parents]
+    top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), None)
+    for folder in chain[: top + 1] if top is not None else chain[:1]:
+        if (folder / SCHEMAS_DIR / schema_file).is_file():
+            return folder / SCHEMAS_DIR
+    return root / SCHEMAS_DIR
 
 
-def canonical(text: str, path: Path, root: Path, kind: Kind) -> str:
-    """The canonical text of the record file ``path`` (of ``kind``, in the repository ``root``)."""
-    from cspkit.review.editor import schema_comment
+def schema_path(path: Path, root: Path, schema_file: str) -> str:
+    """The schema file relative to the folder of ``path`` (posix separators).
 
-    return format_text(text, kind.model, schema_comment(path, root, kind))
-
-
-@dataclass
-class FmtReport:
-    """What ``cspkit fmt`` found: files changed (or that would change), and files it could not read."""
-
-    changed: list[Path] = field(default_factory=list)
-    checked: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def shown(path: Path) -> str:
-    """A path as a person typed it: relative to the current folder when under it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool = False) -> FmtReport:
-    """Bring record files into the canonical layout (``check``: only report which would change).
-
-    Files are rewritten atomically, and only if they did not change on disk meanwhile.
+    ``records/meetings/2023-10-12.yaml`` -> ``../../schemas/meeting.schema.json``.
     """
-    from cspkit.fileio import digest, write_text
+    target = schemas_dir(root, schema_file) / schema_file
+    folder = Path(os.path.abspath(path)).parent
+    return Path(os.path.relpath(target, folder)).as_posix()
 
-    report = FmtReport()
-    for target in targets(paths, root):
-        report.checked += 1
-        try:
-            raw = target.path.read_bytes()
-            text = yamlio.read_text(target.path)
-            new = canonical(text, target.path, target.root, target.kind)
-        except yamlio.YamlProblem as exc:
-            report.problems.append(Problem(shown(target.path), exc.line, exc.col, exc.message, code=exc.code))
-            continue
-        except FormatError as exc:
-            report.problems.append(Problem(shown(target.path), exc.line, exc.col, exc.message, code=exc.code))
-            continue
-        if new.encode("utf-8") == raw:
-            continue
-        report.changed.append(target.path)
-        if not check:
-            write_text(target.path, new, overwrite=True, expect=digest(raw))
-    return report
+
+def schema_comment(path: Path, root: Path, schema_file: str) -> str:
+    """The first line a record file carries: ``# yaml-language-server: $schema=...``."""
+    return f"{MODELINE_PREFIX} $schema={schema_path(path, root, schema_file)}"
+
+
+def is_modeline(line: str) -> bool:
+    return line.lstrip().startswith(MODELINE_PREFIX)
+
+
+def canonical(text: str, path: Path, root: Path, model: type[BaseModel] | None, schema_file: str | None) -> str:
+    """The canonical text of the record file ``path`` in the repository ``root``."""
+    return format_text(text, model, schema_comment(path, root, schema_file) if schema_file else None)

@@ -130,7 +130,7 @@ class GitRepo:
         Yields None when there was no ``cspkit.yaml`` at that revision (the records did not
         exist yet). Only ``cspkit.yaml`` and the records folder are written.
         """
-        from cspkit.review.fmt import records_dir_of
+        from cspkit.locate import records_dir_of
 
         with tempfile.TemporaryDirectory(prefix="cspkit-rev-") as tmp:
             where = Path(tmp)
@@ -139,7 +139,7 @@ class GitRepo:
                 yield None
                 return
             (where / "cspkit.yaml").write_bytes(config["cspkit.yaml"])
-            records = records_dir_of(where)
+            records = records_dir_of(where / "cspkit.yaml")
             for rel, data in self.read(commit, self.files(commit, records)).items():
                 target = where / rel
                 if not target.resolve().is_relative_to(where.resolve()):

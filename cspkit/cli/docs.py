@@ -1,6 +1,6 @@
 """``docs/cli.md``: the command reference, generated from every command's ``--help``.
 
-Regenerate with ``python -m cspkit.review.docs`` (or ``cspkit docs``); ``--check`` exits 1
+Regenerate with ``python -m cspkit.cli.docs`` (or ``cspkit docs``); ``--check`` exits 1
 when the file is out of date, which is what ``tests/test_docs.py`` asserts.
 
 The help is Click's plain text (not Rich's boxes) at a fixed width of 100 columns, so the
@@ -16,7 +16,7 @@ from typing import Any
 
 WIDTH = 100
 DOC_PATH = Path("docs") / "cli.md"
-REGENERATE = "python -m cspkit.review.docs"
+REGENERATE = "python -m cspkit.cli.docs"
 
 
 @dataclass

@@ -1,0 +1,69 @@
+"""The action log: ids unique and of their meeting, owners real, histories in order and agreeing."""
+
+from __future__ import annotations
+
+from cspkit.checks.context import CheckContext, check
+from cspkit.errors import ProblemCode
+from cspkit.models.action import ActionStatus
+
+
+@check
+def check_actions(ctx: CheckContext) -> None:
+    files = sorted(ctx.repo.action_files.items())
+    ctx.unique_across(((a.id, ctx.repo.where(af)[0], ("actions", i, "id"))
+                       for _, af in files for i, a in enumerate(af.actions)), "action id")
+    for day, af in files:
+        file = ctx.repo.where(af)[0]
+        meeting = ctx.meeting_exists(af, ("meeting",), day, held=True)
+        for i, a in enumerate(af.actions):
+            base = ("actions", i)
+            if a.meeting != day:
+                ctx.at(file, (*base, "id"), f"action '{a.id}' is in the file of the {day} meeting: "
+                                           f"its id must start with {day}/", ProblemCode.action_id)
+            if meeting is not None and meeting.agenda and meeting.item(a.item) is None and not (
+                    meeting.minutes and any(mi.item == a.item or str(mi.number) == a.item
+                                           for mi in meeting.minutes.items)):
+                ctx.at(file, (*base, "id"), f"the {day} meeting has no item {a.item}")
+            for j, owner in enumerate(a.owners):
+                ctx.person(a, ("owners", j), owner)
+            for j, owner in enumerate(a.raised_owners):
+                ctx.person(a, ("raised_owners", j), owner)
+            ctx.person(a, ("deliverer",), a.deliverer)
+            ctx.meeting_exists(a, ("due_meeting",), a.due_meeting, scheduled_ok=True)
+            last_status = None
+            last_owners = None
+            prev = None
+            for j, h in enumerate(a.history):
+                if prev is not None and h.date < prev:
+                    ctx.problem(a, ("history", j, "date"), f"{h.date} is before the entry above ({prev}): "
+                                                         "keep history in date order", ProblemCode.order)
+                prev = h.date
+                if h.date < a.meeting:
+                    ctx.problem(a, ("history", j, "date"), f"{h.date} is before the action was raised ({a.meeting})", ProblemCode.order)
+                for k, p in enumerate(h.reassigned_to):
+                    ctx.person(a, ("history", j, "reassigned_to", k), p)
+                ctx.meeting_exists(a, ("history", j, "meeting"), h.meeting)
+                if h.status is not None:
+                    last_status = h.status
+                if h.reassigned_to:
+                    last_owners = h.reassigned_to
+            if last_status is not None and last_status != a.status:
+                ctx.problem(a, ("status",), f"status is {a.status.value} but the latest history entry set "
+                                           f"{last_status.value}", ProblemCode.history)
+            if last_owners is not None and sorted(last_owners) != sorted(a.owners):
+                ctx.problem(a, ("owners",), f"owners are {', '.join(a.owners)} but the latest reassignment was "
+                                           f"to {', '.join(last_owners)}", ProblemCode.history)
+            if a.status != ActionStatus.open and a.closed_date() is None:
+                ctx.problem(a, ("status",), f"a {a.status.value} action needs closed_on or a history entry "
+                                            "that set the status", ProblemCode.history)
+            if a.decision is not None and meeting is not None and meeting.minutes is not None:
+                minute = next((mi for mi in meeting.minutes.items if mi.item == a.item), None)
+                if minute is not None and a.decision > len(minute.decisions):
+                    ctx.problem(a, ("decision",), f"the minute of item {a.item} has "
+                                                 f"{len(minute.decisions)} decision(s), not {a.decision}")
+    numbers: dict[int, str] = {}
+    for aid, a in sorted(ctx.repo.actions.items()):
+        if a.number is not None:
+            if a.number in numbers:
+                ctx.problem(a, ("number",), f"action number {a.number} is also used by {numbers[a.number]}", ProblemCode.duplicate)
+            numbers.setdefault(a.number, aid)

@@ -1,0 +1,19 @@
+"""PSA recommendations: numbers unique, owners real, updates and removals at real meetings."""
+
+from __future__ import annotations
+
+from cspkit.checks.context import CheckContext, check
+
+
+@check
+def check_psa(ctx: CheckContext) -> None:
+    for year, psa in sorted(ctx.repo.psa.items()):
+        ctx.unique(psa, psa.recommendations, lambda r: r.number, lambda i: ("recommendations", i, "number"),
+                    lambda k: f"duplicate recommendation number {k}")
+        for r in psa.recommendations:
+            for j, o in enumerate(r.owners):
+                ctx.person(r, ("owners", j), o)
+            for j, up in enumerate(r.updates):
+                ctx.meeting_exists(r, ("updates", j, "meeting"), up.meeting)
+            if r.removed is not None:
+                ctx.meeting_exists(r, ("removed", "meeting"), r.removed.meeting, held=True)
