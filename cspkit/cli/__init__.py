@@ -95,8 +95,11 @@ def run(args: list[str]) -> int:
 
 
 def _has_location(line: str) -> bool:
+    """Whether a message starts by naming where it is (``path:line:col: …``, ``path: …``)."""
     head = line.split(": ", 1)[0]
-    return ":" in head or head.endswith((".yaml", ".yml", ".md"))
+    if not head or any(c.isspace() for c in head):
+        return False
+    return ":" in head or head.endswith((".yaml", ".yml", ".md", ".docx"))
 
 
 def _err(text: str) -> None:

@@ -22,6 +22,9 @@ class WrittenFloat(float):
         obj.text = text
         return obj
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copies (an edit works on a copy of the data) keep the text
+        return (WrittenFloat, (float(self), self.text))
+
 
 _representer: list[Any] = []
 
