@@ -239,16 +239,19 @@ def text_fields(spans: Sequence[Span], label: str | None = None, numbered: bool 
 
 def make_paragraph(spans: Sequence[Span], *, label: str | None = None, numbered: bool = False,
                    level: int = 0, bullet: bool = False, style: str | None = None,
-                   underlined: bool = False, location: Location = Location()) -> Paragraph:
+                   all_bold: bool | None = None, underlined: bool = False,
+                   location: Location = Location()) -> Paragraph:
     """A ``Paragraph`` from its spans, the way both readers make one.
 
-    ``all_bold`` is worked out from the spans; ``underlined`` is the caller's (Markdown has
-    no underline). Use it to build expected blocks in tests and blocks to write.
+    ``all_bold`` is worked out from the spans unless given (a Word paragraph style may make
+    the whole paragraph bold); ``underlined`` is the caller's (Markdown has no underline).
+    Use it to build expected blocks in tests and blocks to write.
     """
     fields = text_fields(spans, label, numbered)
     spans = normalise_spans(spans)
-    visible = [s for s in spans if s.text.strip()]
-    all_bold = bool(visible) and all(s.bold for s in visible)
+    if all_bold is None:
+        visible = [s for s in spans if s.text.strip()]
+        all_bold = bool(visible) and all(s.bold for s in visible)
     return Paragraph(**fields, level=level, bullet=bullet, all_bold=all_bold, underlined=underlined,
                      style=style, location=location)
 

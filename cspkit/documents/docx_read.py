@@ -143,12 +143,15 @@ class Styles:
         self._chains[out[0].get(_W + "styleId") if out else sid] = out
         return out
 
-    def run_format(self, pstyle: str | None, rstyle: str | None) -> _Format:
-        """Formatting a run gets before its own ``w:rPr``: defaults, paragraph style, character style."""
-        key = (pstyle, rstyle)
+    def run_format(self, pstyle: str | None, rstyle: str | None, paragraph: bool = True) -> _Format:
+        """Formatting a run gets before its own ``w:rPr``: defaults, paragraph style, character style.
+
+        ``paragraph`` False leaves the paragraph style out (what the words themselves carry).
+        """
+        key = (pstyle, rstyle, paragraph)
         if key not in self._formats:
             fmt = self.defaults
-            for sid in (pstyle or self.default_paragraph, rstyle):
+            for sid in ((pstyle or self.default_paragraph) if paragraph else None, rstyle):
                 for el in reversed(self.chain(sid)):
                     fmt = _apply(fmt, el.find(RPR))
             self._formats[key] = fmt
@@ -274,12 +277,11 @@ class _Reader:
         outline = w_int(ppr.find(_W + "outlineLvl")) if ppr is not None else None
         if outline is not None:
             heading = min(outline + 1, 6) if outline < 9 else None
-        # A heading is bold because its style is: only bold given to part of it is markup.
-        spans, notes = self.paragraph_spans(p, sid=sid, style_format=heading is None)
+        spans, notes = self.paragraph_spans(p, sid=sid)
         numbering = self._list_info(p, ppr, sid)
         location = Location(self.numbers.get(p), snippet("".join(s.text for s, _ in spans)))
         notes = [Note(kind, message, location) for kind, message in notes]
-        visible = [(s, u) for s, u in spans if s.text.strip()]
+        visible = [(s, looks) for s, looks in spans if s.text.strip()]
         if not visible:
             return list(notes)
         style = self.styles.name(sid) if sid else None
@@ -289,11 +291,14 @@ class _Reader:
             block: Block = make_heading(plain_spans, heading, label=label, numbered=numbering is not None,
                                         style=style, location=location)
         else:
+            # How it looks (its style's bold and underline too) says "sub-heading"; only
+            # formatting given to the words themselves is markup in the text.
+            words = [looks for s, looks in visible if not s.href]
             block = make_paragraph(plain_spans, label=label, numbered=numbering is not None,
                                    level=numbering.ilvl + 1 if numbering else 0,
                                    bullet=bool(numbering and numbering.bullet), style=style,
-                                   underlined=all(u for s, u in visible if not s.href) and any(
-                                       not s.href for s, _ in visible),
+                                   all_bold=all(looks.bold for _, looks in visible),
+                                   underlined=bool(words) and all(looks.underline for looks in words),
                                    location=location)
         return [block, *notes]
 
@@ -319,10 +324,11 @@ class _Reader:
             ilvl = self.numbering.level_for_style(num_id, chain_ids) or 0
         return self.numbering.next(num_id, ilvl)
 
-    def paragraph_spans(self, p, sid: str | None = None, allow_changes: bool = False, style_format: bool = True):
-        """``([(Span, underlined)], [(note kind, message)])`` for one paragraph.
+    def paragraph_spans(self, p, sid: str | None = None, allow_changes: bool = False):
+        """``([(Span, how it looks)], [(note kind, message)])`` for one paragraph.
 
-        ``style_format`` False leaves out the formatting the paragraph style gives its runs.
+        A span is bold or italic when its run or character style makes it so (that is
+        markup); how it looks adds the paragraph style's formatting.
         """
         if sid is None:
             ppr = p.find(PPR)
@@ -330,7 +336,7 @@ class _Reader:
         spans: list[tuple[Span, bool]] = []
         notes: list[tuple[str, str]] = []
         fields: list[list] = []  # [instruction text, href, in result part]
-        self._inline(p, sid if style_format else None, None, spans, notes, fields, allow_changes)
+        self._inline(p, sid, None, spans, notes, fields, allow_changes)
         return spans, notes
 
     def _inline(self, parent, sid, href, spans, notes, fields, allow_changes) -> None:
@@ -359,7 +365,8 @@ class _Reader:
     def _run(self, r, sid, href, spans, notes, fields) -> None:
         rpr = r.find(RPR)
         rstyle = w_val(rpr.find(_W + "rStyle")) if rpr is not None else None
-        fmt = _apply(self.styles.run_format(sid, rstyle), rpr)
+        fmt = (_apply(self.styles.run_format(None, rstyle, paragraph=False), rpr),
+               _apply(self.styles.run_format(sid, rstyle), rpr))
         field_href = next((f[1] for f in reversed(fields) if f[2] and f[1]), None)
         link = href or field_href
         parts: list[str] = []
@@ -406,10 +413,11 @@ class _Reader:
             self._emit(spans, "".join(parts), fmt, link)
 
     @staticmethod
-    def _emit(spans, text: str, fmt: _Format, link) -> None:
-        if fmt.hidden or not text:
+    def _emit(spans, text: str, fmt: tuple[_Format, _Format], link) -> None:
+        words, looks = fmt
+        if looks.hidden or not text:
             return
-        spans.append((Span(text, fmt.bold, fmt.italic, link), fmt.underline))
+        spans.append((Span(text, words.bold, words.italic, link), looks))
 
     def table(self, tbl) -> Table:
         first = next(tbl.iter(P), None)
