@@ -44,44 +44,58 @@ def safe_href(url: str | None) -> str | None:
     return u if u.lower().startswith(SAFE_SCHEMES) and not any(c in u for c in "\n\r\t") else None
 
 
-def normalise_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
-    """The one spelling of a run of spans: what a reader sees, without invisible differences.
+_AROUND_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
-    Empty spans go; whitespace carries no bold or italic of its own (a bold space between
-    two bold words joins them, elsewhere it is plain); adjacent spans of one formatting
-    merge; leading and trailing whitespace of the whole text is dropped.
-    """
-    items = [s for s in spans if s.text]
-    # Whitespace takes its neighbours' formatting when both agree, else none.
-    out: list[Span] = []
-    for i, s in enumerate(items):
-        if s.text.isspace() and (s.bold or s.italic):
-            prev = items[i - 1] if i else None
-            nxt = items[i + 1] if i + 1 < len(items) else None
-            keep = prev is not None and nxt is not None and prev.style == nxt.style == s.style
-            if not keep:
-                s = Span(s.text, False, False, s.href)
-        out.append(s)
-    # Split formatted spans so that their edge whitespace is plain.
-    split: list[Span] = []
-    for s in out:
-        if (s.bold or s.italic) and not s.text.isspace():
-            core = s.text.strip()
-            start = s.text.index(core)
-            lead, trail = s.text[:start], s.text[start + len(core):]
-            if lead:
-                split.append(Span(lead, href=s.href))
-            split.append(Span(core, s.bold, s.italic, s.href))
-            if trail:
-                split.append(Span(trail, href=s.href))
-        else:
-            split.append(s)
+
+def _tidy_breaks(items: list[Span]) -> list[Span]:
+    """Spaces and tabs next to a line break are invisible: drop them, across spans too."""
+    if not any("\n" in s.text for s in items):
+        return items
+    text = "".join(s.text for s in items)
+    keep = [True] * len(text)
+    for m in _AROUND_BREAK.finditer(text):
+        for k in range(m.start(), m.end()):
+            keep[k] = text[k] == "\n"
+    out, pos = [], 0
+    for s in items:
+        kept = "".join(c for k, c in enumerate(s.text, pos) if keep[k])
+        pos += len(s.text)
+        if kept:
+            out.append(Span(kept, s.bold, s.italic, s.href))
+    return out
+
+
+def _merge(spans: Iterable[Span]) -> list[Span]:
     merged: list[Span] = []
-    for s in split:
+    for s in spans:
         if merged and merged[-1].style == s.style:
             merged[-1] = Span(merged[-1].text + s.text, s.bold, s.italic, s.href)
         else:
             merged.append(s)
+    return merged
+
+
+def normalise_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """The one spelling of a run of spans: what a reader sees, without invisible differences.
+
+    Empty spans go; adjacent spans of one formatting merge; whitespace carries no bold or
+    italic of its own (a bold space between two bold words joins them, elsewhere it is
+    plain); spaces around a line break and at both ends of the text are dropped.
+    """
+    merged = _merge(_tidy_breaks([s for s in spans if s.text]))
+    # Whitespace left on its own with a formatting (its neighbours differ) is plain.
+    merged = _merge([Span(s.text, False, False, s.href) if s.text.isspace() else s for s in merged])
+    # Formatted text starts and ends with a visible character: its edge whitespace is plain.
+    split: list[Span] = []
+    for s in merged:
+        if (s.bold or s.italic) and s.text != s.text.strip():
+            core = s.text.strip()
+            start = s.text.index(core)
+            lead, trail = s.text[:start], s.text[start + len(core):]
+            split += [Span(lead, href=s.href), Span(core, s.bold, s.italic, s.href), Span(trail, href=s.href)]
+        else:
+            split.append(s)
+    merged = _merge([s for s in split if s.text])
     # Trim the whole text's ends.
     while merged and not merged[0].text.strip():
         merged.pop(0)
@@ -107,13 +121,15 @@ _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 def escape_markdown(text: str) -> str:
     """``text`` escaped so that CommonMark reads it back as the same characters.
 
-    Only what could start inline markup is escaped (``\\ ` * _ [ ] < >``, ``!`` before
-    ``[``, ``&`` before an entity); a line break becomes a backslash line break.
+    Only what could start inline markup is escaped (``\\ ` * _ [ ] < >``, a final ``!``
+    that a link could follow, ``&`` before an entity); a line break becomes a backslash
+    line break.
     """
     def esc(m: re.Match) -> str:
         c = m.group(1)
         if c == "!":
-            return c  # '[' after it is escaped, so it cannot start an image
+            # A '[' after it in this text is escaped; a link may follow the text's last '!'.
+            return "\\!" if m.end() == len(text) else c
         if c == "&":
             return "\\&" if _ENTITY.match(text, m.start()) else c
         return "\\" + c
@@ -156,21 +172,26 @@ def _render(spans: Sequence[Span], bold: str, italic: str) -> str:
 
 
 def _is_safe(spans: Sequence[Span]) -> bool:
-    """True when every formatted stretch is bounded by whitespace or the ends of the text.
+    """True when the plain ``**``/``*`` spelling cannot be misread (CommonMark's flanking rules).
 
-    Then the plain spelling cannot be misread; otherwise (``*a**b**``, a bold part of a
-    word next to an italic part) it is checked by parsing it back.
+    A delimiter between a letter and punctuation, or between two differently formatted
+    stretches, may not open or close; such a text is checked by parsing it back.
     """
+    def punct(c: str) -> bool:
+        return not c.isalnum() and not c.isspace()
+
     for i, s in enumerate(spans):
         if not (s.bold or s.italic):
             continue
-        if i and spans[i - 1].href == s.href and not spans[i - 1].text[-1:].isspace():
-            prev = spans[i - 1]
-            if prev.bold or prev.italic or not prev.text[-1:].isalnum():
-                return False
-        if i + 1 < len(spans) and spans[i + 1].href == s.href and not spans[i + 1].text[:1].isspace():
-            nxt = spans[i + 1]
-            if nxt.bold or nxt.italic or not nxt.text[:1].isalnum():
+        if "\n" in s.text:
+            return False
+        prev = spans[i - 1] if i and spans[i - 1].href == s.href else None
+        nxt = spans[i + 1] if i + 1 < len(spans) and spans[i + 1].href == s.href else None
+        for neighbour, outside, inside in ((prev, prev.text[-1:] if prev else "", s.text[:1]),
+                                           (nxt, nxt.text[:1] if nxt else "", s.text[-1:])):
+            if neighbour is None or outside.isspace():
+                continue
+            if neighbour.bold or neighbour.italic or (not punct(outside) and punct(inside)):
                 return False
     return True
 
