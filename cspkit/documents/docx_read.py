@@ -284,7 +284,8 @@ class _Reader:
         visible = [(s, looks) for s, looks in spans if s.text.strip()]
         if not visible:
             return list(notes)
-        style = self.styles.name(sid) if sid else None
+        # LibreOffice names "Normal" on every paragraph, Word on none: both mean the default.
+        style = self.styles.name(sid) if sid and sid != self.styles.default_paragraph else None
         label = numbering.label if numbering else None
         plain_spans = [s for s, _ in spans]
         if heading is not None:

@@ -102,10 +102,14 @@ def read_regular_file(path: Path, name: str, max_bytes: int) -> bytes:
         _require_regular(fst, name)
         if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino):
             raise DocumentError(name, "changed while it was being opened; try again")
-        data = f.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise DocumentError(name, f"grew past the limit of {_size(max_bytes)} while it was read")
-    return data
+        chunks, size = [], 0
+        # In steps, not read(max_bytes): that would reserve the whole limit up front.
+        while chunk := f.read(1 << 20):
+            size += len(chunk)
+            if size > max_bytes:
+                raise DocumentError(name, f"grew past the limit of {_size(max_bytes)} while it was read")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _require_regular(st: os.stat_result, name: str) -> None:
