@@ -115,7 +115,7 @@ class Paragraph(_Text):
 
 @dataclass(frozen=True)
 class Note:
-    """Something not read, where it was: ``kind`` is image, object, external, math, footnote, html, code."""
+    """Something not read, where it was: ``kind`` is image, textbox, object, external, math, footnote, code."""
 
     kind: str
     message: str

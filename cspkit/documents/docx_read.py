@@ -295,7 +295,8 @@ class _Reader:
             # How it looks (its style's bold and underline too) says "sub-heading"; only
             # formatting given to the words themselves is markup in the text.
             words = [looks for s, looks in visible if not s.href]
-            block = make_paragraph(plain_spans, label=label, numbered=numbering is not None,
+            # A bullet has no label of its own: one typed after it is recognised, as in Markdown.
+            block = make_paragraph(plain_spans, label=label, numbered=label is not None,
                                    level=numbering.ilvl + 1 if numbering else 0,
                                    bullet=bool(numbering and numbering.bullet), style=style,
                                    all_bold=all(looks.bold for _, looks in visible),

@@ -15,7 +15,7 @@ from typing import Sequence
 from .blocks import Block, Heading, Note, Paragraph, Table
 
 # The start of a line that Markdown would read as block markup.
-_BLOCK_START = re.compile(r"^(?:(#{1,6})(?=[ \t]|$)|([>+*-])|(\d{1,9})([.)])(?=[ \t]|$)|(=+)[ \t]*$|(-+)[ \t]*$)")
+_BLOCK_START = re.compile(r"^(?:(#{1,6})(?=[ \t]|$)|(>|[+*-](?=[ \t]|$))|(\d{1,9})([.)])(?=[ \t]|$)|(=+)[ \t]*$|(-+)[ \t]*$)")
 _MARKDOWN_LIST = re.compile(r"^(\d{1,9})([.)])$")
 
 
@@ -43,12 +43,14 @@ def blocks_markdown(blocks: Sequence[Block]) -> str:
     for block in blocks:
         if isinstance(block, Paragraph) and block.level > 0 and (block.bullet or _list_label(block)):
             depth = min(block.level, len(indents) + 1)
+            # A nested list may interrupt its item's text only when it starts at 1: a blank line first.
+            deeper = previous_list and depth > len(indents)
             del indents[depth - 1:]
             pad = indents[-1] if indents else 0
             marker = "-" if block.bullet else _list_label(block)
             indents.append(pad + len(marker) + 1)
             body = _block_text(block.text).replace("\n", "\n" + " " * indents[-1])
-            out.append(("\n" if out and not previous_list else "") + " " * pad + f"{marker} {body}\n")
+            out.append(("\n" if out and (deeper or not previous_list) else "") + " " * pad + f"{marker} {body}\n")
             previous_list = True
             continue
         if isinstance(block, Paragraph) and block.level > 0 and indents and previous_list:
