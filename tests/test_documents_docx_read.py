@@ -295,3 +295,20 @@ def test_document_properties_and_digest(attendance):
 
 def test_blocks_are_typed(attendance):
     assert isinstance(attendance.blocks[0], Paragraph) and not isinstance(attendance.blocks[0], Heading)
+
+
+def test_a_package_with_no_styles_or_numbering_parts(folder):
+    import io
+    import zipfile
+
+    from documents_support import CONTENT_TYPES, DOCX_MAIN, NS, PACKAGE_RELS
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=DOCX_MAIN, extra=""))
+        z.writestr("_rels/.rels", PACKAGE_RELS)
+        z.writestr("word/document.xml", f'<w:document {NS}><w:body>{p("Minutes", style="Heading1")}'
+                                        f'{p("point", num=(1, 0))}</w:body></w:document>')
+    doc = read_document(write(folder, "bare.docx", out.getvalue()))
+    # With no styles part "Heading1" is still a heading by its id; with no numbering part, no label.
+    assert summary(doc.blocks) == [("H", 1, None, "Minutes"), ("P", None, 0, "point")]

@@ -92,7 +92,7 @@ _FORMAT_TAGS = (("b", "bold"), ("i", "italic"), ("u", "underline"), ("vanish", "
 
 
 def _apply(fmt: _Format, rpr) -> _Format:
-    if rpr is None:
+    if rpr is None or not len(rpr):
         return fmt
     changes = {}
     for tag, attr in _FORMAT_TAGS:
@@ -100,6 +100,16 @@ def _apply(fmt: _Format, rpr) -> _Format:
         if el is not None:
             changes[attr] = _on(el)
     return _Format(**{**fmt.__dict__, **changes}) if changes else fmt
+
+
+def _heading_by_name(*names: str) -> int | None:
+    for name in names:
+        m = _HEADING_NAME.match(name)
+        if m:
+            return min(int(m.group(1)), 6)
+        if name.lower() == "title":
+            return 0
+    return None
 
 
 class Styles:
@@ -110,6 +120,10 @@ class Styles:
         self.defaults = _Format()
         #: The style of a paragraph that names none ("Normal").
         self.default_paragraph: str | None = None
+        self._chains: dict[str | None, list] = {}
+        self._formats: dict[tuple, _Format] = {}
+        self._heading: dict[str | None, tuple] = {}
+        self._numbering: dict[str | None, tuple] = {}
         if root is None:
             return
         for el in root.iterchildren(_W + "style"):
@@ -120,9 +134,6 @@ class Styles:
                     self.default_paragraph = self.default_paragraph or sid
         rpr = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
         self.defaults = _apply(_Format(), rpr)
-        self._chains: dict[str | None, list] = {}
-        self._formats: dict[tuple, _Format] = {}
-        self._heading: dict[str | None, tuple] = {}
 
     def name(self, sid: str | None) -> str | None:
         """The style's name as Word shows it ("heading 1" is stored, "Heading 1" shown)."""
@@ -159,6 +170,12 @@ class Styles:
 
     def numbering(self, sid: str | None) -> tuple[str | None, int | None]:
         """``(numId, ilvl)`` a paragraph style gives, from the nearest style in its chain that has them."""
+        if sid in self._numbering:
+            return self._numbering[sid]
+        self._numbering[sid] = self._style_numbering(sid)
+        return self._numbering[sid]
+
+    def _style_numbering(self, sid: str | None) -> tuple[str | None, int | None]:
         num_id = ilvl = None
         for el in self.chain(sid):
             numpr = el.find(f"{PPR}/{_W}numPr")
@@ -177,19 +194,16 @@ class Styles:
         return self._heading[sid][0]
 
     def _heading_level(self, sid: str | None) -> int | None:
-        for el in self.chain(sid):
+        chain = self.chain(sid)
+        for el in chain:
             outline = w_int(el.find(f"{PPR}/{_W}outlineLvl"))
             if outline is not None:
                 return min(outline + 1, 6) if outline < 9 else None
-            style_id = el.get(_W + "styleId") or ""
-            name = w_val(el.find(_W + "name")) or ""
-            for candidate in (name, style_id):
-                m = _HEADING_NAME.match(candidate)
-                if m:
-                    return min(int(m.group(1)), 6)
-                if candidate.lower() == "title":
-                    return 0
-        return None
+            level = _heading_by_name(w_val(el.find(_W + "name")) or "", el.get(_W + "styleId") or "")
+            if level is not None:
+                return level
+        # A style the document does not define (no styles part) is known by its id alone.
+        return _heading_by_name(sid or "") if not chain else None
 
     def numbering_style_num_id(self, sid: str) -> str | None:
         el = self.by_id.get(sid)
