@@ -441,7 +441,7 @@ class _Reader:
         header_rows = 0
         counting_header = True
         open_down: dict[int, dict] = {}  # grid column -> the cell merged downwards from it
-        for tr in _rows(tbl):
+        for tr in _children(tbl, TR):
             trpr = tr.find(_W + "trPr")
             header = trpr is not None and trpr.find(_W + "tblHeader") is not None and _on(trpr.find(_W + "tblHeader"))
             if counting_header and header:
@@ -450,7 +450,7 @@ class _Reader:
                 counting_header = False
             column = w_int(trpr.find(_W + "gridBefore"), 0) if trpr is not None else 0
             row: list[dict] = []
-            for tc in _cells(tr):
+            for tc in _children(tr, TC):
                 tcpr = tc.find(_W + "tcPr")
                 span = max(1, w_int(tcpr.find(_W + "gridSpan"), 1)) if tcpr is not None else 1
                 vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
@@ -485,24 +485,16 @@ def _texts(rows):
             yield from iter_text_blocks(cell.blocks)
 
 
-def _rows(tbl):
-    for el in tbl.iterchildren():
-        if el.tag == TR:
+def _children(parent, tag: str):
+    """``parent``'s children with ``tag`` — rows of a table, cells of a row — also inside
+    content controls and custom XML wrapped around them."""
+    for el in parent.iterchildren():
+        if el.tag == tag:
             yield el
         elif el.tag in (SDT, CUSTOM_XML):
             content = el.find(SDT_CONTENT) if el.tag == SDT else el
             if content is not None:
-                yield from _rows(content)
-
-
-def _cells(tr):
-    for el in tr.iterchildren():
-        if el.tag == TC:
-            yield el
-        elif el.tag in (SDT, CUSTOM_XML):
-            content = el.find(SDT_CONTENT) if el.tag == SDT else el
-            if content is not None:
-                yield from _cells(content)
+                yield from _children(content, tag)
 
 
 def _showing_placeholder(sdt) -> bool:
