@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cspkit import fileio
 from cspkit.cache import CACHE_DIR, Cache, ParseCache
 from cspkit.checks import check_repo, scoped_checks
 from cspkit.errors import ConflictError, NotFound, Problem, RecordError, UserError
-from cspkit import fileio
 from cspkit.fileio import fsync_dir, write_temporary
 from cspkit.load import check_stray_files, finish, kind_for, load_repo, read_source, validate_source
 from cspkit.locate import find_root
@@ -404,7 +404,7 @@ def _referrers(repo: Repo, index: str, key: Any, record: Any) -> set[str]:
                 add(m)
     elif index in ("actions", "action_files"):
         ids = {a.id for a in record.actions} if index == "action_files" else {key}
-        days = {record.meeting} if index == "action_files" else {record.meeting}
+        days = {record.meeting}
         for m in repo.meetings.values():
             if m.date in days or (m.minutes is not None and any(
                     d.action in ids for mi in m.minutes.items for d in mi.decisions)):
@@ -568,7 +568,7 @@ def _write_all(root: Path, changes: list[Change]) -> None:
                     change.path.unlink()
                 else:
                     fileio.write_bytes(change.path, old, overwrite=True)
-            except Exception:  # noqa: BLE001 - the original failure is what gets reported
+            except Exception:  # noqa: S110 - putting back is best effort: the failure above is reported
                 pass
         for _, tmp in temps:
             _unlink(tmp)

@@ -8,9 +8,9 @@ the structure matters: content controls, numbering inherited from a style), read
 from __future__ import annotations
 
 import pytest
+from documents_support import p, package, r, summary, tbl, tc, tr, write
 
 from cspkit.documents import Heading, Location, Note, Paragraph, Table, normalise, read_document
-from documents_support import p, package, r, summary, tbl, tc, tr, write
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from documents_support import NS, level
 
 from cspkit.documents import label_core, normalise, split_label
 from cspkit.documents.labels import format_number, is_roman_label, list_style_of
 from cspkit.documents.numbering import Numbering
-from documents_support import NS, level
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from documents_support import summary
 
 from cspkit.documents import Table, read_document
-from documents_support import summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents" / "libreoffice"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from documents_support import summary
 
 from cspkit.documents import Heading, Note, Paragraph, Table, read_document
-from documents_support import summary
 
 MINUTES = """\
 # Charnwood Community Safety Partnership: minutes

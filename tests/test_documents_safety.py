@@ -16,10 +16,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from documents_support import DOCM_MAIN, p, package, r, write
 
 from cspkit.documents import DocumentError, Limits, read_document
 from cspkit.errors import UserError
-from documents_support import DOCM_MAIN, p, package, r, write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents" / "libreoffice"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import multiprocessing
-import os
 import signal
 import subprocess
 import sys
@@ -213,7 +212,7 @@ def test_a_commit_killed_between_renames_is_completed_by_the_next_command(mini, 
     assert "Changed by the killed run." in (mini / TWO_ACTIONS).read_text(encoding="utf-8")
     assert "Changed by the killed run" in (mini / "records/psa/2023.yaml").read_text(encoding="utf-8")
     assert not journal.exists()
-    assert not [q for q in (mini / "records").rglob(".*.tmp")]
+    assert not list((mini / "records").rglob(".*.tmp"))
     assert cli("--repo", mini, "validate").err == ""  # said once
 
 

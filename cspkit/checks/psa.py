@@ -7,7 +7,7 @@ from cspkit.checks.context import CheckContext, check
 
 @check(scoped=True)
 def check_psa(ctx: CheckContext) -> None:
-    for year, psa in sorted(ctx.repo.psa.items()):
+    for _, psa in sorted(ctx.repo.psa.items()):
         if not ctx.in_scope(psa):
             continue
         ctx.unique(psa, psa.recommendations, lambda r: r.number, lambda i: ("recommendations", i, "number"),

@@ -86,7 +86,7 @@ def run(args: list[str]) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - this is the one place that catches everything
+    except Exception as exc:
         log = _log_internal_error(exc)
         # Only the type on screen: an exception's message can quote record text (names).
         _err(f"internal error: {type(exc).__name__}. This is a bug in cspkit; details in {log}")

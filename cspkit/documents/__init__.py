@@ -21,8 +21,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .blocks import (Block, Cell, Document, DocumentError, Heading, Location, Note, Paragraph, Table,
-                     iter_notes, iter_text_blocks, make_heading, make_paragraph)
+from .blocks import (
+    Block,
+    Cell,
+    Document,
+    DocumentError,
+    Heading,
+    Location,
+    Note,
+    Paragraph,
+    Table,
+    iter_notes,
+    iter_text_blocks,
+    make_heading,
+    make_paragraph,
+)
 from .inline import Span
 from .labels import label_core, normalise, split_label
 from .safety import DEFAULT_LIMITS, Limits

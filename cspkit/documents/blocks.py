@@ -19,8 +19,9 @@ Every block knows where it came from (``Location``):
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Sequence, Union
+from typing import Union
 
 from cspkit.errors import UserError, one_line
 
@@ -130,7 +131,7 @@ class Cell:
     ``col_span`` > 1, down rows ``row_span`` > 1 (and appears only in its first row).
     """
 
-    blocks: tuple["Block", ...] = ()
+    blocks: tuple[Block, ...] = ()
     column: int = 0
     col_span: int = 1
     row_span: int = 1

@@ -36,10 +36,22 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import (Block, Cell, Document, DocumentError, Location, Note, Table, iter_notes, iter_text_blocks,
-                     make_heading, make_paragraph, snippet)
+from .blocks import (
+    Block,
+    Cell,
+    Document,
+    DocumentError,
+    Location,
+    Note,
+    Table,
+    iter_notes,
+    iter_text_blocks,
+    make_heading,
+    make_paragraph,
+    snippet,
+)
 from .inline import Span, safe_href
-from .numbering import W, Numbering, w_int, w_val
+from .numbering import Numbering, W, w_int, w_val
 from .safety import DEFAULT_LIMITS, Limits, Package, open_docx
 
 _W = "{%s}" % W
@@ -374,9 +386,8 @@ class _Reader:
                 continue
             elif tag == ALT:
                 notes.append(_alternate_note(el))
-            elif tag.startswith("{%s}" % M):
-                if tag.endswith("}oMath") or tag.endswith("}oMathPara"):
-                    notes.append(("math", "an equation was left out"))
+            elif tag.startswith("{%s}" % M) and tag.endswith(("}oMath", "}oMathPara")):
+                notes.append(("math", "an equation was left out"))
 
     def _run(self, r, sid, href, spans, notes, fields) -> None:
         rpr = r.find(RPR)

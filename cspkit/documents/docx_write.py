@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Iterable, Sequence, Union
+from typing import Union
 
 from .blocks import Block, Heading, Note, Paragraph, Table
 from .inline import Span, markdown_spans, normalise_spans, safe_href
-from .labels import ListStyle, format_number, list_style_of
+from .labels import ListStyle, list_style_of
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W_NS
@@ -95,7 +96,7 @@ class WordDocument:
         self.title, self.author, self.font, self.size, self.language = title, author, font, size, language
         self.when = when if isinstance(when, datetime) else datetime.combine(when, time(9, 0))
         if self.when.tzinfo is None:
-            self.when = self.when.replace(tzinfo=timezone.utc)
+            self.when = self.when.replace(tzinfo=UTC)
         self._lists: list[_List] = []
         self._current: _List | None = None
         self._bullets: _List | None = None
@@ -399,7 +400,7 @@ class WordDocument:
             container.append(tbl_el)
         table = DocxTable(tbl_el, self._doc._body)
         table.style = self._doc.styles["Table Grid"]
-        for g, share in zip(tbl_el.tblGrid.iterchildren(_W + "gridCol"), widths):
+        for g, share in zip(tbl_el.tblGrid.iterchildren(_W + "gridCol"), widths, strict=False):
             g.set(_W + "w", str(int(total * share / 100 / 635)))
         for r, row in enumerate(rows):
             tr = table.add_row()
@@ -454,9 +455,8 @@ class WordDocument:
                 spans = markdown_spans(block.text)
                 if block.bullet:
                     self._bullet(p, block.level)
-                elif block.numbered and block.label:
-                    if not self._number(p, block.label, block.level):
-                        spans = normalise_spans([Span(block.label + " "), *spans])
+                elif block.numbered and block.label and not self._number(p, block.label, block.level):
+                    spans = normalise_spans([Span(block.label + " "), *spans])
                 self._runs(p, spans, underline=block.underlined)
             elif isinstance(block, Table):
                 rows = [[cell.blocks for cell in row] for row in block.rows]
@@ -477,7 +477,7 @@ class WordDocument:
         props.title = self.title
         props.author = props.last_modified_by = self.author
         props.comments = props.subject = props.keywords = props.category = ""
-        props.created = props.modified = self.when.astimezone(timezone.utc).replace(tzinfo=None)
+        props.created = props.modified = self.when.astimezone(UTC).replace(tzinfo=None)
         props.revision = 1
         props.language = self.language
 

@@ -14,9 +14,9 @@ the business of whoever writes whole documents (``markdown_write``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 #: Link targets kept as links; any other scheme (javascript:, file:, data: …) is kept as text.
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -258,9 +258,7 @@ def inline_tokens_spans(children: Sequence) -> tuple[Span, ...]:
             out.append(Span(" ", bold > 0, italic > 0, href))
         elif t == "hardbreak":
             out.append(Span("\n", bold > 0, italic > 0, href))
-        elif t in ("code_inline", "html_inline"):
-            out.append(Span(tok.content, bold > 0, italic > 0, href))
-        elif t == "image":
+        elif t in ("code_inline", "html_inline") or t == "image":
             out.append(Span(tok.content, bold > 0, italic > 0, href))
     return normalise_spans(out)
 

@@ -36,8 +36,7 @@ def to_letter(n: int) -> str:
     return chr(ord("a") + index) * (times + 1)
 
 
-_ORDINAL_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                  "fifteen sixteen seventeen eighteen nineteen twenty").split()
+_ORDINAL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 
 
 def format_number(n: int, fmt: str) -> str:

@@ -20,11 +20,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .blocks import Block, Cell, Document, DocumentError, Location, Note, Table, iter_notes, make_heading, \
-    make_paragraph
+from .blocks import (
+    Block,
+    Cell,
+    Document,
+    DocumentError,
+    Location,
+    Note,
+    Table,
+    iter_notes,
+    make_heading,
+    make_paragraph,
+)
 from .inline import inline_tokens_spans
 from .safety import DEFAULT_LIMITS, Limits, read_regular_file
-
 
 _TABLE_PARSER = None
 

@@ -10,7 +10,7 @@ text (and read back as a typed label); underlining and notes are not written.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .blocks import Block, Heading, Note, Paragraph, Table
 

@@ -17,8 +17,8 @@ LibreOffice write "restart numbering"). A level restarts after any higher level,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from .labels import format_number
 

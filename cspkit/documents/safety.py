@@ -166,7 +166,7 @@ class Package:
     """
 
     name: str
-    zip: "zipfile.ZipFile"
+    zip: zipfile.ZipFile
     limits: Limits
     sha256: str
     main: str = ""

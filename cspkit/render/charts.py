@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import re
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -31,8 +31,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cspkit.yaml import _ruamel
-from cspkit.yaml import layout
+from cspkit.yaml import _ruamel, layout
 from cspkit.yaml.read import RecordLoader, parse
 
 # --------------------------------------------------------------------------- data helpers
@@ -142,7 +141,7 @@ def splice(text: str, old: Any, new: Any, model: type | None = None, modeline: s
 def _reads_as(text: str, data: Any) -> bool:
     try:
         return bool(parse(text) == data)
-    except Exception:  # noqa: BLE001 - a splice that does not even parse is simply not used
+    except Exception:
         return False
 
 
