@@ -410,9 +410,9 @@ def _referrers(repo: Repo, index: str, key: Any, record: Any) -> set[str]:
                     d.action in ids for mi in m.minutes.items for d in mi.decisions)):
                 add(m)
     elif index == "updates":
-        m = repo.meetings.get(key[0])
-        if m is not None:
-            add(m)
+        meeting = repo.meetings.get(key[0])
+        if meeting is not None:
+            add(meeting)
     elif index == "programmes":
         for m in repo.meetings.values():
             if any(item.programme_item for item in m.agenda):

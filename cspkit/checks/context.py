@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from cspkit.errors import Problem, ProblemCode, Severity, format_loc
+from cspkit.errors import Loc, Problem, ProblemCode, Severity, format_loc
 from cspkit.lookup import Index, organisation_index, people_index
 from cspkit.models import BY_NAME
 from cspkit.models.meeting import Meeting, MeetingStatus
@@ -42,7 +42,15 @@ class Registered:
 CHECKS: list[Registered] = []
 
 
-def check(fn: Check | None = None, *, scoped: bool = False) -> Any:
+@overload
+def check(fn: Check, *, scoped: bool = False) -> Check: ...
+
+
+@overload
+def check(fn: None = None, *, scoped: bool = False) -> Callable[[Check], Check]: ...
+
+
+def check(fn: Check | None = None, *, scoped: bool = False) -> Check | Callable[[Check], Check]:
     """Register a cross-record check (``@check``, or ``@check(scoped=True)``).
 
     A scoped check reports problems about one record at a time, in that record's own file,
@@ -90,19 +98,19 @@ class CheckContext:
         return self.repo.path_for(BY_NAME[kind], key).resolve() in self.broken
 
     # ------------------------------------------------------------------ reporting
-    def problem(self, record: object, loc: tuple, message: str, code: ProblemCode = ProblemCode.unknown_reference,
+    def problem(self, record: object, loc: Loc, message: str, code: ProblemCode = ProblemCode.unknown_reference,
                 severity: Severity = Severity.error) -> None:
         file, full = self.repo.where(record, *loc)
         self.problems.append(Problem(file, message=message, loc=full, code=code, severity=severity,
                                      check=self.current))
 
-    def at(self, file: str, loc: tuple, message: str, code: ProblemCode = ProblemCode.unknown_reference,
+    def at(self, file: str, loc: Loc, message: str, code: ProblemCode = ProblemCode.unknown_reference,
            severity: Severity = Severity.error) -> None:
         self.problems.append(Problem(file, message=message, loc=loc, code=code, severity=severity,
                                      check=self.current))
 
     # ------------------------------------------------------------------ references
-    def person(self, record: object, loc: tuple, pid: str | None, on: dt.date | None = None,
+    def person(self, record: object, loc: Loc, pid: str | None, on: dt.date | None = None,
                what: str = "person") -> Person | None:
         if pid is None:
             return None
@@ -118,16 +126,16 @@ class CheckContext:
                          ProblemCode.inactive)
         return p
 
-    def lead(self, record: object, loc: tuple, lead: str) -> None:
+    def lead(self, record: object, loc: Loc, lead: str) -> None:
         """An agenda lead: a person's id, or a role word (chair, vice-chair, clerk)."""
         if lead not in ROLE_LEADS:
             self.person(record, loc, lead)
 
-    def org(self, record: object, loc: tuple, oid: str | None) -> None:
+    def org(self, record: object, loc: Loc, oid: str | None) -> None:
         if oid is not None and oid not in self.repo.organisations and "organisations" not in self.broken_kinds:
             self.problem(record, loc, f"unknown organisation '{oid}'{self.orgs.hint(oid)}")
 
-    def meeting_exists(self, record: object, loc: tuple, day: dt.date | None, held: bool = False,
+    def meeting_exists(self, record: object, loc: Loc, day: dt.date | None, held: bool = False,
                        scheduled_ok: bool = False) -> Meeting | None:
         if day is None:
             return None
@@ -146,25 +154,26 @@ class CheckContext:
         return m
 
     # ------------------------------------------------------------------ uniqueness
-    def unique(self, record: object, items: Iterable[Any], key: Callable[[Any], Any],
-               loc: Callable[[int], tuple], message: Callable[[Any], str]) -> None:
-        """Within one record: each item whose ``key`` an earlier item has is reported at
-        ``loc(i)`` with ``message(key)`` and where the first one is."""
+    def unique(self, record: object, items: Iterable[Any], field: str, at: Loc, message: str) -> None:
+        """Within one record: each of ``items`` (at ``at``) whose ``field`` an earlier one has is
+        reported at that field, with where the first one is; ``message`` names the value as
+        ``{key}`` ("duplicate plan id '{key}'")."""
         first: dict[Any, int] = {}
         for i, item in enumerate(items):
-            k = key(item)
+            k = getattr(item, field)
             if k is None:
                 continue
             if k in first:
-                self.problem(record, loc(i), f"{message(k)} (also at {format_loc(loc(first[k]))})",
+                self.problem(record, (*at, i, field), f"{message.format(key=k)} "
+                                                      f"(also at {format_loc((*at, first[k], field))})",
                              ProblemCode.duplicate)
             else:
                 first[k] = i
 
-    def unique_across(self, entries: Iterable[tuple[Any, str, tuple]], what: str) -> None:
+    def unique_across(self, entries: Iterable[tuple[Any, str, Loc]], what: str) -> None:
         """Across files: ``entries`` are (key, file, loc); each key given again is reported
         where it is given again, with where it was first given."""
-        seen: dict[Any, tuple[str, tuple]] = {}
+        seen: dict[Any, tuple[str, Loc]] = {}
         for key, file, loc in entries:
             if key in seen:
                 first_file, first_loc = seen[key]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.checks.context import CheckContext, check
-from cspkit.errors import ProblemCode
+from cspkit.errors import Loc, ProblemCode
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus
 
@@ -89,7 +89,7 @@ def check_meeting(ctx: CheckContext, m: Meeting) -> None:
                             "minutes are approved at a later meeting", ProblemCode.order)
 
 
-def check_paper(ctx: CheckContext, m: Meeting, loc: tuple, paper: Any) -> None:
+def check_paper(ctx: CheckContext, m: Meeting, loc: Loc, paper: Any) -> None:
     ctx.person(m, (*loc, "author"), paper.author)
     if paper.organisation is not None:
         ctx.org(m, (*loc, "organisation"), paper.organisation)

@@ -127,7 +127,7 @@ class Action(Record):
         return owners
 
 
-def action_sort_key(action_id: str) -> tuple:
+def action_sort_key(action_id: str) -> tuple[str, int, str, int]:
     day, rest = action_id.split("/", 1)
     item, seq = rest.split(".", 1)
     m = re.match(r"([0-9]+)([a-z]?)", item)

@@ -145,7 +145,7 @@ class StrEnum(str, Enum):
     """An enum whose values are the words written in the YAML."""
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Mode(StrEnum):
