@@ -317,7 +317,7 @@ class Cache:
         records_dir = stored.get("records_dir") if stored else None
         config = _read_bytes(self.root / "cspkit.yaml")
         if not (stored and isinstance(records_dir, str) and stored.get("config") == _digest(config)):
-            from cspkit.locate import records_dir_of
+            from cspkit.yaml.read import records_dir_of
 
             records_dir = records_dir_of(config)
         seen = stored.get("seen") if stored and not read_all and os.name == "posix" else None

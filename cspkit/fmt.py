@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cspkit.errors import NotFound, Problem, ProblemCode, RepoNotFound, UserError
+from cspkit.fileio import digest, write_text
 from cspkit.load import kind_for
 from cspkit.locate import find_root
-from cspkit.locate import records_dir_of as _records_dir_of
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 from cspkit.yaml import read as yamlio
 from cspkit.yaml.layout import FormatError, canonical
+from cspkit.yaml.read import records_dir_of as _records_dir_of
 
 
 def records_dir_of(root: Path) -> str:
@@ -128,8 +129,6 @@ def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool =
 
     Files are rewritten atomically, and only if they did not change on disk meanwhile.
     """
-    from cspkit.fileio import digest, write_text
-
     report = FmtReport()
     for target in targets(paths, root):
         report.checked += 1

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from cspkit.cache import NULL_CACHE, ParseCache
 from cspkit.errors import Problem, ProblemCode, display_path
+from cspkit.gcpolicy import loading
 from cspkit.locate import CONFIG_NAME, find_root  # noqa: F401 - find_root is re-exported
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 from cspkit.models.config import Config
@@ -158,8 +159,6 @@ def load_repo(root: Path, cache: ParseCache = NULL_CACHE, overrides: dict[Path, 
     files, including ones not yet written. ``strays=False`` skips looking for files that are not
     records (the session does, when a clean report for these very files says there are none).
     """
-    from cspkit.gcpolicy import loading
-
     with loading():
         return _load_repo(root, cache, overrides, strays)
 

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from cspkit import fileio
 from cspkit.cache import CACHE_DIR, Cache, ParseCache
 from cspkit.checks import check_repo, scoped_checks
@@ -466,8 +468,6 @@ class _WriteLock:
         self._lock: Any = None
 
     def acquire(self) -> None:
-        from filelock import FileLock, Timeout
-
         _ensure_folder(self.folder)
         self._lock = FileLock(str(self.folder / LOCK_NAME))
         timeout = float(os.environ.get("CSPKIT_LOCK_TIMEOUT", LOCK_TIMEOUT))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from cspkit.errors import UserError
+from cspkit.yaml.read import records_dir_of
 
 #: Branches tried, in order, for the default base of ``cspkit diff``.
 MAIN_BRANCHES = ("main", "master", "origin/main", "origin/master")
@@ -130,7 +131,6 @@ class GitRepo:
         Yields None when there was no ``cspkit.yaml`` at that revision (the records did not
         exist yet). Only ``cspkit.yaml`` and the records folder are written.
         """
-        from cspkit.locate import records_dir_of
 
         with tempfile.TemporaryDirectory(prefix="cspkit-rev-") as tmp:
             where = Path(tmp)

@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
+from yaml.nodes import MappingNode, SequenceNode
 
 from cspkit.errors import CspkitError
 from cspkit.yaml import read as yamlio
@@ -121,8 +123,6 @@ def needs_quotes(text: str) -> bool:
     Checked against YAML 1.2 (how cspkit and most editors read) and YAML 1.1 (PyYAML's
     default, many other tools): ``10:00`` is a string to one and the number 600 to the other.
     """
-    import yaml
-
     return (_implicit_tag(text, yaml.resolver.Resolver.yaml_implicit_resolvers) != _STR_TAG
             or _implicit_tag(text, yamlio.RecordLoader.yaml_implicit_resolvers) != _STR_TAG)
 
@@ -141,8 +141,6 @@ _FmtLoader.add_constructor("tag:yaml.org,2002:float", _FmtLoader.construct_yaml_
 
 def load_keeping_decimals(text: str) -> Any:
     """The data of ``text`` as the record loader reads it, decimals keeping their written form."""
-    import yaml
-
     return yaml.load(text, Loader=_FmtLoader)  # noqa: S506 - a SafeLoader (see cspkit.yaml.read)
 
 
@@ -252,8 +250,6 @@ def _comments(text: str, lines: list[str]) -> list[_Comment]:
     PyYAML's scanner gives every token's span and skips comments, so a ``#`` outside all
     spans starts a comment; a line with nothing but spaces outside all spans is blank.
     """
-    import yaml
-
     covered: dict[int, list[tuple[int, int]]] = {}
 
     def cover(line: int, start: int, end: int) -> None:
@@ -299,8 +295,6 @@ def _comments(text: str, lines: list[str]) -> list[_Comment]:
 
 def _anchors(text: str) -> list[tuple[int, int, int, Path_]]:
     """(line, column, depth, path) of every key and list item of ``text``, in document order."""
-    from yaml.nodes import MappingNode, SequenceNode
-
     out: list[tuple[int, int, int, Path_]] = []
 
     def walk(node: Any, path: Path_) -> None:

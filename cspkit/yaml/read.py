@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - pure Python fallback
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 from cspkit.fileio import FileRefused, read_file
+from cspkit.locate import RECORDS_DIR_RE
 from cspkit.yaml import _construct
 
 #: Files larger than this are refused before parsing: no record is anywhere near it.
@@ -280,3 +281,17 @@ def isoformat(value: Any) -> str:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def records_dir_of(config: bytes | Path | None) -> str:
+    """The records folder ``cspkit.yaml`` names (``records`` unless it names a valid one).
+
+    ``config`` is the file's bytes or its path. Loading checks the value properly and reports
+    it; this is for what must know the folder before (the cache, fmt, reading a git revision).
+    """
+    try:
+        data = config if isinstance(config, bytes) or config is None else read_bytes(config)
+        value = parse(decode(data)).get("records_dir") if data is not None else None
+    except (YamlProblem, AttributeError):
+        return "records"
+    return value if isinstance(value, str) and re.match(RECORDS_DIR_RE, value) else "records"
