@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import Enum
 from functools import cache
 from typing import Annotated, Any
@@ -158,14 +157,3 @@ def financial_year_of(day: dt.date) -> str:
     """``2023-10-12`` -> ``2023-24`` (the UK financial year runs April to March)."""
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    m = re.match(r"^([0-9]{4})-([0-9]{2})$", text)
-    if not m:
-        raise ValueError(f"not a month: {text!r}")
-    return int(m.group(1)), int(m.group(2))

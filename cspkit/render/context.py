@@ -106,10 +106,6 @@ class Names:
             return oid
         return o.label if short else o.name
 
-    def org_of(self, pid: str) -> str:
-        p = self.repo.people.get(pid)
-        return self.org(p.organisation) if p and p.organisation else ""
-
     def joined(self, pids: list[str], sep: str = "/", plain: bool = True) -> str:
         return sep.join(self.plain(p) if plain else self.person(p) for p in pids)
 
