@@ -29,7 +29,7 @@ from cspkit.models.config import Config
 from cspkit.problems import pydantic_problems, yaml_type
 from cspkit.repo import Repo, Source
 from cspkit.yaml.locate import fill_lines
-from cspkit.yaml.read import YamlProblem
+from cspkit.yaml.read import YamlProblem, parse_reporting_all
 
 # --------------------------------------------------------------------------- finding files
 
@@ -110,10 +110,15 @@ def read_source(path: Path, root: Path, kind: Kind[Any], problems: list[Problem]
             src.digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
         else:
             src.text, src.digest = cache.read(path, root)
-        src.data = cache.parse(src.text, src.digest)
     except YamlProblem as exc:
-        problems.append(Problem(src.rel, exc.line, exc.col, exc.message, code=_YAML_CODES.get(exc.code,
-                                                                                             ProblemCode.yaml_syntax)))
+        problems.append(_yaml_problem(src.rel, exc))
+        return src
+    try:
+        src.data = cache.parse(src.text, src.digest)
+    except YamlProblem:
+        # every syntax error the file has, in one run (not just the first)
+        _, found = parse_reporting_all(src.text)
+        problems.extend(_yaml_problem(src.rel, exc) for exc in found)
         src.data = None
         return src
     if src.data is None:
@@ -127,6 +132,10 @@ def read_source(path: Path, root: Path, kind: Kind[Any], problems: list[Problem]
 
 _YAML_CODES = {"io": ProblemCode.unreadable, "encoding": ProblemCode.encoding, "yaml": ProblemCode.yaml_syntax,
                "conflict": ProblemCode.merge_conflict}
+
+
+def _yaml_problem(rel: str, exc: YamlProblem) -> Problem:
+    return Problem(rel, exc.line, exc.col, exc.message, code=_YAML_CODES.get(exc.code, ProblemCode.yaml_syntax))
 
 
 def validate_source(src: Source, problems: list[Problem]) -> BaseModel | None:

@@ -7,6 +7,7 @@ One problem per field, located by its field path, worded for the person editing 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from typing import TYPE_CHECKING, Any
@@ -154,7 +155,8 @@ def pydantic_problems(src: Source, exc: ValidationError) -> list[Problem]:
             msg = f"{expected.rstrip('.')}. Got {isoformat(value)}."
         else:
             msg = _clean_msg(err)
-            if etype not in ("value_error", "assertion_error") and not isinstance(value, (dict, list)):
+            shown = etype not in ("value_error", "assertion_error", *_NOT_A_DATE) or "is not a real date" not in msg
+            if shown and etype not in ("value_error", "assertion_error") and not isinstance(value, (dict, list)):
                 msg += f" (got {isoformat(value)})"
             msg += _type_hint(etype, value)
         problems.append(Problem(src.rel, message=msg, loc=loc, code=ProblemCode.invalid_value))
@@ -168,7 +170,17 @@ def _visible(text: str) -> str:
                    for ch in text)
 
 
+#: pydantic's errors for a date-shaped text that is not a real date (2023-02-30).
+_NOT_A_DATE = {"date_from_datetime_parsing", "date_parsing", "datetime_from_date_parsing", "datetime_parsing"}
+
+
 def _clean_msg(err: ErrorDetails) -> str:
+    if err["type"] in _NOT_A_DATE and isinstance(err.get("input"), str):
+        text = str(err["input"])
+        if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text):
+            return "not a date: write YYYY-MM-DD"
+        reason = str((err.get("ctx") or {}).get("error", "")).strip()
+        return f"'{text}' is not a real date" + (f" ({reason})" if reason else "")
     msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):

@@ -48,9 +48,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 class YamlProblem(Exception):
     """A file that cannot be read as YAML; carries a located :class:`Problem`-to-be."""
 
-    def __init__(self, message: str, line: int = 0, col: int = 0, code: str = "yaml"):
+    def __init__(self, message: str, line: int = 0, col: int = 0, code: str = "yaml", syntax: bool = False):
         super().__init__(message)
         self.message, self.line, self.col, self.code = message, line, col, code
+        #: a syntax error the reader can resume after (not an alias, tag or duplicate key)
+        self.syntax = syntax
 
 
 class RecordLoader(_BaseLoader):
@@ -84,10 +86,10 @@ class RecordLoader(_BaseLoader):
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise ConstructorError(
-                None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
-            ) from None
+        except ValueError:
+            # 2023-02-30: left as the text it is, so the file still reads and the field that
+            # holds it says what is wrong (with the file's other problems, in the same run)
+            return node.value
 
 
 RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", RecordLoader.construct_yaml_timestamp)
@@ -125,6 +127,9 @@ RecordLoader.add_implicit_resolver(
     list("-+0123456789."),
 )
 
+
+#: A line git leaves in a file when a merge stopped on a conflict.
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: .*)?$")
 
 #: Where libyaml's wording leaves a person guessing, what to look at.
 _HINTS = (
@@ -174,9 +179,30 @@ def _mark_problem(exc: yaml.YAMLError, text_in: str = "") -> YamlProblem:
         text = f"{opened} opened here is not closed ({problem} on line {line})"
         line, col = context_mark.line + 1, context_mark.column + 1
     else:
-        text += next((f" ({hint})" for key, hint in _HINTS if key in problem), "")
-    return YamlProblem(f"YAML syntax: {text}" if not isinstance(exc, ConstructorError) else text,
-                       line, col, "yaml")
+        colon = _text_ending_in_colon(lines, line, problem)
+        if colon:
+            line, col = colon, len(lines[colon - 1].rstrip())
+            text = (f"this line ends with ':', so YAML reads its text as a key ({problem} on a later line): "
+                    "put the text in quotes, or end it without a colon")
+        else:
+            text += next((f" ({hint})" for key, hint in _HINTS if key in problem), "")
+    constructed = isinstance(exc, ConstructorError)
+    return YamlProblem(text if constructed else f"YAML syntax: {text}", line, col, "yaml", syntax=not constructed)
+
+
+def _text_ending_in_colon(lines: list[str], line: int, problem: str) -> int | None:
+    """The line (1-based) above an error that is running text ending in ':' ("- The police
+    said:"), which YAML reads as a key whose value should follow: the real cause."""
+    if "could not find expected ':'" not in problem and "mapping values are not allowed" not in problem:
+        return None
+    for i in range(min(line, len(lines)) - 1, max(line - 6, 0) - 1, -1):
+        stripped = lines[i].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        body = stripped[2:] if stripped.startswith("- ") else stripped
+        if body.endswith(":") and " " in body[:-1].strip() and not body.startswith(("'", '"')):
+            return i + 1
+    return None
 
 
 def read_bytes(path: Path, inside: Path | None = None) -> bytes:
@@ -258,6 +284,68 @@ def _check_characters(text: str) -> None:
     col = bad.start() - (before.rfind("\n") + 1) + 1
     raise YamlProblem(f"YAML syntax: the character U+{ord(bad.group()):04X} is not allowed in YAML text: remove it "
                       "(it often comes with text pasted from another program)", line, col, "yaml")
+
+
+def conflict_markers(text: str) -> list[YamlProblem]:
+    """Each line of git's merge-conflict markers, as a problem at that line."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _CONFLICT.match(line)
+        if match:
+            out.append(YamlProblem("unresolved merge conflict: keep the lines you want between the markers and "
+                                   f"delete the marker lines ({match.group(1)} …)", number, 1, "conflict"))
+    return out
+
+
+def parse_reporting_all(text: str, limit: int = 50) -> tuple[Any, list[YamlProblem]]:
+    """Parse ``text``; if it does not parse, every syntax error that can be found in one run.
+
+    After an error the entry it is in (the line's key or list item, with everything indented
+    under it) is set aside and parsing resumes at its next sibling, so that errors deep inside
+    a long file are all reported together. Merge-conflict markers are reported as such. The
+    data is None when there was any error.
+    """
+    try:
+        return parse(text), []
+    except YamlProblem as exc:
+        first = exc
+    markers = conflict_markers(text)
+    if markers:
+        return None, markers
+    problems = [first]
+    if not first.syntax:
+        return None, problems
+    lines = text.split("\n")
+    seen = {first.line}
+    for _ in range(limit):
+        if not _set_aside(lines, problems[-1].line):
+            break
+        try:
+            parse("\n".join(lines))
+            break
+        except YamlProblem as exc:
+            if not exc.syntax or not exc.line or exc.line in seen:
+                break
+            seen.add(exc.line)
+            problems.append(exc)
+    return None, sorted(problems, key=lambda p: (p.line, p.col))
+
+
+def _set_aside(lines: list[str], line: int) -> bool:
+    """Blank the entry that holds ``line`` (1-based), keeping line numbers; False if it cannot."""
+    i = line - 1
+    if not 0 <= i < len(lines) or not lines[i].strip():
+        return False
+    indent = len(lines[i]) - len(lines[i].lstrip(" "))
+    end = i + 1
+    while end < len(lines):
+        nxt = lines[end]
+        if nxt.strip() and not nxt.lstrip(" ").startswith("#") and len(nxt) - len(nxt.lstrip(" ")) <= indent:
+            break
+        end += 1
+    for j in range(i, end):
+        lines[j] = ""
+    return True
 
 
 def parse(text: str) -> Any:
