@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cspkit.lookup import parse_date  # noqa: F401  - the commands' one date parser
+from cspkit.lookup import parse_date as parse_date  # re-exported: the commands' one date parser
 
 if TYPE_CHECKING:
     from cspkit.listing import Table
