@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-#: Arguments whose output is kept.
-HELP_ARGS = (["--help"], ["-h"])
 _IGNORED_ENV = {"PWD", "OLDPWD", "_", "SHLVL"}
 _DEPENDENCIES = ("typer", "click", "rich")
 
