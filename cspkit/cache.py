@@ -431,7 +431,7 @@ class Snapshot:
         snap.digest = h.digest()
         return snap
 
-    def _walk(self, folder: Path, prefix: str, h: Any) -> bool:
+    def _walk(self, folder: Path, prefix: str, h: hashlib._Hash) -> bool:
         """Feed every entry under ``folder`` to ``h``; False for what a digest cannot vouch for."""
         if not folder.is_dir():
             h.update(b"no records folder")
