@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cspkit.errors import NotFound, Problem, ProblemCode, RepoNotFound, UserError
 from cspkit.fileio import digest, write_text
@@ -43,7 +44,7 @@ class Target:
 
     path: Path
     root: Path
-    kind: Kind
+    kind: Kind[Any]
 
 
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "build", "__pycache__", ".tox", ".cspkit-cache"}

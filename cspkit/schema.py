@@ -25,7 +25,8 @@ def schema_for(kind: Kind[Any]) -> dict[str, Any]:
     }
     if defs:
         schema["definitions"] = defs
-    return _draft7(schema)
+    draft7: dict[str, Any] = _draft7(schema)  # a dict in, a dict out
+    return draft7
 
 
 def _draft7(node: Any) -> Any:

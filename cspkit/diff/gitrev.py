@@ -27,7 +27,7 @@ class GitError(UserError):
     """git is missing, the folder is not in a repository, or a revision does not exist."""
 
 
-def _git(cwd: Path, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def _git(cwd: Path, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     if shutil.which("git") is None:
         raise GitError("git is not installed (cspkit diff reads revisions through git)")
     proc = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False)
