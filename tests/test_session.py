@@ -262,3 +262,20 @@ def test_an_update_changes_only_the_lines_of_its_entry(mini, cli, newline):
                or "owners" in line or "carol-white" in line or "text:" in line or "status:" in line
                for line in changed), changed
     assert "# still open" in final and "# actions raised at the July meeting" in final
+
+
+def test_several_keys_added_to_one_entry_keep_the_models_order():
+    from cspkit.models.registry import Person
+    from cspkit.yaml.write import put
+
+    text = "people:\n- id: ann-lee  # new this year\n  name: Ann Lee\n  member: true\n"
+
+    def add(data: Any) -> None:
+        person = data["people"][0]
+        put(person, "role", "Inspector", Person)
+        put(person, "aliases", ["A. Lee"], Person)
+        put(person, "organisation", "police", Person)
+
+    assert edit_text(text, add, Person) == (
+        "people:\n- id: ann-lee  # new this year\n  name: Ann Lee\n  aliases:\n  - A. Lee\n  organisation: police\n"
+        "  role: Inspector\n  member: true\n")
