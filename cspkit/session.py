@@ -75,7 +75,7 @@ def check_all(root: Path, cache: ParseCache | None = None) -> tuple[Repo, list[P
         if known[1] == len(repo.sources) and not problems:
             return repo, []
         check_stray_files(repo, problems)  # not the same files after all
-    problems = finish(repo, problems + check_repo(repo))
+    problems = finish(repo, problems + check_repo(repo, problems))
     if real is not None:
         real.save_report(repo.config.records_dir if repo.config is not None else "records", problems,
                          len(repo.sources))
@@ -353,7 +353,8 @@ def _changed_repo(session: Session) -> list[Problem]:
         repo.sources[rel] = src
         if src.model is not None and src.kind is not CONFIG_KIND:
             repo.index(src, src.model)
-    return finish(repo, file_problems + problems + check_repo(repo))
+    loaded = file_problems + problems
+    return finish(repo, loaded + check_repo(repo, loaded))
 
 
 #: Codes of the problems found reading and validating one file (not by cross-record checks).

@@ -7,20 +7,25 @@ problems at a record and a field path; :func:`cspkit.load.finish` turns paths in
 
 from __future__ import annotations
 
-from cspkit.checks import actions, config, files, meetings, performance, programme, psa, registry, updates
+from cspkit.checks import (actions, config, files, meetings, performance, programme, psa, references, registry,
+                           updates)
 from cspkit.checks.context import CHECKS, CheckContext
 from cspkit.errors import Problem
 from cspkit.repo import Repo
 
 #: The modules whose checks run, in this order (imported for their registrations).
-AREAS = (config, registry, files, meetings, actions, updates, psa, programme, performance)
+AREAS = (config, registry, files, meetings, actions, updates, psa, programme, performance, references)
 
 
-def check_repo(repo: Repo) -> list[Problem]:
-    """All cross-record problems of a loaded repository."""
+def check_repo(repo: Repo, loaded: list[Problem] | None = None) -> list[Problem]:
+    """All cross-record problems of a loaded repository.
+
+    ``loaded`` are the problems found reading and validating its files: a check may make one
+    of them say more (a person's name where their id belongs says whose id it is).
+    """
     if not repo.records_dir.is_dir():
         return []  # loading has said so; every reference would look unknown
-    ctx = CheckContext(repo)
+    ctx = CheckContext(repo, loaded)
     for run in CHECKS:
         run(ctx)
     return ctx.problems

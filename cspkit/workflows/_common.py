@@ -8,6 +8,8 @@ CLI prints and a library user reads.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,19 @@ def text_date(repo: Repo, day: dt.date) -> str:
     """A date as the body writes it in running text ("13th July 2023")."""
     style = repo.config.conventions.text_date_style.value if repo.config else "medium-ordinal"
     return format_date(day, style)
+
+
+def id_from(text: str) -> str:
+    """An id from a name or title as people write it: "James O'Connell" -> ``james-oconnell``,
+    "Partnership Locality Fund Update" -> ``partnership-locality-fund-update``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"['’]", "", ascii_text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:64].strip("-")
+
+
+def listed(values: list[str]) -> str:
+    """Names for a message: "A", "A and B", "A, B and C"."""
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}" if values else ""
 
 
 def item_number(label: str) -> int | str:
