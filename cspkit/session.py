@@ -180,7 +180,16 @@ class Session:
 
     def person(self, text: str) -> str:
         """A person's id from an id, name or alias as typed; unknown/ambiguous refused with suggestions."""
+        self._registry_loaded("people")
         return people_index(self.repo.people).resolve(text.strip())
+
+    def _registry_loaded(self, kind: str) -> None:
+        """Refuse to look a name up in a registry file that exists but did not load (else every
+        name in it would look unknown, and adding one would be the wrong advice)."""
+        path = self.path(kind)
+        src = self._source(path)
+        if src is not None and src.model is None and path.exists():
+            raise self.invalid(path)
 
     def people(self, texts: list[str]) -> list[str]:
         """Ids of people as typed; joint owners may be written "A/B"."""
@@ -193,6 +202,7 @@ class Session:
         return out
 
     def organisation(self, text: str) -> str:
+        self._registry_loaded("organisations")
         return organisation_index(self.repo.organisations).resolve(text.strip())
 
     def person_name(self, pid: str | None) -> str:

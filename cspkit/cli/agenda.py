@@ -143,7 +143,7 @@ def attendance(
         wrote(s.root, r)
         online_note = f" ({len(r.online)} online)" if r.online else ""
         typer.echo(f"Attendance at {r.date}: {len(r.present) + len(r.online)} present{online_note}, "
-                   f"{len(r.officers)} officer(s), {len(r.apologies)} apologies, {len(r.absent)} absent.")
+                   f"officers {len(r.officers)}, apologies {len(r.apologies)}, absent {len(r.absent)}.")
         if r.chair:
             typer.echo(f"Chair: {r.chair}")
         for who, whom in r.substitutes:

@@ -100,7 +100,7 @@ def _paper(s: Session, text: str) -> dict[str, Any]:
     if text.endswith(".md"):
         path = (s.records / text).resolve()
         if s.records.resolve() not in path.parents or not path.is_file():
-            raise NotFound(f"paper file not found: {s.rel(s.records / text)} (give a Markdown file inside the "
+            raise NotFound(f"paper file not found: {s.records.name}/{text} (give a Markdown file inside the "
                            "records folder, relative to it)")
         return {"kind": PaperKind.document, "source": path.relative_to(s.records.resolve()).as_posix()}
     try:

@@ -144,16 +144,17 @@ def record_attendance(s: Session, meeting: str | dt.date, *, present: list[str] 
         for g in GROUPS:
             groups[g] = [dict(r) for r in raw.get(g) or [] if isinstance(r, dict)]
 
-    def take(pid: str) -> dict[str, Any]:
-        """Remove ``pid`` from whichever group lists them; their row (or a new one)."""
+    def take(pid: str) -> tuple[str | None, int, dict[str, Any]]:
+        """Remove ``pid`` from whichever group lists them: that group, their place in it, their
+        row (or no group and a new row)."""
         for g in GROUPS:
             for i, row in enumerate(groups[g]):
                 if row.get("person") == pid:
-                    return groups[g].pop(i)
-        return {"person": pid}
+                    return g, i, groups[g].pop(i)
+        return None, 0, {"person": pid}
 
     for group, entry, remote in wanted:
-        row = take(entry.person)
+        was, place, row = take(entry.person)
         row.pop("remote", None)
         for key in ("qualifier", "honorific", "substitute_for"):
             if getattr(entry, key):
@@ -164,7 +165,10 @@ def record_attendance(s: Session, meeting: str | dt.date, *, present: list[str] 
             row.pop("substitute_for", None)
             if row.get("role") in (AttendeeRole.chair.value, AttendeeRole.vice_chair.value):
                 row.pop("role")
-        groups[group].append(row)
+        if was == group:  # online or in the room, they keep their place in the list
+            groups[group].insert(place, row)
+        else:
+            groups[group].append(row)
     listed = {r["person"] for g in GROUPS for r in groups[g]}
     stood_in = [(e.person, e.substitute_for) for _, e, _ in wanted if e.substitute_for]
     for _, whom in stood_in:

@@ -46,7 +46,8 @@ class RegistryResult(Written):
 def _new_id(s: Session, text: str | None, name: str, taken: dict[str, Any], what: str) -> str:
     ident = (text or "").strip() or id_from(name)
     if not re.match(SLUG_RE, ident):
-        raise UserError(f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens (give --id)")
+        hint = "" if text else " (give one with --id)"
+        raise UserError(f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens{hint}")
     if ident in taken:
         raise ConflictError(f"there is already {what} with the id '{ident}' ({taken[ident].name}): "
                             "give another with --id")

@@ -214,7 +214,11 @@ def _when(ctx: Session, text: str, what: str) -> Any:
             return special
     if re.fullmatch(MONTH_RE, value):
         return value
-    day = parse_date(value, what)
+    try:
+        day = parse_date(value, what)
+    except UserError:
+        raise UserError(f"{what} '{text}' is not a meeting's date (YYYY-MM-DD), a month (YYYY-MM), tbc or "
+                        "civic-year") from None
     cfg = ctx.repo.config
     if day not in ctx.repo.meetings and not (cfg is not None and any(e.date == day for e in cfg.schedule)):
         raise NotFound(f"{what} {day}: no meeting on that date (on file or in the schedule); give the meeting's "
@@ -248,7 +252,8 @@ def add_programme_item(ctx: Session, item: str, *, when: str = "tbc", detail: st
     rows = prog.items if prog else []
     ident = (row_id or "").strip() or id_from(title)
     if not re.match(SLUG_RE, ident):
-        raise UserError(f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens (give --id)")
+        hint = "" if row_id else " (give one with --id)"
+        raise UserError(f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens{hint}")
     if any(it.id == ident for it in rows):
         raise ConflictError(f"the forward programme already has a row '{ident}': give another with --id")
     try:

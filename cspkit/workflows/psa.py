@@ -299,7 +299,7 @@ def _from_markdown(shown: str, text: str) -> tuple[str | None, str | None, list[
 
 
 def _from_yaml(ctx: Session, shown: str, text: str) -> tuple[str | None, str | None, list[dict[str, Any]]]:
-    from cspkit.yaml.locate import compose, locate
+    from cspkit.yaml.locate import compose, locate, locate_key
     from cspkit.yaml.read import YamlProblem, parse
 
     try:
@@ -308,8 +308,8 @@ def _from_yaml(ctx: Session, shown: str, text: str) -> tuple[str | None, str | N
         raise LocatedError(f"{shown}:{exc.line}:{exc.col}: {exc.message}") from None
     root = compose(text)
 
-    def fail(loc: tuple, message: str) -> LocatedError:
-        line, col = locate(root, loc)
+    def fail(loc: tuple, message: str, key: bool = False) -> LocatedError:
+        line, col = (locate_key if key else locate)(root, loc)
         return LocatedError(f"{shown}:{line}:{col}: {message}" if line else f"{shown}: {message}")
 
     title = assessment = None
@@ -319,7 +319,7 @@ def _from_yaml(ctx: Session, shown: str, text: str) -> tuple[str | None, str | N
         unknown = [k for k in data if k not in ("year", "title", "assessment", "recommendations")]
         if unknown:
             raise fail((unknown[0],), f"unknown key '{unknown[0]}' (a PSA file has title, assessment and "
-                                      "recommendations)")
+                                      "recommendations)", key=True)
         title, assessment = data.get("title"), data.get("assessment")
         items, base = data.get("recommendations"), ("recommendations",)
     if not isinstance(items, list) or not items:
@@ -334,7 +334,7 @@ def _from_yaml(ctx: Session, shown: str, text: str) -> tuple[str | None, str | N
         extra = [k for k in item if k not in ("number", "text", "owners", "status")]
         if extra:
             raise fail((*loc, extra[0]), f"unknown key '{extra[0]}' (a recommendation has number, text, owners "
-                                         "and status)")
+                                         "and status)", key=True)
         number = item.get("number", recs[-1]["number"] + 1 if recs else 1)
         if not isinstance(number, int) or isinstance(number, bool) or number < 1:
             raise fail((*loc, "number"), f"not a recommendation number: {number!r}")
