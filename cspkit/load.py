@@ -236,8 +236,8 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
 def finish(repo: Repo, problems: list[Problem]) -> list[Problem]:
     """Fill in line numbers, drop duplicates and sort problems by file and line."""
     texts = {rel: s.text for rel, s in repo.sources.items() if s.text}
-    fill_lines(problems, texts)  # type: ignore[arg-type]
-    unique: dict[tuple, Problem] = {}
+    fill_lines(problems, texts)
+    unique: dict[tuple[str, int, int, str], Problem] = {}
     for p in problems:
         unique.setdefault((p.file, p.line, p.col, p.message), p)
     return sorted(unique.values(), key=lambda p: (p.file, p.line, p.col, p.message))

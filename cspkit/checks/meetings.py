@@ -9,15 +9,16 @@ from typing import Any
 
 from cspkit import views
 from cspkit.checks.context import CheckContext, check
-from cspkit.errors import ProblemCode, Severity
+from cspkit.errors import Loc, ProblemCode, Severity
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState, Paper
 
 
-@check
+@check(scoped=True)
 def check_meetings(ctx: CheckContext) -> None:
     for m in ctx.repo.meeting_list():
-        check_meeting(ctx, m)
+        if ctx.in_scope(m):
+            check_meeting(ctx, m)
 
 
 def check_meeting(ctx: CheckContext, m: Meeting) -> None:
@@ -131,7 +132,7 @@ def check_previous_minutes(ctx: CheckContext, m: Meeting) -> None:
     ctx.problem(m, loc, message, ProblemCode.minutes, Severity.warning)
 
 
-def _papers(m: Meeting) -> Iterator[tuple[tuple, Paper]]:
+def _papers(m: Meeting) -> Iterator[tuple[Loc, Paper]]:
     """Every paper of a meeting's agenda with its field path, sub-items' papers included."""
     for i, item in enumerate(m.agenda):
         for j, paper in enumerate(item.papers):
@@ -141,7 +142,7 @@ def _papers(m: Meeting) -> Iterator[tuple[tuple, Paper]]:
                 yield ("agenda", i, "sub_items", k, "papers", j), paper
 
 
-def check_paper(ctx: CheckContext, m: Meeting, loc: tuple, paper: Any) -> None:
+def check_paper(ctx: CheckContext, m: Meeting, loc: Loc, paper: Any) -> None:
     ctx.person(m, (*loc, "author"), paper.author)
     if paper.organisation is not None:
         ctx.org(m, (*loc, "organisation"), paper.organisation)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from cspkit.checks.context import ROLE_LEADS, CheckContext, check
-from cspkit.errors import ProblemCode
+from cspkit.errors import Loc, ProblemCode
 from cspkit.models.common import SLUG_RE
 from cspkit.models.refs import references
 
@@ -39,7 +39,7 @@ def check_references_in_files_that_did_not_load(ctx: CheckContext) -> None:
                 ctx.at(src.rel, loc, f"unknown organisation '{value}'{ctx.orgs.hint(value)}")
 
 
-def _say_whose_id(ctx: CheckContext, rel: str, loc: tuple, value: str) -> None:
+def _say_whose_id(ctx: CheckContext, rel: str, loc: Loc, value: str) -> None:
     """Make the "not a valid id" problem at ``loc`` say whose id a name is (or which is near)."""
     named = ctx.people.find(value)
     if len(named) == 1:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -41,11 +41,11 @@ def agenda_add(
     ctx: typer.Context,
     meeting: str = MEETING,
     title: str = typer.Argument(..., help="The item's title as the agenda prints it."),
-    lead: Optional[List[str]] = typer.Option(None, "--lead", help="Who leads it: a name, alias or id, or chair / "
+    lead: Optional[list[str]] = typer.Option(None, "--lead", help="Who leads it: a name, alias or id, or chair / "
                                              "vice-chair / clerk (repeat for several)."),
     at: Optional[str] = typer.Option(None, "--at", help="The number it takes; later items move down one "
                                      "(default: before any other business)."),
-    paper: Optional[List[str]] = typer.Option(None, "--paper", help="A paper: action-log, previous-minutes, "
+    paper: Optional[list[str]] = typer.Option(None, "--paper", help="A paper: action-log, previous-minutes, "
                                               "performance, psa-tracker, partner-updates, forward-programme, or a "
                                               "Markdown file under records/ (repeat for several)."),
     purpose: Optional[str] = typer.Option(None, "--purpose", help="The line under the title (\"To note …\")."),
@@ -117,13 +117,13 @@ PEOPLE = "a name, alias or id as typed; \"Name (Public Health)\" adds what the m
 def attendance(
     ctx: typer.Context,
     meeting: str = MEETING,
-    present: Optional[List[str]] = typer.Option(None, "--present", help=f"Present in the room: {PEOPLE}."),
-    online: Optional[List[str]] = typer.Option(None, "--online", help="Present, joined online."),
-    apologies: Optional[List[str]] = typer.Option(None, "--apologies", help="Sent apologies."),
-    substitute: Optional[List[str]] = typer.Option(None, "--substitute", metavar="WHO=FOR",
+    present: Optional[list[str]] = typer.Option(None, "--present", help=f"Present in the room: {PEOPLE}."),
+    online: Optional[list[str]] = typer.Option(None, "--online", help="Present, joined online."),
+    apologies: Optional[list[str]] = typer.Option(None, "--apologies", help="Sent apologies."),
+    substitute: Optional[list[str]] = typer.Option(None, "--substitute", metavar="WHO=FOR",
                                                    help="Present in place of a member: \"Rik Basra=Anita Chavda\"."),
-    officer: Optional[List[str]] = typer.Option(None, "--officer", help="An officer in attendance (not a member)."),
-    absent: Optional[List[str]] = typer.Option(None, "--absent", help="Absent without apologies."),
+    officer: Optional[list[str]] = typer.Option(None, "--officer", help="An officer in attendance (not a member)."),
+    absent: Optional[list[str]] = typer.Option(None, "--absent", help="Absent without apologies."),
     chair: Optional[str] = typer.Option(None, "--chair", help="Who chaired it (also the meeting's chair)."),
     vice_chair: Optional[str] = typer.Option(None, "--vice-chair", help="The vice-chair, present."),
     minutes_by: Optional[str] = typer.Option(None, "--minutes-by", help="Who took the minutes."),

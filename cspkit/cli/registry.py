@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -27,7 +27,7 @@ def people_add(
     title: Optional[str] = typer.Option(None, "--title", help="Rank or honorific before the name (Inspector, "
                                         "Councillor)."),
     role: Optional[str] = typer.Option(None, "--role", help="Job title or capacity (\"NPA Commander\")."),
-    alias: Optional[List[str]] = ALIAS,
+    alias: Optional[list[str]] = ALIAS,
     member: bool = typer.Option(False, "--member", help="A member of the partnership, expected at every meeting."),
     person_id: Optional[str] = typer.Option(None, "--id", help="The id to use (default: made from the name)."),
     dry_run: bool = DRY_RUN,
@@ -53,7 +53,7 @@ def people_update(
     organisation: Optional[str] = typer.Option(None, "--organisation", "--org", help="Their organisation."),
     title: Optional[str] = typer.Option(None, "--title", help="Rank or honorific (\"\" removes it)."),
     role: Optional[str] = typer.Option(None, "--role", help="Job title or capacity (\"\" removes it)."),
-    alias: Optional[List[str]] = ALIAS,
+    alias: Optional[list[str]] = ALIAS,
     member: Optional[bool] = typer.Option(None, "--member/--not-member", help="Whether they are a member of the "
                                           "partnership."),
     left: Optional[str] = typer.Option(None, "--left", help="Their last day with the partnership, YYYY-MM-DD."),
@@ -107,7 +107,7 @@ def organisations_add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The full name (\"Leicestershire Fire and Rescue Service\")."),
     short_name: Optional[str] = typer.Option(None, "--short-name", help="The short name used in tables (LFRS)."),
-    alias: Optional[List[str]] = ALIAS,
+    alias: Optional[list[str]] = ALIAS,
     statutory: bool = typer.Option(False, "--statutory", help="A responsible authority under the Crime and "
                                    "Disorder Act 1998."),
     org_id: Optional[str] = typer.Option(None, "--id", help="The id to use (default: made from the short name or "

@@ -14,11 +14,12 @@ argument).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from cspkit.cli.app import app
+
 if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
 
@@ -194,7 +195,7 @@ def actions_add(
     ctx: typer.Context,
     meeting: str = typer.Option(..., "--meeting", help="Meeting the action was raised at (YYYY-MM-DD)."),
     item: str = typer.Option(..., "--item", help="Agenda item number it was raised under."),
-    owner: List[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
+    owner: list[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
     text: str = typer.Option(..., "--text", help="What is to be done."),
     deliverer: Optional[str] = typer.Option(None, "--deliverer",
                                             help="Someone other than the owners who will do or report it."),
@@ -238,7 +239,7 @@ def actions_update(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
     status: Optional[str] = typer.Option(None, "--status", help="open, complete or closed."),
     note: Optional[str] = typer.Option(None, "--note", help="The update, as it should appear in the log."),
-    reassign: Optional[List[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    reassign: Optional[list[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
     text: Optional[str] = typer.Option(None, "--text", help="New wording for the action (what it was raised "
                                        "with is kept)."),
     due: Optional[str] = typer.Option(None, "--due", metavar="MEETING|DATE",
@@ -267,7 +268,7 @@ def actions_update(
 @actions_app.command("close")
 def actions_close(
     ctx: typer.Context,
-    action_ids: List[str] = typer.Argument(..., metavar="ID...", help="Action ids, e.g. 2023-07-13/11.1 (several "
+    action_ids: list[str] = typer.Argument(..., metavar="ID...", help="Action ids, e.g. 2023-07-13/11.1 (several "
                                            "are closed together, with the same note)."),
     note: Optional[str] = typer.Option(None, "--note", help="Closing comment."),
     date: Optional[str] = typer.Option(None, "--date", help="Date closed (default: today)."),
@@ -392,7 +393,7 @@ def psa_add(
     ctx: typer.Context,
     year: str = typer.Argument(..., help="The PSA's year."),
     text: str = typer.Argument(..., help="The recommendation."),
-    owner: Optional[List[str]] = typer.Option(None, "--owner", help="Who owns it (repeat for several)."),
+    owner: Optional[list[str]] = typer.Option(None, "--owner", help="Who owns it (repeat for several)."),
     status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
     number: Optional[int] = typer.Option(None, "--number", help="Its number (default: after the last)."),
     dry_run: bool = DRY_RUN,
@@ -480,7 +481,7 @@ def programme_add(
     item: str = typer.Argument(..., help="The item as the agenda will print it."),
     detail: Optional[str] = typer.Option(None, "--detail", help="What it is for (\"To update on …\")."),
     when: str = typer.Option("tbc", "--date", help="When: a meeting's date, a month (YYYY-MM), civic-year or tbc."),
-    by: Optional[List[str]] = typer.Option(None, "--by", help="Who brings it (repeat for several)."),
+    by: Optional[list[str]] = typer.Option(None, "--by", help="Who brings it (repeat for several)."),
     recurring: bool = typer.Option(False, "--recurring", help="A standing item, at every meeting."),
     recurs: Optional[str] = typer.Option(None, "--recurs", help="standing, annual or six-monthly."),
     note: Optional[str] = typer.Option(None, "--note", help="A line printed under the item."),
@@ -521,9 +522,9 @@ def programme_defer(
 def programme_roll(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The (held) meeting whose items to roll on (YYYY-MM-DD)."),
-    defer: Optional[List[str]] = typer.Option(None, "--defer", metavar="ID", help="A row due but not taken: due "
+    defer: Optional[list[str]] = typer.Option(None, "--defer", metavar="ID", help="A row due but not taken: due "
                                               "again at the next meeting."),
-    drop: Optional[List[str]] = typer.Option(None, "--drop", metavar="ID", help="A row due but not taken: dropped."),
+    drop: Optional[list[str]] = typer.Option(None, "--drop", metavar="ID", help="A row due but not taken: dropped."),
     dry_run: bool = DRY_RUN,
 ) -> None:
     """After a meeting: rows it took are marked done, recurring ones move to their next date.

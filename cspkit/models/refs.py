@@ -17,6 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+#: A field path inside a record: keys and list indexes (as :data:`cspkit.errors.Loc`).
+Loc = tuple[Any, ...]
+
 
 class Ref:
     """Metadata marking a field as a reference: ``Annotated[str, ..., Ref("person")]``."""
@@ -36,7 +39,7 @@ ORGANISATION = Ref("organisation")
 LEAD = Ref("lead")
 
 
-def references(model: type[BaseModel], data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str, Any]]:
+def references(model: type[BaseModel], data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str, Any]]:
     """``(field path, kind, value)`` for every reference in ``data`` read as ``model``.
 
     ``data`` is plain (dicts, lists, scalars) and need not be valid: what is not where the
@@ -58,7 +61,7 @@ def _ref_in(metadata: Any) -> Ref | None:
     return next((m for m in metadata if isinstance(m, Ref)), None)
 
 
-def _walk(tp: Any, value: Any, loc: tuple) -> Iterator[tuple[tuple, str, Any]]:
+def _walk(tp: Any, value: Any, loc: Loc) -> Iterator[tuple[Loc, str, Any]]:
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         base, *meta = typing.get_args(tp)
@@ -69,7 +72,7 @@ def _walk(tp: Any, value: Any, loc: tuple) -> Iterator[tuple[tuple, str, Any]]:
             return
         yield from _walk(base, value, loc)
     elif origin in (typing.Union, types.UnionType):
-        seen: set[tuple] = set()
+        seen: set[Loc] = set()
         for arg in typing.get_args(tp):
             for found in _walk(arg, value, loc):
                 if found[0] not in seen:
@@ -89,13 +92,13 @@ def _walk(tp: Any, value: Any, loc: tuple) -> Iterator[tuple[tuple, str, Any]]:
         yield from references(tp, value, loc)
 
 
-def get_at(data: Any, loc: tuple) -> Any:
+def get_at(data: Any, loc: Loc) -> Any:
     """The value at ``loc`` in plain data."""
     for part in loc:
         data = data[part]
     return data
 
 
-def set_at(data: Any, loc: tuple, value: Any) -> None:
+def set_at(data: Any, loc: Loc, value: Any) -> None:
     """Set the value at ``loc`` in plain data."""
     get_at(data, loc[:-1])[loc[-1]] = value

@@ -81,7 +81,8 @@ def _quoted(s: Session, m: Meeting) -> bool:
     """Whether the file writes item numbers as text ('5'), so renumbered ones keep the style."""
     src = s.repo.source_of(m)
     agenda = src.data.get("agenda") if src is not None and isinstance(src.data, dict) else None
-    return bool(agenda) and isinstance(agenda[0].get("number"), str)
+    return isinstance(agenda, list) and bool(agenda) and isinstance(agenda[0], dict) and \
+        isinstance(agenda[0].get("number"), str)
 
 
 def _leads(s: Session, leads: list[str]) -> list[str]:
@@ -124,7 +125,7 @@ def _agenda_after(done: dict[str, Any], path: Any) -> list[dict[str, Any]]:
     """The agenda as the change leaves it (written, or for a dry run, as it would be)."""
     from cspkit.yaml.write import load_plain
 
-    texts: dict[Any, tuple[str | None, str]] = done["texts"]  # type: ignore[assignment]
+    texts: Any = done["texts"]
     return list(load_plain(texts[path.resolve()][1]).get("agenda") or [])
 
 

@@ -118,10 +118,11 @@ def record_attendance(s: Session, meeting: str | dt.date, *, present: list[str] 
         entry.substitute_for = s.person(whom)
         wanted.append(("present", entry, False))
     roles: dict[str, AttendeeRole] = {}
-    for role, text in ((AttendeeRole.chair, chair), (AttendeeRole.vice_chair, vice_chair),
-                       (AttendeeRole.minutes, minutes_by)):
-        if text:
-            pid = s.person(text)
+    given: list[tuple[AttendeeRole, str | None]] = [(AttendeeRole.chair, chair), (AttendeeRole.vice_chair, vice_chair),
+                                                    (AttendeeRole.minutes, minutes_by)]
+    for role, named in given:
+        if named:
+            pid = s.person(named)
             if pid in roles:
                 raise UserError(f"{s.person_name(pid)} is given as {roles[pid].value} and as {role.value}")
             roles[pid] = role
@@ -232,4 +233,4 @@ def record_attendance(s: Session, meeting: str | dt.date, *, present: list[str] 
         **done)
 
 
-__all__ = ["AttendanceResult", "GROUPS", "read_attendee", "record_attendance"]
+__all__ = ["GROUPS", "AttendanceResult", "read_attendee", "record_attendance"]

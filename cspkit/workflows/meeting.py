@@ -13,7 +13,7 @@ from cspkit.errors import ConflictError, UserError
 from cspkit.models.action import Action
 from cspkit.models.common import VENUE_TBC
 from cspkit.models.config import PaperKind, StandingItem
-from cspkit.models.meeting import AgendaItem, Attendance, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
+from cspkit.models.meeting import AgendaItem, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
 from cspkit.models.programme import ProgrammeItem, Recurrence
 from cspkit.session import Session
 from cspkit.workflows._common import Written, item_number, parse_date, put, text_date, to_plain
@@ -109,7 +109,7 @@ def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[
     assert cfg is not None
     plan = cfg.plan_for(day)
     due = views.programme_due(repo, day)
-    partners = [e for e in views.expected_partners(repo, day)]
+    partners = list(views.expected_partners(repo, day))
 
     taken: dict[str, ProgrammeItem] = {}  # programme id -> row, for standing rows matched to standing items
     matched_for: dict[int, ProgrammeItem] = {}
@@ -304,7 +304,7 @@ def start_minutes(ctx: Session, meeting: str | dt.date = "", *, dry_run: bool = 
         items.append(mi)
 
     def mutate(doc: Any) -> None:
-        for mi, node in zip(items, doc["agenda"]):
+        for mi, node in zip(items, doc["agenda"], strict=True):
             mi["item"] = node["number"]  # keeps the file's own quoting of item numbers
         put(doc, "status", MeetingStatus.held, Meeting)
         put(doc, "minutes", {"state": MinutesState.draft, "items": items}, Meeting)

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspkit.errors import ConflictError, UserError
+from cspkit.errors import ConflictError, Loc, UserError
 from cspkit.listing import Column, Table
 from cspkit.lookup import name_key, people_index
 from cspkit.models.common import SLUG_RE
-from cspkit.models.registry import Organisation, Person
 from cspkit.models.refs import get_at, references, set_at
+from cspkit.models.registry import Organisation, Person
 from cspkit.session import Session
 from cspkit.workflows._common import Written, id_from, parse_date, put
 
@@ -157,10 +157,10 @@ def rewrite_people(s: Session, mapping: dict[str, str]) -> int:
     return count
 
 
-def _drop_repeats(doc: Any, changed: list[tuple]) -> None:
+def _drop_repeats(doc: Any, changed: list[Loc]) -> None:
     """In each list holding a rewritten reference, keep only the first of repeated entries
     (``owners: [a, a]``; two attendance rows for one person in the same group)."""
-    lists: dict[tuple, tuple[int, ...]] = {}
+    lists: dict[Loc, Loc] = {}
     for loc in changed:
         # the list is the innermost int in the path: owners[1] or present[3].person
         at = max((i for i, part in enumerate(loc) if isinstance(part, int)), default=None)

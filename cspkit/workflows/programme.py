@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import ConflictError, NotFound, UserError
+from cspkit.listing import Column, Table
 from cspkit.models.common import MONTH_RE, SLUG_RE
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.programme import ForwardProgramme, ProgrammeItem, ProgrammeStatus, Recurrence, Special
-from cspkit import views
-from cspkit.listing import Column, Table
 from cspkit.session import Session
 from cspkit.workflows._common import Written, id_from, parse_date, put, to_plain
-
 
 PROGRAMME_COLUMNS = [
     Column("id", "Id", ratio=1, min_width=10),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cspkit.errors import ConflictError, LocatedError, NotFound, UserError
+from cspkit.errors import ConflictError, Loc, LocatedError, NotFound, UserError
+from cspkit.listing import Column, Table
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.psa import PSA, Recommendation, RecommendationStatus
-from cspkit.listing import Column, Table
 from cspkit.session import Session
 from cspkit.workflows._common import Written, item_number, parse_date, put, to_plain
 
@@ -308,13 +308,13 @@ def _from_yaml(ctx: Session, shown: str, text: str) -> tuple[str | None, str | N
         raise LocatedError(f"{shown}:{exc.line}:{exc.col}: {exc.message}") from None
     root = compose(text)
 
-    def fail(loc: tuple, message: str, key: bool = False) -> LocatedError:
+    def fail(loc: Loc, message: str, key: bool = False) -> LocatedError:
         line, col = (locate_key if key else locate)(root, loc)
         return LocatedError(f"{shown}:{line}:{col}: {message}" if line else f"{shown}: {message}")
 
     title = assessment = None
     items: Any = data
-    base: tuple = ()
+    base: Loc = ()
     if isinstance(data, dict):
         unknown = [k for k in data if k not in ("year", "title", "assessment", "recommendations")]
         if unknown:
@@ -357,7 +357,7 @@ def _from_yaml(ctx: Session, shown: str, text: str) -> tuple[str | None, str | N
 
 def _no_repeats(shown: str, recs: list[dict[str, Any]], lines: list[int]) -> None:
     seen: dict[int, int] = {}
-    for rec, line in zip(recs, lines):
+    for rec, line in zip(recs, lines, strict=True):
         if rec["number"] in seen:
             raise LocatedError(f"{shown}:{line}: recommendation {rec['number']} is numbered twice "
                                f"(also on line {seen[rec['number']]})")

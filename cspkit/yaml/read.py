@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 try:  # libyaml's C parser when the wheel has it (it nearly always does)
     from yaml import CSafeLoader as _BaseLoader
@@ -52,7 +52,7 @@ class YamlProblem(Exception):
         self.message, self.line, self.col, self.code = message, line, col, code
 
 
-class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class RecordLoader(_BaseLoader):
     """Safe loader with YAML 1.2 core scalars, duplicate-key and alias checks."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
@@ -64,7 +64,7 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             )
         return super().construct_object(node, deep=deep)
 
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict:
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
             seen: dict[tuple[str, str], Node] = {}
             for key_node, _ in node.value:
@@ -80,7 +80,7 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                     seen[k] = key_node
         return super().construct_mapping(node, deep=deep)
 
-    def construct_yaml_timestamp(self, node: Node) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
@@ -231,7 +231,7 @@ def _check_depth(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise YamlProblem(too_deep, mark.line + 1, mark.column + 1, "yaml")
+                    raise YamlProblem(too_deep, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, "yaml")
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
