@@ -76,15 +76,17 @@ def charnwood(tmp_path: Path, monkeypatch) -> Path:
 
 
 def write_the_minutes(path: Path, items: list[dict]) -> None:
-    """The clerk's one hand edit: the narrative under the items the skeleton already has."""
-    def mutate(doc: dict) -> None:
-        minutes = doc["minutes"]["items"]
-        for written in items:
-            at = next(i for i, old in enumerate(minutes) if str(old.get("item")) == str(written["item"]))
-            assert minutes[at]["title"] == written["title"], "the narrative is for another item"
-            minutes[at] = {**minutes[at], **written}
+    """The clerk's one hand edit: the narrative under the items the skeleton already has, as an
+    editor would type it (points, then decisions), comments and layout elsewhere untouched."""
+    for written in items:
+        for key in [k for k in written if k not in ("item", "title")]:
+            def mutate(doc: dict, written: dict = written, key: str = key) -> None:
+                minutes = doc["minutes"]["items"]
+                at = next(i for i, old in enumerate(minutes) if str(old.get("item")) == str(written["item"]))
+                assert minutes[at]["title"] == written["title"], "the narrative is for another item"
+                minutes[at][key] = written[key]
 
-    path.write_text(edit_text(path.read_text(encoding="utf-8"), mutate), encoding="utf-8")
+            path.write_text(edit_text(path.read_text(encoding="utf-8"), mutate), encoding="utf-8")
 
 
 def test_the_readme_enters_a_whole_meeting(charnwood: Path, cli) -> None:
@@ -103,6 +105,8 @@ def test_the_readme_enters_a_whole_meeting(charnwood: Path, cli) -> None:
 
     r = cli("--repo", str(charnwood), "validate")
     assert (r.code, r.out.splitlines()[-1]) == (0, "21 files checked, no problems"), r.out
+    r = cli("--repo", str(charnwood), "fmt", "--check")  # what the commands wrote is laid out as fmt would
+    assert r.code == 0, r.out
     repo = open_repo(charnwood)
 
     # the registry: a placeholder corrected everywhere, new people

@@ -516,3 +516,36 @@ def test_a_venue_to_be_confirmed_comes_from_the_schedule_or_the_command(mini, ru
     assert open_repo(mini).meetings[D(2024, 4, 18)].venue == "to be confirmed"
     run("new-meeting", "--date", "2024-07-18", "--venue", "Council Chamber")
     assert open_repo(mini).meetings[D(2024, 7, 18)].venue == "Council Chamber"
+
+
+def test_roll_asks_on_a_terminal_what_happens_to_each_row_not_taken(mini, run, cli, monkeypatch):
+    import sys
+
+    import typer
+
+    run("new-meeting", "--date", "2024-01-18")
+    run("agenda", "remove", "2024-01-18", "4")
+    run("attendance", "2024-01-18", "--present", "Alice Smith")
+    run("minutes", "start", "2024-01-18")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    answers = iter(["later", "drop"])  # a word it does not know is asked again
+    monkeypatch.setattr(typer, "prompt", lambda *a, **k: next(answers))
+    r = cli("--repo", mini, "programme", "roll", "2024-01-18")
+    assert r.code == 0, r.err
+    assert "psa-refresh: dropped" in r.out
+    assert {it.id: it for it in open_repo(mini).programme.items}["psa-refresh"].status.value == "dropped"
+
+
+def test_what_the_minutes_print_around_a_name_is_text_in_every_format(mini, run, cli):
+    run("minutes", "start", "2023-10-12")
+    run("attendance", "2023-10-12", "--present", "Alice Smith (<b>Cabinet</b>)", "--present", "Bob Jones CC")
+    m = open_repo(mini).meetings[D(2023, 10, 12)]
+    assert [(a.qualifier, a.honorific) for a in m.attendance.present] == [("<b>Cabinet</b>", None), (None, "CC")]
+    r = cli("--repo", mini, "render", "minutes", "2023-10-12", "--format", "html,md", "-o", str(mini / "build"))
+    assert r.code == 0, r.err
+    html = (mini / "build/2023-10-12-minutes.html").read_text(encoding="utf-8")
+    assert "<b>Cabinet</b>" not in html and "&lt;b&gt;Cabinet&lt;/b&gt;" in html
+    assert "Inspector Robert Jones CC" in html
+    md = (mini / "build/2023-10-12-minutes.md").read_text(encoding="utf-8")
+    assert "<b>Cabinet</b>" not in md

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cspkit.lookup import parse_date  # noqa: F401  - re-exported for the workflow modules
 from cspkit.render.dates import format_date
 from cspkit.repo import Repo
-from cspkit.session import CommitResult
+from cspkit.session import CommitResult, Session
 from cspkit.yaml.write import put, to_plain  # noqa: F401  - re-exported for the workflow modules
 
 
@@ -24,6 +26,27 @@ def text_date(repo: Repo, day: dt.date) -> str:
     """A date as the body writes it in running text ("13th July 2023")."""
     style = repo.config.conventions.text_date_style.value if repo.config else "medium-ordinal"
     return format_date(day, style)
+
+
+def set_keys(s: Session, path: Path, node: Callable[[Any], Any], values: dict[str, Any], model: type) -> None:
+    """Set keys of one mapping in a record file (``node(doc)`` finds it); None removes a key.
+
+    One edit per key, in the order ``model`` declares them: several keys new to a mapping,
+    added in one edit, can be spliced in at one place in the wrong order (then ``fmt --check``
+    fails); one at a time, each lands where the model puts it.
+    """
+    for key in [k for k in getattr(model, "model_fields", {}) if k in values] + \
+            [k for k in values if k not in getattr(model, "model_fields", {})]:
+        value = values[key]
+
+        def mutate(doc: Any, key: str = key, value: Any = value) -> None:
+            target = node(doc)
+            if value is None:
+                target.pop(key, None)
+            else:
+                put(target, key, value, model)
+
+        s.edit(path, mutate)
 
 
 def id_from(text: str) -> str:

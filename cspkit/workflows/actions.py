@@ -19,7 +19,7 @@ from cspkit.lookup import did_you_mean
 from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE, Action, ActionFile, ActionStatus, action_sort_key
 from cspkit.models.meeting import Decision, Meeting, MeetingStatus
 from cspkit.session import Session
-from cspkit.workflows._common import Written, parse_date, put, to_plain
+from cspkit.workflows._common import Written, parse_date, put, set_keys, to_plain
 
 
 @dataclass
@@ -386,38 +386,34 @@ def _change_action(ctx: Session, a: Action, entry: dict[str, Any], status: Actio
     index = next(i for i, x in enumerate(af.actions) if x.id == a.id)
     text_realigned, owners_realigned = realigned
 
-    def mutate(doc: Any) -> None:
-        node = doc["actions"][index]
-        for key in drop:
-            node.pop(key, None)
-        if status is not None:
-            put(node, "status", status, Action)
-        if owners:
-            if owners_realigned:
-                node.pop("raised_owners", None)
-            elif not a.raised_owners:
-                put(node, "raised_owners", list(a.owners), Action)
-            put(node, "owners", owners, Action)
-        if wording is not None:
-            if text_realigned:
-                node.pop("raised_text", None)
-            elif not a.raised_text:
-                put(node, "raised_text", a.text, Action)
-            node["text"] = wording
-        if due:
-            for key in ("due", "due_meeting"):
-                if key in due:
-                    put(node, key, due[key], Action)
-                else:
-                    node.pop(key, None)
-        if entry:
+    values: dict[str, Any] = dict.fromkeys(drop)
+    if status is not None:
+        values["status"] = status
+    if owners:
+        values["owners"] = owners
+        if owners_realigned:
+            values["raised_owners"] = None
+        elif not a.raised_owners:
+            values["raised_owners"] = list(a.owners)
+    if wording is not None:
+        values["text"] = wording
+        if text_realigned:
+            values["raised_text"] = None
+        elif not a.raised_text:
+            values["raised_text"] = a.text
+    if due:
+        values.update({key: due.get(key) for key in ("due", "due_meeting")})
+    set_keys(ctx, path, lambda doc: doc["actions"][index], values, Action)
+    if entry:
+        def mutate(doc: Any) -> None:
+            node = doc["actions"][index]
             history = node.get("history")
             if not history:
                 put(node, "history", [entry], Action)
             else:
                 history.append(to_plain(entry))
 
-    ctx.edit(path, mutate)
+        ctx.edit(path, mutate)
 
 
 # --------------------------------------------------------------------------- listing

@@ -77,6 +77,19 @@ def _renumber(items: list[dict[str, Any]], first: int, quoted: bool) -> None:
         node["number"] = str(n) if quoted else n
 
 
+def _rewrite_agenda(s: Session, path: Any, change: Any) -> None:
+    """Reorder or renumber the agenda: ``change(agenda)`` changes the list in place, and the
+    agenda is then written again as a whole, in canonical layout (every item from the change on
+    moved or renumbered, so item by item there would be little to keep; comments inside the
+    agenda do not survive it, those elsewhere in the file do)."""
+    from cspkit.yaml.write import load_plain
+
+    agenda = list(load_plain(s.text_of(path)).get("agenda") or [])
+    change(agenda)
+    s.edit(path, lambda doc: doc.__setitem__("agenda", []))
+    s.edit(path, lambda doc: doc.__setitem__("agenda", agenda))
+
+
 def _quoted(s: Session, m: Meeting) -> bool:
     """Whether the file writes item numbers as text ('5'), so renumbered ones keep the style."""
     src = s.repo.source_of(m)
@@ -185,20 +198,23 @@ def add_item(s: Session, meeting: str | dt.date, title: str, *, leads: list[str]
     path = s.path("meeting", m.date)
     quoted = _quoted(s, m)
 
-    def mutate(doc: Any) -> None:
-        agenda = doc.get("agenda")
-        if agenda is None:
-            doc["agenda"] = agenda = []
-        if renumber:
+    if renumber:
+        def insert(agenda: list[dict[str, Any]]) -> None:
             agenda.insert(position, data)
             _renumber(agenda, first, quoted)
-        else:
+
+        _rewrite_agenda(s, path, insert)
+    else:
+        def mutate(doc: Any) -> None:
+            agenda = doc.get("agenda")
+            if agenda is None:
+                doc["agenda"] = agenda = []
             last = agenda[-1]["number"] if agenda else 0
             number = int(last) + 1 if str(last).isdigit() else len(agenda) + 1
             data["number"] = str(number) if quoted else number
             agenda.append(data)
 
-    s.edit(path, mutate)
+        s.edit(path, mutate)
     done = Written.of(s.commit(dry_run))
     items = _agenda_after(done, path)
     number = items[position]["number"] if position < len(items) else items[-1]["number"]
@@ -215,11 +231,11 @@ def remove_item(s: Session, meeting: str | dt.date, number: str, *, dry_run: boo
     title = m.agenda[index].title
     path = s.path("meeting", m.date)
 
-    def mutate(doc: Any) -> None:
-        del doc["agenda"][index]
-        _renumber(doc["agenda"], first, quoted)
+    def remove(agenda: list[dict[str, Any]]) -> None:
+        del agenda[index]
+        _renumber(agenda, first, quoted)
 
-    s.edit(path, mutate)
+    _rewrite_agenda(s, path, remove)
     done = Written.of(s.commit(dry_run))
     items = _agenda_after(done, path)
     return _result(s, m, items, f"removed item {m.agenda[index].number}: {title}", index < len(m.agenda) - 1, done)
@@ -241,12 +257,11 @@ def move_item(s: Session, meeting: str | dt.date, number: str, to: str, *, dry_r
     title = m.agenda[index].title
     path = s.path("meeting", m.date)
 
-    def mutate(doc: Any) -> None:
-        agenda = doc["agenda"]
+    def move(agenda: list[dict[str, Any]]) -> None:
         agenda.insert(new_index, agenda.pop(index))
         _renumber(agenda, first, quoted)
 
-    s.edit(path, mutate)
+    _rewrite_agenda(s, path, move)
     done = Written.of(s.commit(dry_run))
     items = _agenda_after(done, path)
     return _result(s, m, items, f"moved {title} to item {target}", True, done)

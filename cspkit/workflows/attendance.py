@@ -21,9 +21,9 @@ from typing import Any
 
 from cspkit.errors import UserError
 from cspkit.lookup import name_key
-from cspkit.models.meeting import Attendee, AttendeeRole, Meeting, MeetingStatus
+from cspkit.models.meeting import Attendance, Attendee, AttendeeRole, Meeting, MeetingStatus
 from cspkit.session import Session
-from cspkit.workflows._common import Written, put
+from cspkit.workflows._common import Written, set_keys
 
 GROUPS = ("present", "officers", "apologies", "absent")
 
@@ -199,23 +199,14 @@ def record_attendance(s: Session, meeting: str | dt.date, *, present: list[str] 
     chair_id = next((pid for pid, role in roles.items() if role == AttendeeRole.chair), None)
     new = {g: [_ordered(r) for r in groups[g]] for g in GROUPS}
 
-    def mutate(doc: Any) -> None:
-        node = doc.get("attendance")
-        if not isinstance(node, dict):
-            put(doc, "attendance", {g: rows for g, rows in new.items() if rows}, Meeting)
-        else:
-            for g in GROUPS:
-                if new[g]:
-                    if node.get(g) != new[g]:
-                        put(node, g, new[g], type(m.attendance))
-                else:
-                    node.pop(g, None)
-            if not node:
-                doc.pop("attendance")
-        if chair_id is not None:
-            put(doc, "chair", chair_id, Meeting)
-
-    s.edit(s.path("meeting", m.date), mutate)
+    path = s.path("meeting", m.date)
+    if chair_id is not None:
+        set_keys(s, path, lambda doc: doc, {"chair": chair_id}, Meeting)
+    kept = {g: rows for g, rows in new.items() if rows}
+    if not isinstance(raw, dict) or not kept:
+        set_keys(s, path, lambda doc: doc, {"attendance": kept or None}, Meeting)
+    else:
+        set_keys(s, path, lambda doc: doc["attendance"], {g: new[g] or None for g in GROUPS}, Attendance)
     done = Written.of(s.commit(dry_run))
     name = s.person_name
     recorded = {r["person"] for rows in new.values() for r in rows}

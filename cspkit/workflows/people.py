@@ -21,7 +21,7 @@ from cspkit.models.common import SLUG_RE
 from cspkit.models.refs import get_at, references, set_at
 from cspkit.models.registry import Organisation, Person
 from cspkit.session import Session
-from cspkit.workflows._common import Written, id_from, parse_date, put
+from cspkit.workflows._common import Written, id_from, parse_date, set_keys
 
 
 @dataclass
@@ -95,23 +95,9 @@ def _index_in_file(s: Session, pid: str) -> int:
 
 
 def _set_fields(s: Session, pid: str, fields: dict[str, Any]) -> None:
-    """Set (or, for None, remove) fields of a person's registry entry.
-
-    One edit per field, in the order :class:`Person` declares them: each new key then lands
-    in its place (several keys added in one edit could come out in another order).
-    """
+    """Set (or, for None, remove) fields of a person's registry entry."""
     index = _index_in_file(s, pid)
-    for key in [k for k in Person.model_fields if k in fields]:
-        value = fields[key]
-
-        def mutate(doc: Any, key: str = key, value: Any = value) -> None:
-            node = doc["people"][index]
-            if value is None:
-                node.pop(key, None)
-            else:
-                put(node, key, value, Person)
-
-        s.edit(_registry_path(s, "people"), mutate)
+    set_keys(s, _registry_path(s, "people"), lambda doc: doc["people"][index], fields, Person)
 
 
 def _person_data(pid: str, name: str, *, title: str | None, aliases: list[str], organisation: str | None,

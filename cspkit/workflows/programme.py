@@ -15,7 +15,7 @@ from cspkit.models.common import MONTH_RE, SLUG_RE
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.programme import ForwardProgramme, ProgrammeItem, ProgrammeStatus, Recurrence, Special
 from cspkit.session import Session
-from cspkit.workflows._common import Written, id_from, parse_date, put, to_plain
+from cspkit.workflows._common import Written, id_from, parse_date, put, set_keys, to_plain
 
 PROGRAMME_COLUMNS = [
     Column("id", "Id", ratio=1, min_width=10),
@@ -168,13 +168,9 @@ def roll_programme(ctx: Session, meeting: str | dt.date = "", *, defer: list[str
             changes.append((index, {"when": when}))
             result.rolled.append(Rolled(it.id, it.item, f"deferred to {when}"))
     if changes:
-        def mutate(doc: Any) -> None:
-            for index, update in changes:
-                for key, value in update.items():
-                    put(doc["items"][index], key, value, ProgrammeItem)
-
-        src = ctx.repo.source_of(prog)
-        ctx.edit(src.path if src else ctx.path("forward-programme"), mutate)
+        path = _programme_path(ctx)
+        for index, update in changes:
+            set_keys(ctx, path, lambda doc, index=index: doc["items"][index], update, ProgrammeItem)
         done = Written.of(ctx.commit(dry_run))
         result.written, result.dry_run, result.texts = done["written"], done["dry_run"], done["texts"]
     return result
@@ -306,12 +302,9 @@ def defer_programme_item(ctx: Session, row_id: str, to: str, *, dry_run: bool = 
         raise UserError(f"'{row.id}' is already due at {_shown_when(when)}")
     index = ctx.repo.programme.items.index(row) if ctx.repo.programme else 0
 
-    def mutate(doc: Any) -> None:
-        node = doc["items"][index]
-        put(node, "when", when, ProgrammeItem)
-        if row.status != ProgrammeStatus.planned:
-            put(node, "status", ProgrammeStatus.planned, ProgrammeItem)
-
-    ctx.edit(_programme_path(ctx), mutate)
+    values: dict[str, Any] = {"when": when}
+    if row.status != ProgrammeStatus.planned:
+        values["status"] = ProgrammeStatus.planned
+    set_keys(ctx, _programme_path(ctx), lambda doc: doc["items"][index], values, ProgrammeItem)
     done = Written.of(ctx.commit(dry_run))
     return ProgrammeResult(id=row.id, item=row.item, when=_shown_when(when), previous=_shown_when(row.when), **done)

@@ -13,7 +13,7 @@ from cspkit.listing import Column, Table
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.psa import PSA, Recommendation, RecommendationStatus
 from cspkit.session import Session
-from cspkit.workflows._common import Written, item_number, parse_date, put, to_plain
+from cspkit.workflows._common import Written, item_number, parse_date, put, set_keys, to_plain
 
 
 def _year(ctx: Session, year: int | str | None, create_hint: bool = False) -> PSA:
@@ -141,18 +141,22 @@ def update_recommendations(ctx: Session, which: str = "all", note: str = "", *,
     if meeting is not None:
         entry["meeting"] = ctx.meeting(meeting).date
 
-    def mutate(doc: Any) -> None:
-        for index, _ in chosen:
-            node = doc["recommendations"][index]
-            if new_status is not None:
-                put(node, "status", new_status, Recommendation)
-            updates = node.get("updates")
+    path = _path(ctx, psa)
+    for index, _ in chosen:
+        def node(doc: Any, index: int = index) -> Any:
+            return doc["recommendations"][index]
+
+        if new_status is not None:
+            set_keys(ctx, path, node, {"status": new_status}, Recommendation)
+
+        def mutate(doc: Any, node: Any = node) -> None:
+            updates = node(doc).get("updates")
             if not updates:
-                put(node, "updates", [dict(entry)], Recommendation)
+                put(node(doc), "updates", [dict(entry)], Recommendation)
             else:
                 updates.append(to_plain(entry))
 
-    ctx.edit(_path(ctx, psa), mutate)
+        ctx.edit(path, mutate)
     done = Written.of(ctx.commit(dry_run))
     final = new_status or (chosen[0][1].status if len(chosen) == 1 else None)
     return PsaResult(psa.year, [r.number for _, r in chosen], final.value if final else None, **done)
@@ -384,12 +388,8 @@ def remove_recommendation(ctx: Session, number: int | str = 0, *, by: str | dt.d
     if reason and reason.strip():
         removal["reason"] = reason.strip()
 
-    def mutate(doc: Any) -> None:
-        node = doc["recommendations"][index]
-        put(node, "status", RecommendationStatus.removed, Recommendation)
-        put(node, "removed", removal, Recommendation)
-
-    ctx.edit(_path(ctx, psa), mutate)
+    set_keys(ctx, _path(ctx, psa), lambda doc: doc["recommendations"][index],
+             {"status": RecommendationStatus.removed, "removed": removal}, Recommendation)
     done = Written.of(ctx.commit(dry_run))
     return PsaResult(psa.year, [rec.number], "removed", **done)
 
