@@ -94,6 +94,9 @@ class ProblemCode(str, Enum):
     """Two records that should agree no longer do (an action and the decision that raised it)."""
     minutes = "minutes"
     """Minutes that are empty, or come to the wrong meeting for approval."""
+    paper = "paper"
+    """A paper's file that cannot go into a pack as it is (a damaged, encrypted or active PDF, a .docx that
+    is not one, an image that is not a PNG, JPEG or SVG file inside the repository)."""
 
     def __str__(self) -> str:
         return self.value

@@ -1,4 +1,4 @@
-"""agenda (add, remove, move, retitle, list) and attendance: a meeting as it really was."""
+"""agenda (add, remove, move, retitle, attach, list) and attendance: a meeting as it really was."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from cspkit.cli.common import DRY_RUN, LIST_FORMAT, ListFormat, print_table, ses
 
 if TYPE_CHECKING:
     from cspkit.workflows.agenda import AgendaResult
+    from cspkit.workflows.papers import AttachResult
 
 agenda_app = typer.Typer(help="A meeting's agenda: add, remove, move and retitle items (numbers follow until "
-                              "the meeting has minutes or actions).", no_args_is_help=True)
+                              "the meeting has minutes or actions); attach papers.", no_args_is_help=True)
 app.add_typer(agenda_app, name="agenda")
 
 MEETING = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD).")
@@ -108,6 +109,47 @@ def agenda_retitle(
         r = retitle_item(s, meeting, number, title, dry_run=dry_run)
         wrote(s.root, r)
         _show(r)
+
+
+@agenda_app.command("attach")
+def agenda_attach(
+    ctx: typer.Context,
+    meeting: str = MEETING,
+    number: str = NUMBER,
+    file: str = typer.Argument(..., metavar="FILE", help="The paper: a PDF, a Word document (.docx) or Markdown (.md)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Its title in the pack (default: the item's title, "
+                                        "or a Word document's own title)."),
+    sub_item: Optional[str] = typer.Option(None, "--sub-item", metavar="N", help="Under a sub-item of the item: its "
+                                           "number, or its place (1, 2 …) when sub-items have no numbers."),
+    restricted: bool = typer.Option(False, "--restricted", help="Partners only: left out of public packs."),
+    force: bool = typer.Option(False, "--force", help="Replace a paper of the same name (a new version of it)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Attach a paper a partner sent to an agenda item: copied to records/papers/MEETING/ and recorded.
+
+    A PDF goes into the PDF pack page for page, stamped with the pack's running header and page
+    numbers; a Word document is set in the pack's own styles. A PDF's JavaScript and other actions,
+    embedded files and form fields are removed from the copy (form values kept as printed), and
+    the command says so.
+    """
+    from cspkit.workflows.papers import attach_paper
+
+    with session(ctx, write=True) as s:
+        r = attach_paper(s, meeting, number, file, title=title, restricted=restricted, sub_item=sub_item,
+                         force=force, dry_run=dry_run)
+        wrote(s.root, r)
+        _attached(r)
+
+
+def _attached(r: AttachResult) -> None:
+    pages = f", {r.pages} page{'s' if r.pages != 1 else ''}" if r.pages is not None else ""
+    verb = "Would attach" if r.dry_run else "Replaced" if r.replaced else "Attached"
+    typer.echo(f"{verb} {r.source} to item {r.item} ({r.item_title}) of {r.date}: {r.kind}{pages}, {r.size}.")
+    if r.removed:
+        typer.echo(f"Removed from the copy: {', '.join(r.removed)} (a pack never carries them; form fields are kept "
+                   "as printed).")
+    if r.copied:
+        typer.echo(f"Images copied with it: {', '.join(r.copied)}")
 
 
 PEOPLE = "a name, alias or id as typed; \"Name (Public Health)\" adds what the minutes print in brackets"

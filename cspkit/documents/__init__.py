@@ -4,7 +4,8 @@ The minutes import, the partner update form import and Word papers in the pack a
 on this package:
 
 - ``read_document(path)`` reads a ``.docx`` or ``.md`` file into a ``Document``: its
-  ``blocks`` (``Heading``, ``Paragraph``, ``Table`` of ``Cell``\\ s, ``Note``) in reading
+  ``blocks`` (``Heading``, ``Paragraph``, ``Table`` of ``Cell``\\ s, ``Note``, and with
+  ``figures=True`` a Word document's pictures as ``Figure``\\ s) in reading
   order, each with its ``Location``; every problem is a ``DocumentError`` (a ``UserError``)
   whose one-line message names the file and the paragraph or line.
 - ``split_label``/``label_core`` recognise "i.", "(a)", "8." typed by hand; Word list
@@ -26,6 +27,7 @@ from .blocks import (
     Cell,
     Document,
     DocumentError,
+    Figure,
     Heading,
     Location,
     Note,
@@ -43,7 +45,7 @@ from .markdown_read import read_markdown
 from .safety import DEFAULT_LIMITS, Limits
 
 __all__ = [
-    "Block", "Cell", "Document", "DocumentError", "Heading", "Limits", "Location", "Note", "Paragraph", "Span",
+    "Block", "Cell", "Document", "DocumentError", "Figure", "Heading", "Limits", "Location", "Note", "Paragraph", "Span",
     "Table", "iter_notes", "iter_text_blocks", "label_core", "make_heading", "make_paragraph", "normalise",
     "read_document", "split_label",
 ]
@@ -52,14 +54,17 @@ __all__ = [
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def read_document(path: Path | str, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
+def read_document(path: Path | str, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                  figures: bool = False, data: bytes | None = None) -> Document:
     """Read a Word (``.docx``) or Markdown (``.md``) document into blocks.
 
     The kind is chosen by the file's ending; anything else is read as Word, so that a
     ``.doc``, ``.odt`` or renamed file gets the message that says what it really is.
-    ``name`` is how messages call the file (default: the file's name).
+    ``name`` is how messages call the file (default: the file's name). ``figures``: pictures
+    inside a Word document (PNG, JPEG) become ``Figure`` blocks instead of notes. ``data``:
+    a Word document's bytes, already read by the caller (by ``cspkit.fileio.read_file``).
     """
     path = Path(path)
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         return read_markdown(path, name=name, limits=limits)
-    return read_docx(path, name=name, limits=limits)
+    return read_docx(path, name=name, limits=limits, figures=figures, data=data)

@@ -2,7 +2,8 @@
 
 A document is a sequence of blocks in reading order: ``Heading``, ``Paragraph``, ``Table``
 (rows of ``Cell``\\ s, each holding blocks again) and ``Note`` (something skipped: an
-image, an embedded object). Text is inline Markdown (``**bold**``, ``*italic*``,
+image, an embedded object), and, when asked for, ``Figure`` (an image from inside a Word
+document). Text is inline Markdown (``**bold**``, ``*italic*``,
 ``[text](url)``, a line break as a backslash at the end of a line), with ``plain`` beside
 it for matching.
 
@@ -124,6 +125,22 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """An image from inside the document (PNG or JPEG), read only when asked for (``figures=True``).
+
+    ``width_mm`` and ``height_mm`` are the size it is shown at in the document (0 when it says none);
+    ``alt`` its alternative text (Word's "description", else its title).
+    """
+
+    data: bytes = field(repr=False)
+    media_type: str
+    alt: str = ""
+    width_mm: float = 0.0
+    height_mm: float = 0.0
+    location: Location = field(default=Location(), compare=False)
+
+
+@dataclass(frozen=True)
 class Cell:
     """One table cell, once, however many grid columns or rows it spans.
 
@@ -156,7 +173,7 @@ class Table:
     location: Location = field(default=Location(), compare=False)
 
 
-Block = Union[Heading, Paragraph, Table, Note]
+Block = Union[Heading, Paragraph, Table, Note, Figure]
 
 
 @dataclass

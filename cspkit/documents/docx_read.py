@@ -23,7 +23,11 @@ What is read, and how:
   fields; a content control still showing its placeholder text is empty;
 - tables, nested tables, merged cells (each cell once: see ``blocks.Cell``), rows inside
   content controls;
-- images, shapes, text boxes, embedded objects and equations are skipped, each with a note.
+- images, shapes, text boxes, embedded objects and equations are skipped, each with a note;
+  with ``figures=True`` a picture stored inside the package as PNG or JPEG (``a:blip
+  r:embed``) is read instead, as a ``Figure`` after its paragraph: only from inside the zip
+  (a linked picture is never fetched), at most ``Limits.max_image_bytes``, its kind and size
+  in pixels judged from its first bytes (``images.sniff_image``).
 
 Refused: tracked changes (``w:ins``, ``w:del``, ``w:moveFrom``, ``w:moveTo``, inserted or
 deleted cells) — deleted text must never be imported as if it stood — and comments.
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +47,7 @@ from .blocks import (
     Cell,
     Document,
     DocumentError,
+    Figure,
     Heading,
     Location,
     Note,
@@ -54,6 +59,7 @@ from .blocks import (
     make_paragraph,
     snippet,
 )
+from .images import ImageRefused, sniff_image
 from .inline import Span, safe_href
 from .numbering import Numbering, Resolved, W, w_int, w_val
 from .safety import DEFAULT_LIMITS, Limits, Package, open_docx
@@ -73,6 +79,10 @@ TXBX = _W + "txbxContent"
 TRACKED = tuple(_W + t for t in ("ins", "del", "moveFrom", "moveTo", "cellIns", "cellDel", "cellMerge"))
 COMMENTS = tuple(_W + t for t in ("commentRangeStart", "commentReference"))
 ALT = "{%s}AlternateContent" % MC
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+WP_DOCPR, WP_EXTENT = _WP + "docPr", _WP + "extent"
+A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+R_EMBED = "{%s}embed" % R
 
 _INLINE_CONTAINERS = {HYPERLINK, SMART_TAG, CUSTOM_XML, FLD_SIMPLE, _W + "dir", _W + "bdo"}
 _RUN_SKIP = {RPR, _W + "lastRenderedPageBreak", _W + "instrText", _W + "delInstrText", _W + "annotationRef",
@@ -259,13 +269,15 @@ class Styles:
 
 
 class _Reader:
-    def __init__(self, package: Package):
+    def __init__(self, package: Package, figures: bool = False):
         self.package = package
         self.name = package.name
+        self.figures = figures
         main = package.main
         self.root = package.xml(main)
         rels = package.relationships(main)
         self.links = {r.id: r.target for r in rels if r.kind == "hyperlink" and r.external}
+        self.images = {r.id: r.target for r in rels if r.kind == "image" and not r.external}
         by_kind = {r.kind: r for r in rels if not r.external}
         styles = by_kind.get("styles")
         self.styles = Styles(package.xml(styles.target) if styles and package.has(styles.target) else None)
@@ -342,7 +354,8 @@ class _Reader:
         spans, left_out = self.paragraph_spans(p, sid=sid)
         numbering = self._list_info(p, ppr, sid)
         location = Location(self.numbers.get(p), snippet("".join(s.text for s, _ in spans)))
-        notes = [Note(kind, message, location) for kind, message in left_out]
+        notes: list[Block] = [replace(n, location=location) if isinstance(n, Figure) else Note(n[0], n[1], location)
+                              for n in left_out]
         visible = [(s, looks) for s, looks in spans if s.text.strip()]
         if not visible:
             return list(notes)
@@ -390,8 +403,8 @@ class _Reader:
             ilvl = self.numbering.level_for_style(num_id, chain_ids) or 0
         return self.numbering.next(num_id, ilvl)
 
-    def paragraph_spans(self, p: _Element, sid: str | None = None,
-                        allow_changes: bool = False) -> tuple[list[tuple[Span, _Format]], list[tuple[str, str]]]:
+    def paragraph_spans(self, p: _Element, sid: str | None = None, allow_changes: bool = False
+                        ) -> tuple[list[tuple[Span, _Format]], list[tuple[str, str] | Figure]]:
         """``([(Span, how it looks)], [(note kind, message)])`` for one paragraph.
 
         A span is bold or italic when its run or character style makes it so (that is
@@ -401,13 +414,13 @@ class _Reader:
             ppr = p.find(PPR)
             sid = w_val(ppr.find(_W + "pStyle")) if ppr is not None else None
         spans: list[tuple[Span, _Format]] = []
-        notes: list[tuple[str, str]] = []
+        notes: list[tuple[str, str] | Figure] = []
         fields: list[_Field] = []
         self._inline(p, sid, None, spans, notes, fields, allow_changes)
         return spans, notes
 
     def _inline(self, parent: _Element, sid: str | None, href: str | None, spans: list[tuple[Span, _Format]],
-                notes: list[tuple[str, str]], fields: list[_Field], allow_changes: bool) -> None:
+                notes: list[tuple[str, str] | Figure], fields: list[_Field], allow_changes: bool) -> None:
         for el in parent.iterchildren():
             tag = el.tag
             if tag == R_:
@@ -430,7 +443,7 @@ class _Reader:
                 notes.append(("math", "an equation was left out"))
 
     def _run(self, r: _Element, sid: str | None, href: str | None, spans: list[tuple[Span, _Format]],
-             notes: list[tuple[str, str]], fields: list[_Field]) -> None:
+             notes: list[tuple[str, str] | Figure], fields: list[_Field]) -> None:
         rpr = r.find(RPR)
         rstyle = w_val(rpr.find(_W + "rStyle")) if rpr is not None else None
         fmt = (_apply(self.styles.run_format(None, rstyle, paragraph=False), rpr),
@@ -473,12 +486,38 @@ class _Reader:
             elif tag == _W + "instrText":
                 if fields:
                     fields[-1].instruction += el.text or ""
+            elif tag == _W + "drawing" and self.figures:
+                notes.append(self._figure(el))
             elif tag in _OBJECT_NOTES:
                 notes.append(_object_note(el, tag))
             elif tag == ALT:
                 notes.append(_alternate_note(el))
         if parts:
             self._emit(spans, "".join(parts), fmt, link)
+
+    def _figure(self, drawing: _Element) -> tuple[str, str] | Figure:
+        """A picture stored in the package, as a ``Figure``; anything else, the note saying so."""
+        blip = next(drawing.iter(A_BLIP), None)
+        rid = blip.get(R_EMBED) if blip is not None else None
+        target = self.images.get(rid) if rid else None
+        if target is None or not self.package.has(target):
+            return _object_note(drawing, _W + "drawing")
+        size = self.package._infos[target.lower()].file_size
+        limit = self.package.limits.max_image_bytes
+        if size > limit:
+            return ("image", f"an image of {size // (1024 * 1024)} MB was left out (more than "
+                             f"{limit // (1024 * 1024)} MB)")
+        data = self.package.read(target)
+        try:
+            info = sniff_image(data, svg=False)
+        except ImageRefused as exc:
+            return ("image", f"an image was left out: it {exc}")
+        doc_pr = next(drawing.iter(WP_DOCPR), None)
+        alt = ((doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else "").strip()
+        extent = next(drawing.iter(WP_EXTENT), None)
+        width = _emu_mm(extent.get("cx")) if extent is not None else 0.0
+        height = _emu_mm(extent.get("cy")) if extent is not None else 0.0
+        return Figure(data, info.media_type, " ".join(alt.split()), width, height)
 
     @staticmethod
     def _emit(spans: list[tuple[Span, _Format]], text: str, fmt: tuple[_Format, _Format], link: str | None) -> None:
@@ -554,6 +593,15 @@ def _showing_placeholder(sdt: _Element) -> bool:
     return sdtpr is not None and sdtpr.find(_W + "showingPlcHdr") is not None
 
 
+def _emu_mm(value: str | None) -> float:
+    """English Metric Units (914,400 an inch) as millimetres; 0 for nothing sensible."""
+    try:
+        emu = int(value or 0)
+    except ValueError:
+        return 0.0
+    return round(emu / 36000, 1) if 0 < emu < 36000 * 2000 else 0.0
+
+
 def _object_note(el: _Element, tag: str) -> tuple[str, str]:
     if next(el.iter(TXBX), None) is not None:
         return ("textbox", "a text box was left out (its text is not read)")
@@ -581,15 +629,17 @@ def _properties(package: Package) -> dict[str, str]:
     return out
 
 
-def read_docx(path: Path | str, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
+def read_docx(path: Path | str, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
+              figures: bool = False, data: bytes | None = None) -> Document:
     """The blocks of a Word document, after the safety checks of ``safety.open_docx``.
 
-    ``name`` is how messages call the file (default: its file name). Raises
-    ``DocumentError`` for anything refused or unreadable.
+    ``name`` is how messages call the file (default: its file name). ``figures``: pictures
+    stored in the document become ``Figure`` blocks (else notes). ``data``: the file's bytes,
+    already read by the caller. Raises ``DocumentError`` for anything refused or unreadable.
     """
-    package = open_docx(Path(path), name, limits)
+    package = open_docx(Path(path), name, limits, data=data)
     try:
-        reader = _Reader(package)
+        reader = _Reader(package, figures)
         reader.refuse_changes_and_comments()
         blocks = reader.blocks(reader.body)
         document = Document(package.name, blocks, properties=_properties(package), sha256=package.sha256)

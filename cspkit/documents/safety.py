@@ -58,6 +58,8 @@ class Limits:
     max_ratio: int = 100
     #: Parts smaller than this are not held to ``max_ratio`` (tiny XML parts compress well).
     ratio_floor_bytes: int = 1 * MIB
+    #: Any one figure read from the document (``figures=True``), unpacked.
+    max_image_bytes: int = 16 * MIB
 
 
 DEFAULT_LIMITS = Limits()
@@ -267,15 +269,21 @@ _WORD_MAIN = ("application/vnd.openxmlformats-officedocument.wordprocessingml.do
 _OTHER_OFFICE = {"spreadsheetml": "an Excel workbook", "presentationml": "a PowerPoint presentation"}
 
 
-def open_docx(path: Path, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Package:
+def open_docx(path: Path, name: str | None = None, limits: Limits = DEFAULT_LIMITS, *,
+              data: bytes | None = None) -> Package:
     """``path`` opened as a Word package after every check above; ``name`` is how messages call it.
 
-    Raises ``DocumentError`` with one line saying what the file is and what to do.
+    ``data``: the file's bytes, already read by the caller (by :func:`cspkit.fileio.read_file`);
+    the size limit still applies. Raises ``DocumentError`` with one line saying what the file
+    is and what to do.
     """
     import zipfile
 
     name = name or Path(path).name
-    data = read_regular_file(Path(path), name, limits.max_file_bytes)
+    if data is None:
+        data = read_regular_file(Path(path), name, limits.max_file_bytes)
+    elif len(data) > limits.max_file_bytes:
+        raise DocumentError(name, f"is {_size(len(data))}, more than the limit of {_size(limits.max_file_bytes)}")
     if not data.startswith(_ZIP):
         raise _what_else(data, name)
     try:

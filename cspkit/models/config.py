@@ -279,6 +279,15 @@ class ExpectedUpdate(Record):
     """Whom to chase."""
 
 
+class PaperLimits(Record):
+    """How large a paper attached to an agenda item may be (PDF, Word or Markdown)."""
+
+    max_size_mb: int = Field(50, ge=1, le=1024)
+    """The largest paper file, in MB; a larger one is refused when attached and when rendered."""
+    max_pages: int = Field(500, ge=1, le=10000)
+    """The most pages a PDF paper may have."""
+
+
 class Config(Record):
     """The root ``cspkit.yaml`` of a partnership's repository."""
 
@@ -294,6 +303,8 @@ class Config(Record):
     """Partners expected to send an update report to each meeting."""
     records_dir: Annotated[str, Field(pattern=RECORDS_DIR_RE)] = "records"
     """Folder (under the repository root) that holds the records: one folder name, not hidden."""
+    papers: PaperLimits = PaperLimits()
+    """Limits for papers attached to agenda items (PDF, Word, Markdown)."""
 
     def plan_for(self, day: dt.date) -> Plan | None:
         """The plan in force on ``day`` (the latest one that has started, if none covers it)."""

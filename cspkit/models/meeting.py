@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -60,6 +61,23 @@ class Attendance(Record):
     absent: list[Attendee] = []
 
 
+#: The endings a document paper's source may have (PDF, Word, Markdown).
+PAPER_SUFFIXES = (".pdf", ".docx", ".md", ".markdown")
+_SAVE_AS = {".doc": "save it as .docx or PDF", ".odt": "save it as .docx or PDF", ".rtf": "save it as .docx or PDF",
+            ".pptx": "save it as PDF", ".ppt": "save it as PDF", ".xlsx": "save it as PDF", ".xls": "save it as PDF",
+            ".htm": "save it as PDF", ".html": "save it as PDF", ".txt": "save it as Markdown (.md)"}
+
+
+def source_kind_problem(source: str) -> str | None:
+    """Why ``source`` cannot be a paper's file, judged by its ending (None: it can)."""
+    suffix = PurePosixPath(source.replace("\\", "/")).suffix.lower()
+    if suffix in PAPER_SUFFIXES:
+        return None
+    hint = _SAVE_AS.get(suffix)
+    return (f"a paper's source is a PDF (.pdf), a Word document (.docx) or Markdown (.md), not "
+            f"{suffix or 'a file without an ending'}" + (f": {hint}" if hint else ""))
+
+
 class Paper(Record):
     """A paper attached to an agenda item; it gets its own page range in the pack."""
 
@@ -67,7 +85,8 @@ class Paper(Record):
     title: str | None = None
     """Heading of the paper (generated papers have a default)."""
     source: str | None = None
-    """For a document: a Markdown file, relative to the records folder."""
+    """For a document: a file relative to the records folder, a PDF (.pdf), a Word document (.docx) or
+    Markdown (.md, whose images are PNG, JPEG or SVG files inside the repository)."""
     organisation: OrgId | None = None
     """For a partner-update paper: whose update report."""
     author: PersonId | None = None
@@ -75,10 +94,18 @@ class Paper(Record):
     restricted: Flag = False
     """Partners only: left out of public renderings."""
 
+    @field_validator("source")
+    @classmethod
+    def _source_kind(cls, source: str | None) -> str | None:
+        problem = source_kind_problem(source) if source is not None else None
+        if problem:
+            raise ValueError(problem)
+        return source
+
     @model_validator(mode="after")
     def _source(self) -> Paper:
         if self.kind == PaperKind.document and not self.source:
-            raise ValueError("a document paper needs a source (a Markdown file under records/)")
+            raise ValueError("a document paper needs a source (a PDF, Word or Markdown file under records/)")
         if self.kind != PaperKind.document and self.source:
             raise ValueError(f"only a document paper has a source, not a {self.kind.value} paper")
         if (self.kind == PaperKind.partner_update) != (self.organisation is not None):

@@ -18,6 +18,7 @@ from typing import Any
 from cspkit.errors import ConflictError, NotFound, UsageError, UserError
 from cspkit.fileio import write_bytes, write_text
 from cspkit.models.meeting import Meeting, MeetingStatus
+from cspkit.render import papers
 from cspkit.repo import Repo
 
 FORMATS = ("pdf", "html", "md")
@@ -212,14 +213,22 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
     for fmt in formats:
         if progress:
             progress(f"{doc.stem}{suffix}.{fmt}")
+        # Papers from files (issue 18): PDF papers, Word figures and Markdown images beside HTML and Markdown.
+        beside = {rel: data for rel, data in papers.output_files(doc.context, fmt, f"{doc.stem}{suffix}").items()
+                  if out_dir / rel not in written}
         text = render_html(repo, doc, fmt, audience)
         target = out_dir / f"{doc.stem}{suffix}.{fmt}"
         _guard(target, owned, force)
+        for rel in beside:
+            _guard(out_dir / rel, owned, force)
         if fmt == "pdf":
             write_bytes(target, html_to_pdf(text, repo.root), overwrite=True)
         else:
             write_text(target, text, overwrite=True)
         written.append(target)
+        for rel, data in beside.items():
+            write_bytes(out_dir / rel, data, overwrite=True)
+            written.append(out_dir / rel)
         for rel, svg in doc.context.pop("_assets", {}).items():
             asset = out_dir / rel
             _guard(asset, owned, force)
@@ -230,10 +239,11 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
 
 
 def html_to_pdf(html: str, base: Path) -> bytes:
-    """The PDF of ``html`` (see :mod:`cspkit.pdf`: WeasyPrint, fetching only inside ``base``)."""
+    """The PDF of ``html`` (see :mod:`cspkit.pdf`: WeasyPrint, fetching only inside ``base``), with the
+    pages of the PDF papers it reserves pages for (:func:`cspkit.render.papers.merge_attached`)."""
     from cspkit.pdf import make_pdf
 
-    return make_pdf(html, base)
+    return papers.merge_attached(make_pdf(html, base), html, base)
 
 
 def _guard(target: Path, owned: set[str], force: bool) -> None:

@@ -19,7 +19,7 @@ from cspkit.models.action import action_sort_key
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
-from cspkit.render import selection
+from cspkit.render import papers, selection
 from cspkit.repo import Repo
 
 PUBLIC = "public"
@@ -244,8 +244,8 @@ class Builder:
         elif kind == PaperKind.performance:
             view.data = self.performance(meeting.date)
         elif kind == PaperKind.document:
-            path = self.repo.records_dir / (paper.source or "")
-            view.data = {"markdown": path.read_text(encoding="utf-8")}
+            # PDF, Word and Markdown papers from their files (issue 18: cspkit/render/papers.py).
+            return papers.document_view(self, meeting, item, paper, view)
         return view
 
     def _text_date(self, day: dt.date) -> str:

@@ -1,0 +1,537 @@
+"""Attached PDF pages inside the pack: reserved in the layout, then put in place and stamped.
+
+The pack's page references are ``target-counter()`` values worked out by WeasyPrint's layout,
+so the layout must count every attached page. Laying out one empty page per attached page
+would cost WeasyPrint about 7 ms a page (a 150-page appendix: a second), so each PDF paper
+reserves only a few pages, each on a named page (``@page``) of its own:
+
+- the *first* page: it becomes the paper's first page. It carries the pack's running header,
+  its page number and (bottom right) the paper's "Agenda Item N" label;
+- one *template* page for each orientation (portrait, landscape) among the other pages: the
+  first moves the page counter on by a sentinel, so its number reads ``9876543210000013``:
+  a number no header contains, whose digits are all then in the page-number typeface;
+- a *filler* page when needed, so that the reserved pages are as many, odd or even, as the
+  paper's pages: pages after it then fall left or right as they will in the pack, which is
+  what "start each paper on an odd page" is laid out by;
+- an *end* page that moves the counter back, so that it reads the paper's last page and
+  every page after the paper is numbered as it will be.
+
+The merge (:func:`merge`) then builds the pack: the first page keeps its stamp and gets the
+attached first page drawn into it; every other attached page gets a new page whose stamp is
+the template's, with the sentinel number replaced by its own (the same typeface, the same
+place: centred numbers stay centred); templates, fillers and end pages go. Each attached page
+is drawn as a form XObject (only its drawing and resources: no annotations, actions or form
+fields ever come along), scaled to fit inside the stamp's margins, landscape kept landscape.
+Named destinations and bookmarks that pointed at a reserved page point at the paper's pages.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cspkit.render.attachments import NEVER_COPIED, PageShape, PdfPaper, content_bytes, quiet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pypdf import PageObject, PdfWriter
+
+#: The page counter jumps by this on a template page (its number reads 9876543210 + 6 digits).
+SENTINEL = 9876543210 * 10**6
+_SENTINEL_RE = re.compile(r"9876543210\d{6}")
+
+#: Margins of an attached page (mm): top and bottom hold the running header and the number.
+MARGIN_TOP_MM = MARGIN_BOTTOM_MM = 14.0
+MARGIN_SIDE_MM = 10.0
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+
+
+@dataclass(frozen=True)
+class Reserved:
+    """One reserved page of the layout: its id, its named page and what it is for."""
+
+    id: str
+    page: str
+    role: str  # first, template, filler, end
+    landscape: bool
+
+
+@dataclass
+class Reservation:
+    """The reserved pages of one PDF paper, and the ``@page`` rules they are laid out by."""
+
+    anchor: str
+    paper: PdfPaper
+    pages: list[Reserved] = field(default_factory=list)
+    #: ``@page`` rules and the rules that place the paper's label and title (ids and numbers only).
+    css: str = ""
+
+
+def _orientation(landscape: bool) -> str:
+    return "landscape" if landscape else "portrait"
+
+
+def reserve(anchor: str, paper: PdfPaper) -> Reservation:
+    """The pages ``paper`` reserves in the layout of a pack, under ``anchor``."""
+    shapes = paper.shapes
+    n = len(shapes)
+    pages = [Reserved(f"{anchor}-r1", f"{anchor}-first", "first", shapes[0].landscape)]
+    rules = [_rule(f"{anchor}-first", shapes[0].landscape, None, label=True)]
+    if n > 1:
+        kinds = list(dict.fromkeys(s.landscape for s in shapes[1:]))
+        for i, landscape in enumerate(kinds):
+            name = f"{anchor}-t{_orientation(landscape)[0]}"
+            pages.append(Reserved(f"{anchor}-r{len(pages) + 1}", name, "template", landscape))
+            rules.append(_rule(name, landscape, SENTINEL if i == 0 else 0))
+        if (len(pages) + 1) % 2 != n % 2:
+            pages.append(Reserved(f"{anchor}-r{len(pages) + 1}", f"{anchor}-fill", "filler", False))
+            rules.append(_rule(f"{anchor}-fill", False, 0))
+        pages.append(Reserved(f"{anchor}-r{len(pages) + 1}", f"{anchor}-end", "end", shapes[-1].landscape))
+        rules.append(_rule(f"{anchor}-end", shapes[-1].landscape, n - 1 - SENTINEL))
+    css = "\n".join(rules) + (
+        f"\n#{anchor} > .item-label {{ position: running(attached-label-{anchor}); }}"
+        f"\n@page {anchor}-first {{ @bottom-right {{ content: element(attached-label-{anchor}); }} }}"
+        # The title names the paper in the bookmarks and the tags; the attached pages show it themselves.
+        "\n.attached-title { position: absolute; visibility: hidden; margin: 0; }"
+        "\n.attached-page { break-before: page; height: 0; margin: 0; padding: 0; }")
+    return Reservation(anchor, paper, pages, css)
+
+
+def _rule(name: str, landscape: bool, increment: int | None, label: bool = False) -> str:
+    size = "A4 landscape" if landscape else "A4 portrait"
+    counters = "" if increment is None else f" counter-increment: page {increment} prevpage {increment};"
+    return (f"@page {name} {{ size: {size}; margin: {MARGIN_TOP_MM}mm {MARGIN_SIDE_MM}mm {MARGIN_BOTTOM_MM}mm;"
+            f"{counters} }}")
+
+
+# --------------------------------------------------------------------------- placing a page
+
+
+def placement(shape: PageShape, page_w: float, page_h: float) -> list[float]:
+    """The matrix that draws a page of ``shape`` (its crop box, rotated as it is shown) centred
+    and scaled to fit inside the margins of a page ``page_w`` × ``page_h`` points."""
+    box_w = page_w - 2 * MARGIN_SIDE_MM * MM
+    box_h = page_h - (MARGIN_TOP_MM + MARGIN_BOTTOM_MM) * MM
+    s = min(box_w / shape.width, box_h / shape.height)
+    tx = MARGIN_SIDE_MM * MM + (box_w - s * shape.width) / 2
+    ty = MARGIN_BOTTOM_MM * MM + (box_h - s * shape.height) / 2
+    x0, y0, x1, y1 = shape.box
+    w, h = x1 - x0, y1 - y0
+    # The crop box to the origin, rotated clockwise as a viewer shows it, scaled, moved into place.
+    rotations = {
+        0: [1, 0, 0, 1, -x0, -y0],
+        90: [0, -1, 1, 0, -y0, w + x0],
+        180: [-1, 0, 0, -1, w + x0, h + y0],
+        270: [0, 1, -1, 0, h + y0, -x0],
+    }
+    a, b, c, d, e, f = rotations[shape.rotate]
+    return [s * a, s * b, s * c, s * d, s * e + tx, s * f + ty]
+
+
+def _form_xobject(writer: PdfWriter, paper: PdfPaper, index: int) -> Any:
+    """Page ``index`` of ``paper`` as a form XObject in ``writer``: its drawing and resources only."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    page = paper.reader.pages[index]
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if contents is not None and not isinstance(contents, list) and hasattr(contents, "get_data"):
+        # One stream: its bytes are copied as they are, still compressed.
+        form = contents.clone(writer, force_duplicate=True, ignore_fields=NEVER_COPIED)
+        for key in list(form.keys()):
+            if key not in ("/Filter", "/DecodeParms", "/Length"):
+                del form[key]
+    else:
+        raw = DecodedStreamObject()
+        raw.set_data(content_bytes(page))
+        form = raw.flate_encode()
+    shape = paper.shapes[index]
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in shape.box)
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    form[NameObject("/Resources")] = resources.clone(writer, ignore_fields=NEVER_COPIED) \
+        if resources is not None else DictionaryObject()
+    group = page.get("/Group")
+    if group is not None:
+        form[NameObject("/Group")] = group.get_object().clone(writer, ignore_fields=NEVER_COPIED)
+    return writer._add_object(form)
+
+
+# --------------------------------------------------------------------------- stamps
+
+
+class StampError(Exception):
+    """The pack's stamp pages are not as the reserved layout made them (a template leaves them out?)."""
+
+
+def _parse_cmap(data: bytes) -> dict[int, str]:
+    """A ToUnicode CMap: character code -> text (bfchar and bfrange)."""
+    out: dict[int, str] = {}
+    text = data.decode("latin-1")
+
+    def uni(hexa: str) -> str:
+        raw = bytes.fromhex(hexa)
+        return raw.decode("utf-16-be", "replace") if len(raw) % 2 == 0 else raw.decode("latin-1")
+
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            out[int(src, 16)] = uni(dst)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block):
+            a, b = int(lo, 16), int(hi, 16)
+            if b - a > 65535:
+                continue
+            if dst.startswith("["):
+                for code, item in zip(range(a, b + 1), re.findall(r"<([0-9A-Fa-f]*)>", dst), strict=False):
+                    out[code] = uni(item)
+            else:
+                start = bytes.fromhex(dst[1:-1])
+                base = int.from_bytes(start, "big")
+                for code in range(a, b + 1):
+                    value = (base + code - a).to_bytes(len(start), "big")
+                    out[code] = value.decode("utf-16-be", "replace") if len(value) % 2 == 0 else value.decode("latin-1")
+    return out
+
+
+class _Font:
+    """What a stamp needs of a Type0 (Identity-H) font: text <-> glyph codes, and widths."""
+
+    def __init__(self, font: Any):
+        font = font.get_object()
+        if str(font.get("/Subtype")) != "/Type0" or str(font.get("/Encoding")) != "/Identity-H":
+            raise StampError("the page number is not set in a Type0 Identity-H font")
+        self.to_text = _parse_cmap(font["/ToUnicode"].get_object().get_data())
+        self.to_code = {t: c for c, t in self.to_text.items() if len(t) == 1}
+        cid_font = font["/DescendantFonts"][0].get_object()
+        self.default = float(cid_font.get("/DW", 1000))
+        self.widths: dict[int, float] = {}
+        w = list(cid_font.get("/W", []))
+        i = 0
+        while i < len(w):
+            first = int(w[i])
+            nxt = w[i + 1].get_object() if hasattr(w[i + 1], "get_object") else w[i + 1]
+            if isinstance(nxt, list):
+                for j, width in enumerate(nxt):
+                    self.widths[first + j] = float(width)
+                i += 2
+            else:
+                for code in range(first, int(nxt) + 1):
+                    self.widths[code] = float(w[i + 2])
+                i += 3
+
+    def decode(self, data: bytes) -> list[int]:
+        return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
+
+    def text(self, codes: Sequence[int]) -> str:
+        return "".join(self.to_text.get(c, "\ufffd") for c in codes)
+
+    def encode(self, text: str) -> list[int]:
+        missing = [ch for ch in text if ch not in self.to_code]
+        if missing:
+            raise StampError(f"the page number's typeface lacks {''.join(missing)!r}")
+        return [self.to_code[ch] for ch in text]
+
+    def width(self, codes: Sequence[int]) -> float:
+        return sum(self.widths.get(c, self.default) for c in codes)
+
+
+def _multiply(m: Sequence[float], n: Sequence[float]) -> list[float]:
+    """m then n (PDF matrix order: a point is transformed by m, then by n)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
+
+
+@dataclass
+class _Stamp:
+    """A template page's stamp, ready to be given any page number."""
+
+    before: bytes
+    after: bytes
+    group: list[tuple[list[Any], bytes]]  # the number's text object, operations up to ET
+    tj_index: int
+    font: _Font
+    size: float
+    text: str  # the number's whole text, "Page 9876543210000013"
+    number: str  # the sentinel as it reads there
+    width: float  # of the sentinel text, in text space
+    tm_index: int
+    tm: list[float]
+    align: str  # centre, right or left
+    resources: Any
+    mediabox: Any
+    extra: dict[str, Any]
+
+    def page_number(self, value: int) -> bytes:
+        """The stamp's drawing, numbered ``value``."""
+        from pypdf.generic import ArrayObject, ByteStringObject, ContentStream, FloatObject
+
+        text = self.text.replace(self.number, str(value))
+        codes = self.font.encode(text)
+        width = self.font.width(codes) * self.size / 1000
+        tm = list(self.tm)
+        shift = {"centre": (self.width - width) / 2, "right": self.width - width, "left": 0.0}[self.align]
+        tm[4] += tm[0] * shift
+        tm[5] += tm[1] * shift
+        ops: list[Any] = list(self.group)
+        ops[self.tm_index] = ([FloatObject(v) for v in tm], b"Tm")
+        ops[self.tj_index] = ([ArrayObject([ByteStringObject(b"".join(c.to_bytes(2, "big") for c in codes))])], b"TJ")
+        stream = ContentStream(None, None)
+        stream.operations = ops
+        return self.before + b"\n" + stream.get_data() + b"\n" + self.after
+
+
+def _stamp(page: PageObject) -> tuple[_Stamp, int]:
+    """The stamp of a template page, and the value its sentinel number reads."""
+    from pypdf.generic import ContentStream
+
+    contents = page.get_contents()
+    if contents is None:
+        raise StampError("a template page is empty")
+    ops = ContentStream(contents, page.pdf).operations
+    resources: Any = page["/Resources"].get_object()
+    fonts: Any = resources.get("/Font", {})
+    fonts = fonts.get_object() if hasattr(fonts, "get_object") else fonts
+    ctm = [1.0, 0, 0, 1, 0, 0]
+    stack: list[list[float]] = []
+    start = None
+    font_name, size = None, 0.0
+    tm = [1.0, 0, 0, 1, 0, 0]
+    tm_index = -1
+    for i, (operands, op) in enumerate(ops):
+        if op == b"q":
+            stack.append(ctm)
+        elif op == b"Q":
+            ctm = stack.pop() if stack else ctm
+        elif op == b"cm":
+            ctm = _multiply([float(v) for v in operands], ctm)
+        elif op == b"BT":
+            start, tm, tm_index = i, [1.0, 0, 0, 1, 0, 0], -1
+        elif op == b"Tf":
+            font_name, size = str(operands[0]), float(operands[1])
+        elif op == b"Tm":
+            tm, tm_index = [float(v) for v in operands], i - (start or 0)
+        elif op in (b"TJ", b"Tj") and start is not None and font_name in fonts:
+            font = _Font(fonts[font_name])
+            items = operands[0] if op == b"TJ" else [operands[0]]
+            codes: list[int] = []
+            kerning = 0.0
+            for item in items:
+                if isinstance(item, (bytes, str)) or hasattr(item, "original_bytes"):
+                    raw = item.original_bytes if hasattr(item, "original_bytes") else bytes(item, "latin-1") \
+                        if isinstance(item, str) else bytes(item)
+                    codes += font.decode(raw)
+                else:
+                    kerning += float(item)
+            text = font.text(codes)
+            found = _SENTINEL_RE.search(text)
+            if not found:
+                continue
+            end = next(j for j in range(i, len(ops)) if ops[j][1] == b"ET")
+            if tm_index < 0:
+                raise StampError("the page number is placed without a text matrix")
+            width = font.width(codes) * size / 1000 - kerning * size / 1000
+            to_page = _multiply(tm, ctm)
+            left = to_page[4]
+            right = left + to_page[0] * width
+            page_width = float(page.mediabox.width)
+            middle = (left + right) / 2
+            align = "centre" if abs(middle - page_width / 2) < 3 else "right" if middle > page_width / 2 else "left"
+            before_ops, group, after_ops = ops[:start], ops[start:end + 1], ops[end + 1:]
+            return _Stamp(
+                before=_serialise(before_ops), after=_serialise(after_ops), group=group,
+                tj_index=i - start, font=font, size=size, text=text, number=found.group(0), width=width,
+                tm_index=tm_index, tm=tm, align=align, resources=page["/Resources"], mediabox=page.mediabox,
+                extra={k: page[k] for k in ("/Group", "/Tabs") if k in page},
+            ), int(found.group(0))
+    raise StampError("no page number was found on a template page")
+
+
+def _serialise(ops: list[Any]) -> bytes:
+    from pypdf.generic import ContentStream
+
+    stream = ContentStream(None, None)
+    stream.operations = ops
+    return stream.get_data()
+
+
+# --------------------------------------------------------------------------- the merge
+
+
+def _draw(page: Any, writer: PdfWriter, xobject: Any, name: str, matrix: list[float]) -> None:
+    """Draw ``xobject`` on ``page`` with ``matrix``, over what is there (which is wrapped in
+    ``q``/``Q``: WeasyPrint's drawing starts by flipping the coordinates and never restores them)."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    resources = DictionaryObject(page["/Resources"].get_object())
+    xobjects = resources.get("/XObject")
+    # A copy: the stamp's resources are shared by every page stamped from it.
+    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    xobjects[NameObject(name)] = xobject
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    parts = list(contents) if isinstance(contents, list) else [page.raw_get("/Contents")] if contents is not None \
+        else []
+    opening, closing = DecodedStreamObject(), DecodedStreamObject()
+    opening.set_data(b"q\n")
+    closing.set_data(b"\nQ\nq %s cm %s Do Q\n" % (" ".join(_num(v) for v in matrix).encode(), name.encode()))
+    page[NameObject("/Contents")] = ArrayObject([writer._add_object(opening), *parts, writer._add_object(closing)])
+
+
+def _num(v: float) -> str:
+    text = f"{v:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
+    """The pack ``pdf`` (laid out with ``reservations``) with every attached page in place."""
+    if not reservations:
+        return pdf
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+    quiet()
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    # The newest PDF version among the pack and its papers (an attached page may use what only it has).
+    versions = [reader.pdf_header, *(r.paper.reader.pdf_header for r in reservations)]
+    writer.pdf_header = max((v for v in versions if re.fullmatch(r"%PDF-\d\.\d", v)),
+                            key=lambda v: tuple(int(x) for x in v[5:].split(".")), default="%PDF-1.7")
+    index = {page.indirect_reference.idnum: i for i, page in enumerate(writer.pages)
+             if page.indirect_reference is not None}
+    dests = _destinations(writer)
+    order: list[Any] = [p.indirect_reference for p in writer.pages]
+    replaced: dict[int, list[Any]] = {}   # reserved page index -> the pages that take its place
+    moved: dict[int, Any] = {}           # id of a page that goes -> the page that now stands for it
+    pages_root: Any = writer._root_object["/Pages"]
+    if any(page.raw_get("/Parent") != writer._root_object.raw_get("/Pages") for page in writer.pages):
+        raise StampError("the laid-out pack's page tree is not flat")  # WeasyPrint's always is
+    for res in reservations:
+        where = []
+        for r in res.pages:
+            ref = dests.get(r.id)
+            if ref is None or ref.idnum not in index:
+                raise StampError(f"the pages reserved for {res.paper.name} are not in the laid-out pack "
+                                 "(does a template of yours leave out papers/attachment.html.j2?)")
+            where.append(index[ref.idnum])
+        if where != list(range(where[0], where[0] + len(where))):
+            raise StampError(f"the pages reserved for {res.paper.name} are not one after another")
+        first = writer.pages[where[0]]
+        shapes = res.paper.shapes
+        new_pages = [first.indirect_reference]
+        _draw(first, writer, _form_xobject(writer, res.paper, 0), "/CspkitAttached",
+              placement(shapes[0], float(first.mediabox.width), float(first.mediabox.height)))
+        if len(shapes) > 1:
+            stamps: dict[bool, _Stamp] = {}
+            value = None
+            for r, i in zip(res.pages, where, strict=True):
+                if r.role == "template":
+                    stamps[r.landscape], value = _stamp(writer.pages[i])
+            assert value is not None
+            first_number = value - SENTINEL
+            for k in range(1, len(shapes)):
+                stamp = stamps[shapes[k].landscape]
+                content = DecodedStreamObject()
+                content.set_data(stamp.page_number(first_number + k))
+                page = DictionaryObject({
+                    NameObject("/Type"): NameObject("/Page"),
+                    NameObject("/Parent"): writer._root_object.raw_get("/Pages"),
+                    NameObject("/MediaBox"): stamp.mediabox,
+                    NameObject("/Resources"): stamp.resources,
+                    NameObject("/Contents"): writer._add_object(content.flate_encode()),
+                    **{NameObject(k): v for k, v in stamp.extra.items()},
+                })
+                ref = writer._add_object(page)
+                _draw(page, writer, _form_xobject(writer, res.paper, k), "/CspkitAttached",
+                      placement(shapes[k], float(stamp.mediabox[2]) - float(stamp.mediabox[0]),
+                                float(stamp.mediabox[3]) - float(stamp.mediabox[1])))
+                new_pages.append(ref)
+        replaced[where[0]] = new_pages
+        for i in where[1:]:
+            replaced[i] = []
+            moved[order[i].idnum] = new_pages[-1]
+    kids = ArrayObject()
+    for i, ref in enumerate(order):
+        kids.extend(replaced.get(i, [ref]))
+    pages_root[NameObject("/Kids")] = kids
+    pages_root[NameObject("/Count")] = NumberObject(len(kids))
+    _retarget(writer, moved)
+    # The reserved pages that went, and their drawing, are left out of the file.
+    for i, gone in replaced.items():
+        if not gone:
+            gone_page: Any = writer.get_object(order[i].idnum)
+            contents = gone_page.get("/Contents")
+            for part in (contents if isinstance(contents, list) else [contents] if contents is not None else []):
+                if hasattr(part, "idnum"):
+                    writer._objects[part.idnum - 1] = None
+            writer._objects[order[i].idnum - 1] = None
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _destinations(writer: PdfWriter) -> dict[str, Any]:
+    """Named destination -> the page it points at (as an indirect reference)."""
+    out: dict[str, Any] = {}
+    names = writer._root_object.get("/Names")
+    tree = names.get_object().get("/Dests") if names is not None else None
+    for key, value in _name_tree(tree.get_object() if tree is not None else None):
+        value = value.get_object() if hasattr(value, "get_object") else value
+        if hasattr(value, "get") and "/D" in value:
+            value = value["/D"]
+        if isinstance(value, list) and value:
+            out[key] = value[0]
+    return out
+
+
+def _name_tree(node: Any, depth: int = 0) -> list[tuple[str, Any]]:
+    if node is None or depth > 32:
+        return []
+    out: list[tuple[str, Any]] = []
+    items = node.get("/Names")
+    if items is not None:
+        items = items.get_object()
+        out += [(str(items[i]), items[i + 1]) for i in range(0, len(items) - 1, 2)]
+    for kid in node.get("/Kids", []) or []:
+        out += _name_tree(kid.get_object(), depth + 1)
+    return out
+
+
+def _retarget(writer: PdfWriter, moved: dict[int, Any]) -> None:
+    """Destinations and bookmarks that pointed at a reserved page that went: at its paper's page."""
+    if not moved:
+        return
+
+    def fix(dest: Any) -> None:
+        dest = dest.get_object() if hasattr(dest, "get_object") else dest
+        if hasattr(dest, "get") and "/D" in dest:
+            dest = dest["/D"].get_object()
+        if isinstance(dest, list) and dest and hasattr(dest[0], "idnum") and dest[0].idnum in moved:
+            dest[0] = moved[dest[0].idnum]
+
+    names = writer._root_object.get("/Names")
+    tree = names.get_object().get("/Dests") if names is not None else None
+    for _, value in _name_tree(tree.get_object() if tree is not None else None):
+        fix(value)
+    outlines = writer._root_object.get("/Outlines")
+    stack = [outlines.get_object().get("/First")] if outlines is not None else []
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        item = item.get_object() if item is not None else None
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if "/Dest" in item:
+            fix(item["/Dest"])
+        action = item.get("/A")
+        if action is not None and "/D" in action.get_object():
+            fix(action.get_object()["/D"])
+        stack += [item.get("/Next"), item.get("/First")]
