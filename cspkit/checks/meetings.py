@@ -161,7 +161,7 @@ def check_paper(ctx: CheckContext, m: Meeting, loc: Loc, paper: Any) -> None:
         elif ctx.repo.config is not None and path.stat().st_size > ctx.repo.config.papers.max_size_mb * 1024 * 1024:
             limit = ctx.repo.config.papers.max_size_mb
             ctx.problem(m, (*loc, "source"), f"paper file {ctx.records_name}/{paper.source} is "
-                        f"{path.stat().st_size / 1024 / 1024:.1f} MB, over the limit of {limit} MB "
+                        f"{-(-path.stat().st_size // 1024):,} KB, over the limit of {limit} MB "
                         "(papers.max_size_mb in cspkit.yaml)", ProblemCode.paper)
 
 

@@ -62,7 +62,7 @@ from .blocks import (
 from .images import ImageRefused, sniff_image
 from .inline import Span, safe_href
 from .numbering import Numbering, Resolved, W, w_int, w_val
-from .safety import DEFAULT_LIMITS, Limits, Package, open_docx
+from .safety import DEFAULT_LIMITS, Limits, Package, _size, open_docx
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -505,8 +505,7 @@ class _Reader:
         size = self.package._infos[target.lower()].file_size
         limit = self.package.limits.max_image_bytes
         if size > limit:
-            return ("image", f"an image of {size // (1024 * 1024)} MB was left out (more than "
-                             f"{limit // (1024 * 1024)} MB)")
+            return ("image", f"an image of {_size(size)} was left out (more than {_size(limit)})")
         data = self.package.read(target)
         try:
             info = sniff_image(data, svg=False)

@@ -131,7 +131,7 @@ def _table(table: Table, image_src: ImageSource, numbering: dict[int, int], top:
             span = (f' colspan="{cell.col_span}"' if cell.col_span > 1 else "") + \
                    (f' rowspan="{cell.row_span}"' if cell.row_span > 1 else "")
             scope = ' scope="col"' if header else ""
-            inner = "".join(_blocks(cell.blocks, image_src, numbering, min(top + 1, 6)))
+            inner = "".join(_blocks(cell.blocks, image_src, numbering, min(top + 1, 6))).strip()
             cells.append(f"<{tag}{scope}{span}>{inner}</{tag}>")
         rows.append(("<tr>", "".join(cells), "</tr>"))
     head = "".join("".join(r) for r in rows[:table.header_rows])
