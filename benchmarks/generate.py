@@ -775,6 +775,39 @@ def generate(out: Path, size: str = "county", seed: int = 7) -> dict[str, int]:
     }
 
 
+def paper_pdf(path: Path, pages: int, landscape: bool, seed: int = 7) -> Path:
+    """A PDF paper as partners send them: ``pages`` pages of text (40 lines each) and a bar chart,
+    A4 portrait, or 16:9 slides when ``landscape``. Written to ``path``; returns it."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    rng = random.Random(seed)
+    writer = PdfWriter()
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+    w, h = (960.0, 540.0) if landscape else (595.276, 841.89)
+    words = [w_.lower() for w_ in LAST + FIRST]
+    for n in range(1, pages + 1):
+        page = writer.add_blank_page(w, h)
+        lines = [f"BT /F1 18 Tf 50 {h - 60:.1f} Td (Page {n} of {pages}) Tj ET"]
+        for i in range(12 if landscape else 40):
+            text = " ".join(rng.choice(words) for _ in range(12))
+            lines.append(f"BT /F1 10 Tf 50 {h - 90 - i * 17:.1f} Td ({text}) Tj ET")
+        for i in range(8):
+            bar = rng.randint(20, 160)
+            lines.append(f"0.12 0.31 0.47 rg {w - 300 + i * 30} 60 20 {bar} re f")
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(lines).encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({
+            NameObject("/F1"): font})})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        writer.write(f)
+    return path
+
+
 def first_scheduled(counts: dict[str, int]) -> dt.date:
     return dt.date.fromordinal(counts["first_scheduled"])
 

@@ -94,7 +94,7 @@ def test_the_bytes_already_read_are_used_and_still_held_to_the_size_limit(report
     assert any(isinstance(b, Figure) for b in document.blocks)
     from cspkit.documents import DocumentError
 
-    with pytest.raises(DocumentError, match="report.docx: is .*, more than the limit of"):
+    with pytest.raises(DocumentError, match=r"report\.docx: is .*, more than the limit of"):
         read_document(tmp_path / "x.docx", name="report.docx", data=data, limits=Limits(max_file_bytes=100))
 
 

@@ -484,11 +484,19 @@ COMMAND_CASES.update({
                                     "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
     "agenda add unknown paper": (["agenda", "add", "2023-10-12", "Item", "--paper", "minutes"], 1,
                                  "error: unknown paper 'minutes' (give one of previous-minutes, action-log, "
-                                 "performance, psa-tracker, partner-updates, forward-programme, or a Markdown file "
-                                 "under the records folder)\n"),
+                                 "performance, psa-tracker, partner-updates, forward-programme, or a PDF, Word or "
+                                 "Markdown file under the records folder)\n"),
     "agenda add paper outside records": (["agenda", "add", "2023-10-12", "Item", "--paper", "../../etc/x.md"], 1,
-                                         "error: paper file not found: records/../../etc/x.md (give a Markdown file "
-                                         "inside the records folder, relative to it)\n"),
+                                         "error: paper file not found: records/../../etc/x.md (give a PDF, Word or "
+                                         "Markdown file inside the records folder, relative to it, or copy one in "
+                                         "with cspkit agenda attach)\n"),
+    "agenda attach a file that is not there": (["agenda", "attach", "2023-10-12", "2", "report.pdf"], 1,
+                                               "error: report.pdf: no such file\n"),
+    "agenda attach to an item not there": (["agenda", "attach", "2023-10-12", "7", "report.pdf"], 1,
+                                           "error: the meeting on 2023-10-12 has no item 7 (items: 1, 2)\n"),
+    "agenda attach a spreadsheet": (["agenda", "attach", "2023-10-12", "2", "figures.xlsx"], 1,
+                                    "error: figures.xlsx: a paper's source is a PDF (.pdf), a Word document (.docx) or "
+                                    "Markdown (.md), not .xlsx: save it as PDF\n"),
     "agenda remove unknown item": (["agenda", "remove", "2023-10-12", "7"], 1,
                                    "error: the meeting on 2023-10-12 has no item 7 (items: 1, 2)\n"),
     "agenda move after minutes": (["agenda", "move", "2023-07-13", "3", "--to", "1"], 1,

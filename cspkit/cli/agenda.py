@@ -48,7 +48,8 @@ def agenda_add(
                                      "(default: before any other business)."),
     paper: Optional[list[str]] = typer.Option(None, "--paper", help="A paper: action-log, previous-minutes, "
                                               "performance, psa-tracker, partner-updates, forward-programme, or a "
-                                              "Markdown file under records/ (repeat for several)."),
+                                              "PDF, Word or Markdown file under records/ (repeat for several; "
+                                              "agenda attach copies one in)."),
     purpose: Optional[str] = typer.Option(None, "--purpose", help="The line under the title (\"To note …\")."),
     kind: Optional[str] = typer.Option(None, "--kind", help="procedural, standing, report (default), "
                                        "presentation or verbal."),

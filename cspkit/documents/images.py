@@ -12,14 +12,16 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from cspkit.errors import UserError
+
 #: The most pixels a raster image may have (a 10,000 × 8,000 scan is 80 million).
 MAX_PIXELS = 80_000_000
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 
 
-class ImageRefused(ValueError):
-    """An image that is not shown: ``str()`` says why, as a phrase ("is a GIF, …")."""
+class ImageRefused(UserError):
+    """An image that is not shown: ``str()`` says why, as a phrase ("is a GIF, …"); callers say which image."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cspkit.errors import UserError
+
 if TYPE_CHECKING:  # pragma: no cover
     from pypdf import PageObject, PdfReader, PdfWriter
 
@@ -64,8 +66,9 @@ NEVER_COPIED = ("/Parent", "/P", "/Annots", "/AA", "/A", "/OpenAction", "/JS", "
                 "/EF", "/AcroForm", "/StructParent", "/StructParents", "/Names", "/Dests", "/Outlines")
 
 
-class AttachmentRefused(Exception):
-    """A PDF paper that cannot go into a pack as it is; ``reason`` says why and what to do."""
+class AttachmentRefused(UserError):
+    """A PDF paper that cannot go into a pack as it is; ``reason`` says why and what to do (callers
+    say which paper and where: a located problem, or the file named on the command line)."""
 
     def __init__(self, reason: str, kind: str = "damaged"):
         super().__init__(reason)

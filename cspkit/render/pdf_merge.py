@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cspkit.errors import UserError
 from cspkit.render.attachments import NEVER_COPIED, PageShape, PdfPaper, content_bytes, quiet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -165,8 +166,9 @@ def _form_xobject(writer: PdfWriter, paper: PdfPaper, index: int) -> Any:
 # --------------------------------------------------------------------------- stamps
 
 
-class StampError(Exception):
-    """The pack's stamp pages are not as the reserved layout made them (a template leaves them out?)."""
+class StampError(UserError):
+    """The pack's reserved pages are not where the layout should have put them: a template of the
+    partnership's own that leaves out what ``papers/attachment.html.j2`` writes."""
 
 
 def _parse_cmap(data: bytes) -> dict[int, str]:
@@ -204,7 +206,7 @@ class _Font:
     def __init__(self, font: Any):
         font = font.get_object()
         if str(font.get("/Subtype")) != "/Type0" or str(font.get("/Encoding")) != "/Identity-H":
-            raise StampError("the page number is not set in a Type0 Identity-H font")
+            raise RuntimeError("the page number is not set in a Type0 Identity-H font")
         self.to_text = _parse_cmap(font["/ToUnicode"].get_object().get_data())
         self.to_code = {t: c for c, t in self.to_text.items() if len(t) == 1}
         cid_font = font["/DescendantFonts"][0].get_object()
@@ -233,7 +235,7 @@ class _Font:
     def encode(self, text: str) -> list[int]:
         missing = [ch for ch in text if ch not in self.to_code]
         if missing:
-            raise StampError(f"the page number's typeface lacks {''.join(missing)!r}")
+            raise RuntimeError(f"the page number's typeface lacks {''.join(missing)!r}")
         return [self.to_code[ch] for ch in text]
 
     def width(self, codes: Sequence[int]) -> float:
@@ -255,7 +257,7 @@ class _Stamp:
     after: bytes
     group: list[tuple[list[Any], bytes]]  # the number's text object, operations up to ET
     tj_index: int
-    font: _Font
+    font: _Font | None  # None: the stamp shows no page number
     size: float
     text: str  # the number's whole text, "Page 9876543210000013"
     number: str  # the sentinel as it reads there
@@ -268,8 +270,11 @@ class _Stamp:
     extra: dict[str, Any]
 
     def page_number(self, value: int) -> bytes:
-        """The stamp's drawing, numbered ``value``."""
+        """The stamp's drawing, numbered ``value`` (a stamp without a page number is as it is)."""
         from pypdf.generic import ArrayObject, ByteStringObject, ContentStream, FloatObject
+
+        if self.font is None:
+            return self.before
 
         text = self.text.replace(self.number, str(value))
         codes = self.font.encode(text)
@@ -286,13 +291,13 @@ class _Stamp:
         return self.before + b"\n" + stream.get_data() + b"\n" + self.after
 
 
-def _stamp(page: PageObject) -> tuple[_Stamp, int]:
-    """The stamp of a template page, and the value its sentinel number reads."""
+def _stamp(page: PageObject) -> tuple[_Stamp, int | None]:
+    """The stamp of a template page, and the value its sentinel number reads (None: it has none)."""
     from pypdf.generic import ContentStream
 
     contents = page.get_contents()
     if contents is None:
-        raise StampError("a template page is empty")
+        raise RuntimeError("a template page is empty")
     ops = ContentStream(contents, page.pdf).operations
     resources: Any = page["/Resources"].get_object()
     fonts: Any = resources.get("/Font", {})
@@ -334,7 +339,7 @@ def _stamp(page: PageObject) -> tuple[_Stamp, int]:
                 continue
             end = next(j for j in range(i, len(ops)) if ops[j][1] == b"ET")
             if tm_index < 0:
-                raise StampError("the page number is placed without a text matrix")
+                raise RuntimeError("the page number is placed without a text matrix")
             width = font.width(codes) * size / 1000 - kerning * size / 1000
             to_page = _multiply(tm, ctm)
             left = to_page[4]
@@ -349,7 +354,10 @@ def _stamp(page: PageObject) -> tuple[_Stamp, int]:
                 tm_index=tm_index, tm=tm, align=align, resources=page["/Resources"], mediabox=page.mediabox,
                 extra={k: page[k] for k in ("/Group", "/Tabs") if k in page},
             ), int(found.group(0))
-    raise StampError("no page number was found on a template page")
+    # No page number on the stamp (a partnership's own style leaves it out): the stamp as it is.
+    return _Stamp(before=_serialise(ops), after=b"", group=[], tj_index=0, font=None, size=0, text="", number="",
+                  width=0, tm_index=0, tm=[], align="left", resources=page["/Resources"], mediabox=page.mediabox,
+                  extra={k: page[k] for k in ("/Group", "/Tabs") if k in page}), None
 
 
 def _serialise(ops: list[Any]) -> bytes:
@@ -412,7 +420,7 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
     moved: dict[int, Any] = {}           # id of a page that goes -> the page that now stands for it
     pages_root: Any = writer._root_object["/Pages"]
     if any(page.raw_get("/Parent") != writer._root_object.raw_get("/Pages") for page in writer.pages):
-        raise StampError("the laid-out pack's page tree is not flat")  # WeasyPrint's always is
+        raise RuntimeError("the laid-out pack's page tree is not flat")  # WeasyPrint's always is
     for res in reservations:
         where = []
         for r in res.pages:
@@ -422,7 +430,7 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
                                  "(does a template of yours leave out papers/attachment.html.j2?)")
             where.append(index[ref.idnum])
         if where != list(range(where[0], where[0] + len(where))):
-            raise StampError(f"the pages reserved for {res.paper.name} are not one after another")
+            raise RuntimeError(f"the pages reserved for {res.paper.name} are not one after another")
         first = writer.pages[where[0]]
         shapes = res.paper.shapes
         new_pages = [first.indirect_reference]
@@ -433,9 +441,10 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
             value = None
             for r, i in zip(res.pages, where, strict=True):
                 if r.role == "template":
-                    stamps[r.landscape], value = _stamp(writer.pages[i])
-            assert value is not None
-            first_number = value - SENTINEL
+                    stamps[r.landscape], read = _stamp(writer.pages[i])
+                    value = read if read is not None else value
+            # The first template's number is the sentinel past the paper's first page (the others read the same).
+            first_number = value - SENTINEL if value is not None else 0
             for k in range(1, len(shapes)):
                 stamp = stamps[shapes[k].landscape]
                 content = DecodedStreamObject()

@@ -18,7 +18,7 @@ from cspkit.errors import NotFound, UserError
 from cspkit.listing import Column, Table
 from cspkit.lookup import did_you_mean
 from cspkit.models.config import ItemKind, PaperKind
-from cspkit.models.meeting import Meeting
+from cspkit.models.meeting import PAPER_SUFFIXES, Meeting
 from cspkit.session import Session
 from cspkit.workflows._common import Written, WrittenFields
 from cspkit.workflows.meeting import agenda_item_data, is_closing
@@ -109,20 +109,20 @@ def _leads(s: Session, leads: list[str]) -> list[str]:
 
 
 def _paper(s: Session, text: str) -> dict[str, Any]:
-    """``--paper``: a generated paper's kind (action-log …), or a Markdown file under records/."""
+    """``--paper``: a generated paper's kind (action-log …), or a paper's file (PDF, Word, Markdown) under records/."""
     text = text.strip()
-    if text.endswith(".md"):
+    if text.lower().endswith(PAPER_SUFFIXES):
         path = (s.records / text).resolve()
         if s.records.resolve() not in path.parents or not path.is_file():
-            raise NotFound(f"paper file not found: {s.records.name}/{text} (give a Markdown file inside the "
-                           "records folder, relative to it)")
+            raise NotFound(f"paper file not found: {s.records.name}/{text} (give a PDF, Word or Markdown file inside "
+                           "the records folder, relative to it, or copy one in with cspkit agenda attach)")
         return {"kind": PaperKind.document, "source": path.relative_to(s.records.resolve()).as_posix()}
     try:
         kind = PaperKind(text)
     except ValueError:
         kinds = ", ".join(k.value for k in PaperKind if k not in (PaperKind.document, PaperKind.partner_update))
-        raise UserError(f"unknown paper '{text}' (give one of {kinds}, or a Markdown file under the records "
-                        "folder)") from None
+        raise UserError(f"unknown paper '{text}' (give one of {kinds}, or a PDF, Word or Markdown file under the "
+                        "records folder)") from None
     if kind in (PaperKind.document, PaperKind.partner_update):
         raise UserError(f"a {kind.value} paper is given as a file: --paper papers/…/NAME.md")
     return {"kind": kind}
