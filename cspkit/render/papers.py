@@ -252,9 +252,14 @@ def _with_images(text: str, images: list[MarkdownImage], where: Any) -> str:
     return _IMAGE.sub(swap, text)
 
 
-def _safe_name(name: str) -> str:
-    """A file name fit for a link: letters, digits, dots, dashes and underscores."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "paper"
+def safe_file_name(name: str) -> str:
+    """A file name fit for a link: letters, digits, dots, dashes and underscores; its ending in lower case."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "paper"
+    suffix = re.sub(r"[^A-Za-z0-9]+", "", suffix).lower()
+    return f"{stem}.{suffix}" if suffix else stem
 
 
 # --------------------------------------------------------------------------- each output format
@@ -281,7 +286,7 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
     folder = f"{stem}-papers"
     for view in context.get("papers", []) or []:
         if view.kind == "attachment":
-            name = _unique(_safe_name(view.data["file"]), used, view.anchor)
+            name = _unique(safe_file_name(view.data["file"]), used, view.anchor)
             view.data["href"] = f"{folder}/{name}"
             if fmt != "pdf":
                 files[view.data["href"]] = view.data["bytes"]
@@ -307,7 +312,7 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
             else:
                 names: dict[str, str] = {}
                 for im in images:
-                    names[im.written] = f"{folder}/" + _unique(f"{view.anchor}-{_safe_name(im.path.name)}", used,
+                    names[im.written] = f"{folder}/" + _unique(f"{view.anchor}-{safe_file_name(im.path.name)}", used,
                                                                view.anchor)
                     files[names[im.written]] = im.data
                 view.data["markdown"] = _with_images(view.data["source_markdown"], images,

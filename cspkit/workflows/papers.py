@@ -14,7 +14,6 @@ images (files beside it, named relative to it) are copied with it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,7 +25,7 @@ from cspkit.fileio import FileRefused, read_file, write_bytes
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, Paper, SubItem, source_kind_problem
 from cspkit.render.attachments import AttachmentRefused, active_message, clean_copy, inspect_pdf, size_text
-from cspkit.render.papers import image_targets, is_local
+from cspkit.render.papers import image_targets, is_local, safe_file_name
 from cspkit.session import Session
 from cspkit.workflows._common import Written, put
 
@@ -47,12 +46,6 @@ class AttachResult(Written):
     removed: list[str] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)  # images copied with a Markdown paper
     replaced: bool = False
-
-
-def _safe_name(name: str) -> str:
-    stem, dot, suffix = name.rpartition(".")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "paper"
-    return f"{stem}.{suffix.lower()}" if dot else stem
 
 
 def _target(m: Meeting, number: str, sub: str | None) -> tuple[int, int | None, AgendaItem, SubItem | None]:
@@ -143,7 +136,7 @@ def attach_paper(s: Session, meeting: str | dt.date, item: str, file: Path | str
             images.append((target, image_data))
         kind = "Markdown"
 
-    name = _safe_name(source_path.name)
+    name = safe_file_name(source_path.name)
     source = f"papers/{m.date.isoformat()}/{name}"
     copy = s.records / source
     recorded = [p for p in (sub.papers if sub is not None else agenda_item.papers) if p.source == source]
