@@ -51,7 +51,7 @@ _COMMAND_MODULES = {
     "validate": "core", "init": "core", "schema": "core",
     "render": "render", "templates": "render",
     "new-meeting": "workflow", "minutes": "workflow", "actions": "workflow", "update": "workflow",
-    "psa": "workflow", "programme": "workflow",
+    "psa": "workflow", "programme": "workflow", "circulate": "workflow",
     "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
 }
 _MODULES = ("core", "render", "workflow", "review")
