@@ -434,9 +434,9 @@ def import_update(s: Session, file: Path | str, *, meeting: str | dt.date | None
     for key in cfg.update_form.prefill:
         old = prev.text_of(key) if prev else None
         new = reading.values.get(key)
-        answer = spec.answer(key)
-        if old and new and answer is not None and _fold(old) == _fold(new):
-            result.unchanged.append(answer.label)
+        section = spec.answer(key)
+        if old and new and section is not None and _fold(old) == _fold(new):
+            result.unchanged.append(section.label)
 
     s.create(path, data, force=existing is not None or path.exists())
     done = Written.of(s.commit(dry_run))
