@@ -50,11 +50,13 @@ def _root(
 _COMMAND_MODULES = {
     "validate": "core", "init": "core", "schema": "core",
     "render": "render", "templates": "render",
-    "new-meeting": "workflow", "minutes": "workflow", "actions": "workflow", "update": "workflow",
+    "people": "registry", "organisations": "registry",
+    "new-meeting": "workflow", "agenda": "agenda", "attendance": "agenda",
+    "minutes": "workflow", "actions": "workflow", "update": "workflow",
     "psa": "workflow", "programme": "workflow", "circulate": "workflow",
     "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
 }
-_MODULES = ("core", "render", "workflow", "review")
+_MODULES = ("core", "render", "registry", "workflow", "agenda", "review")
 
 
 def build_app(args: list[str] | None = None) -> Command:

@@ -24,9 +24,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from .blocks import Block, Heading, Note, Paragraph, Table
+from cspkit.fileio import write_bytes
+
+from .blocks import Block, Heading, Note, Paragraph, Table, make_paragraph
 from .inline import Span, markdown_spans, normalise_spans, safe_href
 from .labels import ListStyle, list_style_of
+from .markdown_read import markdown_blocks
 from .numbering import w_int_attr, w_val
 
 if TYPE_CHECKING:
@@ -59,8 +62,6 @@ _BOX_FONT = "MS Gothic"
 
 def guidance(text: str) -> Paragraph:
     """A guidance paragraph (style "Guidance") to put in a table cell or among blocks."""
-    from .blocks import make_paragraph
-
     return make_paragraph(markdown_spans(text), style=GUIDANCE_STYLE)
 
 
@@ -448,7 +449,6 @@ class WordDocument:
 
     def _cell_content(self, tc: CT_Tc, content: CellContent, header: bool) -> None:
         if isinstance(content, str):
-            from .markdown_read import markdown_blocks
 
             blocks = markdown_blocks(content)
         else:
@@ -571,8 +571,6 @@ class WordDocument:
 
     def save(self, path: Path, *, overwrite: bool = False) -> None:
         """Write the document to ``path`` atomically; an existing file only with ``overwrite``."""
-        from cspkit.fileio import write_bytes
-
         write_bytes(Path(path), self.to_bytes(), overwrite=overwrite)
 
 
