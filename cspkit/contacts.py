@@ -30,7 +30,7 @@ from cspkit.models import Kind
 from cspkit.models.common import OrgId, PersonId, Record
 from cspkit.problems import pydantic_problems
 from cspkit.repo import Repo, Source
-from cspkit.yaml.locate import fill_lines
+from cspkit.yaml.locate import compose, fill_lines, locate_key
 from cspkit.yaml.read import YamlProblem, parse, read_text
 
 #: The file's name, at the repository's root.
@@ -97,14 +97,16 @@ def load_contacts(repo: Repo) -> Contacts:
     except ValidationError as exc:
         problems = pydantic_problems(src, exc)
     if not problems:
+        tree = compose(src.text)
         for pid in contacts.people:
             if pid not in repo.people:
-                problems.append(Problem(CONTACTS_FILE, message=f"unknown person '{pid}' (not in records/people.yaml)",
+                problems.append(Problem(CONTACTS_FILE, *locate_key(tree, ("people", pid)),
+                                        message=f"unknown person '{pid}' (not in records/people.yaml)",
                                         loc=("people", pid), code=ProblemCode.unknown_reference))
         for oid in contacts.organisations:
             if oid not in repo.organisations:
-                problems.append(Problem(CONTACTS_FILE, message=f"unknown organisation '{oid}' "
-                                                               f"(not in records/organisations.yaml)",
+                problems.append(Problem(CONTACTS_FILE, *locate_key(tree, ("organisations", oid)),
+                                        message=f"unknown organisation '{oid}' (not in records/organisations.yaml)",
                                         loc=("organisations", oid), code=ProblemCode.unknown_reference))
     if problems:
         fill_lines(problems, {CONTACTS_FILE: src.text})  # messages name the key, never the address

@@ -580,3 +580,42 @@ def test_an_image_linked_from_outside_is_never_fetched_and_is_said(tmp_path, cli
     assert r.code == 0, r.err
     assert "note: form.docx: an image linked from outside the document (http://203.0.113.9/t.png) was not " \
            "fetched" in r.err
+
+
+# --------------------------------------------------------------------------- the README's steps
+
+
+def test_the_readme_partner_update_steps(tmp_path, cli, monkeypatch):
+    """The README's "Partner updates: the form, the reply, the chase", run as it is written."""
+    import re
+    import shlex
+
+    text = (CHARNWOOD / "README.md").read_text(encoding="utf-8")
+    start = text.index("### Partner updates: the form, the reply, the chase")
+    section = text[start:text.index("\n### ", start + 1)]
+    (block,) = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    commands = [shlex.split(line, comments=True) for line in block.splitlines()]
+    root = copy_repo(CHARNWOOD, tmp_path / "charnwood")
+    (root / "contacts.yaml").write_text("people:\n  robert-kitson: robert.kitson@lfrs.example.org\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("CSPKIT_REPO", raising=False)
+    assert cli("new-meeting").code == 0  # 18th January 2024, from the schedule
+    for args in commands:
+        assert args[0] == "cspkit"
+        if args[1:3] == ["update", "import"]:  # meanwhile, LFRS filled in its form and sent it back
+            form = PartnerForm((root / "forms/2024-01-18-update-form-lfrs.docx").read_bytes())
+            form.type("Date of report", "4 January 2024")
+            form.type("Summary", "Fire service incidents and initiatives, October to December.")
+            form.type("Update/s \u2013 Priority 2", ("bullet", "Fire-setting sessions in two more schools."))
+            Path(args[3]).parent.mkdir(exist_ok=True)
+            form.save(Path(args[3]))
+        r = cli(*args[1:])
+        assert r.code == 0, (args, r.err)
+    u = open_session(root).repo.updates[(dt.date(2024, 1, 18), "lfrs")]
+    assert (u.summary, u.received.file, u.requested) == (
+        "Fire service incidents and initiatives, October to December.", "lfrs.docx", [dt.date.today()])
+    assert u.budget == "Within the current allowance, with resources at Loughborough, Birstall and Shepshed fire " \
+                       "stations."  # pre-filled from October, and kept
+    drafts = {p.name for p in (root / "drafts").iterdir()}
+    assert {"2024-01-18-chase-lfrs.eml", "2024-01-18-circulation.eml", "2024-01-18-agenda-pack.pdf"} <= drafts
+    assert len(list((root / "forms").iterdir())) == 10
