@@ -224,15 +224,6 @@ def test_a_pack_over_the_limit_is_linked_not_attached(repo, cli, tmp_path):
     assert "https://www.charnwood.example/csp/2023-10-12/pack.pdf" in body(m)
 
 
-def test_circulate_makes_the_partners_pack_when_given_none(repo, cli, tmp_path):
-    out = tmp_path / "out"
-    ok(cli("--repo", repo, "circulate", "2023-10-12", "--email", out))
-    (attachment,) = list(message(out / "2023-10-12-circulation.eml").iter_attachments())
-    assert attachment.get_filename() == "2023-10-12-agenda-pack.pdf"
-    assert attachment.get_content() == (out / "2023-10-12-agenda-pack.pdf").read_bytes()
-    assert attachment.get_content().startswith(b"%PDF-")
-
-
 # --------------------------------------------------------------------------- nowhere else
 
 

@@ -618,4 +618,14 @@ def test_the_readme_partner_update_steps(tmp_path, cli, monkeypatch):
                        "stations."  # pre-filled from October, and kept
     drafts = {p.name for p in (root / "drafts").iterdir()}
     assert {"2024-01-18-chase-lfrs.eml", "2024-01-18-circulation.eml", "2024-01-18-agenda-pack.pdf"} <= drafts
+    # circulate made the partners' pack, and attached it as it is
+    import email
+    import email.policy
+
+    circulation = email.message_from_bytes((root / "drafts/2024-01-18-circulation.eml").read_bytes(),
+                                           policy=email.policy.default)
+    (pack,) = list(circulation.iter_attachments())
+    assert pack.get_filename() == "2024-01-18-agenda-pack.pdf"
+    assert pack.get_content() == (root / "drafts/2024-01-18-agenda-pack.pdf").read_bytes()
+    assert pack.get_content().startswith(b"%PDF-")
     assert len(list((root / "forms").iterdir())) == 10
