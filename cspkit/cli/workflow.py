@@ -369,13 +369,14 @@ def update_import(
     dry_run: bool = DRY_RUN,
 ) -> None:
     """Read a returned partner update form into records/updates/MEETING/ORG.yaml."""
+    from cspkit.cli.reporters import terminal_safe as safe
     from cspkit.workflows.updates import import_update
 
     with session(ctx, write=True) as s:
         r = import_update(s, file, meeting=meeting, partner=partner, replace=replace, dry_run=dry_run)
         wrote(s.root, r)
         verb = "would import" if r.dry_run else "imported"
-        typer.echo(f"{r.source}: {verb} as the update from {r.organisation} for {r.meeting}"
+        typer.echo(f"{safe(r.source)}: {verb} as the update from {r.organisation} for {r.meeting}"
                    f"{' (replacing the one received before)' if r.replaced else ''}.")
         typer.echo(f"  answered: {', '.join(r.answered) or 'nothing'}")
         if r.empty:
@@ -384,15 +385,16 @@ def update_import(
             typer.echo("  the whole update is marked not for publication")
         if r.restricted_sections:
             typer.echo(f"  not for publication: {', '.join(r.restricted_sections)}")
+        # What the document says is shown terminal-safe: a form can hold any characters.
         for line in r.warnings:
-            typer.echo(f"warning: {line}", err=True)
+            typer.echo(f"warning: {safe(line)}", err=True)
         for label in r.unchanged:
             typer.echo(f"warning: {label}: unchanged from last quarter's answer, as pre-filled; check it still "
                        f"holds", err=True)
         for line in r.unplaced:
-            typer.echo(f"warning: {line}", err=True)
+            typer.echo(f"warning: {safe(line)}", err=True)
         for line in r.notes:
-            typer.echo(f"note: {line}", err=True)
+            typer.echo(f"note: {safe(line)}", err=True)
 
 
 @update_app.command("chase")

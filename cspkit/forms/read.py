@@ -44,7 +44,7 @@ TICKED = "\u2612\u2611\u2713\u2714\u2717\u2718\u25a0\u25a3"
 UNTICKED = "\u2610\u25a1"
 #: What partners write for a section they have nothing for.
 EMPTY_ANSWERS = {"n/a", "na", "n.a.", "n / a", "none", "nil", "-", "\u2013", "\u2014", "not applicable",
-                 "nothing to report", "no update", "tbc"}
+                 "nothing to report", "no update"}
 _PLAN_NUMBER = re.compile(r"^(?:.*?\b)?(theme|priority)\s*(\d{1,2})\b")
 #: A line short enough to be a label; longer ones are answers, whatever they say.
 LABEL_WORDS = 12
