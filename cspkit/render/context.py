@@ -230,12 +230,13 @@ class Builder:
             view.title = paper.title or psa.title
             view.data = self.psa(psa)
         elif kind == PaperKind.partner_updates:
+            # a draft (a blank form, a request sent) is not an update yet: it is not printed
             updates = [u for u in self.repo.updates_for(meeting.date)
-                       if u.organisation not in attached and not self.hidden(u)]
+                       if u.organisation not in attached and not self.hidden(u) and u.is_received]
             view.data = {"updates": [self.update(u) for u in updates]}
         elif kind == PaperKind.partner_update:
             u = self.repo.updates.get((meeting.date, paper.organisation or ""))
-            if u is None or self.hidden(u):
+            if u is None or self.hidden(u) or not u.is_received:
                 return None
             view.title = paper.title or u.subject
             view.data = {"updates": [self.update(u)]}
