@@ -22,6 +22,10 @@ class WrittenFloat(float):
         obj.text = text
         return obj
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy.deepcopy (edit_text copies the data it mutates) needs both arguments back.
+        return (WrittenFloat, (float(self), self.text))
+
 
 _representer: list[Any] = []
 
