@@ -119,8 +119,6 @@ class MinutesStyle:
         text = d.text.strip()
         if d.that:
             text = f"{'That' if capital else 'that'} {text}"
-        elif capital and text[:1].islower():
-            text = text[:1].upper() + text[1:]
         if text.endswith(("?", "!")) or (last and text.endswith(".")):
             return text
         return text + ("." if last else ";")
