@@ -146,7 +146,7 @@ def machine() -> list[str]:
 
     return [f"CPU: {cpu}, {os.cpu_count()} logical CPUs (nproc)", f"memory: {mem}",
             f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}",
-            f"PyYAML {yaml.__version__} (libyaml {getattr(yaml, '__with_libyaml__', False) and 'yes' or 'no'}), "
+            f"PyYAML {yaml.__version__} (libyaml {(getattr(yaml, '__with_libyaml__', False) and 'yes') or 'no'}), "
             f"pydantic {pydantic.VERSION}"]
 
 

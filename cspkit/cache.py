@@ -221,7 +221,7 @@ class Cache:
             return None
         try:
             stored = _unpickle(payload)
-        except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache
+        except Exception:
             return None
         if not isinstance(stored, dict) or stored.get("code") != code_fingerprint():
             return None
@@ -240,7 +240,7 @@ class Cache:
         pickler.fast = True
         try:
             pickler.dump(stored)
-        except Exception:  # noqa: BLE001 - something that does not pickle is simply not cached
+        except Exception:
             return
         payload = buffer.getvalue()
         blob = hmac.new(self._key, payload, "sha256").digest() + payload

@@ -34,8 +34,8 @@ def _stamp() -> dt.datetime:
     # SOURCE_DATE_EPOCH makes the file reproducible (the one thing that changes between runs).
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _times(day: dt.date, start: dt.time | None, end: dt.time | None,
@@ -135,7 +135,7 @@ def uk_rules_hold(first_year: int, last_year: int) -> bool:
     from zoneinfo import ZoneInfo
 
     london = ZoneInfo(TZID)
-    utc = dt.timezone.utc
+    utc = dt.UTC
 
     def offset(day: dt.date, hour: int, minute: int = 0) -> dt.timedelta | None:
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=utc).astimezone(london).utcoffset()

@@ -110,6 +110,8 @@ class Problem:
     loc: tuple = field(default=(), compare=False, repr=False)
     code: ProblemCode = field(default=ProblemCode.invalid_value, compare=False)
     severity: Severity = field(default=Severity.error, compare=False)
+    #: the cross-record check that found it ("" for problems found reading a file)
+    check: str = field(default="", compare=False, repr=False)
 
     @property
     def is_error(self) -> bool:
@@ -135,12 +137,12 @@ class Problem:
     def to_record(self) -> dict:
         """Plain data (kept in the cache's report): everything, codes as their words."""
         return {"file": self.file, "line": self.line, "col": self.col, "message": self.message,
-                "loc": list(self.loc), "code": self.code.value, "severity": self.severity.value}
+                "loc": list(self.loc), "code": self.code.value, "severity": self.severity.value, "check": self.check}
 
     @classmethod
     def from_record(cls, data: dict) -> Problem:
         return cls(data["file"], data["line"], data["col"], data["message"], tuple(data["loc"]),
-                   ProblemCode(data["code"]), Severity(data["severity"]))
+                   ProblemCode(data["code"]), Severity(data["severity"]), data.get("check", ""))
 
     def as_dict(self) -> dict:
         return {

@@ -29,10 +29,7 @@ def _strip_union_tags(data: Any, loc: tuple) -> tuple:
     out: list[Any] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
             out.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not _looks_like_tag(part):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,9 @@ from conftest import snapshot
 from jsonschema import Draft7Validator
 
 from cspkit import __version__
-from cspkit.yaml import read as yamlio
-from cspkit.models import KINDS
 from cspkit.load import kind_for
+from cspkit.models import KINDS
+from cspkit.yaml import read as yamlio
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 

@@ -202,6 +202,7 @@ def test_a_file_exactly_at_the_size_limit_is_read(mini, cli):
     at_limit.write_bytes(b"#" * (yamlio.MAX_FILE_BYTES - 1) + b"\n")
     assert at_limit.stat().st_size == yamlio.MAX_FILE_BYTES
     code, out, _ = validate_lines(cli, mini)
+    assert code == 1
     assert out == ["records/psa/2023.yaml:1:1: the file is empty (expected: PSA recommendations)",
                    "1 problem in 1 file (10 checked)"]
 

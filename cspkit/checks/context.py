@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from cspkit.errors import Problem, ProblemCode, Severity, format_loc
@@ -23,21 +24,51 @@ from cspkit.repo import Repo
 ROLE_LEADS = {"chair", "vice-chair", "clerk"}
 
 Check = Callable[["CheckContext"], None]
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registered check; ``scoped`` checks look at one record (file) at a time."""
+
+    fn: Check
+    scoped: bool
+
+    @property
+    def name(self) -> str:
+        return self.fn.__name__
+
+
 #: Every check, in the order they run (which is the order their modules are imported).
-CHECKS: list[Check] = []
+CHECKS: list[Registered] = []
 
 
-def check(fn: Check) -> Check:
-    """Register a cross-record check."""
-    CHECKS.append(fn)
-    return fn
+def check(fn: Check | None = None, *, scoped: bool = False) -> Any:
+    """Register a cross-record check (``@check``, or ``@check(scoped=True)``).
+
+    A scoped check reports problems about one record at a time, in that record's own file,
+    and skips records outside ``ctx.files`` (``ctx.in_scope(record)``): after a change, only
+    the files the change affects are checked again (:func:`cspkit.session.affected_files`
+    says which). It may look up only what that function knows as referring to a changed
+    record (meetings, actions, updates and the programme by key; people, organisations and
+    cspkit.yaml changes check everything again). A check that compares records across files
+    (uniqueness, say) is not scoped: it always runs whole.
+    """
+    def register(f: Check) -> Check:
+        CHECKS.append(Registered(f, scoped))
+        return f
+
+    return register(fn) if fn is not None else register
 
 
 class CheckContext:
     """The repository being checked, the registries' lookups and the problems found so far."""
 
-    def __init__(self, repo: Repo):
+    def __init__(self, repo: Repo, files: frozenset[str] | None = None):
         self.repo = repo
+        #: the files scoped checks look at (None: all)
+        self.files = files
+        #: the check running now (problems are tagged with it)
+        self.current = ""
         self.problems: list[Problem] = []
         self.people: Index = people_index(repo.people)
         self.orgs: Index = organisation_index(repo.organisations)
@@ -45,6 +76,10 @@ class CheckContext:
         # reference to something they hold is not also reported as unknown or missing.
         self.broken = {s.path.resolve() for s in repo.sources.values() if s.model is None}
         self.broken_kinds = {s.kind.name for s in repo.sources.values() if s.model is None}
+
+    def in_scope(self, record: object) -> bool:
+        """Whether a scoped check should look at ``record`` in this run."""
+        return self.files is None or self.repo.where(record)[0] in self.files
 
     @property
     def records_name(self) -> str:
@@ -58,11 +93,13 @@ class CheckContext:
     def problem(self, record: object, loc: tuple, message: str, code: ProblemCode = ProblemCode.unknown_reference,
                 severity: Severity = Severity.error) -> None:
         file, full = self.repo.where(record, *loc)
-        self.problems.append(Problem(file, message=message, loc=full, code=code, severity=severity))
+        self.problems.append(Problem(file, message=message, loc=full, code=code, severity=severity,
+                                     check=self.current))
 
     def at(self, file: str, loc: tuple, message: str, code: ProblemCode = ProblemCode.unknown_reference,
            severity: Severity = Severity.error) -> None:
-        self.problems.append(Problem(file, message=message, loc=loc, code=code, severity=severity))
+        self.problems.append(Problem(file, message=message, loc=loc, code=code, severity=severity,
+                                     check=self.current))
 
     # ------------------------------------------------------------------ references
     def person(self, record: object, loc: tuple, pid: str | None, on: dt.date | None = None,

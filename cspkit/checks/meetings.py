@@ -12,10 +12,11 @@ from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem
 
 
-@check
+@check(scoped=True)
 def check_meetings(ctx: CheckContext) -> None:
     for m in ctx.repo.meeting_list():
-        check_meeting(ctx, m)
+        if ctx.in_scope(m):
+            check_meeting(ctx, m)
 
 
 def check_meeting(ctx: CheckContext, m: Meeting) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from cspkit.checks.context import CheckContext, check
 
 
-@check
+@check(scoped=True)
 def check_performance(ctx: CheckContext) -> None:
-    for year, perf in sorted(ctx.repo.performance.items()):
+    for _, perf in sorted(ctx.repo.performance.items()):
+        if not ctx.in_scope(perf):
+            continue
         ctx.unique(perf, perf.indicators, lambda ind: ind.id, lambda i: ("indicators", i, "id"),
                     lambda k: f"duplicate indicator id '{k}'")
         for i, ind in enumerate(perf.indicators):

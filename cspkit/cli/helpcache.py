@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Callable
+    from collections.abc import Callable
 
 #: Arguments whose output is kept.
 HELP_ARGS = (["--help"], ["-h"])

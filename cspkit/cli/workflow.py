@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from cspkit.cli.app import app
+
 if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
     from cspkit.workflows.minutes_docs import ImportResult
@@ -172,7 +173,7 @@ def actions_add(
     ctx: typer.Context,
     meeting: str = typer.Option(..., "--meeting", help="Meeting the action was raised at (YYYY-MM-DD)."),
     item: str = typer.Option(..., "--item", help="Agenda item number it was raised under."),
-    owner: List[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
+    owner: list[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
     text: str = typer.Option(..., "--text", help="What is to be done."),
     deliverer: Optional[str] = typer.Option(None, "--deliverer",
                                             help="Someone other than the owners who will do or report it."),
@@ -216,7 +217,7 @@ def actions_update(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
     status: Optional[str] = typer.Option(None, "--status", help="open, complete or closed."),
     note: Optional[str] = typer.Option(None, "--note", help="The update, as it should appear in the log."),
-    reassign: Optional[List[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    reassign: Optional[list[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date of the update (default: today)."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which the update was given."),
     dry_run: bool = DRY_RUN,
@@ -470,7 +471,7 @@ def minutes_import(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
     file: Path = typer.Argument(..., help="The minutes as written: a .docx or .md file.", dir_okay=False),
-    owner: List[str] = typer.Option([], "--owner", metavar="ITEM.N=NAME",
+    owner: list[str] = typer.Option([], "--owner", metavar="ITEM.N=NAME",
                                     help="Who the N-th decision of item ITEM gives its task to, where the "
                                     "document does not say or says wrongly (NAME may be none). Repeat as needed."),
     replace_attendance: bool = typer.Option(False, "--replace-attendance",

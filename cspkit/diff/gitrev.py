@@ -11,10 +11,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from cspkit.errors import UserError
 
@@ -45,7 +45,7 @@ class GitRepo:
     """The partnership's folder relative to the top of the work tree ("" at the top)."""
 
     @classmethod
-    def around(cls, root: Path) -> "GitRepo":
+    def around(cls, root: Path) -> GitRepo:
         root = root.resolve()
         if shutil.which("git") is None:
             raise GitError("git is not installed (cspkit diff reads revisions through git)")

@@ -16,7 +16,7 @@ from cspkit.errors import ConflictError, UserError
 from cspkit.fileio import write_text
 from cspkit.init.ci import ci_files
 from cspkit.init.editor import editor_files
-from cspkit.models import CONFIG_KIND, BY_NAME, Kind
+from cspkit.models import BY_NAME, CONFIG_KIND, Kind
 from cspkit.yaml.layout import schema_comment
 from cspkit.yaml.write import new_file_text
 

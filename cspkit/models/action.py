@@ -41,7 +41,7 @@ class HistoryEntry(Record):
     """The meeting at which the update was given, if any."""
 
     @model_validator(mode="after")
-    def _says_something(self) -> "HistoryEntry":
+    def _says_something(self) -> HistoryEntry:
         if not (self.note or self.status or self.reassigned_to):
             raise ValueError("a history entry needs a note, a status or reassigned_to")
         return self

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
@@ -116,7 +116,7 @@ def _attribute_docstrings(cls: type) -> dict[str, str]:
     return extract_docstrings_from_cls(cls, use_inspect=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_docstrings(filename: str) -> dict[tuple[str, int], dict[str, str]]:
     import ast
     import inspect

@@ -38,7 +38,7 @@ class Reading(Record):
     note: Markdown | None = None
 
     @model_validator(mode="after")
-    def _not_both(self) -> "Reading":
+    def _not_both(self) -> Reading:
         if self.value is not None and self.previous is not None and self.reported_change is not None:
             raise ValueError(
                 "reported_change is derived when value and previous are known: remove it"

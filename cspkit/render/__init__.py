@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cspkit.errors import ConflictError, NotFound, UsageError
 from cspkit.fileio import write_bytes, write_text

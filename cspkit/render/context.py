@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import NotFound
 from cspkit.models.action import action_sort_key
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
-from cspkit.repo import Repo
-from cspkit import views
 from cspkit.render import selection
+from cspkit.repo import Repo
 
 PUBLIC = "public"
 PARTNERS = "partners"

@@ -110,7 +110,7 @@ def _build(loader: Any, root: Any, track: bool) -> Any:
                     pair = (key_node.tag, key_node.value)
                     if others is None:
                         others = set()
-                    if pair in others or key_node.tag not in _SCALARS and key_node.tag != _NULL:
+                    if pair in others or (key_node.tag not in _SCALARS and key_node.tag != _NULL):
                         raise _Fallback  # a duplicate, or a merge key, value key or other tag
                     others.add(pair)
                     key = build(key_node)
@@ -133,5 +133,5 @@ def _build(loader: Any, root: Any, track: bool) -> Any:
         return build(root)
     except _Fallback:
         raise
-    except Exception:  # noqa: BLE001 - any error is reported by the full constructor, in its words
+    except Exception:
         raise _Fallback from None

@@ -22,8 +22,7 @@ class WrittenFloat(float):
         obj.text = text
         return obj
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # copy.deepcopy (edit_text copies the data it mutates) needs both arguments back.
+    def __reduce__(self) -> tuple[Any, ...]:  # copies (an edit works on a copy of the data) keep the text
         return (WrittenFloat, (float(self), self.text))
 
 

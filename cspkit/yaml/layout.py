@@ -80,7 +80,7 @@ def _shape(tp: Any) -> Any:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
     """The model's field names in declaration order, with the shape of each."""
     return tuple((name, _shape(info.annotation)) for name, info in model.model_fields.items())

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 try:  # libyaml's C parser when the wheel has it (it nearly always does)
     from yaml import CSafeLoader as _BaseLoader
