@@ -33,17 +33,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cspkit.minutes.migrate import decision_clause
 from cspkit.minutes.names import PeopleMatcher
-from cspkit.minutes.style import DECISION_WORDS, EXEMPT_NOTE, UPCOMING_TITLE, MinutesStyle
-from cspkit.minutes.to_blocks import ATTENDANCE_HEADER, GUIDANCE, NO_ACTION, REMOTE_TEXT
+from cspkit.minutes.style import DECISION_WORDS, EXEMPT_NOTE, MinutesStyle
+from cspkit.minutes.to_blocks import ATTENDANCE_HEADER, GUIDANCE, REMOTE_TEXT
 from cspkit.render.dates import DAYS, MONTHS
 
 if TYPE_CHECKING:
-    from cspkit.documents import Block, Document
+    from cspkit.documents import Document
     from cspkit.models.meeting import Meeting
     from cspkit.repo import Repo
 
@@ -307,9 +308,10 @@ class MinutesReader:
                 group = self._preamble(block, group)
                 continue
             body.append(block)
-            m = self._word_re.match(block.plain.strip())
+            plain = str(getattr(block, "plain", "")).strip()
+            m = self._word_re.match(plain)
             if m and self._is_decision_start(block, m):
-                in_decisions = not block.plain.strip()[m.end():].strip()
+                in_decisions = not plain[m.end():].strip()
             elif not (in_decisions and _is_decision_label(getattr(block, "label", None))):
                 in_decisions = False
         if current is not None:
@@ -336,7 +338,7 @@ class MinutesReader:
         self.out.findings.append(Finding(where, message, False))
 
     # ------------------------------------------------------------------ blocks in reading order
-    def _cells(self, table: Any):
+    def _cells(self, table: Any) -> Iterator[Any]:
         """A table that is not an attendance list, read cell by cell, row by row.
 
         A cell holding only a number ("30.") labels the first paragraph of the next cell, so
@@ -434,7 +436,7 @@ class MinutesReader:
             number = int(core)
             last = current.data.get("number") if current is not None else None
             if last is not None:
-                return number > last
+                return bool(number > last)
             return self.first_number is None or number >= self.first_number or core in self.agenda_numbers
         if core in self.used:
             return False
@@ -752,7 +754,7 @@ class MinutesReader:
     def _looks_like_sub_heading(self, block: Any) -> bool:
         if getattr(block, "label", None) and not re.fullmatch(r"[0-9]{1,3}[a-z]\.?", block.label or ""):
             return False
-        if getattr(block, "bullet", False) or getattr(block, "level", 0) > 0 and not block.label:
+        if getattr(block, "bullet", False) or (getattr(block, "level", 0) > 0 and not block.label):
             return False
         plain = block.plain.strip()
         if not (getattr(block, "all_bold", False) or getattr(block, "underlined", False)):
@@ -760,7 +762,7 @@ class MinutesReader:
         return len(plain.split()) <= 14 and not plain.endswith((".", ";", ","))
 
     # ------------------------------------------------------------------ decisions
-    def _is_decision_start(self, block: Any, m: re.Match) -> bool:
+    def _is_decision_start(self, block: Any, m: re.Match[str]) -> bool:
         word = m.group(1)
         rest = block.plain.strip()[m.end():]
         if word.isupper():
@@ -768,7 +770,7 @@ class MinutesReader:
         bold = block.text.lstrip().startswith(("**", "__"))
         return bold or not rest.strip() or block.plain.strip()[m.end(1):].lstrip().startswith((":", "-", "–", "—"))
 
-    def _decisions(self, minute: MinuteRead, blocks: list[Any], i: int, m: re.Match) -> int:
+    def _decisions(self, minute: MinuteRead, blocks: list[Any], i: int, m: re.Match[str]) -> int:
         """Read a block of decisions starting at ``blocks[i]``; return the index after it."""
         block = blocks[i]
         word = m.group(1).upper()
@@ -964,7 +966,7 @@ def _split_inline(text: str) -> list[str]:
     expected = _sequence(found[0].group(1))
     if found[0].group(1) != expected[0]:
         return [text]
-    kept: list[re.Match] = []
+    kept: list[re.Match[str]] = []
     for m in found:
         if len(kept) < len(expected) and m.group(1) == expected[len(kept)]:
             kept.append(m)

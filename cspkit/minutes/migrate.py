@@ -108,13 +108,16 @@ def migrate_text(text: str) -> str:
 
     Only the minutes change; comments and the rest of the file are kept.
     """
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     from cspkit.models.meeting import Meeting
     from cspkit.yaml.read import YamlProblem
     from cspkit.yaml.write import edit_text
 
+    def mutate(data: Any) -> None:
+        migrate_meeting(data)
+
     try:
-        return edit_text(text, migrate_meeting, Meeting)
+        return edit_text(text, mutate, Meeting)
     except (yaml.YAMLError, YamlProblem):
         return text  # not YAML: fmt and validate say where, better than a migration could

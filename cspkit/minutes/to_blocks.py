@@ -153,7 +153,7 @@ class BlockWriter:
             self.plain_para(EXEMPT_NOTE, italic=True)
         if mi.outcome is not None:
             self.plain_para(OUTCOME_TEXT[mi.outcome])
-        for part, start in zip(mi.body, self.style.point_starts(mi.body)):
+        for part, start in zip(mi.body, self.style.point_starts(mi.body), strict=True):
             self.part(part, start)
 
     def part(self, part: MinutePart, start: int) -> None:
@@ -182,13 +182,13 @@ class BlockWriter:
 
         lines = self.style.decision_lines(part)
         decisions = part.decisions or []
-        texts = [self._with_owners(text, d) for (_, text), d in zip(lines.lines, decisions)]
+        texts = [self._with_owners(text, d) for (_, text), d in zip(lines.lines, decisions, strict=True)]
         word = f"**{escape_markdown(lines.word)}**"
         if lines.same_line:
             self.para(f"{word} {texts[0]}")
             return
         self.para(word)
-        for (label, _), text in zip(lines.lines, texts):
+        for (label, _), text in zip(lines.lines, texts, strict=True):
             if label:
                 self.para(text, label=label, numbered=True, level=1)
             else:

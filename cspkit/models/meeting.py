@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Annotated, Any, Union
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
@@ -185,7 +186,7 @@ class MinutePart(Record):
     """A list of upcoming meetings ("Upcoming meetings: 12th October 2023 at 10am")."""
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "MinutePart":
+    def _one_kind(self) -> MinutePart:
         given = [k for k in PART_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
             what = " and ".join(given) if given else "none of them"
@@ -238,8 +239,8 @@ class MinuteItem(Record):
         return data
 
     @model_validator(mode="after")
-    def _point_bullets(self) -> "MinuteItem":
-        for before, part in zip(self.body, self.body[1:]):
+    def _point_bullets(self) -> MinuteItem:
+        for before, part in pairwise(self.body):
             if before.points is not None and part.bullets is not None:
                 # In a document the two cannot be told apart; one spelling keeps imports exact.
                 raise ValueError("a bullet list straight after numbered points belongs to the last point: "

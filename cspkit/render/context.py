@@ -314,7 +314,7 @@ class Builder:
             return {"number": number, "title": "Exempt item", "exempt": True, "outcome": None, "parts": []}
         parts: list[dict[str, Any]] = []
         starts = style.point_starts(mi.body)
-        for part, start in zip(mi.body, starts):
+        for part, start in zip(mi.body, starts, strict=True):
             kind = part.kind
             if kind == "text":
                 parts.append({"kind": "text", "text": part.text})

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from cspkit.errors import ConflictError, NotFound, Problem, ProblemCode, RecordError, UsageError, UserError
 from cspkit.models.action import Action
 from cspkit.models.meeting import Attendance, Decision, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
 from cspkit.session import Session
-from cspkit.workflows._common import Written, put, to_plain
+from cspkit.workflows._common import Written
+from cspkit.yaml.write import put, to_plain
 
 FORMATS = ("docx", "md")
 SUFFIX = {"docx": ".docx", "md": ".md"}
@@ -47,7 +49,7 @@ def next_minute_number(s: Session, day: dt.date) -> int | None:
     return max(numbers, default=0) + 1
 
 
-def _owner_guesser(s: Session, meeting: Meeting):
+def _owner_guesser(s: Session, meeting: Meeting) -> Callable[[Decision], list[str]]:
     from cspkit.minutes.from_blocks import _plain
     from cspkit.minutes.names import PeopleMatcher
 
@@ -191,6 +193,11 @@ def import_minutes(s: Session, meeting: str | dt.date, path: Path | str, *, owne
     from cspkit.documents import read_document
     from cspkit.minutes.from_blocks import MinutesReader
 
+    owners = list(owners)
+    for option in owners:
+        if not _OWNER_OPTION.match(option):
+            raise UsageError(f"--owner '{option}': write ITEM.N=NAME, e.g. 11.1=\"Dave Stokes\" "
+                             "(N counts the item's decisions from 1; NAME may be none)")
     m = s.meeting(meeting)
     if m.status == MeetingStatus.cancelled:
         raise UserError(f"the meeting on {m.date} was cancelled: it has no minutes")
@@ -292,7 +299,7 @@ def _norm_text(text: str) -> str:
     return normalise(text)
 
 
-def _merge(s: Session, m: Meeting, read: Any, overrides: dict, result: ImportResult) -> list[dict[str, Any]]:
+def _merge(s: Session, m: Meeting, read: Any, overrides: dict[tuple[str, int], list[str]], result: ImportResult) -> list[dict[str, Any]]:
     """The minutes as read, with what the records already know kept: actions raised from
     decisions (matched by decision), the owners of those decisions, the titles as written."""
     from rapidfuzz import fuzz
@@ -332,26 +339,23 @@ def _merge(s: Session, m: Meeting, read: Any, overrides: dict, result: ImportRes
                 if overrides[key]:
                     d["owners"] = overrides[key]
                 dr.owners_from = "option" if overrides[key] else "none"
-                d_order = _decision_order(d)
-                d.clear()
-                d.update(d_order)
+                _reorder(d)
             j = _match_decision(d["text"], old_decisions, taken, fuzz)
             if j is None:
                 continue
             taken.add(j)
             was = old_decisions[j]
             if was.action:
-                if not d.get("owners") and dr.owners_from not in ("none", "option"):
-                    if was.owners:
-                        d["owners"] = list(was.owners)
-                        dr.owners_from = "kept"
+                if not d.get("owners") and dr.owners_from not in ("none", "option") and was.owners:
+                    d["owners"] = list(was.owners)
+                    dr.owners_from = "kept"
                 if d.get("due") is None and was.due is not None:
                     d["due"] = was.due
                 d["action"] = was.action
                 relinked[was.action] = n
-                d.update(_decision_order(d))
+                _reorder(d)
         for j, was in enumerate(old_decisions):
-            if j not in taken and was.action:
+            if j not in taken and was.action and old is not None:
                 relinked[was.action] = None
                 result.lost_decisions.append(
                     f"{_label(old)} “{_clip(was.text)}” is not in the document, but action {was.action} was "
@@ -371,9 +375,12 @@ def _merge(s: Session, m: Meeting, read: Any, overrides: dict, result: ImportRes
     return merged
 
 
-def _decision_order(d: dict[str, Any]) -> dict[str, Any]:
+def _reorder(d: dict[str, Any]) -> None:
+    """A decision's keys in the order the model declares them (as a file written by hand has them)."""
     order = list(Decision.model_fields)
-    return {k: d[k] for k in sorted(d, key=lambda k: order.index(k) if k in order else len(order))}
+    ordered = {k: d[k] for k in sorted(d, key=lambda k: order.index(k) if k in order else len(order))}
+    d.clear()
+    d.update(ordered)
 
 
 def _match_decision(text: str, old: list[Decision], taken: set[int], fuzz: Any) -> int | None:
@@ -404,7 +411,7 @@ def _relink_actions(s: Session, links: dict[str, int | None]) -> None:
         index = next(i for i, a in enumerate(af.actions) if a.id == aid)
         by_file.setdefault(action.meeting, []).append((index, n))
     for day, changes in by_file.items():
-        def mutate(data: Any, changes: list = changes) -> None:
+        def mutate(data: Any, changes: list[tuple[int, int | None]] = changes) -> None:
             for index, n in changes:
                 node = data["actions"][index]
                 if n is None:
@@ -458,7 +465,7 @@ def _clip(text: str, width: int = 70) -> str:
 
 def _summaries(s: Session, read: Any, merged: list[dict[str, Any]]) -> list[MinuteSummary]:
     out = []
-    for mr, data in zip(read.minutes, merged):
+    for mr, data in zip(read.minutes, merged, strict=True):
         counts: dict[str, int] = {}
         for part in data.get("body", []):
             for kind, unit in (("text", "paragraphs"), ("heading", "sub-headings"), ("points", "points"),
@@ -476,5 +483,13 @@ def _summaries(s: Session, read: Any, merged: list[dict[str, Any]]) -> list[Minu
     return out
 
 
-__all__ = ["DocumentWritten", "ImportResult", "MinuteSummary", "DecisionSummary", "draft_minutes",
-           "export_minutes", "import_minutes", "next_minute_number"]
+__all__ = [
+    "DecisionSummary",
+    "DocumentWritten",
+    "ImportResult",
+    "MinuteSummary",
+    "draft_minutes",
+    "export_minutes",
+    "import_minutes",
+    "next_minute_number",
+]
