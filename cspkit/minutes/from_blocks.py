@@ -193,6 +193,8 @@ class Finding:
     where: str
     message: str
     error: bool = True
+    order: int = 0
+    """Where in the document (paragraph or line number), to report in reading order."""
 
     def format(self) -> str:
         return f"{self.where}: {self.message}"
@@ -234,11 +236,11 @@ class MinutesRead:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.error]
+        return sorted((f for f in self.findings if f.error), key=lambda f: f.order)
 
     @property
     def notes(self) -> list[Finding]:
-        return [f for f in self.findings if not f.error]
+        return sorted((f for f in self.findings if not f.error), key=lambda f: f.order)
 
 
 # --------------------------------------------------------------------------- the reader
@@ -276,16 +278,21 @@ class MinutesReader:
         queue = deque(doc.blocks)
         self.item_level: int | None = None
         self.used: set[str] = set()
+        self.numbered_items = self._numbers_its_items(doc.blocks)
         current: MinuteRead | None = None
         body: list[Any] = []
         group: str | None = None
+        label_before = False  # the block before was an attendance label ("Present")
         in_decisions = False
+        decision_labels: list[str] = []
         while queue:
             block = queue.popleft()
             if self._skip(block):
                 continue
+            after_label, label_before = label_before, False
             if isinstance(block, Table):
-                attendance = current is None and (group is not None or self._attendance_rows(block) is not None)
+                attendance = current is None and ((group is not None and after_label)
+                                                  or self._attendance_rows(block) is not None)
                 if attendance or (current is not None and self._is_apologies(current)
                                   and self._attendance_rows(block) is not None):
                     if current is None:
@@ -295,8 +302,10 @@ class MinutesReader:
                 else:
                     queue.extendleft(reversed(list(self._cells(block))))
                 continue
-            # A numbered line under "RESOLVED" is a decision, however bold: never the next item.
-            heading = None if in_decisions and isinstance(block, Paragraph) else self._item_heading(block, current)
+            # The next numbered line under "RESOLVED" is a decision, however bold: never the next item.
+            continues = in_decisions and isinstance(block, Paragraph) and not block.bullet and \
+                _next_decision_label(decision_labels, block.label)
+            heading = None if continues else self._item_heading(block, current)
             if heading is not None:
                 if current is not None:
                     self._finish(current, body)
@@ -305,14 +314,18 @@ class MinutesReader:
                 in_decisions = False
                 continue
             if current is None:
+                was = group
                 group = self._preamble(block, group)
+                label_before = group is not None and group != was or _norm(block.plain).casefold() in _ATTENDANCE_LABELS
                 continue
             body.append(block)
             plain = str(getattr(block, "plain", "")).strip()
             m = self._word_re.match(plain)
             if m and self._is_decision_start(block, m):
-                in_decisions = not plain[m.end():].strip()
-            elif not (in_decisions and _is_decision_label(getattr(block, "label", None))):
+                in_decisions, decision_labels = not plain[m.end():].strip(), []
+            elif continues:
+                decision_labels.append(block.label)
+            else:
                 in_decisions = False
         if current is not None:
             self._finish(current, body)
@@ -321,7 +334,7 @@ class MinutesReader:
                              "“1. Apologies” (in bold or as a heading)")
         self._check_agenda()
         for note in doc.notes:
-            self.note(note.location.format(doc.filename), note.message)
+            self.note(note.location.format(doc.filename), note.message, note)
         return self.out
 
     # ------------------------------------------------------------------ findings
@@ -332,10 +345,10 @@ class MinutesReader:
         return self.doc.where(block)
 
     def error(self, block: Any, message: str) -> None:
-        self.out.findings.append(Finding(self.where(block), message, True))
+        self.out.findings.append(Finding(self.where(block), message, True, _order(block)))
 
-    def note(self, where: str, message: str) -> None:
-        self.out.findings.append(Finding(where, message, False))
+    def note(self, where: str, message: str, block: Any = None) -> None:
+        self.out.findings.append(Finding(where, message, False, _order(block)))
 
     # ------------------------------------------------------------------ blocks in reading order
     def _cells(self, table: Any) -> Iterator[Any]:
@@ -395,10 +408,11 @@ class MinutesReader:
             if self.item_level is not None and block.level > self.item_level:
                 return None  # a smaller heading: a sub-heading of the item
             if not core:
-                # Unnumbered: once items have begun, business raised in the room; before, the
-                # first item only if its title is on the agenda (else it is the document's title).
+                # Unnumbered: once items have begun, business raised in the room. Before, it is the
+                # document's title — unless the document numbers no items and it names one.
                 started = current is not None and block.level == self.item_level
-                if not started and (self.item_level is not None or self._agenda_by_title(title) is None):
+                if not started and (self.item_level is not None or self.numbered_items
+                                    or self._agenda_by_title(title) is None):
                     return None
             elif not self._plausible(core, block, current):
                 return None
@@ -413,6 +427,17 @@ class MinutesReader:
         if not self._plausible(core, block, current):
             return None
         return self._start(block, core, title)
+
+    def _numbers_its_items(self, blocks: list[Any]) -> bool:
+        """Whether any heading (or bold line) of the document starts with an item number."""
+        from cspkit.documents import Heading, iter_text_blocks
+
+        for block in iter_text_blocks(blocks):
+            if isinstance(block, Heading) or getattr(block, "all_bold", False):
+                label, _ = self._label_and_title(block)
+                if label and re.fullmatch(r"[0-9]{1,3}[a-z]?", label.strip("().: ").lower()):
+                    return True
+        return False
 
     def _label_and_title(self, block: Any) -> tuple[str, str]:
         label = block.label or ""
@@ -528,7 +553,7 @@ class MinutesReader:
             return group  # the title
         if _norm(plain).casefold() == _norm(self.repo.config.partnership.name).casefold():  # type: ignore[union-attr]
             return group
-        self.note(self.where(block), "text before the first item was not imported (it belongs to no item)")
+        self.note(self.where(block), "text before the first item was not imported (it belongs to no item)", block)
         return group
 
     def _person_line(self, plain: str) -> tuple[str, str] | None:
@@ -736,14 +761,14 @@ class MinutesReader:
         return bool(item is not None and (item.key == "apologies" or _norm(item.title).casefold().startswith("apologies")))
 
     def _apology_line(self, block: Any, parts: list[dict[str, Any]]) -> bool:
-        """A line under the apologies item that names someone giving apologies (not minuted as text)."""
+        """Whether a line under the apologies item is an entry of the list of apologies (not text)."""
         plain = block.plain.strip()
         m = _APOLOGIES_SENTENCE.match(plain)
         if m and plain[m.end():].strip():
+            # "Apologies were received from A and B.": A and B gave apologies; the sentence stays too.
             names = _split_names(plain[m.end():])
             if names and all(self._name_part(n)[0] for n in names):
                 self._attendees("apologies", [(n, "") for n in names], block)
-                return True
             return False
         line = self._person_line(plain)
         if line is not None:
@@ -782,9 +807,10 @@ class MinutesReader:
             i += 1
         else:
             i += 1
-            while i < len(blocks) and not self._skip(blocks[i]) and getattr(blocks[i], "label", None) \
-                    and not getattr(blocks[i], "bullet", False) \
-                    and _is_decision_label(blocks[i].label):
+            labels: list[str] = []
+            while i < len(blocks) and not getattr(blocks[i], "bullet", False) \
+                    and _next_decision_label(labels, getattr(blocks[i], "label", None)):
+                labels.append(blocks[i].label)
                 texts.append((blocks[i].body, blocks[i]))
                 i += 1
             if not texts and i < len(blocks) and not getattr(blocks[i], "label", None) \
@@ -813,7 +839,7 @@ class MinutesReader:
         owners_from = ""
         owners: list[str] = []
         due: dt.date | None = None
-        text = _balance_emphasis(text)
+        text = _unwrap_emphasis(_balance_emphasis(text))
         if _NO_ACTION.search(text):
             text = _NO_ACTION.sub("", text)
             owners_from = "none"
@@ -906,6 +932,14 @@ class MinutesReader:
 # --------------------------------------------------------------------------- text helpers
 
 
+def _order(block: Any) -> int:
+    """A block's place in its document (paragraph or line number; 0 for the document as a whole)."""
+    location = getattr(block, "location", None)
+    if location is None:
+        return 0
+    return location.paragraph or location.line or 0
+
+
 def _heading_type() -> type:
     from cspkit.documents import Heading
 
@@ -953,9 +987,30 @@ def _balance_emphasis(text: str) -> str:
     return text
 
 
+def _unwrap_emphasis(text: str) -> str:
+    """A decision typed all in bold (or with "that" in bold) without that bold: it is how it looked."""
+    text = text.strip()
+    m = re.fullmatch(r"(\*\*|__|\*|_)(.+?)\1([.;,]?)", text, re.DOTALL)
+    if m and not any(mark in m.group(2) for mark in ("**", "__", "*", "_")):
+        text = m.group(2) + m.group(3)
+    return re.sub(r"^(\*\*|__|\*|_)(that)\1\s+", r"\2 ", text, flags=re.IGNORECASE)
+
+
 def _is_decision_label(label: str | None) -> bool:
     """"1.", "(a)", "a)", "(2)": how several decisions are numbered or lettered."""
     return bool(label) and bool(re.fullmatch(r"\(?(?:[a-z]{1,2}|[0-9]{1,2})[.)]", (label or "").strip()))
+
+
+def _next_decision_label(labels: list[str], label: str | None) -> bool:
+    """Whether ``label`` numbers the next of several decisions after ``labels`` ("(a)" first, then "(b)" …)."""
+    if not _is_decision_label(label):
+        return False
+    assert label is not None
+    core = label.strip()
+    if not labels:
+        return core in _sequence(core)[:1]
+    sequence = _sequence(labels[0].strip())
+    return len(labels) < len(sequence) and core == sequence[len(labels)]
 
 
 def _split_inline(text: str) -> list[str]:

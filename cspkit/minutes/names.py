@@ -105,12 +105,13 @@ class PeopleMatcher:
 
     def hint(self, text: str) -> str:
         """" (did you mean 'Dave Stokes'?)" for a name that is not on the registry."""
-        pool = {p.name: pid for pid, p in self.repo.people.items()}
+        pool: dict[str, str] = {}
         for p in self.repo.people.values():
-            for alias in p.aliases:
-                pool.setdefault(alias, p.id)
-        close = suggestions(text, pool.keys())
-        return (" (did you mean " + " or ".join(f"'{n}'" for n in close) + "?)") if close else ""
+            for form in (p.name, p.display_name, *p.aliases):
+                pool.setdefault(form, p.id)
+        ids = list(dict.fromkeys(pool[n] for n in suggestions(text, pool.keys(), limit=6)))[:3]
+        names = [self.repo.people[i].name for i in ids]
+        return (" (did you mean " + " or ".join(f"'{n}'" for n in names) + "?)") if names else ""
 
     # ------------------------------------------------------------------ subjects of decisions
     def _at(self, ws: list[str], i: int) -> tuple[str, int] | None:
