@@ -316,7 +316,7 @@ class MinutesReader:
             if current is None:
                 was = group
                 group = self._preamble(block, group)
-                label_before = group is not None and group != was or _norm(block.plain).casefold() in _ATTENDANCE_LABELS
+                label_before = (group is not None and group != was) or _norm(block.plain).casefold() in _ATTENDANCE_LABELS
                 continue
             body.append(block)
             plain = str(getattr(block, "plain", "")).strip()
