@@ -313,18 +313,18 @@ class MinutesReader:
                 group = None
                 in_decisions = False
                 continue
+            plain = str(getattr(block, "plain", "")).strip()
             if current is None:
                 was = group
                 group = self._preamble(block, group)
-                label_before = (group is not None and group != was) or _norm(block.plain).casefold() in _ATTENDANCE_LABELS
+                label_before = (group is not None and group != was) or _norm(plain).casefold() in _ATTENDANCE_LABELS
                 continue
             body.append(block)
-            plain = str(getattr(block, "plain", "")).strip()
             m = self._word_re.match(plain)
             if m and self._is_decision_start(block, m):
                 in_decisions, decision_labels = not plain[m.end():].strip(), []
             elif continues:
-                decision_labels.append(block.label)
+                decision_labels.append(str(getattr(block, "label", "")))
             else:
                 in_decisions = False
         if current is not None:
@@ -787,6 +787,16 @@ class MinutesReader:
         return len(plain.split()) <= 14 and not plain.endswith((".", ";", ","))
 
     # ------------------------------------------------------------------ decisions
+    def _plain_paragraph(self, block: Any) -> bool:
+        """A paragraph of running text: not a heading, a list item, a sub-heading or a set phrase."""
+        from cspkit.documents import Paragraph
+
+        if not isinstance(block, Paragraph) or block.label or block.bullet or self._looks_like_sub_heading(block):
+            return False
+        plain = block.plain.strip()
+        return not (self._word_re.match(plain) or _UPCOMING.fullmatch(plain) or self._is_signature(plain)
+                    or _CLOSING.fullmatch(_norm(plain)))
+
     def _is_decision_start(self, block: Any, m: re.Match[str]) -> bool:
         word = m.group(1)
         rest = block.plain.strip()[m.end():]
@@ -813,9 +823,11 @@ class MinutesReader:
                 labels.append(blocks[i].label)
                 texts.append((blocks[i].body, blocks[i]))
                 i += 1
-            if not texts and i < len(blocks) and not getattr(blocks[i], "label", None) \
-                    and re.match(r"^\s*(?:\*\*|__)?that\b", blocks[i].text, re.IGNORECASE):
-                texts.append((blocks[i].text, blocks[i]))
+            while not labels and i < len(blocks) and getattr(blocks[i], "bullet", False):
+                texts.append((blocks[i].text, blocks[i]))  # decisions as bullets
+                i += 1
+            if not texts and i < len(blocks) and self._plain_paragraph(blocks[i]):
+                texts.append((blocks[i].text, blocks[i]))  # "RESOLVED:" then "That …" on its own line
                 i += 1
         if not texts:
             self.error(block, f"a decision with no text: write it after {word} (“{word} that …”)")
@@ -897,8 +909,9 @@ class MinutesReader:
         while i < len(blocks) and not self._skip(blocks[i]) and hasattr(blocks[i], "plain"):
             block = blocks[i]
             plain = block.plain.strip()
-            listed = getattr(block, "bullet", False) or getattr(block, "label", None)
-            if not listed and parse_date_prefix(plain) is None:
+            dated = parse_date_prefix(block.body if block.label else plain) is not None
+            # A bulleted line, or a line that starts with a date: not the numbered points after the list.
+            if not (getattr(block, "bullet", False) or dated):
                 break
             if self._is_signature(plain):
                 break

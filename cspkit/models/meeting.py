@@ -240,11 +240,17 @@ class MinuteItem(Record):
 
     @model_validator(mode="after")
     def _point_bullets(self) -> MinuteItem:
+        # In a document these cannot be told apart from one list; one spelling keeps imports exact.
         for before, part in pairwise(self.body):
             if before.points is not None and part.bullets is not None:
-                # In a document the two cannot be told apart; one spelling keeps imports exact.
                 raise ValueError("a bullet list straight after numbered points belongs to the last point: "
                                  "write it as that point's bullets (- text: … / bullets: …)")
+            if before.upcoming is not None and part.bullets is not None:
+                raise ValueError("a bullet list straight after the upcoming meetings reads as more meetings: "
+                                 "put a paragraph between them, or make the bullets meetings")
+            for key in ("points", "bullets"):
+                if getattr(before, key) is not None and getattr(part, key) is not None:
+                    raise ValueError(f"two lists of {key} in a row are one list: join them")
         return self
 
     @property

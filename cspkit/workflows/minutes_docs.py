@@ -221,6 +221,14 @@ def import_minutes(s: Session, meeting: str | dt.date, path: Path | str, *, owne
     meeting_path = s.path("meeting", m.date)
     agenda_spelling = {}
     take_attendance = bool(read.attendance) and (replace_attendance or not _has_attendance(m))
+    members = [] if read.attendance or _has_attendance(m) else _members(s, m)
+    if members:
+        # No attendance anywhere: as `minutes start` does, the members on the day, the chair first.
+        read.attendance = {"present": [{"person": pid, **({"role": "chair"} if pid == m.chair else {})}
+                                       for pid in members]}
+        take_attendance = True
+        result.notes.append(f"the document lists no attendance: the {len(members)} members of the partnership are "
+                            f"recorded as present; correct {s.rel(s.path('meeting', m.date))} as needed")
 
     def mutate(data: Any) -> None:
         agenda_spelling.update({str(a["number"]): a["number"] for a in data.get("agenda") or []
@@ -257,6 +265,12 @@ def import_minutes(s: Session, meeting: str | dt.date, path: Path | str, *, owne
     result.minutes = _summaries(s, read, merged)
     result.__dict__.update(Written.of(s.commit(dry_run)))
     return result
+
+
+def _members(s: Session, m: Meeting) -> list[str]:
+    """The registry's members on the meeting's day, the chair first."""
+    ids = [p.id for p in s.repo.people.values() if p.member and p.active_on(m.date)]
+    return [m.chair, *(i for i in ids if i != m.chair)] if m.chair else ids
 
 
 def _has_attendance(m: Meeting) -> bool:
@@ -364,7 +378,8 @@ def _merge(s: Session, m: Meeting, read: Any, overrides: dict[tuple[str, int], l
     for k, old in enumerate(old_items):
         if k in used_old:
             continue
-        result.notes.append(f"the minute {_label(old)} ({old.title}) is not in the document: it is removed")
+        if old.body:  # an empty minute from `minutes start` goes without a word
+            result.notes.append(f"{_label(old)} ({old.title}) is not in the document: it is removed")
         for was in old.decisions:
             if was.action:
                 relinked[was.action] = None
