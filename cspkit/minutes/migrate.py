@@ -48,41 +48,73 @@ def _decision(old: Any) -> Any:
     return new
 
 
+def _new_map() -> Any:
+    """A mapping for a new part: ruamel's, so that comments moved onto it are written."""
+    from ruamel.yaml.comments import CommentedMap
+
+    return CommentedMap()
+
+
+def _move_comment(source: Any, old_key: str, target: Any, new_key: str) -> None:
+    """The end-of-line comment on ``old_key`` goes with its value to ``new_key`` (ruamel mappings only)."""
+    ca_items = getattr(getattr(source, "ca", None), "items", None)
+    if ca_items and old_key in ca_items and hasattr(target, "ca"):
+        target.ca.items[new_key] = ca_items.pop(old_key)
+
+
+def _part(source: Any, old_key: str, key: str, value: Any, **more: Any) -> Any:
+    part = _new_map()
+    part[key] = value
+    for k, v in more.items():
+        part[k] = v
+    _move_comment(source, old_key, part, key)
+    return part
+
+
 def migrate_item(item: dict[str, Any]) -> dict[str, Any]:
-    """One minute in the body layout (a new mapping; keys other than the old ones keep their order)."""
-    body: list[dict[str, Any]] = list(item.get("body") or [])
+    """One minute in the body layout (a new mapping; keys other than the old ones keep their order).
+
+    The lists of points and decisions are moved, not copied, so comments inside them stay.
+    """
+    body: list[Any] = list(item.get("body") or [])
     subs = item.get("sub_items") or []
     bare = [s for s in subs if isinstance(s, dict) and not s.get("points")]
     full = [s for s in subs if not (isinstance(s, dict) and not s.get("points"))]
 
-    def heading(sub: Any) -> dict[str, Any]:
-        part: dict[str, Any] = {"heading": sub.get("title")} if isinstance(sub, dict) else {"heading": sub}
-        if isinstance(sub, dict) and sub.get("number") is not None:
-            part["number"] = sub["number"]
-        return part
+    def heading(sub: Any) -> Any:
+        if not isinstance(sub, dict):
+            return _part(item, "sub_items", "heading", sub)
+        more = {"number": sub["number"]} if sub.get("number") is not None else {}
+        return _part(sub, "title", "heading", sub.get("title"), **more)
 
     body += [heading(s) for s in bare]
     intro = item.get("intro")
     if isinstance(intro, str):
-        body += [{"text": para.strip()} for para in re.split(r"\n\s*\n", intro) if para.strip()]
+        paragraphs = [para.strip() for para in re.split(r"\n\s*\n", intro) if para.strip()]
+        for k, para in enumerate(paragraphs):
+            body.append(_part(item, "intro", "text", para) if k == 0 else _part({}, "", "text", para))
     elif intro is not None:
-        body.append({"text": intro})
+        body.append(_part(item, "intro", "text", intro))
     if item.get("points"):
-        body.append({"points": item["points"]})
+        body.append(_part(item, "points", "points", item["points"]))
     for sub in full:
         body.append(heading(sub))
         if isinstance(sub, dict) and sub.get("points"):
-            body.append({"points": sub["points"]})
+            body.append(_part(sub, "points", "points", sub["points"]))
     decisions = item.get("decisions")
     if decisions:
-        body.append({"decisions": [_decision(d) for d in decisions] if isinstance(decisions, list) else decisions})
-    out: dict[str, Any] = {}
+        if isinstance(decisions, list):
+            for k, d in enumerate(decisions):
+                decisions[k] = _decision(d)
+        body.append(_part(item, "decisions", "decisions", decisions))
+    out = item.__class__() if hasattr(item, "ca") else {}
     for key, value in item.items():
         if key in OLD_MINUTE_KEYS or key == "body":
             if "body" not in out and body:
                 out["body"] = body
             continue
         out[key] = value
+        _move_comment(item, key, out, key)
     if body and "body" not in out:
         out["body"] = body
     return out
@@ -106,18 +138,22 @@ def migrate_meeting(data: Any) -> bool:
 def migrate_text(text: str) -> str:
     """A meeting file's text with its minutes in the body layout (unchanged if there is nothing to do).
 
-    Only the minutes change; comments and the rest of the file are kept.
+    The file is rewritten in the canonical layout (as ``cspkit fmt`` does) with its comments,
+    which move with what they are about: a comment on ``intro:`` goes to the paragraph.
     """
     import yaml  # type: ignore[import-untyped]
 
     from cspkit.models.meeting import Meeting
-    from cspkit.yaml.read import YamlProblem
-    from cspkit.yaml.write import edit_text
-
-    def mutate(data: Any) -> None:
-        migrate_meeting(data)
+    from cspkit.yaml import _ruamel, layout
+    from cspkit.yaml.read import YamlProblem, parse
 
     try:
-        return edit_text(text, mutate, Meeting)
+        plain = parse(text)
     except (yaml.YAMLError, YamlProblem):
         return text  # not YAML: fmt and validate say where, better than a migration could
+    if not migrate_meeting(plain):
+        return text
+    doc = _ruamel.load(text)
+    migrate_meeting(doc)
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    return layout.format_text(_ruamel.dump(doc), Meeting, first if layout.is_modeline(first) else None)
