@@ -440,9 +440,11 @@ class MinutesReader:
         return False
 
     def _label_and_title(self, block: Any) -> tuple[str, str]:
+        """A heading's label ("30.", "8a") and its title as plain text."""
         label = block.label or ""
-        title = block.body if block.label else block.text
-        title_plain = _plain(title)
+        title_plain = block.plain
+        if label and not block.numbered:  # a typed label is part of the text: take it off
+            title_plain = block.plain.lstrip()[len(label):]
         if not label:
             m = re.match(r"^(?:item\s+)?([0-9]{1,3}[a-z]?)[.):]?\s+(?=\S)", block.plain, re.IGNORECASE)
             if m:
