@@ -313,7 +313,7 @@ def test_render_errors_are_one_line(cli, tmp_path):
     r = cli("--repo", CHARNWOOD, "render", "pack", "2023-10-13", "-o", tmp_path)
     assert r.code == 1 and r.err.startswith("error: no meeting on 2023-10-13") and len(r.err.splitlines()) == 1
     r = cli("--repo", CHARNWOOD, "render", "pack", "12/10/2023", "-o", tmp_path)
-    assert r.code == 2 and "is not a date (YYYY-MM-DD), 'next' or 'latest'" in r.err
+    assert r.code == 1 and r.err == "error: meeting '12/10/2023' is not a date (YYYY-MM-DD), 'next' or 'latest'\n"
     r = cli("--repo", CHARNWOOD, "render", "pack", "latest", "--format", "docx", "-o", tmp_path)
     assert r.code == 2 and "unknown format 'docx'" in r.err
     r = cli("--repo", CHARNWOOD, "render", "update", "2023-10-12", "Turning Point", "-o", tmp_path)

@@ -10,8 +10,7 @@ def check_psa(ctx: CheckContext) -> None:
     for _, psa in sorted(ctx.repo.psa.items()):
         if not ctx.in_scope(psa):
             continue
-        ctx.unique(psa, psa.recommendations, lambda r: r.number, lambda i: ("recommendations", i, "number"),
-                    lambda k: f"duplicate recommendation number {k}")
+        ctx.unique(psa, psa.recommendations, "number", ("recommendations",), "duplicate recommendation number {key}")
         for r in psa.recommendations:
             for j, o in enumerate(r.owners):
                 ctx.person(r, ("owners", j), o)

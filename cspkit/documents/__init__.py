@@ -36,8 +36,10 @@ from .blocks import (
     make_heading,
     make_paragraph,
 )
+from .docx_read import read_docx
 from .inline import Span
 from .labels import label_core, normalise, split_label
+from .markdown_read import read_markdown
 from .safety import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -59,9 +61,5 @@ def read_document(path: Path | str, *, name: str | None = None, limits: Limits =
     """
     path = Path(path)
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        from .markdown_read import read_markdown
-
         return read_markdown(path, name=name, limits=limits)
-    from .docx_read import read_docx
-
     return read_docx(path, name=name, limits=limits)

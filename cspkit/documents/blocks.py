@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Union
+from typing import TypedDict, Union
 
 from cspkit.errors import UserError, one_line
 
@@ -220,7 +220,17 @@ def _drop_label(spans: tuple[Span, ...], label: str) -> tuple[Span, ...]:
     return normalise_spans(out)
 
 
-def text_fields(spans: Sequence[Span], label: str | None = None, numbered: bool = False) -> dict:
+class TextFields(TypedDict):
+    """The fields :func:`text_fields` gives (those of :class:`_Text` that come from the spans)."""
+
+    text: str
+    plain: str
+    label: str | None
+    numbered: bool
+    body: str
+
+
+def text_fields(spans: Sequence[Span], label: str | None = None, numbered: bool = False) -> TextFields:
     """The shared fields of a heading or paragraph made from its spans.
 
     ``label`` is the label from list numbering, if any; without one, a label typed at the

@@ -33,16 +33,20 @@ Tracked formatting changes alone are not refused: the text is what it is either 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .blocks import (
     Block,
     Cell,
     Document,
     DocumentError,
+    Heading,
     Location,
     Note,
+    Paragraph,
     Table,
     iter_notes,
     iter_text_blocks,
@@ -51,8 +55,11 @@ from .blocks import (
     snippet,
 )
 from .inline import Span, safe_href
-from .numbering import Numbering, W, w_int, w_val
+from .numbering import Numbering, Resolved, W, w_int, w_val
 from .safety import DEFAULT_LIMITS, Limits, Package, open_docx
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 _W = "{%s}" % W
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -83,7 +90,7 @@ _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\[a-z]\s+)*"?([^"\s]+)"?', r
 _HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
 
-def _on(el) -> bool:
+def _on(el: _Element | None) -> bool:
     """A toggle property (``<w:b/>``, ``<w:b w:val="0"/>``) as a bool."""
     return w_val(el) not in ("0", "false", "off", "none")
 
@@ -103,10 +110,10 @@ class _Format:
 _FORMAT_TAGS = (("b", "bold"), ("i", "italic"), ("u", "underline"), ("vanish", "hidden"))
 
 
-def _apply(fmt: _Format, rpr) -> _Format:
+def _apply(fmt: _Format, rpr: _Element | None) -> _Format:
     if rpr is None or not len(rpr):
         return fmt
-    changes = {}
+    changes: dict[str, bool] = {}
     for tag, attr in _FORMAT_TAGS:
         el = rpr.find(_W + tag)
         if el is not None:
@@ -124,18 +131,44 @@ def _heading_by_name(*names: str) -> int | None:
     return None
 
 
+@dataclass
+class _Field:
+    """A complex field (``w:fldChar`` begin … separate … end) open in a paragraph."""
+
+    instruction: str = ""
+    href: str | None = None
+    """The link of a ``HYPERLINK`` field, once its instruction is complete."""
+    in_result: bool = False
+    """Past ``separate``: the runs now are the text the field shows."""
+
+
+def _field_href(fields: list[_Field]) -> str | None:
+    """The link of the innermost field whose shown text is being read, if it is a link."""
+    return next((f.href for f in reversed(fields) if f.in_result and f.href), None)
+
+
+@dataclass
+class _OpenCell:
+    """A table cell while its rows are read: cells merged into it add their blocks and span."""
+
+    blocks: list[Block]
+    column: int
+    col_span: int
+    row_span: int = 1
+
+
 class Styles:
     """The style definitions: names, ``w:basedOn`` chains, numbering, outline levels, formatting."""
 
-    def __init__(self, root=None):
-        self.by_id: dict[str, object] = {}
+    def __init__(self, root: _Element | None = None):
+        self.by_id: dict[str, _Element] = {}
         self.defaults = _Format()
         #: The style of a paragraph that names none ("Normal").
         self.default_paragraph: str | None = None
-        self._chains: dict[str | None, list] = {}
-        self._formats: dict[tuple, _Format] = {}
-        self._heading: dict[str | None, tuple] = {}
-        self._numbering: dict[str | None, tuple] = {}
+        self._chains: dict[str | None, list[_Element]] = {}
+        self._formats: dict[tuple[str | None, str | None, bool], _Format] = {}
+        self._heading: dict[str | None, tuple[int | None]] = {}
+        self._numbering: dict[str | None, tuple[str | None, int | None]] = {}
         if root is None:
             return
         for el in root.iterchildren(_W + "style"):
@@ -153,11 +186,12 @@ class Styles:
         name = (w_val(el.find(_W + "name")) or sid) if el is not None else sid
         return name[:1].upper() + name[1:] if name else name
 
-    def chain(self, sid: str | None) -> list:
+    def chain(self, sid: str | None) -> list[_Element]:
         """The style ``sid`` and the styles it is based on, nearest first (loops cut)."""
         if sid in self._chains:
             return self._chains[sid]
-        out, seen = [], set()
+        out: list[_Element] = []
+        seen: set[str] = set()
         while sid and sid not in seen and sid in self.by_id:
             seen.add(sid)
             el = self.by_id[sid]
@@ -188,7 +222,8 @@ class Styles:
         return self._numbering[sid]
 
     def _style_numbering(self, sid: str | None) -> tuple[str | None, int | None]:
-        num_id = ilvl = None
+        num_id: str | None = None
+        ilvl: int | None = None
         for el in self.chain(sid):
             numpr = el.find(f"{PPR}/{_W}numPr")
             if numpr is None:
@@ -237,9 +272,10 @@ class _Reader:
         numbering = by_kind.get("numbering")
         self.numbering = Numbering(package.xml(numbering.target) if numbering and package.has(numbering.target)
                                    else None, self.styles.numbering_style_num_id)
-        self.body = self.root.find(_W + "body")
-        if self.body is None:
+        body = self.root.find(_W + "body")
+        if body is None:
             raise DocumentError(self.name, f"is damaged: {main} has no body")
+        self.body = body
         in_boxes = {p for box in self.body.iter(TXBX) for p in box.iter(P)}
         self.numbers = {p: n for n, p in enumerate((p for p in self.body.iter(P) if p not in in_boxes), 1)}
 
@@ -253,8 +289,8 @@ class _Reader:
             if found is not None:
                 raise DocumentError(self.name, message, self._location_of(found))
 
-    def _location_of(self, el) -> Location | None:
-        node = el
+    def _location_of(self, el: _Element) -> Location | None:
+        node: _Element | None = el
         while node is not None and node.tag != P:
             if node.tag in (TR, TBL):
                 node = next(node.iter(P), None)
@@ -266,7 +302,7 @@ class _Reader:
         return Location(self.numbers.get(node), snippet("".join(s.text for s, _ in spans)))
 
     # -- blocks -----------------------------------------------------------------------------
-    def blocks(self, container) -> list[Block]:
+    def blocks(self, container: _Element) -> list[Block]:
         out: list[Block] = []
         for el in container.iterchildren():
             tag = el.tag
@@ -287,26 +323,26 @@ class _Reader:
                 out.append(Note("object", "an embedded document part was left out", self._here(el)))
         return out
 
-    def _count_skipped(self, el) -> None:
+    def _count_skipped(self, el: _Element) -> None:
         # Paragraphs numbered but not read (a placeholder) still move list counters on.
         for p in el.iter(P):
             self._list_info(p, p.find(PPR))
 
-    def _here(self, el) -> Location:
+    def _here(self, el: _Element) -> Location:
         p = next(el.iter(P), None)
         return Location(self.numbers.get(p), "") if p is not None else Location()
 
-    def paragraph(self, p) -> list[Block]:
+    def paragraph(self, p: _Element) -> list[Block]:
         ppr = p.find(PPR)
         sid = w_val(ppr.find(_W + "pStyle")) if ppr is not None else None
         heading = self.styles.heading(sid)
         outline = w_int(ppr.find(_W + "outlineLvl")) if ppr is not None else None
         if outline is not None:
             heading = min(outline + 1, 6) if outline < 9 else None
-        spans, notes = self.paragraph_spans(p, sid=sid)
+        spans, left_out = self.paragraph_spans(p, sid=sid)
         numbering = self._list_info(p, ppr, sid)
         location = Location(self.numbers.get(p), snippet("".join(s.text for s, _ in spans)))
-        notes = [Note(kind, message, location) for kind, message in notes]
+        notes = [Note(kind, message, location) for kind, message in left_out]
         visible = [(s, looks) for s, looks in spans if s.text.strip()]
         if not visible:
             return list(notes)
@@ -330,13 +366,14 @@ class _Reader:
                                    location=location)
         return [block, *notes]
 
-    def _list_info(self, p, ppr, sid: str | None = None):
+    def _list_info(self, p: _Element, ppr: _Element | None, sid: str | None = None) -> Resolved | None:
         if ppr is None:
             return None
         if sid is None:
             sid = w_val(ppr.find(_W + "pStyle"))
         numpr = ppr.find(_W + "numPr")
-        num_id = ilvl = None
+        num_id: str | None = None
+        ilvl: int | None = None
         if numpr is not None:
             num_id = w_val(numpr.find(_W + "numId"))
             ilvl = w_int(numpr.find(_W + "ilvl"))
@@ -348,11 +385,13 @@ class _Reader:
         if ilvl is None:
             ilvl = style_ilvl
         if ilvl is None:
-            chain_ids = [el.get(_W + "styleId") for el in self.styles.chain(sid)]
+            # Styles in a chain are known by their ids: every one has one.
+            chain_ids = [i for i in (el.get(_W + "styleId") for el in self.styles.chain(sid)) if i is not None]
             ilvl = self.numbering.level_for_style(num_id, chain_ids) or 0
         return self.numbering.next(num_id, ilvl)
 
-    def paragraph_spans(self, p, sid: str | None = None, allow_changes: bool = False):
+    def paragraph_spans(self, p: _Element, sid: str | None = None,
+                        allow_changes: bool = False) -> tuple[list[tuple[Span, _Format]], list[tuple[str, str]]]:
         """``([(Span, how it looks)], [(note kind, message)])`` for one paragraph.
 
         A span is bold or italic when its run or character style makes it so (that is
@@ -361,13 +400,14 @@ class _Reader:
         if sid is None:
             ppr = p.find(PPR)
             sid = w_val(ppr.find(_W + "pStyle")) if ppr is not None else None
-        spans: list[tuple[Span, bool]] = []
+        spans: list[tuple[Span, _Format]] = []
         notes: list[tuple[str, str]] = []
-        fields: list[list] = []  # [instruction text, href, in result part]
+        fields: list[_Field] = []
         self._inline(p, sid, None, spans, notes, fields, allow_changes)
         return spans, notes
 
-    def _inline(self, parent, sid, href, spans, notes, fields, allow_changes) -> None:
+    def _inline(self, parent: _Element, sid: str | None, href: str | None, spans: list[tuple[Span, _Format]],
+                notes: list[tuple[str, str]], fields: list[_Field], allow_changes: bool) -> None:
         for el in parent.iterchildren():
             tag = el.tag
             if tag == R_:
@@ -389,12 +429,13 @@ class _Reader:
             elif tag.startswith("{%s}" % M) and tag.endswith(("}oMath", "}oMathPara")):
                 notes.append(("math", "an equation was left out"))
 
-    def _run(self, r, sid, href, spans, notes, fields) -> None:
+    def _run(self, r: _Element, sid: str | None, href: str | None, spans: list[tuple[Span, _Format]],
+             notes: list[tuple[str, str]], fields: list[_Field]) -> None:
         rpr = r.find(RPR)
         rstyle = w_val(rpr.find(_W + "rStyle")) if rpr is not None else None
         fmt = (_apply(self.styles.run_format(None, rstyle, paragraph=False), rpr),
                _apply(self.styles.run_format(sid, rstyle), rpr))
-        field_href = next((f[1] for f in reversed(fields) if f[2] and f[1]), None)
+        field_href = _field_href(fields)
         link = href or field_href
         parts: list[str] = []
         for el in r.iterchildren():
@@ -417,21 +458,21 @@ class _Reader:
             elif tag == _W + "fldChar":
                 kind = el.get(_W + "fldCharType")
                 if kind == "begin":
-                    fields.append(["", None, False])
+                    fields.append(_Field())
                 elif kind == "separate" and fields:
-                    m = _HYPERLINK_FIELD.match(fields[-1][0])
-                    fields[-1][1] = safe_href(m.group(1)) if m else None
-                    fields[-1][2] = True
+                    m = _HYPERLINK_FIELD.match(fields[-1].instruction)
+                    fields[-1].href = safe_href(m.group(1)) if m else None
+                    fields[-1].in_result = True
                 elif kind == "end" and fields:
                     fields.pop()
-                field_href = next((f[1] for f in reversed(fields) if f[2] and f[1]), None)
+                field_href = _field_href(fields)
                 if parts:
                     self._emit(spans, "".join(parts), fmt, link)
                     parts = []
                 link = href or field_href
             elif tag == _W + "instrText":
                 if fields:
-                    fields[-1][0] += el.text or ""
+                    fields[-1].instruction += el.text or ""
             elif tag in _OBJECT_NOTES:
                 notes.append(_object_note(el, tag))
             elif tag == ALT:
@@ -440,18 +481,18 @@ class _Reader:
             self._emit(spans, "".join(parts), fmt, link)
 
     @staticmethod
-    def _emit(spans, text: str, fmt: tuple[_Format, _Format], link) -> None:
+    def _emit(spans: list[tuple[Span, _Format]], text: str, fmt: tuple[_Format, _Format], link: str | None) -> None:
         words, looks = fmt
         if looks.hidden or not text:
             return
         spans.append((Span(text, words.bold, words.italic, link), looks))
 
-    def table(self, tbl) -> Table:
+    def table(self, tbl: _Element) -> Table:
         first = next(tbl.iter(P), None)
-        rows: list[list[dict]] = []
+        rows: list[list[_OpenCell]] = []
         header_rows = 0
         counting_header = True
-        open_down: dict[int, dict] = {}  # grid column -> the cell merged downwards from it
+        open_down: dict[int, _OpenCell] = {}  # grid column -> the cell merged downwards from it
         for tr in _children(tbl, TR):
             trpr = tr.find(_W + "trPr")
             header = trpr is not None and trpr.find(_W + "tblHeader") is not None and _on(trpr.find(_W + "tblHeader"))
@@ -460,7 +501,7 @@ class _Reader:
             else:
                 counting_header = False
             column = w_int(trpr.find(_W + "gridBefore"), 0) if trpr is not None else 0
-            row: list[dict] = []
+            row: list[_OpenCell] = []
             for tc in _children(tr, TC):
                 tcpr = tc.find(_W + "tcPr")
                 span = max(1, w_int(tcpr.find(_W + "gridSpan"), 1)) if tcpr is not None else 1
@@ -469,13 +510,13 @@ class _Reader:
                 blocks = self.blocks(tc)
                 if vmerge is not None and w_val(vmerge) != "restart" and column in open_down:
                     origin = open_down[column]
-                    origin["row_span"] += 1
-                    origin["blocks"].extend(blocks)  # Word shows none; nothing is dropped
+                    origin.row_span += 1
+                    origin.blocks.extend(blocks)  # Word shows none; nothing is dropped
                 elif hmerge is not None and w_val(hmerge) != "restart" and row:
-                    row[-1]["col_span"] += span
-                    row[-1]["blocks"].extend(blocks)
+                    row[-1].col_span += span
+                    row[-1].blocks.extend(blocks)
                 else:
-                    cell = {"blocks": blocks, "column": column, "col_span": span, "row_span": 1}
+                    cell = _OpenCell(blocks, column, span)
                     row.append(cell)
                     if vmerge is not None:
                         open_down[column] = cell
@@ -483,20 +524,20 @@ class _Reader:
                         open_down.pop(column, None)
                 column += span
             rows.append(row)
-        frozen = tuple(tuple(Cell(tuple(c["blocks"]), c["column"], c["col_span"], c["row_span"]) for c in row)
+        frozen = tuple(tuple(Cell(tuple(c.blocks), c.column, c.col_span, c.row_span) for c in row)
                        for row in rows)
         text = next((b.plain for b in _texts(frozen)), "")
         return Table(frozen, header_rows, Location(self.numbers.get(first) if first is not None else None,
                                                    snippet(text)))
 
 
-def _texts(rows):
+def _texts(rows: Sequence[Sequence[Cell]]) -> Iterator[Heading | Paragraph]:
     for row in rows:
         for cell in row:
             yield from iter_text_blocks(cell.blocks)
 
 
-def _children(parent, tag: str):
+def _children(parent: _Element, tag: str) -> Iterator[_Element]:
     """``parent``'s children with ``tag`` — rows of a table, cells of a row — also inside
     content controls and custom XML wrapped around them."""
     for el in parent.iterchildren():
@@ -508,18 +549,18 @@ def _children(parent, tag: str):
                 yield from _children(content, tag)
 
 
-def _showing_placeholder(sdt) -> bool:
+def _showing_placeholder(sdt: _Element) -> bool:
     sdtpr = sdt.find(SDT_PR)
     return sdtpr is not None and sdtpr.find(_W + "showingPlcHdr") is not None
 
 
-def _object_note(el, tag) -> tuple[str, str]:
+def _object_note(el: _Element, tag: str) -> tuple[str, str]:
     if next(el.iter(TXBX), None) is not None:
         return ("textbox", "a text box was left out (its text is not read)")
     return _OBJECT_NOTES[tag]
 
 
-def _alternate_note(el) -> tuple[str, str]:
+def _alternate_note(el: _Element) -> tuple[str, str]:
     if next(el.iter(TXBX), None) is not None:
         return ("textbox", "a text box was left out (its text is not read)")
     return ("image", "a picture or shape was left out")
@@ -530,12 +571,13 @@ def _properties(package: Package) -> dict[str, str]:
     if rel is None or not package.has(rel.target):
         return {}
     root = package.xml(rel.target)
-    out = {}
+    out: dict[str, str] = {}
     for key, tag in (("title", "{http://purl.org/dc/elements/1.1/}title"),
                      ("author", "{http://purl.org/dc/elements/1.1/}creator")):
         el = root.find(tag)
-        if el is not None and (el.text or "").strip():
-            out[key] = el.text.strip()
+        text = (el.text or "").strip() if el is not None else ""
+        if text:
+            out[key] = text
     return out
 
 

@@ -22,11 +22,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-from .blocks import Block, Heading, Note, Paragraph, Table
+from cspkit.fileio import write_bytes
+
+from .blocks import Block, Heading, Note, Paragraph, Table, make_paragraph
 from .inline import Span, markdown_spans, normalise_spans, safe_href
 from .labels import ListStyle, list_style_of
+from .markdown_read import markdown_blocks
+from .numbering import w_int_attr, w_val
+
+if TYPE_CHECKING:
+    from docx.oxml.table import CT_Tc
+    from lxml.etree import _Element
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W_NS
@@ -46,8 +54,6 @@ CellContent = Union[str, Sequence[Block]]
 
 def guidance(text: str) -> Paragraph:
     """A guidance paragraph (style "Guidance") to put in a table cell or among blocks."""
-    from .blocks import make_paragraph
-
     return make_paragraph(markdown_spans(text), style=GUIDANCE_STYLE)
 
 
@@ -56,12 +62,12 @@ class _List:
     """One numbered list being written: its Word numbering and where its counters stand."""
 
     num_id: int
-    abstract: object  # the w:abstractNum element, levels filled in as they are first used
+    abstract: _Element  # the w:abstractNum element, levels filled in as they are first used
     styles: dict[int, ListStyle] = field(default_factory=dict)
     values: dict[int, int] = field(default_factory=dict)
 
 
-def _el(tag: str, **attrs: str):
+def _el(tag: str, **attrs: str | int) -> _Element:
     from docx.oxml import OxmlElement
 
     el = OxmlElement(tag)
@@ -70,7 +76,7 @@ def _el(tag: str, **attrs: str):
     return el
 
 
-def _child(parent, tag: str, **attrs: str):
+def _child(parent: _Element, tag: str, **attrs: str | int) -> _Element:
     el = _el(tag, **attrs)
     parent.append(el)
     return el
@@ -114,7 +120,7 @@ class WordDocument:
         section.left_margin = section.right_margin = Mm(25)
         section.top_margin = section.bottom_margin = Mm(22)
 
-    def _fonts(self, rpr) -> None:
+    def _fonts(self, rpr: _Element) -> None:
         fonts = rpr.find(_W + "rFonts")
         if fonts is None:
             fonts = _el("w:rFonts")
@@ -173,12 +179,12 @@ class WordDocument:
     def _numbering_start(self) -> None:
         numbering = self._doc.part.numbering_part.element
         self._numbering = numbering
-        ids = [int(el.get(_W + "abstractNumId")) for el in numbering.iterchildren(_W + "abstractNum")]
-        nums = [int(el.get(_W + "numId")) for el in numbering.iterchildren(_W + "num")]
+        ids = [int(w_val(el, "abstractNumId") or 0) for el in numbering.iterchildren(_W + "abstractNum")]
+        nums = [int(w_val(el, "numId") or 0) for el in numbering.iterchildren(_W + "num")]
         self._next_abstract = max(ids, default=0) + 1
         self._next_num = max(nums, default=0) + 1
 
-    def _new_numbering(self) -> tuple[int, object]:
+    def _new_numbering(self) -> tuple[int, _Element]:
         """A fresh ``w:abstractNum`` and a ``w:num`` using it: a list that counts on its own."""
         abstract = _el("w:abstractNum", abstractNumId=self._next_abstract)
         _child(abstract, "w:multiLevelType", val="multilevel")
@@ -194,7 +200,7 @@ class WordDocument:
         return self._next_num - 1, abstract
 
     @staticmethod
-    def _define_level(abstract, ilvl: int, num_fmt: str, lvl_text: str, start: int) -> None:
+    def _define_level(abstract: _Element, ilvl: int, num_fmt: str, lvl_text: str, start: int) -> None:
         lvl = _el("w:lvl", ilvl=ilvl)
         _child(lvl, "w:start", val=start)
         _child(lvl, "w:numFmt", val=num_fmt)
@@ -203,14 +209,14 @@ class WordDocument:
         ppr = _child(lvl, "w:pPr")
         _child(ppr, "w:ind", left=567 * (ilvl + 1), hanging=567)
         # w:lvl elements stay in ilvl order, after w:multiLevelType.
-        later = [el for el in abstract.iterchildren(_W + "lvl") if int(el.get(_W + "ilvl")) > ilvl]
+        later = [el for el in abstract.iterchildren(_W + "lvl") if w_int_attr(el) > ilvl]
         if later:
             later[0].addprevious(lvl)
         else:
             abstract.append(lvl)
 
     # -- paragraphs ------------------------------------------------------------------------------
-    def _paragraph(self, style: str | None = None, container=None):
+    def _paragraph(self, style: str | None = None, container: _Element | None = None) -> _Element:
         parent = self._body if container is None else container
         p = _el("w:p")
         sect = parent.find(_W + "sectPr") if parent is self._body else None
@@ -224,9 +230,10 @@ class WordDocument:
         return p
 
     def _style_id(self, name: str) -> str:
-        return self._doc.styles[name].style_id
+        style_id: str = self._doc.styles[name].style_id  # python-docx leaves Document.styles unannotated
+        return style_id
 
-    def _runs(self, p, spans: Sequence[Span], *, bold: bool = False, italic: bool = False,
+    def _runs(self, p: _Element, spans: Sequence[Span], *, bold: bool = False, italic: bool = False,
               underline: bool = False) -> None:
         from docx.oxml.ns import qn
 
@@ -300,7 +307,7 @@ class WordDocument:
         for item in items:
             self.list_item(item, bullet=True, level=level)
 
-    def _num_pr(self, p, num_id: int, ilvl: int) -> None:
+    def _num_pr(self, p: _Element, num_id: int, ilvl: int) -> None:
         ppr = p.find(_W + "pPr")
         if ppr is None:
             ppr = _el("w:pPr")
@@ -314,7 +321,7 @@ class WordDocument:
         else:
             ppr.insert(0, numpr)
 
-    def _bullet(self, p, level: int) -> None:
+    def _bullet(self, p: _Element, level: int) -> None:
         if self._bullets is None:
             num_id, abstract = self._new_numbering()
             for ilvl in range(9):
@@ -322,7 +329,7 @@ class WordDocument:
             self._bullets = _List(num_id, abstract)
         self._num_pr(p, self._bullets.num_id, max(level, 1) - 1)
 
-    def _number(self, p, label: str, level: int, new: bool = False) -> bool:
+    def _number(self, p: _Element, label: str, level: int, new: bool = False) -> bool:
         """Give ``p`` the Word numbering that shows ``label`` at list ``level``; False if none can.
 
         The list written last goes on when ``label`` is its next label at that level (or
@@ -380,7 +387,8 @@ class WordDocument:
         """
         self._table(self._body, rows, header_rows, widths, spans or {})
 
-    def _table(self, container, rows, header_rows, widths, spans) -> None:
+    def _table(self, container: _Element, rows: Sequence[Sequence[CellContent]], header_rows: int,
+               widths: Sequence[float] | None, spans: dict[tuple[int, int], int]) -> None:
         from docx.shared import Mm
         from docx.table import Table as DocxTable
 
@@ -403,7 +411,8 @@ class WordDocument:
         for g, share in zip(tbl_el.tblGrid.iterchildren(_W + "gridCol"), widths, strict=False):
             g.set(_W + "w", str(int(total * share / 100 / 635)))
         for r, row in enumerate(rows):
-            tr = table.add_row()
+            # python-docx 1.2 leaves Table.add_row unannotated (flagged only where untyped calls are)
+            tr = table.add_row()  # type: ignore[no-untyped-call, unused-ignore]
             if r < header_rows:
                 trpr = tr._tr.get_or_add_trPr()
                 _child(trpr, "w:tblHeader")
@@ -424,9 +433,8 @@ class WordDocument:
                 if tc.find(_W + "p") is None:
                     _child(tc, "w:p")
 
-    def _cell_content(self, tc, content: CellContent, header: bool) -> None:
+    def _cell_content(self, tc: CT_Tc, content: CellContent, header: bool) -> None:
         if isinstance(content, str):
-            from .markdown_read import markdown_blocks
 
             blocks = markdown_blocks(content)
         else:
@@ -441,7 +449,7 @@ class WordDocument:
         """Write blocks as a reader got them (``Note``\\ s are not written)."""
         self._write(list(blocks), None)
 
-    def _write(self, blocks: list[Block], container) -> None:
+    def _write(self, blocks: list[Block], container: _Element | None) -> None:
         for block in blocks:
             if isinstance(block, Heading):
                 style = "Title" if block.level == 0 else f"Heading {min(max(block.level, 1), 6)}"
@@ -450,8 +458,8 @@ class WordDocument:
                     self._number(p, block.label, 1)
                 self._runs(p, markdown_spans(block.text))
             elif isinstance(block, Paragraph):
-                style = block.style if block.style in (GUIDANCE_STYLE,) else None
-                p = self._paragraph(style, container)
+                kept_style = block.style if block.style in (GUIDANCE_STYLE,) else None
+                p = self._paragraph(kept_style, container)
                 spans = markdown_spans(block.text)
                 if block.bullet:
                     self._bullet(p, block.level)
@@ -460,9 +468,9 @@ class WordDocument:
                 self._runs(p, spans, underline=block.underlined)
             elif isinstance(block, Table):
                 rows = [[cell.blocks for cell in row] for row in block.rows]
-                spans = {(r, c): cell.col_span for r, row in enumerate(block.rows)
-                         for c, cell in enumerate(row) if cell.col_span > 1}
-                self._table(self._body if container is None else container, rows, block.header_rows, None, spans)
+                merged = {(r, c): cell.col_span for r, row in enumerate(block.rows)
+                          for c, cell in enumerate(row) if cell.col_span > 1}
+                self._table(self._body if container is None else container, rows, block.header_rows, None, merged)
             elif isinstance(block, Note):
                 continue
 
@@ -490,8 +498,6 @@ class WordDocument:
 
     def save(self, path: Path, *, overwrite: bool = False) -> None:
         """Write the document to ``path`` atomically; an existing file only with ``overwrite``."""
-        from cspkit.fileio import write_bytes
-
         write_bytes(Path(path), self.to_bytes(), overwrite=overwrite)
 
 

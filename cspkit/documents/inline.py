@@ -14,9 +14,14 @@ the business of whoever writes whole documents (``markdown_write``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 #: Link targets kept as links; any other scheme (javascript:, file:, data: …) is kept as text.
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -125,7 +130,7 @@ def escape_markdown(text: str) -> str:
     that a link could follow, ``&`` before an entity); a line break becomes a backslash
     line break.
     """
-    def esc(m: re.Match) -> str:
+    def esc(m: re.Match[str]) -> str:
         c = m.group(1)
         if c == "!":
             # A '[' after it in this text is escaped; a link may follow the text's last '!'.
@@ -144,8 +149,12 @@ def _href_markdown(url: str) -> str:
     return url
 
 
-def _groups(spans: Sequence[Span], key) -> list[tuple[object, list[Span]]]:
-    out: list[tuple[object, list[Span]]] = []
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _groups(spans: Sequence[Span], key: Callable[[Span], _K]) -> list[tuple[_K, list[Span]]]:
+    """Runs of consecutive spans with the same ``key``."""
+    out: list[tuple[_K, list[Span]]] = []
     for s in spans:
         k = key(s)
         if out and out[-1][0] == k:
@@ -221,14 +230,14 @@ def spans_markdown(spans: Sequence[Span]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _parser():
+def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # The same CommonMark the renderer uses: raw HTML is not markup.
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
-def inline_tokens_spans(children: Sequence) -> tuple[Span, ...]:
+def inline_tokens_spans(children: Sequence[Token]) -> tuple[Span, ...]:
     """Spans from markdown-it inline child tokens (``Token.children`` of an ``inline`` token).
 
     Soft breaks become spaces (as a Markdown reader sees them), hard breaks ``\\n``; code
@@ -251,7 +260,8 @@ def inline_tokens_spans(children: Sequence) -> tuple[Span, ...]:
         elif t == "em_close":
             italic -= 1
         elif t == "link_open":
-            hrefs.append(safe_href(tok.attrs.get("href")))
+            href_attr = tok.attrs.get("href")  # markdown-it gives a link's target as text
+            hrefs.append(safe_href(href_attr if isinstance(href_attr, str) else None))
         elif t == "link_close":
             hrefs.pop()
         elif t == "softbreak":

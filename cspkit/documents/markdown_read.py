@@ -18,7 +18,10 @@ a document reads here as it renders there. Each block's location is its first li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .blocks import (
     Block,
@@ -35,10 +38,14 @@ from .blocks import (
 from .inline import inline_tokens_spans
 from .safety import DEFAULT_LIMITS, Limits, read_regular_file
 
-_TABLE_PARSER = None
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+_TABLE_PARSER: MarkdownIt | None = None
 
 
-def _block_parser():
+def _block_parser() -> MarkdownIt:
     global _TABLE_PARSER
     if _TABLE_PARSER is None:
         from markdown_it import MarkdownIt
@@ -48,7 +55,7 @@ def _block_parser():
     return _TABLE_PARSER
 
 
-def _line(token) -> Location:
+def _line(token: Token) -> Location:
     return Location(line=token.map[0] + 1) if token.map else Location()
 
 
@@ -60,7 +67,17 @@ def markdown_blocks(text: str) -> list[Block]:
     return out
 
 
-def _walk(tokens, i: int, end: int, out: list, lists: list, quote: int) -> int:
+@dataclass
+class _OpenList:
+    """A list being read: its kind, the label of the item open in it, and whether that item's
+    first paragraph is still to come."""
+
+    ordered: bool
+    label: str | None = None
+    first: bool = False
+
+
+def _walk(tokens: Sequence[Token], i: int, end: int, out: list[Block], lists: list[_OpenList], quote: int) -> int:
     """Read ``tokens[i:end]`` into ``out``; ``lists`` is the stack of open lists."""
     while i < end:
         tok = tokens[i]
@@ -76,24 +93,24 @@ def _walk(tokens, i: int, end: int, out: list, lists: list, quote: int) -> int:
             inline = tokens[i + 1]
             spans = inline_tokens_spans(inline.children or [])
             if spans:
-                label = lists[-1]["label"] if lists else None
-                bullet = bool(lists) and not lists[-1]["ordered"] and lists[-1]["first"]
+                label = lists[-1].label if lists else None
+                bullet = bool(lists) and not lists[-1].ordered and lists[-1].first
                 out.append(make_paragraph(spans, label=label, numbered=label is not None, level=len(lists),
                                           bullet=bullet, style="Quote" if quote else None,
                                           location=_line(tok)))
                 if lists:
-                    lists[-1]["label"] = None
-                    lists[-1]["first"] = False
+                    lists[-1].label = None
+                    lists[-1].first = False
             i += 3
             continue
         if t in ("ordered_list_open", "bullet_list_open"):
-            lists.append({"ordered": t == "ordered_list_open", "label": None, "first": False})
+            lists.append(_OpenList(ordered=t == "ordered_list_open"))
         elif t in ("ordered_list_close", "bullet_list_close"):
             lists.pop()
         elif t == "list_item_open":
             if lists:
-                lists[-1]["label"] = (tok.info + tok.markup) if lists[-1]["ordered"] else None
-                lists[-1]["first"] = True
+                lists[-1].label = (tok.info + tok.markup) if lists[-1].ordered else None
+                lists[-1].first = True
         elif t == "blockquote_open":
             quote += 1
         elif t == "blockquote_close":
@@ -109,7 +126,7 @@ def _walk(tokens, i: int, end: int, out: list, lists: list, quote: int) -> int:
     return i
 
 
-def _table(tokens, start: int, close: int) -> Table:
+def _table(tokens: Sequence[Token], start: int, close: int) -> Table:
     rows: list[tuple[Cell, ...]] = []
     row: list[Cell] = []
     header_rows = 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .blocks import Block, Heading, Note, Paragraph, Table
+from .blocks import Block, Cell, Heading, Note, Paragraph, Table
 
 # The start of a line that Markdown would read as block markup.
 _BLOCK_START = re.compile(r"^(?:(#{1,6})(?=[ \t]|$)|(>|[+*-](?=[ \t]|$))|(\d{1,9})([.)])(?=[ \t]|$)|(=+)[ \t]*$|(-+)[ \t]*$)")
@@ -41,13 +41,13 @@ def blocks_markdown(blocks: Sequence[Block]) -> str:
     indents: list[int] = []  # content column of each open list level
     previous_list = False
     for block in blocks:
-        if isinstance(block, Paragraph) and block.level > 0 and (block.bullet or _list_label(block)):
+        if isinstance(block, Paragraph) and block.level > 0 and \
+                (marker := "-" if block.bullet else _list_label(block)):
             depth = min(block.level, len(indents) + 1)
             # A nested list may interrupt its item's text only when it starts at 1: a blank line first.
             deeper = previous_list and depth > len(indents)
             del indents[depth - 1:]
             pad = indents[-1] if indents else 0
-            marker = "-" if block.bullet else _list_label(block)
             indents.append(pad + len(marker) + 1)
             body = _block_text(block.text).replace("\n", "\n" + " " * indents[-1])
             out.append(("\n" if out and (deeper or not previous_list) else "") + " " * pad + f"{marker} {body}\n")
@@ -92,7 +92,7 @@ def _typed(block: Heading | Paragraph) -> str:
     return block.text
 
 
-def _cell(cell) -> str:
+def _cell(cell: Cell) -> str:
     text = " ".join(b.text.replace("\\\n", " ") for b in cell.blocks if isinstance(b, (Heading, Paragraph)))
     return text.replace("|", "\\|")
 

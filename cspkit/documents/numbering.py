@@ -19,19 +19,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, overload
 
 from .labels import format_number
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W
 
 
-def w_val(el, name: str = "val") -> str | None:
+def w_val(el: _Element | None, name: str = "val") -> str | None:
     """The ``w:val`` (or another ``w:`` attribute) of ``el``, None when ``el`` is None."""
     return None if el is None else el.get(_W + name)
 
 
-def w_int(el, default: int | None = None) -> int | None:
+@overload
+def w_int(el: _Element | None, default: int) -> int: ...
+@overload
+def w_int(el: _Element | None, default: None = None) -> int | None: ...
+def w_int(el: _Element | None, default: int | None = None) -> int | None:
+    """The ``w:val`` of ``el`` as a number; ``default`` when there is none or it is not a number."""
     value = w_val(el)
     try:
         return int(value) if value is not None else default
@@ -51,7 +60,7 @@ class Level:
     pstyle: str | None = None
 
 
-def _level(el) -> Level:
+def _level(el: _Element) -> Level:
     return Level(
         start=w_int(el.find(_W + "start"), 1),
         num_fmt=w_val(el.find(_W + "numFmt")) or "decimal",
@@ -78,7 +87,7 @@ class Numbering:
     (for ``w:numStyleLink``).
     """
 
-    def __init__(self, root=None, style_num_id: Callable[[str], str | None] = lambda _: None):
+    def __init__(self, root: _Element | None = None, style_num_id: Callable[[str], str | None] = lambda _: None):
         self.abstract: dict[str, dict[int, Level]] = {}
         self._style_link: dict[str, str] = {}
         self.nums: dict[str, tuple[str, dict[int, Level]]] = {}
@@ -170,7 +179,7 @@ class Numbering:
         return Resolved(text.strip() or None, ilvl, False)
 
 
-def w_int_attr(el) -> int:
+def w_int_attr(el: _Element) -> int:
     """The ``w:ilvl`` attribute of a ``w:lvl`` or ``w:lvlOverride``, 0 when absent or bad."""
     try:
         return int(el.get(_W + "ilvl") or 0)

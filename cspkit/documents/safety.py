@@ -37,6 +37,8 @@ from .blocks import DocumentError, Note
 if TYPE_CHECKING:  # pragma: no cover
     import zipfile
 
+    from lxml.etree import XMLParser, _Element
+
 MIB = 1024 * 1024
 
 
@@ -172,7 +174,7 @@ class Package:
     main: str = ""
     content_types: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
-    _infos: dict = field(default_factory=dict, repr=False)
+    _infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict, repr=False)
     _unpacked: int = 0
 
     def has(self, part: str) -> bool:
@@ -203,20 +205,20 @@ class Package:
             raise DocumentError(self.name, f"is damaged: the part {info.filename} cannot be unpacked ({exc})") from None
         return b"".join(chunks)
 
-    def xml(self, part: str):
+    def xml(self, part: str) -> _Element:
         """``part`` parsed as XML (lxml), without DTDs, entities or network access."""
         from lxml import etree
 
         data = self.read(part)
         try:
-            root = etree.fromstring(data, _xml_parser())
+            root: _Element | None = etree.fromstring(data, _xml_parser())  # a parser without a target: an element
         except etree.XMLSyntaxError as exc:
             line = exc.lineno or 0
             raise DocumentError(self.name, f"is damaged: the part {part} is not well-formed XML"
                                            + (f" (line {line})" if line else "")) from None
         if root is None:
             raise DocumentError(self.name, f"is damaged: the part {part} is empty")
-        if root.getroottree().docinfo.doctype:
+        if root.getroottree().docinfo.doctype:  # type: ignore[attr-defined]  # lxml-stubs 0.5.1 lacks DocInfo.doctype
             raise DocumentError(self.name, f"refused: the part {part} declares a DTD, which Word never writes")
         return root
 
@@ -247,10 +249,10 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(path).lstrip("/")
 
 
-_PARSER = None
+_PARSER: XMLParser | None = None
 
 
-def _xml_parser():
+def _xml_parser() -> XMLParser:
     global _PARSER
     if _PARSER is None:
         from lxml import etree

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from cspkit.locate import RECORDS_DIR_RE
 from cspkit.models.common import (
     Flag,
+    Lead,
     Markdown,
     Mode,
     OrgId,
@@ -82,7 +83,7 @@ class StandingItem(Record):
     title: str
     key: Slug | None = None
     """A stable name for the item so other settings can refer to it (e.g. partner-updates)."""
-    leads: list[str] = []
+    leads: list[Lead] = []
     """People (ids) or roles (chair, vice-chair, clerk) who lead the item."""
     purpose: Markdown | None = None
     """The purpose line printed under the title ("To review actions from the previous meeting")."""
@@ -241,6 +242,8 @@ class Conventions(Record):
     """Date style in running text ("the meeting held on 13th July 2023")."""
     action_date_style: DateStyle = DateStyle.short
     """Date style in the action log's raised column."""
+    online_marker: str = "(online)"
+    """What the minutes print after the name of someone who joined online ("(MS Teams)")."""
     time_style: TimeStyle = TimeStyle.compact
     point_numbering: PointNumbering = PointNumbering.roman
     """How discussion points are numbered: roman (i.), roman-parens ((i)), letter (a.), letter-parens ((a)) or decimal (1.)."""
@@ -274,6 +277,8 @@ class ScheduleEntry(Record):
     date: dt.date | None = None
     start: Time | None = None
     end: Time | None = None
+    venue: str | None = None
+    """Where this meeting is held, when not the usual venue; `to be confirmed` when the notice says so."""
     label: str | None = None
     """Text for an unscheduled meeting, shown in the list of upcoming meetings."""
 

@@ -40,7 +40,7 @@ def _same_as_safe(loader_class: type) -> bool:
     Only then is the fast path equivalent; a loader that changes any of them always goes the
     full way.
     """
-    c = loader_class.yaml_constructors
+    c: dict[str, Any] = getattr(loader_class, "yaml_constructors", {})
     return (c.get(_STR) is SafeConstructor.construct_yaml_str
             and c.get(_NULL) is SafeConstructor.construct_yaml_null
             and c.get(_MAP) is SafeConstructor.construct_yaml_map
@@ -92,8 +92,8 @@ def _build(loader: Any, root: Any, track: bool) -> Any:
         if cls is MappingNode:
             if tag != _MAP:
                 raise _Fallback
-            out: dict = {}
-            others: set | None = None
+            out: dict[Any, Any] = {}
+            others: set[tuple[str, str]] | None = None
             for key_node, value_node in node.value:
                 if key_node.__class__ is not ScalarNode:
                     raise _Fallback

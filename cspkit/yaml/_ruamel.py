@@ -33,7 +33,7 @@ def _representer_class() -> Any:
     if not _representer:
         from ruamel.yaml.representer import RoundTripRepresenter
 
-        class Representer(RoundTripRepresenter):  # type: ignore[misc]
+        class Representer(RoundTripRepresenter):
             # Records refuse anchors and aliases; never emit them, even for a value written twice.
             def ignore_aliases(self, data: Any) -> bool:
                 return True

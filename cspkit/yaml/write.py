@@ -230,7 +230,11 @@ class _Splicer:
         out = list(self.lines)
         if out and not _BREAK.search(out[-1][-2:]):
             out[-1] += self.newline  # something may be added after the last line
-        for op in sorted(self.ops, key=lambda o: (o.start, o.end), reverse=True):
+        # From the end of the file back, so earlier positions stay valid; at one position, the
+        # later operation first, so that several keys inserted there keep their order.
+        order = sorted(range(len(self.ops)), key=lambda i: (self.ops[i].start, self.ops[i].end, i), reverse=True)
+        for i in order:
+            op = self.ops[i]
             out[op.start:op.end] = [line + self.newline for line in op.lines]
         return "".join(out)
 
@@ -248,7 +252,7 @@ class _Splicer:
             return
         raise _Replace  # the parent rewrites this value with its key or its list marker
 
-    def walk_mapping(self, old: dict, new: dict, node: MappingNode, canon: MappingNode) -> None:
+    def walk_mapping(self, old: dict[Any, Any], new: dict[Any, Any], node: MappingNode, canon: MappingNode) -> None:
         pairs = {_key(k): (k, v) for k, v in node.value}
         canon_pairs = {_key(k): (k, v) for k, v in canon.value}
         if len(pairs) != len(node.value) or set(pairs) != {str(k) for k in old}:
@@ -271,7 +275,7 @@ class _Splicer:
                 before = next((keys[j] for j in range(i - 1, -1, -1) if keys[j] in old), None)
                 self.insert_pair(node, pairs, before, *canon_pair)
 
-    def walk_sequence(self, old: list, new: list, node: SequenceNode, canon: SequenceNode) -> None:
+    def walk_sequence(self, old: list[Any], new: list[Any], node: SequenceNode, canon: SequenceNode) -> None:
         if len(node.value) != len(old) or len(canon.value) != len(new):
             raise _CannotSplice
         if len(new) < len(old):
