@@ -16,6 +16,7 @@ from cspkit.errors import NotFound, Problem, ProblemCode, RepoNotFound, UserErro
 from cspkit.fileio import digest, write_text
 from cspkit.load import kind_for
 from cspkit.locate import find_root
+from cspkit.minutes.migrate import migrate_text
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 from cspkit.yaml import read as yamlio
 from cspkit.yaml.layout import FormatError, canonical
@@ -140,8 +141,6 @@ def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool =
             raw = yamlio.read_bytes(target.path, target.root)
             text = yamlio.decode(raw)
             if migrate and target.kind.name == "meeting":
-                from cspkit.minutes.migrate import migrate_text
-
                 text = migrate_text(text)
             new = canonical(text, target.path, target.root, target.kind.model, target.kind.schema_file)
         except (yamlio.YamlProblem, FormatError) as exc:

@@ -199,7 +199,8 @@ def test_content_controls_a_nested_table_and_minutes_laid_out_as_a_table(county,
     assert kinds(got.minutes[2]) == ["text", "decisions:1"]
     assert got.minutes[2].data["body"][0] == {"text": "The Board considered a report of Ben Bee."}
     assert decisions(got) == {"46.1": ("the report be noted", [])}
-    assert got.attendance == {"present": [{"person": "d-taylor", "role": "chair"}, {"person": "ben-bee"}]}
+    assert got.attendance == {"present": [{"person": "d-taylor", "honorific": "CC", "role": "chair"},
+                                          {"person": "ben-bee"}]}
 
 
 def test_continuous_numbers_find_their_item_by_title_or_by_the_item_the_minute_cites(county, tmp_path):
@@ -263,6 +264,27 @@ def test_a_signature_block_gives_the_closing_time_and_is_not_minuted(county, tmp
     assert got.errors == []
     assert kinds(got.minutes[0]) == ["decisions:1"]
     assert got.ended == dt.time(11, 35)
+
+
+def test_attendance_qualifiers_come_back_as_recorded(charnwood, tmp_path):
+    """Someone online, with a qualifier after their organisation, a substitute, letters after a name."""
+    from cspkit.minutes.to_blocks import BlockWriter
+    from cspkit.models.meeting import Attendee
+
+    writer = BlockWriter(charnwood)
+    attendees = [Attendee(person="jo-hewitt", qualifier="Public Health", remote=True),
+                 Attendee(person="gino-harris", substitute_for="anita-chavda"),
+                 Attendee(person="liz-blackshaw", role="chair", honorific="CC"),
+                 Attendee(person="zoe-heath", capacity="Resilience Forum lead")]
+    rows = [writer.attendee_row(a) for a in attendees]
+    assert rows == [("Jo Hewitt (online)", "Leicestershire County Council (Public Health)"),
+                    ("Gino Harris (for Anita Chavda)", "Leicestershire County Council"),
+                    ("Councillor Liz Blackshaw CC (in the Chair)", "Charnwood Borough Council"),
+                    ("Zoe Heath", "Resilience Forum lead")]
+    doc = word(tmp_path, bold("Present") + tbl(*(tr(tc(p(a)), tc(p(b))) for a, b in rows)) + bold("1. APOLOGIES"))
+    got = read(charnwood, OCTOBER, doc)
+    assert got.errors == []
+    assert got.attendance["present"] == [a.model_dump(exclude_defaults=True) for a in attendees]
 
 
 # --------------------------------------------------------------------------- LibreOffice

@@ -155,6 +155,7 @@ def test_reimporting_exported_minutes_changes_nothing(county_copy, cli, tmp_path
 def test_approved_minutes_are_never_replaced(mini, cli, tmp_path):
     exported = tmp_path / "july.md"
     assert cli("--repo", mini, "minutes", "export", JULY, "--format", "md", "-o", exported).code == 0
+    assert cli("--repo", mini, "minutes", "start", OCTOBER).code == 0  # approved at a meeting that was held
     assert cli("--repo", mini, "minutes", "approve", JULY, "--at", OCTOBER).code == 0
     before = snapshot(mini)
     r = cli("--repo", mini, "minutes", "import", JULY, exported)
@@ -165,7 +166,9 @@ def test_approved_minutes_are_never_replaced(mini, cli, tmp_path):
 
 def test_attendance_recorded_by_command_is_kept_and_the_differences_listed(charnwood_copy, cli, tmp_path):
     root = charnwood_copy
-    assert cli("--repo", root, "minutes", "start", OCTOBER).code == 0  # records the members as present
+    r = cli("--repo", root, "attendance", OCTOBER, "--chair", "Liz Blackshaw", "--present", "Dave Stokes",
+            "--present", "Jenny Ardley")
+    assert r.code == 0, r.err
     doc = tmp_path / "october.md"
     doc.write_text("# Charnwood Community Safety Partnership\n\n**Present**\n\n| Name | Organisation |\n|---|---|\n"
                    "| Councillor Liz Blackshaw (in the Chair) | Charnwood Borough Council |\n"

@@ -37,8 +37,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cspkit.documents import Heading, Note, Paragraph, Table, iter_text_blocks, make_paragraph
+from cspkit.documents.inline import markdown_spans, spans_plain
+from cspkit.documents.labels import normalise
 from cspkit.minutes.migrate import decision_clause
-from cspkit.minutes.names import PeopleMatcher
+from cspkit.minutes.names import POSTNOMINALS, PeopleMatcher, words
 from cspkit.minutes.style import DECISION_WORDS, EXEMPT_NOTE, MinutesStyle
 from cspkit.minutes.to_blocks import ATTENDANCE_HEADER, GUIDANCE, REMOTE_TEXT
 from cspkit.render.dates import DAYS, MONTHS
@@ -47,7 +50,6 @@ if TYPE_CHECKING:
     from cspkit.documents import Document
     from cspkit.models.meeting import Meeting
     from cspkit.repo import Repo
-
 # --------------------------------------------------------------------------- words and phrases
 
 _ATTENDANCE_LABELS = {
@@ -81,8 +83,6 @@ _HTML_COMMENT = re.compile(r"^<!--.*-->$", re.DOTALL)
 
 
 def _norm(text: str) -> str:
-    from cspkit.documents.labels import normalise
-
     return normalise(text).strip(" .:;")
 
 
@@ -265,6 +265,7 @@ class MinutesReader:
         self.agenda_numbers = [a.number for a in meeting.agenda]
         self.agenda_titles = {_norm(a.title).casefold(): a.number for a in meeting.agenda}
         self.signature = (self.conv.minutes_signature or "").strip().casefold()
+        self.online_marker = _norm(self.conv.online_marker.strip().strip("()")).casefold()
         self.doc: Document | None = None
         self.out = MinutesRead()
 
@@ -272,7 +273,6 @@ class MinutesReader:
     def read(self, doc: Document) -> MinutesRead:
         from collections import deque
 
-        from cspkit.documents import Paragraph, Table
 
         self.doc = doc
         queue = deque(doc.blocks)
@@ -357,9 +357,6 @@ class MinutesReader:
         A cell holding only a number ("30.") labels the first paragraph of the next cell, so
         minutes laid out as a two-column table (number | text) read as typed.
         """
-        from cspkit.documents import make_paragraph
-        from cspkit.documents.inline import markdown_spans
-
         for row in table.rows:
             pending = None
             for cell in row:
@@ -381,8 +378,6 @@ class MinutesReader:
                 yield pending
 
     def _skip(self, block: Any) -> bool:
-        from cspkit.documents import Note
-
         if isinstance(block, Note):
             return True
         style = getattr(block, "style", None)
@@ -394,8 +389,6 @@ class MinutesReader:
     # ------------------------------------------------------------------ item headings
     def _item_heading(self, block: Any, current: MinuteRead | None) -> MinuteRead | None:
         """A new minute when ``block`` is an item's heading, else None."""
-        from cspkit.documents import Heading, Paragraph
-
         if not isinstance(block, (Heading, Paragraph)):
             return None
         label, title = self._label_and_title(block)
@@ -430,8 +423,6 @@ class MinutesReader:
 
     def _numbers_its_items(self, blocks: list[Any]) -> bool:
         """Whether any heading (or bold line) of the document starts with an item number."""
-        from cspkit.documents import Heading, iter_text_blocks
-
         for block in iter_text_blocks(blocks):
             if isinstance(block, Heading) or getattr(block, "all_bold", False):
                 label, _ = self._label_and_title(block)
@@ -519,8 +510,6 @@ class MinutesReader:
 
     # ------------------------------------------------------------------ before the first item
     def _preamble(self, block: Any, group: str | None) -> str | None:
-        from cspkit.documents import Table
-
         if isinstance(block, Table):
             rows = self._attendance_rows(block, any_names=group is not None)
             if rows:
@@ -568,7 +557,6 @@ class MinutesReader:
         if self._name_part(plain)[0] is not None:
             return plain, ""
         # "Nicola Streets OPCC": a name, then an organisation
-        from cspkit.minutes.names import words
 
         ws = [w for w in words(plain) if w != ","]
         hit = self.people._at(ws, 0)
@@ -607,7 +595,7 @@ class MinutesReader:
             sub = _SUBSTITUTE.match(inner.strip())
             if key in _ROLE_MARKS:
                 marks["role"] = _ROLE_MARKS[key]
-            elif key in _REMOTE_MARKS:
+            elif key in _REMOTE_MARKS or key == self.online_marker:
                 marks["remote"] = True
             elif sub:
                 marks["substitute_for"] = sub.group(1).strip()
@@ -616,6 +604,10 @@ class MinutesReader:
                 continue
             name = name.replace(f"({inner})", " ")
         name = " ".join(name.split()).strip(" ,;")
+        last = name.rsplit(" ", 1)
+        if len(last) == 2 and last[1].casefold().strip(".") in POSTNOMINALS:
+            marks["honorific"] = last[1]  # "Mrs D. Taylor CC": printed after the name in these minutes
+            name = last[0]
         return self.people.resolve(name), {**marks, "name": name}
 
     def _attendees(self, group: str, rows: list[tuple[str, str]], block: Any) -> None:
@@ -635,12 +627,20 @@ class MinutesReader:
                 continue
             entry: dict[str, Any] = {"person": pid}
             capacity = " ".join([where, *marks.get("other", [])]).strip()
+            qualifier = None
+            bracket = re.fullmatch(r"(.*?)\s*\(([^()]+)\)", capacity)
+            if bracket and bracket.group(1) and self._organisation(pid, bracket.group(1)) is not None:
+                capacity, qualifier = bracket.group(1), bracket.group(2).strip()  # "… Council (Public Health)"
             org = self._organisation(pid, capacity)
             if org is not None:
                 if org != "":
                     entry["organisation"] = org
             elif capacity:
                 entry["capacity"] = capacity
+            if qualifier:
+                entry["qualifier"] = qualifier
+            if "honorific" in marks:
+                entry["honorific"] = marks["honorific"]
             if "role" in marks:
                 entry["role"] = marks["role"]
             if marks.get("remote"):
@@ -670,8 +670,6 @@ class MinutesReader:
 
     # ------------------------------------------------------------------ an item's body
     def _finish(self, minute: MinuteRead, blocks: list[Any]) -> None:
-        from cspkit.documents import Heading, Table
-
         parts: list[dict[str, Any]] = minute.data.setdefault("body", [])
         i = 0
         is_apologies = self._is_apologies(minute)
@@ -791,8 +789,6 @@ class MinutesReader:
     # ------------------------------------------------------------------ decisions
     def _plain_paragraph(self, block: Any) -> bool:
         """A paragraph of running text: not a heading, a list item, a sub-heading or a set phrase."""
-        from cspkit.documents import Paragraph
-
         if not isinstance(block, Paragraph) or block.label or block.bullet or self._looks_like_sub_heading(block):
             return False
         plain = block.plain.strip()
@@ -956,15 +952,11 @@ def _order(block: Any) -> int:
 
 
 def _heading_type() -> type:
-    from cspkit.documents import Heading
-
     return Heading
 
 
 def _plain(markdown: str) -> str:
     """Inline Markdown without its markup."""
-    from cspkit.documents.inline import markdown_spans, spans_plain
-
     return spans_plain(markdown_spans(markdown))
 
 

@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cspkit.models.meeting import OLD_MINUTE_KEYS
+import yaml
+
+from cspkit.models.meeting import OLD_MINUTE_KEYS, Meeting
+from cspkit.yaml import _ruamel, layout
+from cspkit.yaml.read import YamlProblem, parse
 
 _THAT = re.compile(r"^\s*that\s+", re.IGNORECASE)
 
@@ -141,11 +145,7 @@ def migrate_text(text: str) -> str:
     The file is rewritten in the canonical layout (as ``cspkit fmt`` does) with its comments,
     which move with what they are about: a comment on ``intro:`` goes to the paragraph.
     """
-    import yaml  # type: ignore[import-untyped]
 
-    from cspkit.models.meeting import Meeting
-    from cspkit.yaml import _ruamel, layout
-    from cspkit.yaml.read import YamlProblem, parse
 
     try:
         plain = parse(text)

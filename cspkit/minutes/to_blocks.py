@@ -26,6 +26,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cspkit.documents import Cell, Table, make_heading, make_paragraph
+from cspkit.documents.docx_write import WordDocument
+from cspkit.documents.inline import Span, escape_markdown, markdown_spans
+from cspkit.documents.markdown_write import blocks_markdown
 from cspkit.minutes.style import EXEMPT_NOTE, OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
 from cspkit.models.meeting import Attendee, Decision, Meeting, MinuteItem, MinutePart
 
@@ -73,34 +77,19 @@ class BlockWriter:
 
     # ------------------------------------------------------------------ primitives
     def para(self, markdown: str, **kw: Any) -> None:
-        from cspkit.documents import make_paragraph
-        from cspkit.documents.inline import markdown_spans
-
         self.blocks.append(make_paragraph(markdown_spans(markdown), **kw))
 
     def plain_para(self, text: str, **kw: Any) -> None:
-        from cspkit.documents import make_paragraph
-        from cspkit.documents.inline import Span
-
         self.blocks.append(make_paragraph([Span(text, bold=kw.pop("bold", False), italic=kw.pop("italic", False))],
                                           **kw))
 
     def heading(self, text: str, level: int) -> None:
-        from cspkit.documents import make_heading
-        from cspkit.documents.inline import Span
-
         self.blocks.append(make_heading([Span(text)], level))
 
     def guidance(self, text: str) -> None:
-        from cspkit.documents import make_paragraph
-        from cspkit.documents.inline import markdown_spans
-
         self.blocks.append(make_paragraph(markdown_spans(text), style=GUIDANCE))
 
     def table(self, rows: list[tuple[str, str]]) -> None:
-        from cspkit.documents import Cell, Table, make_paragraph
-        from cspkit.documents.inline import Span
-
         def cell(text: str, column: int) -> Cell:
             return Cell((make_paragraph([Span(text)]),) if text else (), column=column)
 
@@ -121,7 +110,7 @@ class BlockWriter:
 
     def attendee_row(self, a: Attendee) -> tuple[str, str]:
         person = self.repo.people.get(a.person)
-        name = person.display_name if person else a.person
+        name = (person.display_name if person else a.person) + (f" {a.honorific}" if a.honorific else "")
         marks = []
         if a.role is not None:
             marks.append(ROLE_TEXT[a.role.value])
@@ -129,8 +118,13 @@ class BlockWriter:
             sub = self.repo.people.get(a.substitute_for)
             marks.append(f"for {sub.display_name if sub else a.substitute_for}")
         if a.remote:
-            marks.append(REMOTE_TEXT)
+            marks.append(self.config.conventions.online_marker.strip().strip("()") or REMOTE_TEXT)
         name += "".join(f" ({m})" for m in marks)
+        where = self._where(a, person)
+        return name, f"{where} ({a.qualifier})" if a.qualifier and where else a.qualifier or where
+
+    def _where(self, a: Attendee, person: Any) -> str:
+        """The organisation column: the capacity they attend in, else the organisation."""
         if a.capacity:
             where = a.capacity
         elif a.organisation:
@@ -139,7 +133,7 @@ class BlockWriter:
         else:
             org = self.repo.organisations.get(person.organisation) if person and person.organisation else None
             where = org.name if org else ""
-        return name, where
+        return where
 
     def lead_name(self, lead: str) -> str:
         """A lead as the agenda names it: a person's name, or the role (chair, vice-chair, clerk)."""
@@ -178,8 +172,6 @@ class BlockWriter:
                 self.plain_para(self.style.upcoming(entry), bullet=True, level=1)
 
     def decisions(self, part: MinutePart) -> None:
-        from cspkit.documents.inline import escape_markdown
-
         lines = self.style.decision_lines(part)
         decisions = part.decisions or []
         texts = [self._with_owners(text, d) for (_, text), d in zip(lines.lines, decisions, strict=True)]
@@ -283,8 +275,6 @@ def _document(w: BlockWriter, meeting: Meeting, blocks: list[Any]) -> MinutesDoc
 
 def to_docx(doc: MinutesDocument) -> bytes:
     """The document as Word bytes (real heading and list styles; the same bytes for the same minutes)."""
-    from cspkit.documents.docx_write import WordDocument
-
     word = WordDocument(title=doc.title, author=doc.author, when=doc.when)
     word.add(doc.blocks)
     return word.to_bytes()
@@ -292,8 +282,6 @@ def to_docx(doc: MinutesDocument) -> bytes:
 
 def to_markdown(doc: MinutesDocument) -> str:
     """The document as Markdown; guidance becomes HTML comments, which the importer leaves out."""
-    from cspkit.documents.markdown_write import blocks_markdown
-
     chunks: list[str] = []
     run: list[Any] = []
     for block in doc.blocks:

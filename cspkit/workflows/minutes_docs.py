@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cspkit.documents import read_document
+from cspkit.documents.labels import normalise
 from cspkit.errors import ConflictError, NotFound, Problem, ProblemCode, RecordError, UsageError, UserError
+from cspkit.fileio import write_bytes
+from cspkit.minutes.from_blocks import MinutesReader, _plain
+from cspkit.minutes.names import PeopleMatcher
+from cspkit.minutes.style import MinutesStyle
+from cspkit.minutes.to_blocks import draft_blocks, minutes_blocks, to_docx, to_markdown
 from cspkit.models.action import Action
 from cspkit.models.meeting import Attendance, Decision, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
 from cspkit.session import Session
@@ -40,8 +47,6 @@ def _format(fmt: str) -> str:
 
 def next_minute_number(s: Session, day: dt.date) -> int | None:
     """Where a body numbers minutes continuously: the number the first minute of ``day`` takes."""
-    from cspkit.minutes.style import MinutesStyle
-
     if s.repo.config is None or not MinutesStyle(s.repo.config.conventions).continuous:
         return None
     earlier = [m for m in s.repo.meeting_list() if m.date < day and m.minutes is not None]
@@ -50,9 +55,6 @@ def next_minute_number(s: Session, day: dt.date) -> int | None:
 
 
 def _owner_guesser(s: Session, meeting: Meeting) -> Callable[[Decision], list[str]]:
-    from cspkit.minutes.from_blocks import _plain
-    from cspkit.minutes.names import PeopleMatcher
-
     vice = next((a.person for a in meeting.attendance.present if a.role and a.role.value == "vice-chair"), None)
     matcher = PeopleMatcher(s.repo, chair=meeting.chair, vice_chair=vice)
     return lambda d: matcher.subject(_plain(d.text))
@@ -71,9 +73,6 @@ class DocumentWritten:
 
 
 def _write(path: Path, doc: Any, fmt: str, force: bool) -> None:
-    from cspkit.fileio import write_bytes
-    from cspkit.minutes.to_blocks import to_docx, to_markdown
-
     data = to_docx(doc) if fmt == "docx" else to_markdown(doc).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,8 +97,6 @@ def draft_minutes(s: Session, meeting: str | dt.date, fmt: str = "docx", output:
                   force: bool = False) -> DocumentWritten:
     """A document to write a meeting's minutes in: title, attendance, one heading per agenda item
     with its lead and purpose as guidance, laid out as the body's minutes look."""
-    from cspkit.minutes.to_blocks import draft_blocks
-
     fmt = _format(fmt)
     m = s.meeting(meeting)
     if m.status == MeetingStatus.cancelled:
@@ -116,12 +113,13 @@ def draft_minutes(s: Session, meeting: str | dt.date, fmt: str = "docx", output:
 def export_minutes(s: Session, meeting: str | dt.date, fmt: str = "docx", output: Path | str | None = None,
                    force: bool = False) -> DocumentWritten:
     """A meeting's recorded minutes as a document in the same layout, to correct and import again."""
-    from cspkit.minutes.to_blocks import minutes_blocks
-
     fmt = _format(fmt)
     m = s.meeting(meeting)
     if m.minutes is None:
         raise NotFound(f"the meeting on {m.date} has no minutes yet (cspkit minutes draft {m.date})")
+    if m.minutes.external is not None:
+        raise UserError(f"the minutes of {m.date} are kept elsewhere ({m.minutes.external}): there is nothing "
+                        "here to export")
     doc = minutes_blocks(s.repo, m, _owner_guesser(s, m))
     path = _output(output, m.date, "minutes", fmt)
     _write(path, doc, fmt, force)
@@ -190,9 +188,6 @@ def import_minutes(s: Session, meeting: str | dt.date, path: Path | str, *, owne
     command is kept (differences are listed) unless ``replace_attendance``. Approved minutes
     are refused. The file's name and SHA-256 are recorded on the minutes.
     """
-    from cspkit.documents import read_document
-    from cspkit.minutes.from_blocks import MinutesReader
-
     owners = list(owners)
     for option in owners:
         if not _OWNER_OPTION.match(option):
@@ -204,6 +199,9 @@ def import_minutes(s: Session, meeting: str | dt.date, path: Path | str, *, owne
     if m.minutes is not None and m.minutes.state == MinutesState.approved:
         raise ConflictError(f"the minutes of {m.date} were approved at {m.minutes.approved_at}: "
                             "approved minutes are not replaced")
+    if m.minutes is not None and m.minutes.external is not None:
+        raise ConflictError(f"the minutes of {m.date} are kept elsewhere ({m.minutes.external}): import them "
+                            "only once they are kept here (remove external: from the meeting file first)")
     source = Path(path)
     if not source.exists():
         raise NotFound(f"{source}: file not found")
@@ -221,14 +219,6 @@ def import_minutes(s: Session, meeting: str | dt.date, path: Path | str, *, owne
     meeting_path = s.path("meeting", m.date)
     agenda_spelling = {}
     take_attendance = bool(read.attendance) and (replace_attendance or not _has_attendance(m))
-    members = [] if read.attendance or _has_attendance(m) else _members(s, m)
-    if members:
-        # No attendance anywhere: as `minutes start` does, the members on the day, the chair first.
-        read.attendance = {"present": [{"person": pid, **({"role": "chair"} if pid == m.chair else {})}
-                                       for pid in members]}
-        take_attendance = True
-        result.notes.append(f"the document lists no attendance: the {len(members)} members of the partnership are "
-                            f"recorded as present; correct {s.rel(s.path('meeting', m.date))} as needed")
 
     def mutate(data: Any) -> None:
         agenda_spelling.update({str(a["number"]): a["number"] for a in data.get("agenda") or []
@@ -267,12 +257,6 @@ def import_minutes(s: Session, meeting: str | dt.date, path: Path | str, *, owne
     return result
 
 
-def _members(s: Session, m: Meeting) -> list[str]:
-    """The registry's members on the meeting's day, the chair first."""
-    ids = [p.id for p in s.repo.people.values() if p.member and p.active_on(m.date)]
-    return [m.chair, *(i for i in ids if i != m.chair)] if m.chair else ids
-
-
 def _has_attendance(m: Meeting) -> bool:
     return any(getattr(m.attendance, g) for g in ("present", "officers", "apologies", "absent"))
 
@@ -308,8 +292,6 @@ def _sortable(label: str) -> tuple[int, str]:
 
 
 def _norm_text(text: str) -> str:
-    from cspkit.documents.labels import normalise
-
     return normalise(text)
 
 
