@@ -29,24 +29,18 @@ def text_date(repo: Repo, day: dt.date) -> str:
 
 
 def set_keys(s: Session, path: Path, node: Callable[[Any], Any], values: dict[str, Any], model: type) -> None:
-    """Set keys of one mapping in a record file (``node(doc)`` finds it); None removes a key.
+    """Set keys of one mapping in a record file (``node(doc)`` finds it), each where ``model``
+    declares it; None removes a key."""
 
-    One edit per key, in the order ``model`` declares them: several keys new to a mapping,
-    added in one edit, can be spliced in at one place in the wrong order (then ``fmt --check``
-    fails); one at a time, each lands where the model puts it.
-    """
-    for key in [k for k in getattr(model, "model_fields", {}) if k in values] + \
-            [k for k in values if k not in getattr(model, "model_fields", {})]:
-        value = values[key]
-
-        def mutate(doc: Any, key: str = key, value: Any = value) -> None:
-            target = node(doc)
+    def mutate(doc: Any) -> None:
+        target = node(doc)
+        for key, value in values.items():
             if value is None:
                 target.pop(key, None)
             else:
                 put(target, key, value, model)
 
-        s.edit(path, mutate)
+    s.edit(path, mutate)
 
 
 def id_from(text: str) -> str:

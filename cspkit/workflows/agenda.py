@@ -16,11 +16,13 @@ from typing import Any
 from cspkit.checks.context import ROLE_LEADS
 from cspkit.errors import NotFound, UserError
 from cspkit.listing import Column, Table
+from cspkit.lookup import did_you_mean
 from cspkit.models.config import ItemKind, PaperKind
 from cspkit.models.meeting import Meeting
 from cspkit.session import Session
-from cspkit.workflows._common import Written
+from cspkit.workflows._common import Written, WrittenFields
 from cspkit.workflows.meeting import agenda_item_data, is_closing
+from cspkit.yaml.write import load_plain
 
 
 @dataclass
@@ -82,8 +84,6 @@ def _rewrite_agenda(s: Session, path: Any, change: Any) -> None:
     agenda is then written again as a whole, in canonical layout (every item from the change on
     moved or renumbered, so item by item there would be little to keep; comments inside the
     agenda do not survive it, those elsewhere in the file do)."""
-    from cspkit.yaml.write import load_plain
-
     agenda = list(load_plain(s.text_of(path)).get("agenda") or [])
     change(agenda)
     s.edit(path, lambda doc: doc.__setitem__("agenda", []))
@@ -129,15 +129,13 @@ def _paper(s: Session, text: str) -> dict[str, Any]:
 
 
 def _result(s: Session, m: Meeting, items: list[dict[str, Any]], change: str, renumbered: bool,
-            done: dict[str, Any]) -> AgendaResult:
+            done: WrittenFields) -> AgendaResult:
     return AgendaResult(date=m.date, agenda=[(str(i["number"]), str(i["title"])) for i in items], change=change,
                         renumbered=renumbered, **done)
 
 
-def _agenda_after(done: dict[str, Any], path: Any) -> list[dict[str, Any]]:
+def _agenda_after(done: WrittenFields, path: Any) -> list[dict[str, Any]]:
     """The agenda as the change leaves it (written, or for a dry run, as it would be)."""
-    from cspkit.yaml.write import load_plain
-
     texts: Any = done["texts"]
     return list(load_plain(texts[path.resolve()][1]).get("agenda") or [])
 
@@ -170,8 +168,6 @@ def add_item(s: Session, meeting: str | dt.date, title: str, *, leads: list[str]
         prog = s.repo.programme
         row = next((it for it in (prog.items if prog else []) if it.id == programme_item.strip()), None)
         if row is None:
-            from cspkit.lookup import did_you_mean
-
             raise NotFound(f"no forward programme row '{programme_item}'"
                            f"{did_you_mean(programme_item, [it.id for it in (prog.items if prog else [])])}")
     data = agenda_item_data(0, title, leads=_leads(s, leads or []), purpose=(purpose or "").strip() or None,

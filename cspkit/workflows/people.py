@@ -16,7 +16,7 @@ from typing import Any
 
 from cspkit.errors import ConflictError, Loc, UserError
 from cspkit.listing import Column, Table
-from cspkit.lookup import name_key, people_index
+from cspkit.lookup import name_key, organisation_index, people_index
 from cspkit.models.common import SLUG_RE
 from cspkit.models.refs import get_at, references, set_at
 from cspkit.models.registry import Organisation, Person
@@ -341,8 +341,6 @@ def add_organisation(s: Session, name: str, *, short_name: str | None = None, al
                      statutory: bool = False, org_id: str | None = None, dry_run: bool = False) -> RegistryResult:
     """Add an organisation to ``records/organisations.yaml``; the id is made from the short
     name (or the name) unless given. A name already on the registry is refused."""
-    from cspkit.lookup import organisation_index
-
     name = " ".join((name or "").split())
     if not name:
         raise UserError("give the organisation's name")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from cspkit import views
 from cspkit.errors import ConflictError, NotFound, UserError
 from cspkit.listing import Column, Table
+from cspkit.lookup import did_you_mean
 from cspkit.models.common import MONTH_RE, SLUG_RE
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.programme import ForwardProgramme, ProgrammeItem, ProgrammeStatus, Recurrence, Special
@@ -170,7 +172,7 @@ def roll_programme(ctx: Session, meeting: str | dt.date = "", *, defer: list[str
     if changes:
         path = _programme_path(ctx)
         for index, update in changes:
-            set_keys(ctx, path, lambda doc, index=index: doc["items"][index], update, ProgrammeItem)
+            set_keys(ctx, path, partial(_item, index=index), update, ProgrammeItem)
         done = Written.of(ctx.commit(dry_run))
         result.written, result.dry_run, result.texts = done["written"], done["dry_run"], done["texts"]
     return result
@@ -189,10 +191,12 @@ def _row(ctx: Session, row_id: str) -> ProgrammeItem:
     rows = prog.items if prog else []
     found = next((it for it in rows if it.id == row_id.strip()), None)
     if found is None:
-        from cspkit.lookup import did_you_mean
-
         raise NotFound(f"no forward programme row '{row_id}'{did_you_mean(row_id, [it.id for it in rows])}")
     return found
+
+
+def _item(doc: Any, index: int) -> Any:
+    return doc["items"][index]
 
 
 def _programme_path(ctx: Session) -> Path:

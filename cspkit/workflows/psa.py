@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.errors import ConflictError, Loc, LocatedError, NotFound, UserError
+from cspkit.fileio import FileRefused, read_file
 from cspkit.listing import Column, Table
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.psa import PSA, Recommendation, RecommendationStatus
 from cspkit.session import Session
 from cspkit.workflows._common import Written, item_number, parse_date, put, set_keys, to_plain
+from cspkit.yaml.locate import compose, locate, locate_key
+from cspkit.yaml.read import MAX_FILE_BYTES, YamlProblem, decode, parse
 
 
 def _year(ctx: Session, year: int | str | None, create_hint: bool = False) -> PSA:
@@ -250,9 +253,6 @@ _NUMBERED = re.compile(r"\s{0,3}(?:(\d{1,3})[.)]|[-*+])\s+(.*)")
 
 def _recommendations_from(ctx: Session, path: Path) -> tuple[str | None, str | None, list[dict[str, Any]]]:
     """(title, assessment, recommendations) from a Markdown or YAML file a person wrote."""
-    from cspkit.fileio import FileRefused, read_file
-    from cspkit.yaml.read import MAX_FILE_BYTES, YamlProblem, decode
-
     shown = str(path)
     try:
         text = decode(read_file(path, limit=MAX_FILE_BYTES))
@@ -303,9 +303,6 @@ def _from_markdown(shown: str, text: str) -> tuple[str | None, str | None, list[
 
 
 def _from_yaml(ctx: Session, shown: str, text: str) -> tuple[str | None, str | None, list[dict[str, Any]]]:
-    from cspkit.yaml.locate import compose, locate, locate_key
-    from cspkit.yaml.read import YamlProblem, parse
-
     try:
         data = parse(text)
     except YamlProblem as exc:
