@@ -45,7 +45,7 @@ def long_minutes(repo, points_per_item: int, seed: int = 7) -> dict:
     rng = random.Random(seed)
     text = generate.Text(rng)
     meeting = repo.meetings[MEETING]
-    people = [p for p in ("dave-stokes", "gareth-harvey", "tim-mccabe", "giuseppe-vassallo", "james-oconnell")]
+    people = ["dave-stokes", "gareth-harvey", "tim-mccabe", "giuseppe-vassallo", "james-oconnell"]
     items = []
     for agenda in meeting.agenda:
         points: list = []
