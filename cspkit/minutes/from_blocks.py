@@ -42,9 +42,9 @@ from cspkit.documents.inline import markdown_spans, spans_plain
 from cspkit.documents.labels import normalise
 from cspkit.minutes.migrate import decision_clause
 from cspkit.minutes.names import POSTNOMINALS, PeopleMatcher, words
-from cspkit.minutes.style import DECISION_WORDS, EXEMPT_NOTE, MinutesStyle
 from cspkit.minutes.to_blocks import ATTENDANCE_HEADER, GUIDANCE, REMOTE_TEXT
 from cspkit.render.dates import DAYS, MONTHS
+from cspkit.render.minutes_style import DECISION_WORDS, EXEMPT_NOTE, MinutesStyle
 
 if TYPE_CHECKING:
     from cspkit.documents import Document

@@ -1,6 +1,6 @@
 """Minutes as document blocks: what ``cspkit minutes export`` and ``draft`` write.
 
-The blocks are laid out as the body's minutes look (:mod:`cspkit.minutes.style`) and as the
+The blocks are laid out as the body's minutes look (:mod:`cspkit.render.minutes_style`) and as the
 importer (:mod:`cspkit.minutes.from_blocks`) reads them back, so that a clerk can correct
 exported minutes in Word and import them again, and a round trip changes nothing:
 
@@ -30,8 +30,8 @@ from cspkit.documents import Cell, Table, make_heading, make_paragraph
 from cspkit.documents.docx_write import WordDocument
 from cspkit.documents.inline import Span, escape_markdown, markdown_spans
 from cspkit.documents.markdown_write import blocks_markdown
-from cspkit.minutes.style import EXEMPT_NOTE, OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
 from cspkit.models.meeting import Attendee, Decision, Meeting, MinuteItem, MinutePart
+from cspkit.render.minutes_style import EXEMPT_NOTE, OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
 
 if TYPE_CHECKING:
     from cspkit.documents import Block

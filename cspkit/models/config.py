@@ -173,7 +173,7 @@ class TimeStyle(StrEnum):
     """10.00 am"""
 
 
-# --- minutes conventions (cspkit.minutes.style applies them) ---------------------------------
+# --- minutes conventions (cspkit.render.minutes_style applies them) ---------------------------------
 class PointNumbering(StrEnum):
     """How the numbered points of a minute are labelled."""
 

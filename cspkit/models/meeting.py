@@ -125,7 +125,7 @@ class AgendaItem(Record):
 # A minute's body is a list of parts in document order, as the clerk wrote them: paragraphs,
 # numbered points, sub-headings, bullet lists, decision blocks, a list of upcoming meetings.
 # How each looks (i. or (a), AGREED or RESOLVED, "that", the full stops) is the body's
-# convention (cspkit.yaml), applied by cspkit.minutes.style when minutes are printed,
+# convention (cspkit.yaml), applied by cspkit.render.minutes_style when minutes are printed,
 # drafted or exported, and undone when a document is imported.
 
 #: Keys of the minutes layout before minutes had a body (``cspkit fmt --migrate`` rewrites them).

@@ -258,10 +258,10 @@ class Builder:
         """Attendance and minute items of a held meeting (restricted minutes left out for the public).
 
         The wording — labels of points and decisions, "AGREED that …", the signature block —
-        comes from :class:`cspkit.minutes.style.MinutesStyle`, which the Word and Markdown
+        comes from :class:`cspkit.render.minutes_style.MinutesStyle`, which the Word and Markdown
         exports use too.
         """
-        from cspkit.minutes.style import MinutesStyle
+        from cspkit.render.minutes_style import MinutesStyle
 
         if meeting.minutes is None:
             raise NotFound(f"the meeting on {meeting.date} has no minutes yet (cspkit minutes start {meeting.date})")
@@ -308,7 +308,7 @@ class Builder:
 
     def minute_item(self, meeting: Meeting, mi: MinuteItem, style: Any = None) -> dict[str, Any]:
         """One minute as the templates print it: its number, title and body parts, labels in place."""
-        from cspkit.minutes.style import OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
+        from cspkit.render.minutes_style import OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
 
         style = style or MinutesStyle(self.config.conventions)
         number = style.minute_label(mi)

@@ -23,10 +23,10 @@ from cspkit.errors import ConflictError, NotFound, Problem, ProblemCode, RecordE
 from cspkit.fileio import write_bytes
 from cspkit.minutes.from_blocks import MinutesReader, _plain
 from cspkit.minutes.names import PeopleMatcher
-from cspkit.minutes.style import MinutesStyle
 from cspkit.minutes.to_blocks import draft_blocks, minutes_blocks, to_docx, to_markdown
 from cspkit.models.action import Action
 from cspkit.models.meeting import Attendance, Decision, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
+from cspkit.render.minutes_style import MinutesStyle
 from cspkit.session import Session
 from cspkit.workflows._common import Written
 from cspkit.yaml.write import put, to_plain
