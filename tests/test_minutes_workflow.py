@@ -224,6 +224,20 @@ def test_a_faulty_document_is_refused_with_every_problem_and_nothing_written(cha
     assert snapshot(root) == before
 
 
+def test_a_document_with_tracked_changes_is_refused_at_the_change(charnwood_copy, cli, tmp_path):
+    from documents_support import p, package, r
+
+    deleted = '<w:del w:id="1" w:author="Chair" w:date="2023-10-13T09:00:00Z"><w:r><w:delText>not </w:delText></w:r></w:del>'
+    doc = tmp_path / "minutes.docx"
+    doc.write_bytes(package(p(runs=r("4. PERFORMANCE", bold=True))
+                            + p(runs=r("AGREED", bold=True) + r(" that the figures be ") + deleted + r("noted."))))
+    before = snapshot(charnwood_copy)
+    r_ = cli("--repo", charnwood_copy, "minutes", "import", OCTOBER, doc)
+    assert (r_.code, r_.err) == (1, 'minutes.docx: paragraph 2 ("AGREED that the figures…"): has tracked changes: '
+                                    "accept or reject the tracked changes first, then save it and try again\n")
+    assert snapshot(charnwood_copy) == before
+
+
 def test_an_old_word_file_is_refused(charnwood_copy, cli, tmp_path):
     doc = tmp_path / "minutes.doc"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
