@@ -70,6 +70,7 @@ def test_a_clerk_drafts_in_word_writes_imports_raises_actions_then_corrects_and_
     headings = [p.text for p in opened.paragraphs if p.style.name == "Heading 1"]
     assert headings[:4] == ["1. Apologies", "2. Minutes", "3. Action Log", "4. 2023/24 Performance"]
     assert len(headings) == 10
+    assert not any("cspkit" in p.text.lower() for p in opened.paragraphs)  # it speaks for the partnership
     assert any(p.style.name == "Guidance" and p.text.startswith("Lead: Inspector David Stokes")
                for p in opened.paragraphs)
 

@@ -242,7 +242,7 @@ def draft_blocks(repo: Repo, meeting: Meeting, first_number: int | None) -> Minu
         w.attendance(meeting)
     else:
         w.guidance("Attendance: put “Present”, then a table of name | organisation, and the same for "
-                   "“Apologies for absence” (or record it with cspkit minutes start).")
+                   "“Officers” and “Apologies for absence”.")
     example = w.style.decision_lines(MinutePart(decisions=[Decision(text="the information be noted")]))
     w.guidance(f"Under each item write paragraphs and numbered points ({w.style.point_label(1)}, "
                f"{w.style.point_label(2)} …), then the decisions: “{example.word} "
