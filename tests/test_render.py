@@ -186,7 +186,7 @@ def _restrict(root: Path) -> None:
 
     def july(doc):
         minute = next(m for m in doc["minutes"]["items"] if str(m.get("item")) == "10")
-        minute["points"].append(SECRET + " (minute)")
+        minute["body"].append({"points": [SECRET + " (minute)"]})
         minute["restricted"] = True
 
     def falcon(doc):

@@ -174,6 +174,23 @@ class TimeStyle(StrEnum):
     """10.00 am"""
 
 
+# --- minutes conventions (cspkit.render.minutes_style applies them) ---------------------------------
+class PointNumbering(StrEnum):
+    """How the numbered points of a minute are labelled."""
+
+    roman = "roman"
+    """i., ii., iii."""
+    roman_parens = "roman-parens"
+    """(i), (ii), (iii)"""
+    letter = "letter"
+    """a., b., c."""
+    letter_parens = "letter-parens"
+    """(a), (b), (c)"""
+    decimal = "decimal"
+    """1., 2., 3."""
+# --- end of minutes conventions ------------------------------------------------------------
+
+
 class ActionStatusLabels(Record):
     """How the body writes each action status."""
 
@@ -229,8 +246,11 @@ class Conventions(Record):
     online_marker: str = "(online)"
     """What the minutes print after the name of someone who joined online ("(MS Teams)")."""
     time_style: TimeStyle = TimeStyle.compact
-    point_numbering: str = "roman"
-    """How discussion points are numbered: roman (i, ii) or roman-parens ((i), (ii))."""
+    point_numbering: PointNumbering = PointNumbering.roman
+    """How discussion points are numbered: roman (i.), roman-parens ((i)), letter (a.), letter-parens ((a)) or decimal (1.)."""
+    minutes_signature: str | None = None
+    """The line the chair signs the minutes above ("CHAIRMAN"); with it the minutes end with a
+    signature block (the meeting's times, the date, the line). None: no signature block."""
     minutes_title: str = "Minutes"
     uppercase_titles: Flag = True
     """Agenda and minute titles in capitals, as many councils print them."""

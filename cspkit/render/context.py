@@ -256,9 +256,17 @@ class Builder:
 
     # ------------------------------------------------------------------ minutes
     def minutes(self, meeting: Meeting) -> dict[str, Any]:
-        """Attendance and minute items of a held meeting (restricted minutes left out for the public)."""
+        """Attendance and minute items of a held meeting (restricted minutes left out for the public).
+
+        The wording — labels of points and decisions, "AGREED that …", the signature block —
+        comes from :class:`cspkit.render.minutes_style.MinutesStyle`, which the Word and Markdown
+        exports use too.
+        """
+        from cspkit.render.minutes_style import MinutesStyle
+
         if meeting.minutes is None:
             raise NotFound(f"the meeting on {meeting.date} has no minutes yet (cspkit minutes start {meeting.date})")
+        style = MinutesStyle(self.config.conventions)
         att = meeting.attendance
         names = self.names
 
@@ -280,38 +288,68 @@ class Builder:
                              "substitute_for": names.person(a.substitute_for) if a.substitute_for else ""})
             return rows
 
-        items = []
-        for mi in meeting.minutes.items:
-            items.append(self.minute_item(meeting, mi))
+        mins = meeting.minutes
+        ended = mins.ended or meeting.end
+        signature = style.signature(meeting.date, meeting.start, ended)
         return {
             "meeting": meeting,
+            "minutes_of": style.minutes_of(self.config.partnership.name, meeting),
             "present": people(att.present),
             "officers": people(att.officers),
             "apologies": people(att.apologies),
             "absent": people(att.absent),
-            "items": items,
-            "state": meeting.minutes.state.value,
-            "ended": meeting.minutes.ended,
+            "items": [self.minute_item(meeting, mi, style) for mi in mins.items],
+            "state": mins.state.value,
+            "draft": mins.state.value == "draft",
+            "ended": mins.ended,
+            # With a signature block the closing time is printed in it, as the county prints it.
+            "closing": style.closing(mins.ended) if mins.ended and signature is None else None,
+            "signature": signature,
         }
 
-    def minute_item(self, meeting: Meeting, mi: MinuteItem) -> dict[str, Any]:
-        number = str(mi.number) if mi.number is not None else (mi.item or "")
+    def minute_item(self, meeting: Meeting, mi: MinuteItem, style: Any = None) -> dict[str, Any]:
+        """One minute as the templates print it: its number, title and body parts, labels in place."""
+        from cspkit.render.minutes_style import OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
+
+        style = style or MinutesStyle(self.config.conventions)
+        number = style.minute_label(mi)
         agenda_item = meeting.item(mi.item) if mi.item else None
         if self.hidden(mi) or (agenda_item is not None and self.hidden(agenda_item)):
-            return {"number": number, "title": "Exempt item", "exempt": True, "intro": None, "points": [],
-                    "sub_items": [], "decisions": [], "cite": None}
-        cite = None
-        if self.config.conventions.cite_agenda_items and mi.item and agenda_item is not None and agenda_item.papers:
-            cite = mi.item
+            return {"number": number, "title": "Exempt item", "exempt": True, "outcome": None, "parts": []}
+        parts: list[dict[str, Any]] = []
+        starts = style.point_starts(mi.body)
+        for part, start in zip(mi.body, starts, strict=True):
+            kind = part.kind
+            if kind == "text":
+                parts.append({"kind": "text", "text": part.text})
+            elif kind == "heading":
+                parts.append({"kind": "heading", "label": f"{part.number}." if part.number else "",
+                              "title": part.heading})
+            elif kind == "points":
+                parts.append({"kind": "points", "items": [
+                    {"label": style.point_label(start + k), "text": p.text, "bullets": list(p.bullets)}
+                    for k, p in enumerate(part.points or [])]})
+            elif kind == "bullets":
+                parts.append({"kind": "bullets", "items": list(part.bullets or [])})
+            elif kind == "decisions":
+                lines = style.decision_lines(part)
+                parts.append({"kind": "decisions", "word": lines.word, "same_line": lines.same_line,
+                              "lines": [{"label": label, "text": text} for label, text in lines.lines]})
+            else:
+                parts.append({"kind": "upcoming", "title": UPCOMING_TITLE,
+                              "items": [style.upcoming(u) for u in part.upcoming or []]})
+        if (self.config.conventions.cite_agenda_items and mi.item and agenda_item is not None
+                and agenda_item.papers and not any("Agenda Item" in t for t in mi.texts())):
+            # "A copy of the report … is filed with these minutes", after the opening paragraphs.
+            at = next((k for k, p in enumerate(parts) if p["kind"] != "text"), len(parts))
+            parts.insert(at, {"kind": "text", "text": f"A copy of the report, marked 'Agenda Item {mi.item}', "
+                                                      "is filed with these minutes."})
         return {
             "number": number,
             "title": mi.title,
             "exempt": False,
-            "intro": mi.intro,
-            "points": list(mi.points),
-            "sub_items": [{"number": s.number, "title": s.title, "points": list(s.points)} for s in mi.sub_items],
-            "decisions": [d.text for d in mi.decisions],
-            "cite": cite,
+            "outcome": OUTCOME_TEXT[mi.outcome] if mi.outcome else None,
+            "parts": parts,
         }
 
     # ------------------------------------------------------------------ action log
