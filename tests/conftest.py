@@ -79,3 +79,45 @@ def mini(tmp_path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(MINI, target)
     return target
+
+
+#: Every document the render commands make for each example body (the county has no PSA
+#: tracker and no partner update forms: its partners send papers).
+RENDERS: dict[str, tuple[Path, list[list[str]]]] = {
+    "charnwood": (CHARNWOOD, [["pack", "2023-10-12"], ["minutes", "2023-07-13"],
+                              ["action-log", "--as-of", "2023-10-12"], ["forward-programme", "--as-of", "2023-10-12"],
+                              ["psa", "2023"], ["update", "2023-10-12", "LFRS"]]),
+    "county": (COUNTY, [["pack", "2024-03-22"], ["minutes", "2023-12-15"],
+                        ["action-log", "--as-of", "2024-03-22"], ["forward-programme", "--as-of", "2024-03-22"]]),
+}
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    """Both example bodies rendered once for the whole run, through the command line: every
+    render command in every format for partners, and for the public (files ending in
+    ``-public``) every format of the pack and Markdown and HTML of the rest (their public PDFs
+    differ from the partners' only as their HTML does, and a PDF costs a second). ``{body:
+    folder}``. PDFs are made in this process (WeasyPrint loads once); tests/test_render_pdf.py
+    covers the worker."""
+    from cspkit.cli import run
+
+    folders = {}
+    saved = os.environ.get("CSPKIT_PDF_WORKER")
+    os.environ["CSPKIT_PDF_WORKER"] = "0"
+    try:
+        for body, (root, commands) in RENDERS.items():
+            out = tmp_path_factory.mktemp(f"rendered-{body}")
+            for args in commands:
+                for audience in ("partners", "public"):
+                    formats = "all" if audience == "partners" or args[0] == "pack" else "md,html"
+                    code = run(["--repo", str(root), "render", *args, "--format", formats, "-o", str(out),
+                                "--audience", audience])
+                    assert code == 0, (body, args, audience)
+            folders[body] = out
+    finally:
+        if saved is None:
+            os.environ.pop("CSPKIT_PDF_WORKER", None)
+        else:
+            os.environ["CSPKIT_PDF_WORKER"] = saved
+    return folders

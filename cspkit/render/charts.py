@@ -30,7 +30,7 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
     from pygal.style import Style
 
     style = Style(background="white", plot_background="white", foreground="#333", foreground_strong="#111",
-                  foreground_subtle="#ccc", colors=("#1f4e79", "#9aa5b1"), font_family="DejaVu Sans, sans-serif",
+                  foreground_subtle="#ccc", colors=("#1f4e79", "#9aa5b1"), font_family="Source Sans 3, sans-serif",
                   label_font_size=11, major_label_font_size=11, legend_font_size=11, value_font_size=10)
     chart = pygal.Line(width=400, height=230, style=style, show_legend=True, legend_at_bottom=True,
                        legend_at_bottom_columns=2, legend_box_size=10, truncate_legend=-1, js=[],
