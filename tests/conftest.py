@@ -54,12 +54,13 @@ def cli(capsys):
 
 
 def copy_repo(source: Path, target: Path) -> Path:
-    """A writable copy of a partnership repository (config, records, templates)."""
+    """A writable copy of a partnership repository (config, records, schemas, assets such as a logo)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "cspkit.yaml", target / "cspkit.yaml")
     shutil.copytree(source / "records", target / "records")
-    if (source / "schemas").is_dir():
-        shutil.copytree(source / "schemas", target / "schemas")
+    for folder in ("schemas", "assets"):
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder)
     return target
 
 
@@ -95,11 +96,11 @@ RENDERS: dict[str, tuple[Path, list[list[str]]]] = {
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> dict[str, Path]:
     """Both example bodies rendered once for the whole run, through the command line: every
-    render command in every format for partners, and for the public (files ending in
-    ``-public``) every format of the pack and Markdown and HTML of the rest (their public PDFs
-    differ from the partners' only as their HTML does, and a PDF costs a second). ``{body:
-    folder}``. PDFs are made in this process (WeasyPrint loads once); tests/test_render_pdf.py
-    covers the worker."""
+    render command in every format for partners, and in Markdown and HTML for the public
+    (files ending in ``-public``; a public PDF is printed from the public HTML, and a pack
+    PDF costs seconds: tests/test_render.py prints public PDFs of a repository with
+    restricted items). ``{body: folder}``. PDFs are made in this process (WeasyPrint loads
+    once); tests/test_render_pdf.py covers the worker."""
     from cspkit.cli import run
 
     folders = {}
@@ -110,7 +111,7 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
             out = tmp_path_factory.mktemp(f"rendered-{body}")
             for args in commands:
                 for audience in ("partners", "public"):
-                    formats = "all" if audience == "partners" or args[0] == "pack" else "md,html"
+                    formats = "all" if audience == "partners" else "md,html"
                     code = run(["--repo", str(root), "render", *args, "--format", formats, "-o", str(out),
                                 "--audience", audience])
                     assert code == 0, (body, args, audience)

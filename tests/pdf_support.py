@@ -81,10 +81,9 @@ def units(pdf: Path) -> list[Unit]:
     out = []
     for i, (name, first) in enumerate(ordered):
         nxt = next((p for _, p in ordered[i + 1:] if p > first), total + 1)
-        if out and out[-1].first == first:  # a paper that opens with its first form
-            out[-1] = Unit(name, first, nxt - 1)
-        else:
-            out.append(Unit(name, first, nxt - 1))
+        if out and out[-1].first == first:  # a paper that opens with its first form: one unit
+            continue
+        out.append(Unit(name, first, nxt - 1))
     return out
 
 
@@ -101,11 +100,16 @@ def blank_share(pdf: Path) -> list[float]:
     """For each page, the share of its body (inside the margins) that is empty: the rows in
     white bands of 10 mm or more. 0.0 is a full page, 1.0 an empty one. The pages are drawn
     by pdftoppm at 30 dpi in grey; a row with any pixel darker than light grey has ink."""
+    return list(_blank_share(str(pdf), pdf.stat().st_mtime))
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_share(pdf: str, mtime: float) -> tuple[float, ...]:
     from io import BytesIO
 
     from PIL import Image
 
-    out = subprocess.run([pdftoppm() or "pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf)],
+    out = subprocess.run([pdftoppm() or "pdftoppm", "-r", str(DPI), "-gray", "-png", pdf],
                          capture_output=True, check=True).stdout
     shares = []
     # pdftoppm writes the pages one after another to stdout: split at each PNG signature
@@ -124,7 +128,7 @@ def blank_share(pdf: Path) -> list[float]:
             else:
                 run += 1
         shares.append(empty / rows)
-    return shares
+    return tuple(shares)
 
 
 def mid_paper_pages(pdf: Path) -> list[int]:

@@ -294,6 +294,7 @@ def test_public_outputs_contain_no_restricted_text(restricted_outputs):
     texts = _texts(restricted_outputs["public"])
     assert {Path(n).suffix for n in texts} == {".pdf", ".md", ".html"}
     for name, text in texts.items():
+        assert "cspkit" not in re.sub(r"<head>.*?</head>", "", text).lower(), name  # speaks for the partnership
         assert "Acacia Avenue" not in text, name
         assert "Confidential case detail" not in text, name
         assert "Community Payback Consultation" not in text, name

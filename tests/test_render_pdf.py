@@ -129,9 +129,10 @@ def started(monkeypatch) -> list:
     return workers
 
 
-def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(started, tmp_path, monkeypatch):
+def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(started, tmp_path, rendered):
     """`render --format pdf` hands the HTML to a worker that imported WeasyPrint meanwhile
-    (cspkit/pdf.py); with the worker off the PDF is made in-process, page for page the same."""
+    (cspkit/pdf.py); with the worker off (as conftest.rendered made it) the PDF is made
+    in-process, page for page the same."""
     from cspkit import pdf
     from cspkit.cli import run
 
@@ -139,12 +140,7 @@ def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(started, tmp
     assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(worker_out)]) == 0
     assert len(started) == 1 and started[0].proc.returncode == 0
     assert pdf._worker is None
-
-    monkeypatch.setenv("CSPKIT_PDF_WORKER", "0")
-    here_out = tmp_path / "here"
-    assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(here_out)]) == 0
-    assert len(started) == 1
-    assert _pages(worker_out / "2023-10-12-agenda-pack.pdf") == _pages(here_out / "2023-10-12-agenda-pack.pdf")
+    assert _pages(worker_out / "2023-10-12-agenda-pack.pdf") == _pages(rendered["charnwood"] / "2023-10-12-agenda-pack.pdf")
 
 
 def test_a_worker_left_unused_by_a_user_error_is_stopped(started, mini, capsys):

@@ -175,7 +175,10 @@ def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
     root = repo.root.resolve()
     path = (root / logo.path).resolve()
     if root not in path.parents or not path.is_file():
-        raise NotFound(f"cspkit.yaml: conventions.logo.path: {logo.path} is not a file inside the repository")
+        from cspkit.yamlio import compose, locate
+
+        line, col = locate(compose((root / "cspkit.yaml").read_text(encoding="utf-8")), ("conventions", "logo", "path"))
+        raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the repository")
     if fmt == "pdf":
         return {"src": path.as_uri(), "alt": logo.alt}
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

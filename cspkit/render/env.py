@@ -97,7 +97,38 @@ def markdown_html(text: str | None, inline: bool = False, level: int | None = No
     env: dict = {}
     tokens = md.parse(str(text), env)
     _fit_headings(tokens, level)
+    tokens = _accessible_tables(tokens, str(text))
     return Markup(md.renderer.render(tokens, md.options, env))
+
+
+def _accessible_tables(tokens: list, source: str) -> list:
+    """Tables written in Markdown, made like the templates' own: a caption (the heading the
+    table is under; hidden, as the heading already shows it), header cells scoped to their
+    columns, and a region of their own that scrolls sideways on a narrow screen."""
+    import hashlib
+
+    from markdown_it.token import Token
+    from markupsafe import escape
+
+    out: list = []
+    before = "Table"
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and i and tokens[i - 1].type == "heading_open":
+            before = token.content.strip() or before
+        if token.type == "th_open":
+            token.attrSet("scope", "col")
+        if token.type == "table_open":
+            digest = hashlib.sha1(f"{source}\0{i}".encode()).hexdigest()[:10]
+            ident = f"table-{digest}"
+            out.append(Token("html_block", "", 0, content=f'<div class="table-wrap" role="region" '
+                             f'aria-labelledby="{ident}" tabindex="0">\n'))
+            out.append(token)
+            out.append(Token("html_block", "", 0, content=f'<caption id="{ident}" class="vh">{escape(before)}</caption>\n'))
+            continue
+        out.append(token)
+        if token.type == "table_close":
+            out.append(Token("html_block", "", 0, content="</div>\n"))
+    return out
 
 
 def _fit_headings(tokens: list, level: int | None) -> None:
