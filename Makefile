@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test validate clean bench
+.PHONY: demo test validate clean bench pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Page images of both example bodies' packs, for review (needs pdftoppm: poppler-utils).
+pages: $(STAMP)
+	$(BIN)/python docs/pages/regenerate.py
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'

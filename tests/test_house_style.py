@@ -367,6 +367,9 @@ def test_12_item_titles_wrap_clear_of_their_number(rendered, body):
     bottom = max([y for _, y, t in runs if t == "Upcoming meetings"] or [60])  # the agenda ends there
     below = [(x, t) for x, y, t in runs if bottom < y <= top and not re.fullmatch(r"\d+\.?", t)]
     assert below and min(x for x, _ in below) >= number_x + 15, sorted(below)[:3]
+    # and a line is broken where the text is full, not after its first word
+    lines = reader(rendered[body] / f"{day}-agenda-pack.pdf").pages[0].extract_text().splitlines()
+    assert [line for line in lines if re.fullmatch(r"[A-Za-z]{1,4}", line.strip())] == []
 
 
 # --------------------------------------------------------------------------- 13. a council pack, not a web page
@@ -438,3 +441,23 @@ def test_13_fonts_ship_with_the_package():
         assert (fonts_dir() / name).stat().st_size > 100_000
     project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
     assert "**/*" in project["tool"]["setuptools"]["package-data"]["cspkit.templates"]
+
+
+def test_the_committed_page_images_are_current(rendered, tmp_path):
+    """docs/pages holds page images of both packs for review; `make pages` redraws them.
+    Drawn again here from this run's PDFs, every one must match its committed image pixel
+    for pixel (Charnwood's performance page comes from a copy of its records and is left to
+    `python docs/pages/regenerate.py --check`)."""
+    if not pdftoppm():
+        pytest.skip("pdftoppm (poppler-utils) is not installed: apt-get install poppler-utils")
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "pages" / "regenerate.py"
+    spec = importlib.util.spec_from_file_location("regenerate_pages", path)
+    pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pages)
+    stale = []
+    for body, _, meeting, wanted in pages.PACKS:
+        drawn = pages.pack_images(rendered[body] / f"{meeting}-agenda-pack.pdf", body, wanted, tmp_path)
+        stale += [name for name, image in drawn.items() if not pages.same_pixels(image, path.parent / name)]
+    assert stale == [], "run `make pages` and look at the images in the diff"
