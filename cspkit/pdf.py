@@ -97,7 +97,7 @@ def _single_page_ranges(html: str, document, render):
         return f'<a class="pageref" href="#{m.group(1)}">{pages.get(m.group(1), "")}</a>'
 
     front_html = _PAGE_REF.sub(written_ref, _PAGE_RANGE.sub(written, html))
-    front = render(front_html.replace('class="pageref"', 'class="pageref-written"'), hide_papers=True)
+    front = render(_without_papers(front_html.replace('class="pageref"', 'class="pageref-written"')), hide_papers=True)
     if len(front.pages) == first_paper - 1:
         combined = document.copy(front.pages + document.pages[first_paper - 1:])
         combined._keep_alive = front  # its pages use its fonts until the PDF is written
@@ -110,6 +110,13 @@ def _single_page_ranges(html: str, document, render):
         return f'<a class="pagerange{single}" href="#{start}" data-end="#{end}"></a>'
 
     return render(_PAGE_RANGE.sub(marked, html))
+
+
+def _without_papers(html: str) -> str:
+    """The pack's HTML up to its first paper (the front sheet), so that laying it out again
+    costs little; the stylesheet that hides papers covers a template that marks them otherwise."""
+    start, end = html.find('<section class="paper '), html.rfind("</main>")
+    return html[:start] + html[end:] if 0 < start < end else html
 
 
 def _font_notes(document) -> list[str]:
