@@ -91,6 +91,20 @@ def pdftoppm() -> str | None:
     return shutil.which("pdftoppm")
 
 
+def need_pdftoppm() -> None:
+    """Skip a test that draws page images where poppler's pdftoppm is missing; on CI, fail
+    (`make test` installs poppler-utils when it can)."""
+    import os
+
+    import pytest
+
+    if pdftoppm() is None:
+        message = "pdftoppm (poppler-utils) is not installed: apt-get install poppler-utils"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 #: White bands shorter than this are the space between lines, paragraphs and headings, not
 #: empty page.
 GAP_PX = round(10 / 25.4 * DPI)
