@@ -449,3 +449,20 @@ def test_pdf_build_reads_no_url_outside_the_repository(tmp_path):
         server.shutdown()
     assert pdf.startswith(b"%PDF")
     assert hits == []
+
+
+def test_a_template_added_after_a_render_is_used_by_the_next(charnwood_copy):
+    """Compiled templates are kept for the process (cspkit.render.env.make_env); an override
+    added to the repository since is still seen."""
+    import datetime as dt
+
+    from cspkit.render import action_log_document, render_html
+    from cspkit.repo import open_repo
+
+    repo = open_repo(charnwood_copy)
+    doc = action_log_document(repo, dt.date(2023, 10, 12), "partners")
+    (charnwood_copy / "templates" / "papers").mkdir(parents=True)
+    (charnwood_copy / "templates" / "papers" / "psa-tracker.md.j2").write_text("PSA\n", encoding="utf-8")
+    assert "| Meeting Date |" in render_html(repo, doc, "md")
+    (charnwood_copy / "templates" / "papers" / "action-log.md.j2").write_text("Our own log\n", encoding="utf-8")
+    assert "Our own log" in render_html(repo, doc, "md")

@@ -305,15 +305,18 @@ def make_env(repo_root: Path | None, conventions: Any, fmt: str):
     whose file has changed since.
     """
     own = str(repo_root / "templates") if repo_root is not None and (repo_root / "templates").is_dir() else None
+    # which templates the repository overrides: one added since would otherwise go unseen,
+    # its packaged namesake being compiled and up to date already
+    overrides = tuple(sorted(p.relative_to(own).as_posix() for p in Path(own).rglob("*.j2"))) if own else ()
     dump = getattr(conventions, "model_dump_json", None)
-    return _environment(own, dump() if dump else repr(conventions), fmt, conventions)
+    return _environment(own, overrides, dump() if dump else repr(conventions), fmt, conventions)
 
 
-_ENVIRONMENTS: dict[tuple[str | None, str, str], Any] = {}
+_ENVIRONMENTS: dict[tuple, Any] = {}
 
 
-def _environment(own: str | None, shape: str, fmt: str, conventions: Any):
-    key = (own, shape, fmt)
+def _environment(own: str | None, overrides: tuple, shape: str, fmt: str, conventions: Any):
+    key = (own, overrides, shape, fmt)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) >= 16:
             _ENVIRONMENTS.pop(next(iter(_ENVIRONMENTS)))
