@@ -28,8 +28,11 @@ poppler:
 	  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } || \
 	  echo "pdftoppm not found: the page-image tests will skip (apt-get install poppler-utils)"
 
+# The gates first (seconds), then the suite on every CPU (pytest-xdist).
 test: $(STAMP) poppler
-	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-logo --no-cache >/dev/null || $(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/python -m pytest -q -n auto
 
 # Page images of both example bodies' packs, for review (needs pdftoppm: poppler-utils).
 pages: $(STAMP) poppler

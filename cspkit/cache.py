@@ -32,10 +32,10 @@ import hashlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from typing import Any
+    from cspkit.errors import Problem
 
 # pickle, hmac and tempfile are imported where they are used: ``cspkit --help`` imports this
 # module for code_fingerprint() alone, and start-up time is what it is about.
@@ -138,6 +138,47 @@ def _unpickle(payload: bytes) -> Any:
     return Unpickler(io.BytesIO(payload)).load()
 
 
+# --------------------------------------------------------------------------- the protocol
+
+
+class ParseCache(Protocol):
+    """What loading asks of a cache: read a record file, parse a text, keep what was parsed."""
+
+    snap: Snapshot | None
+
+    def read(self, path: Path, inside: Path) -> tuple[str, bytes]:
+        """The text of a record file and the SHA-256 of its bytes (by the one reading rule)."""
+
+    def parse(self, text: str, digest: bytes) -> Any:
+        """The data of ``text`` (whose bytes have ``digest``); shared: callers must not change it."""
+
+    def save(self) -> None:
+        """Keep what this run parsed, for the next."""
+
+
+class NullCache:
+    """No cache: every file is read and parsed (``CSPKIT_CACHE=0``, and checking a change)."""
+
+    snap: Snapshot | None = None
+
+    def read(self, path: Path, inside: Path) -> tuple[str, bytes]:
+        from cspkit.yaml.read import decode, read_bytes
+
+        data = read_bytes(path, inside)
+        return decode(data), hashlib.sha256(data).digest()
+
+    def parse(self, text: str, digest: bytes) -> Any:
+        from cspkit.yaml.read import parse
+
+        return parse(text)
+
+    def save(self) -> None:
+        return None
+
+
+NULL_CACHE = NullCache()
+
+
 # --------------------------------------------------------------------------- the cache
 
 
@@ -152,8 +193,7 @@ class Cache:
         self._used: dict[bytes, Any] = {}
         self._changed = False
         self.snap: Snapshot | None = None
-        self._stored: dict | None = None
-        self._read_last: tuple[str, bytes] | None = None
+        self._stored: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, root: Path) -> Cache | None:
@@ -162,6 +202,11 @@ class Cache:
             return None
         key = _secret()
         return cls(root, key) if key is not None else None
+
+    @classmethod
+    def for_loading(cls, root: Path) -> ParseCache:
+        """The cache to load ``root`` through: this repository's, or :data:`NULL_CACHE`."""
+        return cls.open(root) or NULL_CACHE
 
     # ------------------------------------------------------------------ files
     def _read(self, name: str) -> Any:
@@ -176,13 +221,13 @@ class Cache:
             return None
         try:
             stored = _unpickle(payload)
-        except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache
+        except Exception:
             return None
         if not isinstance(stored, dict) or stored.get("code") != code_fingerprint():
             return None
         return stored
 
-    def _write(self, name: str, stored: dict) -> None:
+    def _write(self, name: str, stored: dict[str, Any]) -> None:
         import hmac
         import io
         import pickle
@@ -195,7 +240,7 @@ class Cache:
         pickler.fast = True
         try:
             pickler.dump(stored)
-        except Exception:  # noqa: BLE001 - something that does not pickle is simply not cached
+        except Exception:
             return
         payload = buffer.getvalue()
         blob = hmac.new(self._key, payload, "sha256").digest() + payload
@@ -220,32 +265,25 @@ class Cache:
                     pass
 
     # ------------------------------------------------------------------ reading and parsing
-    def read_text(self, path: Path) -> str:
-        """``yamlio.read_text(path)``, from the bytes the snapshot already read when it did."""
-        from cspkit import yamlio
+    def read(self, path: Path, inside: Path) -> tuple[str, bytes]:
+        """The file's text and digest, from the bytes the snapshot already read when it did."""
+        from cspkit.yaml.read import decode, read_bytes
 
         kept = self.snap.take_bytes(path) if self.snap is not None else None
         if kept is None:
-            return yamlio.read_text(path)
+            data = read_bytes(path, inside)
+            return decode(data), hashlib.sha256(data).digest()
         data, digest = kept
-        text = yamlio.decode(data)
-        if not data.startswith(b"\xef\xbb\xbf"):
-            self._read_last = (text, digest)  # then the text's digest is the file's: parse() reuses it
-        return text
+        return decode(data), digest
 
-    def parse(self, text: str) -> Any:
-        """``yamlio.parse(text)``, from the cache when this text was parsed before.
+    def parse(self, text: str, digest: bytes) -> Any:
+        """``parse(text)``, from the cache when the same bytes were parsed before.
 
-        A text that does not parse raises :class:`~cspkit.yamlio.YamlProblem` as always and is
-        not cached. The data returned is shared with the cache: callers must not change it.
+        A text that does not parse raises :class:`~cspkit.yaml.read.YamlProblem` as always and
+        is not cached. The data returned is shared with the cache: callers must not change it.
         """
-        from cspkit import yamlio
+        from cspkit.yaml import read
 
-        last = self._read_last
-        if last is not None and last[0] is text:
-            digest = last[1]
-        else:
-            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
         if self._parsed is None:
             stored = self._read(_PARSED)
             entries = stored.get("entries") if stored else None
@@ -253,7 +291,7 @@ class Cache:
         try:
             data = self._parsed[digest]
         except KeyError:
-            data = yamlio.parse(text)
+            data = read.parse(text)
             self._changed = True
         self._used[digest] = data
         return data
@@ -279,31 +317,41 @@ class Cache:
         records_dir = stored.get("records_dir") if stored else None
         config = _read_bytes(self.root / "cspkit.yaml")
         if not (stored and isinstance(records_dir, str) and stored.get("config") == _digest(config)):
-            records_dir = _records_dir_of(config)
+            from cspkit.yaml.read import records_dir_of
+
+            records_dir = records_dir_of(config)
         seen = stored.get("seen") if stored and not read_all and os.name == "posix" else None
         self.snap = Snapshot.take(self.root, records_dir, config, seen if isinstance(seen, dict) else None)
         self._stored = stored
         return self.snap
 
-    def report(self) -> tuple[list[tuple], int] | None:
+    def report(self) -> tuple[list[Problem], int] | None:
         """The stored report, if it was made from exactly what the snapshot saw: (problems, files)."""
+        from cspkit.errors import Problem
+
         stored, snap = self._stored, self.snap
         if not stored or snap is None or stored.get("digest") != snap.digest:
             return None
         problems, files = stored.get("problems"), stored.get("files")
         if not isinstance(problems, list) or not isinstance(files, int):
             return None
-        return problems, files
+        try:
+            return [Problem.from_record(p) for p in problems], files
+        except (KeyError, TypeError, ValueError):
+            return None
 
-    def save_report(self, records_dir: str, problems: list[tuple], files: int) -> None:
+    def save_report(self, records_dir: str, problems: list[Problem], files: int) -> None:
         """Keep a report made from what the snapshot saw, unless something changed meanwhile."""
         snap = self.snap
         if snap is None or records_dir != snap.records_dir or not snap.unchanged():
             return
-        if self.report() == (problems, files) and self._stored.get("seen") == snap.seen:
+        records = [p.to_record() for p in problems]
+        stored = self._stored or {}
+        if stored.get("digest") == snap.digest and stored.get("problems") == records and \
+                stored.get("files") == files and stored.get("seen") == snap.seen:
             return
         self._write(_REPORT, {"records_dir": records_dir, "config": _digest(snap.config), "digest": snap.digest,
-                              "problems": problems, "files": files, "seen": snap.seen})
+                              "problems": records, "files": files, "seen": snap.seen})
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -317,19 +365,8 @@ def _digest(data: bytes | None) -> bytes:
     return hashlib.sha256(data).digest() if data is not None else b"-"
 
 
-def _records_dir_of(config: bytes | None) -> str:
-    """The records folder cspkit.yaml names (a guess good enough for a cache key: it is checked)."""
-    if config is None:
-        return "records"
-    try:
-        from cspkit import yamlio
-
-        data = yamlio.parse(config.decode("utf-8"))
-    except Exception:  # noqa: BLE001 - whatever it is, load_repo reports it
-        return "records"
-    value = data.get("records_dir") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and value else "records"
-
+#: The largest record file read (``cspkit.yaml.read.MAX_FILE_BYTES``; not imported: start-up).
+MAX_RECORD_BYTES = 2 * 1024 * 1024
 
 #: Files read for the digest are kept for loading if smaller than this (records are far smaller).
 _KEEP_BYTES = 1024 * 1024
@@ -338,6 +375,11 @@ _KEEP_BYTES = 1024 * 1024
 #: A file changed this recently (nanoseconds) when it was hashed may change again within the
 #: same timestamp tick, unseen by its stat: its digest is never reused on the strength of a stat.
 _RACY_NS = 2_000_000_000
+
+#: What tells a file changed: inode, size, modification and change times (nanoseconds).
+StatKey = tuple[int, int, int, int]
+#: What a snapshot recorded of each YAML file, by path under the records folder: stat, digest, settled.
+Seen = dict[str, tuple[StatKey, bytes, bool]]
 
 
 class Snapshot:
@@ -354,19 +396,19 @@ class Snapshot:
     a re-hash, never a wrong answer.
     """
 
-    def __init__(self, root: Path, records_dir: str, config: bytes | None, seen: dict | None = None):
+    def __init__(self, root: Path, records_dir: str, config: bytes | None, seen: Seen | None = None):
         self.root, self.records_dir, self.config = root, records_dir, config
         #: the records folder walked (resolved); nothing under it is a symbolic link
         self.records: Path | None = None
         self.digest = b""
-        self.stats: list[tuple[str, tuple]] = []
+        self.stats: list[tuple[str, StatKey]] = []
         self.files: dict[str, tuple[bytes, bytes]] = {}
-        self.seen: dict[str, tuple[tuple, bytes, bool]] = {}
+        self.seen: Seen = {}
         self._known = seen or {}
         self._now = 0
 
     @classmethod
-    def take(cls, root: Path, records_dir: str, config: bytes | None, seen: dict | None = None) -> Snapshot | None:
+    def take(cls, root: Path, records_dir: str, config: bytes | None, seen: Seen | None = None) -> Snapshot | None:
         import time
 
         snap = cls(root, records_dir, config, seen)
@@ -389,7 +431,7 @@ class Snapshot:
         snap.digest = h.digest()
         return snap
 
-    def _walk(self, folder: Path, prefix: str, h: Any) -> bool:
+    def _walk(self, folder: Path, prefix: str, h: hashlib._Hash) -> bool:
         """Feed every entry under ``folder`` to ``h``; False for what a digest cannot vouch for."""
         if not folder.is_dir():
             h.update(b"no records folder")
@@ -408,6 +450,8 @@ class Snapshot:
                 h.update(b"f\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
                 if entry.name.endswith((".yaml", ".yml")):
                     st = entry.stat(follow_symlinks=False)
+                    if st.st_size > MAX_RECORD_BYTES:
+                        return False  # refused by size when it is read: leave it to a full run
                     key = _stat_key(st)
                     known = self._known.get(rel)
                     if known is not None and known[0] == key and known[2] is True:
@@ -439,5 +483,5 @@ class Snapshot:
             return False
 
 
-def _stat_key(st: os.stat_result) -> tuple:
+def _stat_key(st: os.stat_result) -> StatKey:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)

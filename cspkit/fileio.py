@@ -8,8 +8,10 @@ disk is no longer what the command read, the write is refused.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,6 +20,125 @@ from cspkit.errors import ConflictError, UserError
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class FileRefused(Exception):
+    """A file cspkit will not read, with the reason as a person should read it (no path)."""
+
+    def __init__(self, reason: str, code: str = "io"):
+        super().__init__(reason)
+        self.reason, self.code = reason, code
+
+
+def read_file(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
+    """The one rule for reading a file that cspkit did not write itself.
+
+    The path is resolved (a link is followed to what it names); with ``inside`` (the
+    repository), what it names must lie inside that folder. It must be a regular file, not
+    a pipe, a device or a socket, and it is opened without blocking, so a FIFO named like a
+    record can never hang a command. At most ``limit`` bytes are read: a larger file (or one
+    that grows while it is read) is refused before anything is parsed.
+    Raises :class:`FileRefused` (reason only; the caller names the file), or
+    ``FileNotFoundError``.
+    """
+    try:
+        resolved = Path(path).resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a link loop this way
+        raise FileRefused("a symbolic link loop") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileRefused("a symbolic link loop") from None
+        if isinstance(exc, FileNotFoundError):
+            if os.path.islink(path):
+                raise FileRefused("a symbolic link to a file that does not exist") from None
+            raise
+        raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
+    if inside is not None and not _within(resolved, inside):
+        raise FileRefused("a symbolic link to outside the repository" if os.path.islink(path) or
+                          _has_link(Path(path)) else "outside the repository")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
+        getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(resolved, flags)
+    except PermissionError:
+        raise FileRefused("cannot read file (permission denied)") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileRefused("a symbolic link loop") from None
+        raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise FileRefused("is a folder, expected a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise FileRefused("not a regular file (a pipe, device or socket is never read)")
+        if st.st_size > limit:
+            raise FileRefused(f"file is {_size(st.st_size)}, over the {_size(limit)} limit", "size")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            try:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            except OSError as exc:
+                raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise FileRefused(f"file is over the {_size(limit)} limit", "size")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _within(resolved: Path, folder: Path) -> bool:
+    base = folder.resolve()
+    return resolved == base or base in resolved.parents
+
+
+def _has_link(path: Path) -> bool:
+    return any(os.path.islink(p) for p in (path, *path.parents))
+
+
+def _size(n: int) -> str:
+    return f"{n // 1024} KiB"
+
+
+def write_temporary(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file beside ``path`` (``.NAME.*.tmp``), fsync'd, with the
+    permissions ``path`` has (or 0644); return it. Replacing ``path`` with it is one rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+    except BaseException as exc:
+        raise _discarded(Path(tmp), path, exc) from None
+    return Path(tmp)
+
+
+def _discarded(tmp: Path, path: Path, exc: BaseException) -> BaseException:
+    """Remove a temporary file after ``exc``; the error to raise (a full disk, a read-only folder:
+    not a bug, and nothing changed)."""
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+    return cannot_write(path, exc) if isinstance(exc, OSError) else exc
 
 
 def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str | None = None) -> None:
@@ -35,34 +156,17 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
             raise ConflictError(f"{path}: changed on disk since cspkit read it; nothing was written (run the command again)")
     elif path.exists() and not overwrite:
         raise ConflictError(f"{path}: already exists (use --force to replace it)")
+    tmp = write_temporary(path, data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
         _before_replace(path)
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):  # a full disk, a read-only folder: not a bug, and nothing changed
-            raise _cannot_write(path, exc) from None
-        raise
-    _fsync_dir(path.parent)
+        raise _discarded(tmp, path, exc) from None
+    fsync_dir(path.parent)
 
 
-def _cannot_write(path: Path, exc: OSError) -> UserError:
+def cannot_write(path: Path, exc: OSError) -> UserError:
+    """The one-line error for a write the system refused (nothing was written)."""
     return UserError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written")
 
 
@@ -74,7 +178,8 @@ def _before_replace(path: Path) -> None:
     """Hook for tests that inject a failure between writing and replacing."""
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every system can)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

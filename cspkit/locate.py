@@ -13,6 +13,9 @@ from cspkit.errors import RepoNotFound
 
 CONFIG_NAME = "cspkit.yaml"
 
+#: ``records_dir`` in cspkit.yaml: one folder name inside the repository (no "..", no hidden folder).
+RECORDS_DIR_RE = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$"
+
 
 def find_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` holding ``cspkit.yaml``."""

@@ -14,11 +14,38 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 _worker: Worker | None = None
+
+#: The typefaces of every PDF, shipped with cspkit (templates/fonts, SIL Open Font Licence):
+#: Source Sans 3 for text and tables, Source Serif 4 for the title block and headings.
+#: (family, weight, style, file). A PDF uses these and nothing else; the fetcher lets exactly
+#: these files through, and text drawn in any other font is reported (``_font_notes``).
+FONT_FILES = (
+    ("Source Sans 3", 400, "normal", "SourceSans3-Regular.ttf"),
+    ("Source Sans 3", 400, "italic", "SourceSans3-Italic.ttf"),
+    ("Source Sans 3", 700, "normal", "SourceSans3-Bold.ttf"),
+    ("Source Sans 3", 700, "italic", "SourceSans3-BoldItalic.ttf"),
+    ("Source Serif 4", 400, "normal", "SourceSerif4-Regular.ttf"),
+    ("Source Serif 4", 600, "normal", "SourceSerif4-SemiBold.ttf"),
+)
+
+
+def fonts_dir() -> Path:
+    """The folder of the font files shipped with cspkit (package data of cspkit.templates)."""
+    return Path(str(resources.files("cspkit.templates"))) / "fonts"
+
+
+def font_faces() -> list[dict[str, Any]]:
+    """@font-face rules for the shipped fonts, as file URLs the PDF fetcher lets through."""
+    folder = fonts_dir()
+    return [{"family": family, "weight": weight, "style": style, "url": (folder / name).as_uri()}
+            for family, weight, style, name in FONT_FILES]
 
 
 #: Every PDF is tagged (structure tree, language, title, alternative text for figures) to the
@@ -121,8 +148,6 @@ def _without_papers(html: str) -> str:
 
 def _font_notes(document) -> list[str]:
     """A note for any text drawn with a font that is not one of the pack's own."""
-    from cspkit.render.env import FONT_FILES
-
     ours = {family for family, *_ in FONT_FILES}
     others = sorted({font.family for font in document.fonts.values()} - ours)
     if not others:
@@ -142,8 +167,6 @@ def _local_fetcher(root: Path):
     from urllib.parse import unquote, urlparse
 
     from weasyprint.urls import URLFetcher, URLFetchingError
-
-    from cspkit.render.env import FONT_FILES, fonts_dir
 
     allowed = root.resolve()
     fonts = {(fonts_dir() / name).resolve() for *_, name in FONT_FILES}
@@ -250,7 +273,7 @@ def make_pdf(html: str, base: Path) -> bytes:
             worker.close()
     finally:
         for note in notes:
-            print(_NOTE + note, file=sys.stderr)
+            sys.stderr.write(f"{_NOTE}{note}\n")
 
 
 def main() -> int:
@@ -264,7 +287,7 @@ def main() -> int:
     notes: list[str] = []
     pdf = weasyprint_pdf(html.decode("utf-8", "surrogatepass"), Path(base.decode("utf-8", "surrogateescape")), notes)
     for note in notes:
-        print(_NOTE + note, file=sys.stderr)
+        sys.stderr.write(f"{_NOTE}{note}\n")
     sys.stdout.buffer.write(pdf)
     sys.stdout.buffer.flush()
     return 0

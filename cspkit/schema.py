@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cspkit.errors import UsageError
+from cspkit.fileio import write_text
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 
 SCHEMA_BASE = "https://cspkit.dev/schema/"
 
 
-def schema_for(kind: Kind) -> dict[str, Any]:
+def schema_for(kind: Kind[Any]) -> dict[str, Any]:
     """A draft-07 schema: ``$defs`` become ``definitions`` and refs point there."""
     raw = kind.model.model_json_schema(ref_template="#/definitions/{model}", mode="validation")
     defs = raw.pop("$defs", {})
@@ -23,7 +25,8 @@ def schema_for(kind: Kind) -> dict[str, Any]:
     }
     if defs:
         schema["definitions"] = defs
-    return _draft7(schema)
+    draft7: dict[str, Any] = _draft7(schema)  # a dict in, a dict out
+    return draft7
 
 
 def _draft7(node: Any) -> Any:
@@ -43,18 +46,26 @@ def _draft7(node: Any) -> Any:
     return node
 
 
-def all_kinds() -> tuple[Kind, ...]:
+def all_kinds() -> tuple[Kind[Any], ...]:
     return (CONFIG_KIND, *KINDS)
+
+
+def schemas(kind: str | None = None) -> dict[str, Any]:
+    """The schema of one record kind (by name), or of every kind by name."""
+    kinds = {k.name: k for k in all_kinds()}
+    if kind is None:
+        return {name: schema_for(k) for name, k in kinds.items()}
+    if kind not in kinds:
+        raise UsageError(f"unknown record kind '{kind}' (kinds: {', '.join(kinds)})")
+    return schema_for(kinds[kind])
 
 
 def write_schemas(out: Path) -> list[Path]:
     """Write ``<kind>.schema.json`` for every kind into ``out``; return the paths written."""
-    from cspkit.fileio import write_text
-
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in all_kinds():
-        path = out / f"{kind.name}.schema.json"
+        path = out / kind.schema_file
         write_text(path, json.dumps(schema_for(kind), indent=2) + "\n", overwrite=True)
         written.append(path)
     return written

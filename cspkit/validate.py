@@ -1,9 +1,14 @@
-"""``cspkit validate``: every check, reported as text, JSON or GitHub annotations."""
+"""``cspkit validate``: every check, and the report of what they found.
+
+Cross-record checks need every record, so the whole repository is always read; naming files
+only narrows what is reported (as a pre-commit hook does). With the cache
+(:mod:`cspkit.cache`), an unchanged repository gets the last report back without loading
+anything, and a changed one re-parses only the files whose text changed.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cspkit.errors import NotFound, Problem, UserError, display_path
@@ -13,87 +18,51 @@ from cspkit.errors import NotFound, Problem, UserError, display_path
 class Report:
     problems: list[Problem]
     files: int
+    #: what the command did on the way in (an interrupted change completed)
+    notes: list[str] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:
-        return not self.problems
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def ok(self, strict: bool = False) -> bool:
+        """No errors (with ``strict``, no warnings either)."""
+        return not (self.problems if strict else self.errors)
 
 
 def validate(root: Path, paths: list[Path] | None = None) -> Report:
-    """Load and check the whole repository; report the problems in ``paths`` (default: all).
-
-    Cross-record checks need every record, so the whole repository is always read; naming
-    files only narrows what is reported (as a pre-commit hook does).
-    """
-    problems, files = _check_all(root)
+    """Load and check the whole repository; report the problems in ``paths`` (default: all)."""
+    problems, files, notes = _check_all(root)
     if paths:
         wanted: set[str] = set()
         for path in paths:
             if not path.exists():
                 raise NotFound(f"{path}: file not found")
             rel = display_path(path, root)
-            if rel == str(path) and path.is_absolute() and not str(path.resolve()).startswith(str(root.resolve())):
+            if rel == str(path) and path.is_absolute() and not path.resolve().is_relative_to(root.resolve()):
                 raise UserError(f"{path}: not inside the repository {root}")
             wanted.add(rel)
-        problems = [p for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/") for w in wanted)
-                    or (p.file == "." and False)]
-    return Report(problems=problems, files=files)
+        problems = [p for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/") for w in wanted)]
+    return Report(problems=problems, files=files, notes=notes)
 
 
-def _check_all(root: Path) -> tuple[list[Problem], int]:
-    """Every problem in the repository, and how many files were checked.
-
-    With the cache (:mod:`cspkit.cache`), an unchanged repository gets the last report back
-    without loading anything, and a changed one re-parses only the files whose text changed.
-    """
+def _check_all(root: Path) -> tuple[list[Problem], int, list[str]]:
+    """Every problem in the repository, how many files were checked, and any notes."""
     from cspkit.cache import Cache
+    from cspkit.session import JOURNAL_NAME
 
     cache = Cache.open(root)
-    if cache is not None:
+    if cache is not None and not (cache.dir / JOURNAL_NAME).exists():
         cache.snapshot(read_all=False)
         hit = cache.report()
         if hit is not None:
-            return [Problem(*p) for p in hit[0]], hit[1]
+            return hit[0], hit[1], []
 
-    from cspkit.repo import check_all
+    from cspkit.session import open_session
 
-    repo, problems = check_all(root, cache)
-    return problems, len(repo.sources)
-
-
-def format_text(report: Report) -> str:
-    lines = [p.format() for p in report.problems]
-    n = len(report.problems)
-    files = len({p.file for p in report.problems})
-    if n:
-        lines.append(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} "
-                     f"({report.files} checked)")
-    else:
-        lines.append(f"{report.files} files checked, no problems")
-    return "\n".join(lines)
-
-
-def format_json(report: Report) -> str:
-    return json.dumps({"ok": report.ok, "files_checked": report.files,
-                       "problems": [p.as_dict() for p in report.problems]}, indent=2)
-
-
-def format_github(report: Report) -> str:
-    """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
-
-    def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def prop(text: str) -> str:
-        return esc(text).replace(":", "%3A").replace(",", "%2C")
-
-    out = []
-    for p in report.problems:
-        parts = [f"file={prop(p.file)}"]
-        if p.line:
-            parts += [f"line={p.line}", f"col={p.col or 1}"]
-        title = f"cspkit: {p.field_path}" if p.field_path else "cspkit"
-        parts.append(f"title={prop(title)}")
-        out.append(f"::error {','.join(parts)}::{esc(p.message)}")
-    out.append(format_text(report).splitlines()[-1])
-    return "\n".join(out)
+    with open_session(root, allow_broken_config=True) as session:
+        return session.problems, len(session.repo.sources), session.notes

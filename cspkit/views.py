@@ -16,15 +16,73 @@ ask the same questions and must get the same answers. Every function takes the r
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from cspkit.models.action import Action, ActionStatus, action_sort_key
-from cspkit.models.meeting import MeetingStatus
+from cspkit.models.meeting import Meeting, MeetingStatus, Minutes
+from cspkit.models.partner_update import PartnerUpdate
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
 
 if TYPE_CHECKING:
     from cspkit.models.config import ExpectedUpdate, Plan
     from cspkit.repo import Repo
+
+
+# --------------------------------------------------------------------------- restriction
+
+
+def is_restricted(repo: Repo, record: Any) -> bool:
+    """Whether ``record`` is for partners only: the one restriction policy every output uses.
+
+    A record marked ``restricted`` is; so is an action raised from a decision minuted under a
+    restricted minute or agenda item (unless a clerk published it on purpose), and a partner
+    update attached to its meeting only as a restricted paper or under a restricted item.
+    """
+    if getattr(record, "restricted", False):
+        return True
+    if isinstance(record, Action):
+        if getattr(record, "public", None):
+            return False
+        return decision_restricted(repo, record)
+    if isinstance(record, PartnerUpdate):
+        return update_attached_restricted(repo, record)
+    return False
+
+
+def decision_restricted(repo: Repo, action: Action) -> bool:
+    """Whether the minute (or agenda item) whose decision raised ``action`` is restricted."""
+    meeting = repo.meetings.get(action.meeting)
+    if meeting is None or meeting.minutes is None:
+        return False
+    for minute in meeting.minutes.items:
+        raised_here = any(d.action == action.id for d in minute.decisions) or (
+            action.decision is not None and minute.item == action.item)
+        if not raised_here:
+            continue
+        item = meeting.item(minute.item) if minute.item else None
+        return bool(minute.restricted or (item is not None and item.restricted))
+    item = meeting.item(action.item)
+    return bool(item is not None and item.restricted)
+
+
+def update_attached_restricted(repo: Repo, update: PartnerUpdate) -> bool:
+    """Whether a partner update is attached to its meeting only where the public cannot see it
+    (as a restricted paper, or under a restricted item or sub-item)."""
+    meeting = repo.meetings.get(update.meeting)
+    if meeting is None:
+        return False
+    places: list[bool] = []
+    for item in meeting.agenda:
+        for paper in item.papers:
+            if paper.organisation == update.organisation:
+                places.append(item.restricted or paper.restricted)
+        for sub in item.sub_items:
+            for paper in sub.papers:
+                if paper.organisation == update.organisation:
+                    places.append(item.restricted or getattr(sub, "restricted", False) or paper.restricted)
+    return bool(places) and all(places)
 
 
 # --------------------------------------------------------------------------- actions
@@ -97,6 +155,57 @@ def is_overdue(action: Action, as_of: dt.date) -> bool:
 def overdue_actions(repo: Repo, as_of: dt.date) -> list[Action]:
     """Open actions whose target date or target meeting is before ``as_of``, by id."""
     return [a for a in open_actions(repo, as_of) if is_overdue(a, as_of)]
+
+
+# --------------------------------------------------------------------------- minutes
+
+
+#: What a minutes skeleton has before anything is written: numbers, titles, flags.
+_FRAME = frozenset({"number", "item", "title", "restricted"})
+
+
+def minutes_written(minutes: Minutes) -> bool:
+    """Whether minutes say anything: kept elsewhere, or with some text under an item (a point,
+    an introduction, a decision). A skeleton from ``minutes start`` has only numbers and titles."""
+    return minutes.external is not None or any(_has_text(item) for item in minutes.items)
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, BaseModel):
+        return any(_has_text(v) for k, v in value if k not in _FRAME)
+    if isinstance(value, (list, tuple)):
+        return any(_has_text(v) for v in value)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def meeting_before(repo: Repo, day: dt.date) -> Meeting | None:
+    """The meeting before ``day`` that was not cancelled (held or not): the one whose minutes a
+    meeting on ``day`` approves."""
+    earlier = [m for d, m in sorted(repo.meetings.items()) if d < day and m.status != MeetingStatus.cancelled]
+    return earlier[-1] if earlier else None
+
+
+def raised_wording(decision: str) -> str:
+    """A decision's wording as the action raised from it carries it: "That a plan be brought …"."""
+    text = decision.strip()
+    return text[:1].upper() + text[1:] if text else decision
+
+
+def same_wording(decision: str, action_text: str) -> bool:
+    """Whether an action's text is a decision's wording: spacing, a closing full stop and the
+    case of letters left aside."""
+    def words(text: str) -> str:
+        return " ".join(text.split()).rstrip(".").casefold()
+
+    return words(raised_wording(decision)) == words(action_text)
+
+
+def decision_of(repo: Repo, action: Action) -> Any:
+    """The decision in its meeting's minutes that raised ``action`` (``action:`` names it), if any."""
+    meeting = repo.meetings.get(action.meeting)
+    if meeting is None or meeting.minutes is None:
+        return None
+    return next((d for mi in meeting.minutes.items for d in mi.decisions if d.action == action.id), None)
 
 
 # --------------------------------------------------------------------------- calendar

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from pdf_support import reader, struct_elements
 
 VOID = {"meta", "link", "img", "br", "hr", "input", "source", "col", "area", "base", "wbr"}
@@ -25,8 +24,8 @@ VOID = {"meta", "link", "img", "br", "hr", "input", "source", "col", "area", "ba
 class El:
     tag: str
     attrs: dict[str, str]
-    parent: "El | None" = None
-    children: list["El"] = field(default_factory=list)
+    parent: El | None = None
+    children: list[El] = field(default_factory=list)
     text: str = ""
 
     def walk(self):
@@ -83,7 +82,7 @@ def pdf_files(rendered) -> list[Path]:
 
 def heading_gaps(levels: list[int]) -> list[tuple[int, int]]:
     """Pairs of consecutive headings where the second skips a level (h2 then h4)."""
-    return [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    return [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
 
 
 # --------------------------------------------------------------------------- PDF
@@ -109,25 +108,27 @@ def test_pdf_headings_run_in_order_from_h1_without_gaps(rendered):
         assert heading_gaps(levels) == [], pdf.name
 
 
+def _roles_below(node, roles: list[str] | None = None) -> list[str]:
+    """The structure roles of every element below a node of the tag tree."""
+    roles = [] if roles is None else roles
+    node = node.get_object()
+    if isinstance(node, list):
+        for kid in node:
+            _roles_below(kid, roles)
+    elif hasattr(node, "get") and "/S" in node:
+        roles.append(str(node["/S"]))
+        if node.get("/K") is not None:
+            _roles_below(node["/K"], roles)
+    return roles
+
+
 def test_pdf_tables_have_header_cells_and_charts_have_alternative_text(rendered):
     for pdf in pdf_files(rendered):
         elements = struct_elements(pdf)
         tables = [node for role, node in elements if role == "Table"]
         assert tables, pdf.name
         for table in tables:
-            roles = []
-
-            def collect(node):
-                node = node.get_object()
-                if isinstance(node, list):
-                    for kid in node:
-                        collect(kid)
-                elif hasattr(node, "get") and "/S" in node:
-                    roles.append(str(node["/S"]))
-                    if node.get("/K") is not None:
-                        collect(node["/K"])
-
-            collect(table["/K"])
+            roles = _roles_below(table["/K"])
             assert "/TH" in roles, (pdf.name, roles[:12])
         for role, node in elements:
             if role == "Figure":
@@ -199,10 +200,12 @@ def test_html_images_and_charts_have_text_alternatives_and_their_figures(rendere
 
 def test_html_focus_is_visible():
     """The screen stylesheet draws a thick outline round whatever has the keyboard focus."""
-    from conftest import CHARNWOOD
-    from cspkit.render import action_log_document, render_html
-    from cspkit.repo import open_repo
     import datetime as dt
+
+    from conftest import CHARNWOOD
+
+    from cspkit.render import action_log_document, render_html
+    from cspkit.session import open_repo
 
     repo = open_repo(CHARNWOOD)
     html = render_html(repo, action_log_document(repo, dt.date(2023, 10, 12), "public"), "html")

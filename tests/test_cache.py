@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_invalid_records import CASES, INVALID, build_case
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -35,9 +34,10 @@ def mini(mini):
 def outputs(root: Path) -> tuple:
     """What ``cspkit validate`` prints, in every format."""
     from cspkit import validate as v
+    from cspkit.cli.reporters import problems_github, problems_json, problems_text
 
     report = v.validate(root)
-    return report.files, v.format_text(report), v.format_json(report), v.format_github(report)
+    return report.files, problems_text(report), problems_json(report), problems_github(report)
 
 
 def uncached(root: Path, monkeypatch) -> tuple:
@@ -50,7 +50,7 @@ class ParseCounter:
     """Counts the files actually parsed (not served by the cache)."""
 
     def __init__(self, monkeypatch):
-        from cspkit import yamlio
+        from cspkit.yaml import read as yamlio
 
         self.calls = 0
         real = yamlio.parse
@@ -100,7 +100,7 @@ def test_the_cli_prints_the_same_cold_and_warm(mini, cli):
     broken = mini / "records" / "meetings" / "2023-10-12.yaml"
     broken.write_text(broken.read_text(encoding="utf-8") + "chair: nobody-known\nvenu: x\n", encoding="utf-8")
     runs = [cli("--repo", mini, "validate", "--format", fmt) for fmt in ("text", "json", "github") for _ in (0, 1)]
-    for first, second in zip(runs[::2], runs[1::2]):
+    for first, second in zip(runs[::2], runs[1::2], strict=False):
         assert (first.code, first.out, first.err) == (second.code, second.out, second.err)
         assert first.code == 1
 
@@ -241,7 +241,7 @@ def test_the_cache_can_be_turned_off(mini, monkeypatch):
 
 
 def test_open_repo_gives_the_same_records_with_the_cache(mini, monkeypatch):
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     with monkeypatch.context() as m:
         m.setenv("CSPKIT_CACHE", "0")
@@ -258,7 +258,7 @@ def test_open_repo_gives_the_same_records_with_the_cache(mini, monkeypatch):
 
 def test_open_repo_still_refuses_a_broken_repository_after_a_clean_run(mini):
     from cspkit.errors import RecordError
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     open_repo(mini)
     meeting = mini / "records" / "meetings" / "2023-10-12.yaml"
@@ -271,7 +271,7 @@ def test_open_repo_still_refuses_a_broken_repository_after_a_clean_run(mini):
 def test_cross_record_problems_are_found_after_a_clean_run(mini, monkeypatch):
     """A change in one file that breaks a reference in another (the people registry here)."""
     from cspkit.errors import RecordError
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     open_repo(mini)
     assert "no problems" in outputs(mini)[1]

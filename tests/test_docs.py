@@ -2,7 +2,7 @@
 
 When a test here fails after a command was added or its help changed, regenerate with
 
-    python -m cspkit.review.docs
+    python -m cspkit.cli.docs
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cspkit.review.docs import REGENERATE, anchor, commands, reference
+from cspkit.cli.docs import REGENERATE, anchor, commands, reference
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

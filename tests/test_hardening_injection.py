@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI
 from hardening_support import output_texts, pdf_link_targets, poison, with_every_paper
 
@@ -126,7 +125,7 @@ def test_the_partnership_name_is_a_closed_css_string(outputs):
     import datetime as dt
 
     from cspkit.render import pack_document, render_html
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     repo = open_repo(outputs.parent)
     html = render_html(repo, pack_document(repo, repo.meetings[dt.date(2023, 10, 12)], "partners"), "pdf")

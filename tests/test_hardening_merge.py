@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import CHARNWOOD, copy_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -71,7 +70,7 @@ def test_actions_added_to_different_meetings_merge_cleanly_and_validate(repo, cl
     assert merged.returncode == 0 and "CONFLICT" not in merged.stdout, merged.stdout + merged.stderr
     r = cli("--repo", repo, "validate")
     assert r.code == 0, r.out
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     ids = set(open_repo(repo).actions)
     assert {"2023-07-13/11.2", "2023-01-26/7.2"} <= ids
@@ -113,5 +112,5 @@ def test_the_same_id_added_on_two_branches_is_reported_after_the_merge(repo, cli
     lines = r.out.splitlines()
     line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                 if ln == "- id: 2023-07-13/11.2" and i > 5)
-    assert f"{ACTIONS}:{line}:7: actions[2].id: duplicate action id '2023-07-13/11.2' (also at actions[0])" in lines
+    assert f"{ACTIONS}:{line}:7: actions[2].id: duplicate action id '2023-07-13/11.2' (also at actions[0].id)" in lines
     assert len(lines) == 2 and lines[-1].startswith("1 problem in 1 file ("), lines

@@ -15,11 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import MINI
 from hardening_support import pdf_text, rewrite, with_every_paper
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 MEETING = "records/meetings/2023-10-12.yaml"
 HELD = "records/meetings/2023-07-13.yaml"
@@ -151,7 +150,7 @@ def rendered(repo, audience: str, formats: tuple[str, ...]) -> dict[str, str]:
 
 
 def check(plan: dict, formats: tuple[str, ...]) -> None:
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
@@ -161,7 +160,7 @@ def check(plan: dict, formats: tuple[str, ...]) -> None:
         for name, text in public.items():
             leaked = [part for part, marker in plan["markers"].items() if marker in text]
             assert not leaked, f"{name} shows restricted {leaked} ({plan})"
-        from cspkit.review.calendar import calendar_bytes
+        from cspkit.calendar import calendar_bytes
 
         calendar = calendar_bytes(repo).decode("utf-8").replace("\r\n ", "").upper()  # unfolded
         assert not [part for part, marker in plan["markers"].items() if marker in calendar], "calendar"

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-import cspkit.edit
 import cspkit.fileio
+import cspkit.session
 
 ACTIONS = "records/actions/2023-07-13.yaml"
 MEETING = "records/meetings/2023-07-13.yaml"
@@ -225,14 +225,14 @@ def test_a_leftover_temporary_file_is_ignored(mini, cli):
 
 def _other_writer_after_check(monkeypatch, path: Path, content: str) -> None:
     """Between cspkit checking its change and writing it, someone else saves the file."""
-    real_check = cspkit.edit.Edit.check
+    real_check = cspkit.session.Session.check_changes
 
     def check(self):
         problems = real_check(self)
         path.write_text(content, encoding="utf-8")
         return problems
 
-    monkeypatch.setattr(cspkit.edit.Edit, "check", check)
+    monkeypatch.setattr(cspkit.session.Session, "check_changes", check)
 
 
 def test_a_file_changed_on_disk_meanwhile_is_not_replaced(mini, cli, monkeypatch):

@@ -12,10 +12,18 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import CHARNWOOD, COUNTY, MINI, RENDERS, copy_repo
-from pdf_support import (BLANK_PAGE, anchor_pages, blank_share, embedded_fonts, mid_paper_pages, need_pdftoppm,
-                         page_texts, reader, units)
+from conftest import CHARNWOOD, COUNTY, MINI, RENDERS
+from pdf_support import (
+    BLANK_PAGE,
+    anchor_pages,
+    blank_share,
+    embedded_fonts,
+    mid_paper_pages,
+    need_pdftoppm,
+    page_texts,
+    reader,
+    units,
+)
 
 CHARNWOOD_PACK = "2023-10-12-agenda-pack"
 COUNTY_PACK = "2024-03-22-agenda-pack"
@@ -38,7 +46,7 @@ def pdfs(rendered) -> list[Path]:
 
 def _papers(root: Path, day: str) -> list:
     from cspkit.render import pack_document
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     repo = open_repo(root)
     return pack_document(repo, repo.meetings[dt.date.fromisoformat(day)], "partners").context["papers"]
@@ -275,7 +283,7 @@ def test_11_capitals_keep_acronyms():
 
 def test_11_the_forward_programme_is_as_at_the_next_meeting():
     from cspkit.render import programme_document
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     repo = open_repo(CHARNWOOD)
     doc = programme_document(repo, None, "partners", today=dt.date(2023, 9, 1))
@@ -373,7 +381,7 @@ def test_12_item_titles_wrap_clear_of_their_number(rendered, body):
 
 
 def test_13_every_pdf_uses_the_vendored_typefaces_and_nothing_else(rendered):
-    from cspkit.render.env import FONT_FILES
+    from cspkit.pdf import FONT_FILES
 
     families = {family.replace(" ", "-") for family, *_ in FONT_FILES}
     for pdf in pdfs(rendered):
@@ -386,8 +394,7 @@ def test_13_every_pdf_uses_the_vendored_typefaces_and_nothing_else(rendered):
 def test_13_the_pdf_fetcher_lets_through_exactly_the_vendored_fonts(tmp_path):
     from weasyprint.urls import URLFetchingError
 
-    from cspkit.pdf import _local_fetcher
-    from cspkit.render.env import FONT_FILES, fonts_dir
+    from cspkit.pdf import FONT_FILES, _local_fetcher, fonts_dir
 
     fetch = _local_fetcher(tmp_path).fetch
     for *_, name in FONT_FILES:
@@ -398,8 +405,7 @@ def test_13_the_pdf_fetcher_lets_through_exactly_the_vendored_fonts(tmp_path):
 
 
 def test_13_text_outside_the_typefaces_is_reported_not_hidden(tmp_path, capsys):
-    from cspkit.pdf import make_pdf
-    from cspkit.render.env import font_faces
+    from cspkit.pdf import font_faces, make_pdf
 
     faces = "".join(f'@font-face {{ font-family: "{f["family"]}"; src: url("{f["url"]}"); }}' for f in font_faces())
     html = (f'<html lang="en-GB"><head><title>t</title><style>{faces} body {{ font-family: "Source Sans 3" }}'
@@ -416,7 +422,7 @@ def test_13_the_title_block_has_the_body_and_its_logo_with_alternative_text(rend
     for name in (f"{COUNTY_PACK}.html", "2023-12-15-minutes.html", "action-log-2024-03-22.html"):
         html = text(rendered, "county", name)
         block = html.split('<header class="title-block">', 1)[1].split("</header>", 1)[0]
-        assert f'<img class="logo" src="data:image/svg+xml;base64,' in block and f'alt="{alt}"' in block
+        assert '<img class="logo" src="data:image/svg+xml;base64,' in block and f'alt="{alt}"' in block
         assert "Leicestershire and Rutland Safer Communities Strategy Board" in block
     block = text(rendered, "charnwood", f"{CHARNWOOD_PACK}.html").split("</header>", 1)[0]
     assert "<img" not in block and '<h1 class="body-name">CHARNWOOD COMMUNITY SAFETY PARTNERSHIP</h1>' in block
@@ -434,7 +440,7 @@ def test_13_fonts_ship_with_the_package():
     """pyproject's package data for cspkit.templates takes every file below templates/."""
     import tomllib
 
-    from cspkit.render.env import FONT_FILES, fonts_dir
+    from cspkit.pdf import FONT_FILES, fonts_dir
 
     for *_, name in FONT_FILES:
         assert (fonts_dir() / name).stat().st_size > 100_000

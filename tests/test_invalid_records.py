@@ -117,7 +117,7 @@ def test_yaml_12_words_stay_strings(mini, cli):
     meeting.write_text(text, encoding="utf-8")
     _validate_clean(cli, mini)
 
-    from cspkit.repo import open_repo
+    from cspkit.session import open_repo
 
     repo = open_repo(mini)
     m = repo.meetings[__import__("datetime").date(2023, 10, 12)]

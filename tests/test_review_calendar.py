@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +139,7 @@ def test_labels_without_dates_are_not_events(season, cli):
 
 
 def test_the_timezone_is_the_rule_outlook_writes_and_matches_the_tz_database():
-    from cspkit.review.calendar import uk_rules_hold, vtimezone
+    from cspkit.calendar import uk_rules_hold, vtimezone
 
     assert uk_rules_hold(1996, 2037)
     assert not uk_rules_hold(1970, 1972)  # British Standard Time, 1968-71: no rule fits
@@ -155,7 +155,7 @@ def test_the_timezone_is_the_rule_outlook_writes_and_matches_the_tz_database():
 
 
 def test_years_the_rule_does_not_fit_use_the_tz_database(monkeypatch, season, cli):
-    from cspkit.review import calendar
+    from cspkit import calendar
 
     monkeypatch.setattr(calendar, "uk_rules_hold", lambda first, last: False)
     cal, text = calendar_of(cli, season)

@@ -10,8 +10,9 @@ import subprocess
 
 import pytest
 
+from cspkit.init.editor import vscode_settings
 from cspkit.models import CONFIG_KIND, KINDS
-from cspkit.review.editor import schema_comment, schema_path, vscode_settings
+from cspkit.yaml.layout import schema_comment, schema_path
 
 KIND = {k.name: k for k in (CONFIG_KIND, *KINDS)}
 
@@ -23,8 +24,8 @@ KIND = {k.name: k for k in (CONFIG_KIND, *KINDS)}
     ("records/updates/2023-10-12/police.yaml", "partner-update", "../../../schemas/partner-update.schema.json"),
 ])
 def test_schema_path_is_relative_to_the_file(tmp_path, rel, kind, expected):
-    assert schema_path(tmp_path / rel, tmp_path, KIND[kind]) == expected
-    assert schema_comment(tmp_path / rel, tmp_path, KIND[kind]) == f"# yaml-language-server: $schema={expected}"
+    assert schema_path(tmp_path / rel, tmp_path, KIND[kind].schema_file) == expected
+    assert schema_comment(tmp_path / rel, tmp_path, KIND[kind].schema_file) == f"# yaml-language-server: $schema={expected}"
 
 
 def test_an_example_inside_a_repository_uses_the_schemas_above_it(tmp_path):
@@ -34,18 +35,18 @@ def test_an_example_inside_a_repository_uses_the_schemas_above_it(tmp_path):
     (tmp_path / "schemas" / "meeting.schema.json").write_text("{}", encoding="utf-8")
     example = tmp_path / "examples" / "board"
     meeting = example / "records" / "meetings" / "2024-03-22.yaml"
-    assert schema_path(meeting, example, KIND["meeting"]) == "../../../../schemas/meeting.schema.json"
+    assert schema_path(meeting, example, KIND["meeting"].schema_file) == "../../../../schemas/meeting.schema.json"
     # ... but its own schemas/ wins once it has one
     (example / "schemas").mkdir(parents=True)
     (example / "schemas" / "meeting.schema.json").write_text("{}", encoding="utf-8")
-    assert schema_path(meeting, example, KIND["meeting"]) == "../../schemas/meeting.schema.json"
+    assert schema_path(meeting, example, KIND["meeting"].schema_file) == "../../schemas/meeting.schema.json"
 
 
 def test_schemas_outside_the_repository_are_never_used(tmp_path):
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "people.schema.json").write_text("{}", encoding="utf-8")
     repo = tmp_path / "csp"  # not in a git work tree: only its own schemas/ counts
-    assert schema_path(repo / "records" / "people.yaml", repo, KIND["people"]) == "../schemas/people.schema.json"
+    assert schema_path(repo / "records" / "people.yaml", repo, KIND["people"].schema_file) == "../schemas/people.schema.json"
 
 
 def test_vscode_settings_cover_every_kind():

@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from cspkit.lookup import parse_date  # noqa: F401  - the commands' one date parser
+from cspkit.lookup import parse_date as parse_date  # re-exported: the commands' one date parser
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cspkit.listing import Table
+    from cspkit.session import Session
+    from cspkit.workflows._common import Written
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Audience(str, Enum):
+    partners = "partners"
+    public = "public"
+
+
+DRY_RUN = typer.Option(False, "--dry-run", help="Check the change and show what would be written; write nothing.")
+AUDIENCE = typer.Option(Audience.partners, "--audience",
+                        help="partners (everything) or public (restricted items left out).")
+LIST_FORMAT = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv.")
 
 
 def repo_root(ctx: typer.Context) -> Path:
@@ -17,7 +45,56 @@ def repo_root(ctx: typer.Context) -> Path:
     return find_root(given)
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def session(ctx: typer.Context, write: bool = False) -> Iterator[Session]:
+    """The command's one session on the repository (the write lock held, for ``write``).
+
+    What the session did on the way in (an interrupted change completed) is said first.
+    """
+    from cspkit.session import open_session
+
+    s = open_session(repo_root(ctx), write=write)
+    try:
+        for note in s.notes:
+            typer.echo(f"note: {note}", err=True)
+        yield s
+    finally:
+        s.close()
+
+
+def wrote(root: Path, result: Written, what_if_nothing: str = "nothing to change") -> None:
+    """Say which files a command wrote; for a dry run, which it would write and the change to each."""
+    import difflib
+
+    from cspkit.cli.reporters import terminal_safe
+    from cspkit.errors import display_path
+
+    verb = "would write" if result.dry_run else "wrote"
+    for path in result.written:
+        typer.echo(f"{verb} {display_path(path, root)}")
+        if result.dry_run and path in result.texts:
+            old, new = result.texts[path]
+            rel = display_path(path, root)
+            diff = difflib.unified_diff((old or "").splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{rel}" if old is not None else "/dev/null", f"b/{rel}")
+            typer.echo(terminal_safe("".join(diff)).rstrip("\n"))
+    if not result.written:
+        typer.echo(what_if_nothing)
+
+
+def print_table(table: Table, fmt: str) -> None:
+    """A listing in the format asked for: a text table, JSON or CSV."""
+    from cspkit.cli import reporters
+
+    if fmt == "json":
+        typer.echo(reporters.table_json(table))
+    elif fmt == "csv":
+        typer.echo(reporters.table_csv(table), nl=False)
+    else:
+        reporters.table_text(table, console())

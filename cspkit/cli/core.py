@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -22,18 +21,25 @@ class ValidateFormat(str, Enum):
 @app.command()
 def validate(
     ctx: typer.Context,
-    paths: Optional[List[Path]] = typer.Argument(None, help="Only report problems in these files or folders."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Only report problems in these files or folders."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f",
                                        help="text (file:line:col: message), json, or github annotations."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too (exit 1)."),
 ) -> None:
-    """Check every record: YAML, fields, and every cross-reference. Exit 1 on problems."""
+    """Check every record: YAML, fields, and every cross-reference. Exit 1 on problems.
+
+    Errors fail (exit 1); warnings (records that disagree, such as an action whose decision was
+    changed after it was raised) are reported and fail only with --strict.
+    """
     from cspkit import validate as v
+    from cspkit.cli.reporters import PROBLEM_FORMATS
 
     root = repo_root(ctx)
     report = v.validate(root, [p.resolve() for p in paths] if paths else None)
-    out = {"text": v.format_text, "json": v.format_json, "github": v.format_github}[fmt.value](report)
-    typer.echo(out)
-    if not report.ok:
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(PROBLEM_FORMATS[fmt.value](report))
+    if not report.ok(strict):
         raise typer.Exit(1)
 
 

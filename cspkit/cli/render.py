@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Callable
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import parse_date, repo_root
+from cspkit.cli.common import Audience, parse_date, repo_root
+
+if TYPE_CHECKING:
+    from cspkit.render import Document
+    from cspkit.repo import Repo
 
 render_app = typer.Typer(help="Render agenda packs, minutes, action logs, the forward programme, "
                               "the PSA tracker and partner updates as PDF, HTML or Markdown.",
@@ -20,11 +24,6 @@ app.add_typer(render_app, name="render")
 app.add_typer(templates_app, name="templates")
 
 
-class Audience(str, Enum):
-    partners = "partners"
-    public = "public"
-
-
 FormatOpt = typer.Option("pdf", "--format", "-f", help="pdf, html, md, a comma list (pdf,html), or all.")
 OutputOpt = typer.Option(Path("build"), "--output", "-o", help="Folder to write into.", file_okay=False)
 AudienceOpt = typer.Option(Audience.partners, "--audience",
@@ -32,27 +31,22 @@ AudienceOpt = typer.Option(Audience.partners, "--audience",
 ForceOpt = typer.Option(False, "--force", help="Replace files in the output folder that cspkit did not write.")
 
 
-def _write(ctx: typer.Context, make_doc, fmt: str, output: Path, audience: Audience, force: bool) -> None:
-    """Open the repository, build the document, write each format, print the paths."""
+def _write(ctx: typer.Context, make_doc: Callable[[Repo], Document], fmt: str, output: Path, audience: Audience,
+           force: bool) -> None:
+    """Render the document (:func:`cspkit.render.render_document`) and print the paths written."""
     import sys
 
-    from cspkit.pdf import prestarted
-    from cspkit.render import parse_formats, write_outputs
-    from cspkit.repo import open_repo
+    from cspkit.render import render_document
 
-    formats = parse_formats(fmt)
-    with prestarted("pdf" in formats):  # WeasyPrint loads in a worker while the records do
-        repo = open_repo(repo_root(ctx))
-        doc = make_doc(repo)
-        if sys.stderr.isatty():
-            from rich.progress import Progress, SpinnerColumn, TextColumn
+    if sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn
 
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
-                task = progress.add_task("rendering", total=None)
-                paths = write_outputs(repo, doc, formats, output, audience.value, force,
-                                      progress=lambda what: progress.update(task, description=f"rendering {what}"))
-        else:
-            paths = write_outputs(repo, doc, formats, output, audience.value, force)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
+            task = progress.add_task("rendering", total=None)
+            paths = render_document(repo_root(ctx), make_doc, fmt, output, audience.value, force,
+                                    progress=lambda what: progress.update(task, description=f"rendering {what}"))
+    else:
+        paths = render_document(repo_root(ctx), make_doc, fmt, output, audience.value, force)
     for p in paths:
         typer.echo(str(p))
 
@@ -73,13 +67,14 @@ def pack(
 @render_app.command("minutes")
 def minutes(
     ctx: typer.Context,
-    meeting: str = typer.Argument(..., help="YYYY-MM-DD or latest."),
+    meeting: str = typer.Argument(..., help="YYYY-MM-DD, or latest (the latest meeting with minutes)."),
     fmt: str = FormatOpt, output: Path = OutputOpt, audience: Audience = AudienceOpt, force: bool = ForceOpt,
 ) -> None:
     """The minutes of a held meeting."""
     from cspkit.render import minutes_document, resolve_meeting
 
-    _write(ctx, lambda repo: minutes_document(repo, resolve_meeting(repo, meeting), audience.value),
+    _write(ctx, lambda repo: minutes_document(repo, resolve_meeting(repo, meeting, with_minutes=True),
+                                              audience.value),
            fmt, output, audience, force)
 
 
@@ -160,7 +155,7 @@ def templates_copy(
     typer.echo(str(path))
 
 
-def _optional_root(ctx: typer.Context):
+def _optional_root(ctx: typer.Context) -> Path | None:
     from cspkit.errors import RepoNotFound
 
     try:

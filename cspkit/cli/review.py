@@ -1,14 +1,15 @@
-"""fmt, diff, calendar (and the hidden docs): review workflows around the records.
+"""fmt, diff, calendar (and the hidden docs): reviewing the records and sharing their dates.
 
-Each command parses its arguments, calls :mod:`cspkit.review` and prints the result; the
-library is imported inside the commands so that ``cspkit --help`` stays fast.
+Each command parses its arguments, calls the library (:mod:`cspkit.fmt`, :mod:`cspkit.diff`,
+:mod:`cspkit.calendar`, :mod:`cspkit.cli.docs`) and prints the result; the library is
+imported inside the commands so that ``cspkit --help`` stays fast.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -19,7 +20,7 @@ from cspkit.cli.common import repo_root
 @app.command()
 def fmt(
     ctx: typer.Context,
-    paths: Optional[List[Path]] = typer.Argument(
+    paths: Optional[list[Path]] = typer.Argument(
         None, metavar="PATHS", help="Record files, or folders to search for them (default: cspkit.yaml and every "
         "record file of the repository)."),
     check: bool = typer.Option(False, "--check", help="Change nothing: list the files that are not in the "
@@ -35,8 +36,8 @@ def fmt(
     import sys
 
     from cspkit.errors import RecordError
-    from cspkit.review.fmt import fmt as run_fmt
-    from cspkit.review.fmt import shown
+    from cspkit.fmt import fmt as run_fmt
+    from cspkit.fmt import shown
 
     # Named files and folders find their own repository (so `cspkit fmt examples/` works).
     report = run_fmt(list(paths) if paths else None, None if paths else repo_root(ctx), check=check)
@@ -78,8 +79,8 @@ def diff(
     added, closed or reassigned; PSA updates; the forward programme; people who joined
     or left.
     """
-    from cspkit.review.diff import FORMATS
-    from cspkit.review.diff import diff as run_diff
+    from cspkit.diff import FORMATS
+    from cspkit.diff import diff as run_diff
 
     report = run_diff(repo_root(ctx), rev_a, rev_b)
     typer.echo(FORMATS[fmt_.value](report))
@@ -99,9 +100,9 @@ def calendar(
     """
     import sys
 
+    from cspkit.calendar import calendar_bytes
     from cspkit.fileio import write_bytes
-    from cspkit.repo import open_repo
-    from cspkit.review.calendar import calendar_bytes
+    from cspkit.session import open_repo
 
     data = calendar_bytes(open_repo(repo_root(ctx)))
     if output is None:
@@ -124,7 +125,7 @@ def docs(
     check: bool = typer.Option(False, "--check", help="Exit 1 if the file is out of date; write nothing."),
 ) -> None:
     """Regenerate docs/cli.md from every command's --help."""
-    from cspkit.review.docs import write_reference
+    from cspkit.cli.docs import write_reference
 
     if not write_reference(output, check=check):
         typer.echo(f"{output} is out of date: run cspkit docs", err=True)

@@ -13,13 +13,17 @@ argument).
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import List, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import repo_root
+
+if TYPE_CHECKING:
+    from cspkit.workflows.actions import ActionSummary
+
+from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, session, wrote
 
 minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, circulate, approve.",
                           no_args_is_help=True)
@@ -36,33 +40,8 @@ app.add_typer(update_app, name="update")
 app.add_typer(psa_app, name="psa")
 app.add_typer(programme_app, name="programme")
 
-DRY_RUN = typer.Option(False, "--dry-run", help="Check the change and say what would be written; write nothing.")
-
-
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-def _wrote(root, paths, dry_run: bool = False) -> None:
-    from cspkit.errors import display_path
-
-    verb = "would write" if dry_run else "wrote"
-    for p in paths:
-        typer.echo(f"{verb} {display_path(p, root)}")
-    if not paths:
-        typer.echo("nothing to change")
-
-
 def _leads(leads: list[str], names: dict[str, str]) -> str:
     return "/".join(names.get(x, x) for x in leads)
-
-
-def _names(root) -> dict[str, str]:
-    from cspkit.workflows._common import open_context
-
-    return {pid: p.name for pid, p in open_context(root).repo.people.items()}
 
 
 # --------------------------------------------------------------------------- new-meeting
@@ -73,35 +52,38 @@ def new_meeting(
     ctx: typer.Context,
     date: Optional[str] = typer.Option(None, "--date", help="Meeting date, YYYY-MM-DD (default: the next date "
                                        "in the schedule after the latest meeting)."),
+    venue: Optional[str] = typer.Option(None, "--venue", help="Where it is held, when not the usual venue "
+                                        "(\"tbc\" or \"to be confirmed\" when not yet known)."),
     force: bool = typer.Option(False, "--force", help="Replace the meeting file if it exists."),
     dry_run: bool = DRY_RUN,
 ) -> None:
     """Set up the next meeting: standing agenda, due forward programme items, partner updates."""
     from cspkit.workflows.meeting import new_meeting as run
 
-    root = repo_root(ctx)
-    r = run(root, date, force=force, dry_run=dry_run)
-    _wrote(root, r.written or ([r.path] if dry_run else []), dry_run)
-    names = _names(root)
-    typer.echo(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items")
-    taken = {it.id for it in r.programme_items}
-    for item in r.agenda:
-        lead = f" ({_leads(item.get('leads', []), names)})" if item.get("leads") else ""
-        mark = "  [forward programme]" if item.get("programme_item") in taken else ""
-        typer.echo(f"  {item['number']:>2}  {item['title']}{lead}{mark}")
-        for sub in item.get("sub_items", []):
-            sl = f" ({_leads(sub.get('leads', []), names)})" if sub.get("leads") else ""
-            typer.echo(f"        - {sub['title']}{sl}")
-    if r.programme_items:
-        typer.echo("From the forward programme: " + ", ".join(it.item for it in r.programme_items))
-    if r.open_actions:
-        typer.echo(f"Actions the pack's action log will show ({len(r.open_actions)}):")
-        for a in r.open_actions:
-            typer.echo(f"  {a.id}  {a.status_on(r.date).value:<8} {_leads(a.owners_on(r.date), names)}: {a.text}")
-    else:
-        typer.echo("No open actions for the pack's action log.")
-    nxt = [f"cspkit update chase {r.date}"] if r.partners else []
-    typer.echo("Next: " + "; ".join([*nxt, f"cspkit render pack {r.date}"]))
+    with session(ctx, write=True) as s:
+        r = run(s, date, force=force, venue=venue, dry_run=dry_run)
+        wrote(s.root, r)
+        names = s.names()
+        typer.echo(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items" +
+                   (f", venue {r.venue}" if r.venue else ""))
+        taken = {it.id for it in r.programme_items}
+        for item in r.agenda:
+            lead = f" ({_leads(item.leads, names)})" if item.leads else ""
+            mark = "  [forward programme]" if item.programme_item in taken else ""
+            typer.echo(f"  {item.number:>2}  {item.title}{lead}{mark}")
+            for sub in item.sub_items:
+                sl = f" ({_leads(sub.leads, names)})" if sub.leads else ""
+                typer.echo(f"        - {sub.title}{sl}")
+        if r.programme_items:
+            typer.echo("From the forward programme: " + ", ".join(it.item for it in r.programme_items))
+        if r.open_actions:
+            typer.echo(f"Actions the pack's action log will show ({len(r.open_actions)}):")
+            for a in r.open_actions:
+                typer.echo(f"  {a.id}  {a.status_on(r.date).value:<8} {_leads(a.owners_on(r.date), names)}: {a.text}")
+        else:
+            typer.echo("No open actions for the pack's action log.")
+        nxt = [f"cspkit update chase {r.date}"] if r.partners else []
+        typer.echo("Next: " + "; ".join([*nxt, f"cspkit render pack {r.date}"]))
 
 
 # --------------------------------------------------------------------------- minutes
@@ -116,14 +98,17 @@ def minutes_start(
     """Turn the agenda into a minutes skeleton (attendance, one minute per item); mark the meeting held."""
     from cspkit.workflows.meeting import start_minutes
 
-    root = repo_root(ctx)
-    r = start_minutes(root, meeting, dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    numbers = f", numbered from {r.first_number}" if r.first_number else ""
-    typer.echo(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
-    if r.present:
-        typer.echo(f"Present (from the registry's members; edit as needed): {len(r.present)}")
-    typer.echo(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
+    with session(ctx, write=True) as s:
+        r = start_minutes(s, meeting, dry_run=dry_run)
+        wrote(s.root, r)
+        numbers = f", numbered from {r.first_number}" if r.first_number else ""
+        typer.echo(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
+        if r.attendance_missing:
+            typer.echo(f"Attendance: nobody is recorded as present yet (cspkit attendance {r.date} --present NAME "
+                       "… --apologies NAME …).")
+        else:
+            typer.echo(f"Attendance: {len(r.present)} present, as recorded.")
+        typer.echo(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
 
 
 @minutes_app.command("circulate")
@@ -135,10 +120,10 @@ def minutes_circulate(
     """Mark draft minutes as circulated."""
     from cspkit.workflows.meeting import circulate_minutes
 
-    root = repo_root(ctx)
-    r = circulate_minutes(root, meeting, dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    typer.echo(f"Minutes of {r.date}: circulated.")
+    with session(ctx, write=True) as s:
+        r = circulate_minutes(s, meeting, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"Minutes of {r.date}: circulated.")
 
 
 @minutes_app.command("approve")
@@ -152,19 +137,38 @@ def minutes_approve(
     """Record that a meeting's minutes were approved at a later meeting."""
     from cspkit.workflows.meeting import approve_minutes
 
-    root = repo_root(ctx)
-    r = approve_minutes(root, meeting, at, dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    noted = f"; the minutes of {r.approved_at} say so" if r.noted_in else ""
-    typer.echo(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
+    with session(ctx, write=True) as s:
+        r = approve_minutes(s, meeting, at, dry_run=dry_run)
+        wrote(s.root, r)
+        noted = f"; the minutes of {r.approved_at} say so" if r.noted_in else ""
+        typer.echo(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
+
+
+@minutes_app.command("external")
+def minutes_external(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The (held) meeting whose minutes are kept elsewhere (YYYY-MM-DD)."),
+    reference: str = typer.Option(..., "--reference", help="Where they are: a document, a web page."),
+    approved_at: Optional[str] = typer.Option(None, "--approved-at", help="The later meeting that approved them, "
+                                              "if it has."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Record that a meeting's minutes are kept elsewhere (no attendance or items made up for it)."""
+    from cspkit.workflows.meeting import minutes_kept_elsewhere
+
+    with session(ctx, write=True) as s:
+        r = minutes_kept_elsewhere(s, meeting, reference, approved_at=approved_at, dry_run=dry_run)
+        wrote(s.root, r)
+        approved = f", approved at {r.approved_at}" if r.approved_at else ""
+        typer.echo(f"Minutes of {r.date}: kept elsewhere ({r.external}){approved}; meeting marked held.")
 
 
 # --------------------------------------------------------------------------- actions
 
 
-def _print_actions(summaries: list[dict]) -> None:
-    for s in summaries:
-        typer.echo(f"  {s['id']}  {s['status']:<8} {'/'.join(s['owners'])}: {s['text']}")
+def _print_actions(summaries: list[ActionSummary]) -> None:
+    for a in summaries:
+        typer.echo(f"  {a.id}  {a.status:<8} {'/'.join(a.owners)}: {a.text}")
 
 
 @actions_app.command("raise")
@@ -176,14 +180,14 @@ def actions_raise(
     """Create an action for each decision with owners that has none yet."""
     from cspkit.workflows.actions import raise_actions
 
-    root = repo_root(ctx)
-    r = raise_actions(root, meeting, dry_run=dry_run)
-    if not r.actions:
-        typer.echo("No decisions with owners are waiting for an action.")
-        return
-    _wrote(root, r.written, dry_run)
-    typer.echo(f"Raised {len(r.actions)} action(s):")
-    _print_actions(r.actions)
+    with session(ctx, write=True) as s:
+        r = raise_actions(s, meeting, dry_run=dry_run)
+        if not r.actions:
+            typer.echo("No decisions with owners are waiting for an action.")
+            return
+        wrote(s.root, r)
+        typer.echo(f"Raised {len(r.actions)} action(s):")
+        _print_actions(r.actions)
 
 
 @actions_app.command("add")
@@ -191,7 +195,7 @@ def actions_add(
     ctx: typer.Context,
     meeting: str = typer.Option(..., "--meeting", help="Meeting the action was raised at (YYYY-MM-DD)."),
     item: str = typer.Option(..., "--item", help="Agenda item number it was raised under."),
-    owner: List[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
+    owner: list[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
     text: str = typer.Option(..., "--text", help="What is to be done."),
     deliverer: Optional[str] = typer.Option(None, "--deliverer",
                                             help="Someone other than the owners who will do or report it."),
@@ -202,11 +206,11 @@ def actions_add(
     """Add an action by hand."""
     from cspkit.workflows.actions import add_action
 
-    root = repo_root(ctx)
-    r = add_action(root, meeting, item, owner, text, due=due, due_meeting=due_meeting, deliverer=deliverer,
-                   dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    _print_actions(r.actions)
+    with session(ctx, write=True) as s:
+        r = add_action(s, meeting, item, owner, text, due=due, due_meeting=due_meeting, deliverer=deliverer,
+                       dry_run=dry_run)
+        wrote(s.root, r)
+        _print_actions(r.actions)
 
 
 @actions_app.command("list")
@@ -217,40 +221,16 @@ def actions_list(
     overdue: bool = typer.Option(False, "--overdue", help="Only open actions past their target date or meeting."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Status as of this date (default: today)."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Only actions raised at this meeting."),
-    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv."),
+    audience: Audience = AUDIENCE,
+    fmt: ListFormat = LIST_FORMAT,
 ) -> None:
     """List actions, with their status and owners as of a date."""
-    from cspkit.workflows.actions import list_actions, rows_as_csv, rows_as_json
+    from cspkit.workflows.actions import list_actions
 
-    rows, names = list_actions(repo_root(ctx), open_only=open_only, owner=owner, overdue=overdue, as_of=as_of,
-                               meeting=meeting)
-    if fmt == ListFormat.json:
-        typer.echo(rows_as_json(rows, names))
-        return
-    if fmt == ListFormat.csv:
-        typer.echo(rows_as_csv(rows, names), nl=False)
-        return
-    from rich.table import Table
-
-    from cspkit.cli.common import console
-
-    if not rows:
-        typer.echo("No actions match.")
-        return
-    table = Table(show_lines=False)
-    # The text columns share what the fixed ones leave, and never shrink to nothing on a
-    # narrow terminal (rich would otherwise squeeze them out to fit the no-wrap columns).
-    table.add_column("Id", no_wrap=True)
-    table.add_column("Action", overflow="fold", ratio=3, min_width=20)
-    table.add_column("Owners", overflow="fold", ratio=1, min_width=14)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Due", no_wrap=True)
-    table.add_column("Latest note", overflow="fold", ratio=2, min_width=12)
-    for r in rows:
-        due = r.due.isoformat() if r.due else ""
-        table.add_row(r.action.id, r.action.text, _leads(r.owners, names),
-                      r.status.value + (" (overdue)" if r.overdue else ""), due, r.last_note or "")
-    console().print(table)
+    with session(ctx) as s:
+        table = list_actions(s, open_only=open_only, owner=owner, overdue=overdue, as_of=as_of, meeting=meeting,
+                             audience=audience.value)
+    print_table(table, fmt.value)
 
 
 @actions_app.command("update")
@@ -259,43 +239,51 @@ def actions_update(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
     status: Optional[str] = typer.Option(None, "--status", help="open, complete or closed."),
     note: Optional[str] = typer.Option(None, "--note", help="The update, as it should appear in the log."),
-    reassign: Optional[List[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    reassign: Optional[list[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    text: Optional[str] = typer.Option(None, "--text", help="New wording for the action (what it was raised "
+                                       "with is kept)."),
+    due: Optional[str] = typer.Option(None, "--due", metavar="MEETING|DATE",
+                                      help="New target: a meeting's date (on file or scheduled), any other date, "
+                                           "or next (the next meeting)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date of the update (default: today)."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which the update was given."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Append a dated history entry to an action (a note, a status, a reassignment)."""
+    """Change an action: a dated history entry (note, status, reassignment), its wording or its target."""
     from cspkit.workflows.actions import update_action
 
-    root = repo_root(ctx)
-    r = update_action(root, action_id, status=status, note=note, reassign=reassign, date=date, meeting=meeting,
-                      dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    s = r.actions[0]
-    parts = [f"status {s['new_status']}" if s.get("new_status") else "",
-             f"reassigned to {'/'.join(s['reassigned_to'])}" if s.get("reassigned_to") else "",
-             "note added" if s.get("note") else ""]
-    typer.echo(f"Action {s['id']} ({s['date']}): " + ", ".join(p for p in parts if p) + ".")
+    with session(ctx, write=True) as s:
+        r = update_action(s, action_id, status=status, note=note, reassign=reassign, text=text, due=due, date=date,
+                          meeting=meeting, dry_run=dry_run)
+        wrote(s.root, r)
+        a = r.actions[0]
+        parts = [f"status {a.new_status}" if a.new_status else "",
+                 f"reassigned to {'/'.join(a.reassigned_to)}" if a.reassigned_to else "",
+                 "note added" if a.note else "", "reworded" if a.new_text else "",
+                 f"due {a.new_due}" if a.new_due else ""]
+        when = f" ({a.date})" if a.date else ""
+        typer.echo(f"Action {a.id}{when}: " + ", ".join(p for p in parts if p) + ".")
 
 
 @actions_app.command("close")
 def actions_close(
     ctx: typer.Context,
-    action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
+    action_ids: list[str] = typer.Argument(..., metavar="ID...", help="Action ids, e.g. 2023-07-13/11.1 (several "
+                                           "are closed together, with the same note)."),
     note: Optional[str] = typer.Option(None, "--note", help="Closing comment."),
     date: Optional[str] = typer.Option(None, "--date", help="Date closed (default: today)."),
     dropped: bool = typer.Option(False, "--dropped", help="Closed without (further) action, not completed."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was closed."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Mark an action complete (or closed, with --dropped)."""
-    from cspkit.workflows.actions import close_action
+    """Mark actions complete (or closed, with --dropped)."""
+    from cspkit.workflows.actions import close_actions
 
-    root = repo_root(ctx)
-    r = close_action(root, action_id, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    s = r.actions[0]
-    typer.echo(f"Action {s['id']}: {s['new_status']} on {s['date']}.")
+    with session(ctx, write=True) as s:
+        r = close_actions(s, action_ids, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
+        wrote(s.root, r)
+        for a in r.actions:
+            typer.echo(f"Action {a.id}: {a.new_status} on {a.date}.")
 
 
 @actions_app.command("reopen")
@@ -310,11 +298,11 @@ def actions_reopen(
     """Open again an action marked complete or closed (a dated history entry says why)."""
     from cspkit.workflows.actions import reopen_action
 
-    root = repo_root(ctx)
-    r = reopen_action(root, action_id, note=note, date=date, meeting=meeting, dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    s = r.actions[0]
-    typer.echo(f"Action {s['id']}: open again on {s['date']}.")
+    with session(ctx, write=True) as s:
+        r = reopen_action(s, action_id, note=note, date=date, meeting=meeting, dry_run=dry_run)
+        wrote(s.root, r)
+        a = r.actions[0]
+        typer.echo(f"Action {a.id}: open again on {a.date}.")
 
 
 # --------------------------------------------------------------------------- partner updates
@@ -331,11 +319,11 @@ def update_new(
     """Write a partner update form to fill in (every section, the current plan's priorities)."""
     from cspkit.workflows.updates import new_update
 
-    root = repo_root(ctx)
-    r = new_update(root, meeting, partner, force=force, dry_run=dry_run)
-    _wrote(root, r.written or ([r.path] if dry_run else []), dry_run)
-    plan = f" with priorities {', '.join(map(str, r.priorities))} of plan {r.plan}" if r.plan else ""
-    typer.echo(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
+    with session(ctx, write=True) as s:
+        r = new_update(s, meeting, partner, force=force, dry_run=dry_run)
+        wrote(s.root, r)
+        plan = f" with priorities {', '.join(map(str, r.priorities))} of plan {r.plan}" if r.plan else ""
+        typer.echo(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
 
 
 @update_app.command("chase")
@@ -346,7 +334,8 @@ def update_chase(
     """The partners expected at a meeting whose update is not in yet, and whom to chase."""
     from cspkit.workflows.updates import chase
 
-    day, missing, received = chase(repo_root(ctx), meeting)
+    with session(ctx) as s:
+        day, missing, received = chase(s, meeting)
     if not missing:
         typer.echo(f"All {received} expected partner update(s) for {day} are in.")
         return
@@ -365,46 +354,65 @@ def update_chase(
 def psa_list(
     ctx: typer.Context,
     year: Optional[str] = typer.Argument(None, help="PSA year (default: the latest on file)."),
-    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv."),
+    fmt: ListFormat = LIST_FORMAT,
 ) -> None:
     """The recommendations of a PSA and where each stands."""
     from cspkit.workflows.psa import list_recommendations
 
-    psa, names = list_recommendations(repo_root(ctx), year)
-    rows = [{"number": r.number, "text": r.text, "owners": _leads(r.owners, names),
-             "status": r.status.value if r.status else "",
-             "latest": f"{r.updates[-1].date}: {r.updates[-1].text}" if r.updates else ""}
-            for r in psa.recommendations]
-    if fmt == ListFormat.json:
-        import json
+    with session(ctx) as s:
+        table = list_recommendations(s, year)
+    print_table(table, fmt.value)
 
-        typer.echo(json.dumps({"year": psa.year, "title": psa.title, "recommendations": rows}, indent=2,
-                              ensure_ascii=False))
-        return
-    if fmt == ListFormat.csv:
-        import csv
-        import sys
 
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["number"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        return
-    from rich.table import Table
+@psa_app.command("new")
+def psa_new(
+    ctx: typer.Context,
+    year: str = typer.Argument(..., help="The PSA's year (e.g. 2024)."),
+    from_file: Optional[Path] = typer.Option(None, "--from-file", help="The recommendations as the assessment lists "
+                                             "them: Markdown (a numbered list; a # heading is the title) or YAML.",
+                                             dir_okay=False),
+    title: Optional[str] = typer.Option(None, "--title", help="Default: \"YEAR PSA Recommendations\"."),
+    assessment: Optional[str] = typer.Option(None, "--assessment", help="The assessment they come from "
+                                             "(\"2023/24 Partnership Strategic Assessment\")."),
+    force: bool = typer.Option(False, "--force", help="Replace the year's file if it exists."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Start a new year's PSA recommendations (records/psa/YEAR.yaml), from a file or empty."""
+    from cspkit.workflows.psa import new_psa
 
-    from cspkit.cli.common import console
+    with session(ctx, write=True) as s:
+        r = new_psa(s, year, from_file=from_file, title=title, assessment=assessment, force=force, dry_run=dry_run)
+        wrote(s.root, r)
+        listed = f"recommendations {r.numbers[0]} to {r.numbers[-1]}" if len(r.numbers) > 1 else \
+            f"recommendation {r.numbers[0]}" if r.numbers else "no recommendations yet (cspkit psa add)"
+        typer.echo(f"{r.title}: {listed}.")
 
-    table = Table(title=psa.title)
-    for col in ("No.", "Recommendation", "Owners", "Status", "Latest update"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(str(r["number"]), r["text"], r["owners"], r["status"], r["latest"])
-    console().print(table)
+
+@psa_app.command("add")
+def psa_add(
+    ctx: typer.Context,
+    year: str = typer.Argument(..., help="The PSA's year."),
+    text: str = typer.Argument(..., help="The recommendation."),
+    owner: Optional[list[str]] = typer.Option(None, "--owner", help="Who owns it (repeat for several)."),
+    status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
+    number: Optional[int] = typer.Option(None, "--number", help="Its number (default: after the last)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Add a recommendation to a year's PSA."""
+    from cspkit.workflows.psa import add_recommendation
+
+    with session(ctx, write=True) as s:
+        r = add_recommendation(s, year, text, owners=owner or [], status=status, number=number, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"{r.year} PSA recommendation {r.number} added.")
 
 
 @psa_app.command("update")
 def psa_update(
     ctx: typer.Context,
-    number: int = typer.Argument(..., metavar="N", help="Recommendation number."),
+    first: str = typer.Argument(..., metavar="[YEAR] WHICH", help="Which recommendations: N, N,M…, N-M or all; "
+                                "with the PSA's year before it (or --year; default: the latest on file)."),
+    second: Optional[str] = typer.Argument(None, hidden=True),
     note: str = typer.Option(..., "--note", help="The update."),
     status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
     year: Optional[str] = typer.Option(None, "--year", help="PSA year (default: the latest on file)."),
@@ -412,14 +420,22 @@ def psa_update(
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was given or agreed."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Record progress on a PSA recommendation."""
-    from cspkit.workflows.psa import update_recommendation
+    """Record progress on PSA recommendations: one, several (1,2,5) or all."""
+    from cspkit.errors import UsageError
+    from cspkit.workflows.psa import update_recommendations
 
-    root = repo_root(ctx)
-    r = update_recommendation(root, number, note, status=status, year=year, date=date, meeting=meeting,
-                              dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    typer.echo(f"{r.year} PSA recommendation {r.number}: update added{f', status {r.status}' if r.status else ''}.")
+    which = first
+    if second is not None:
+        if year is not None:
+            raise UsageError(f"give the year once: {first} or --year {year}")
+        year, which = first, second
+    with session(ctx, write=True) as s:
+        r = update_recommendations(s, which, note, status=status, year=year, date=date, meeting=meeting,
+                                   dry_run=dry_run)
+        wrote(s.root, r)
+        numbers = ", ".join(map(str, r.numbers))
+        typer.echo(f"{r.year} PSA recommendation{'s' if len(r.numbers) > 1 else ''} {numbers}: update added"
+                   f"{f', status {r.status}' if r.status else ''}.")
 
 
 @psa_app.command("remove")
@@ -435,10 +451,10 @@ def psa_remove(
     """Record that a recommendation was removed by a meeting's decision."""
     from cspkit.workflows.psa import remove_recommendation
 
-    root = repo_root(ctx)
-    r = remove_recommendation(root, number, by=by, item=item, reason=reason, year=year, dry_run=dry_run)
-    _wrote(root, r.written, dry_run)
-    typer.echo(f"{r.year} PSA recommendation {r.number}: removed.")
+    with session(ctx, write=True) as s:
+        r = remove_recommendation(s, number, by=by, item=item, reason=reason, year=year, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"{r.year} PSA recommendation {r.number}: removed.")
 
 
 # --------------------------------------------------------------------------- forward programme
@@ -448,61 +464,99 @@ def psa_remove(
 def programme_list(
     ctx: typer.Context,
     due_by: Optional[str] = typer.Option(None, "--due-by", help="Only rows due at a meeting on this date."),
-    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv."),
+    audience: Audience = AUDIENCE,
+    fmt: ListFormat = LIST_FORMAT,
 ) -> None:
     """The forward programme (or what it says is due by a date)."""
     from cspkit.workflows.programme import list_programme
 
-    rows, names, day = list_programme(repo_root(ctx), due_by)
-    data = [{"id": r.item.id, "item": r.item.item,
-             "when": r.item.when.value if hasattr(r.item.when, "value") else str(r.item.when),
-             "recurs": r.item.recurs.value, "action_by": _leads(r.item.action_by, names),
-             "status": r.item.status.value,
-             "last_taken": r.item.last_taken.isoformat() if r.item.last_taken else ""} for r in rows]
-    if fmt == ListFormat.json:
-        import json
+    with session(ctx) as s:
+        table = list_programme(s, due_by, audience.value)
+    print_table(table, fmt.value)
 
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    if fmt == ListFormat.csv:
-        import csv
-        import sys
 
-        w = csv.DictWriter(sys.stdout, fieldnames=list(data[0]) if data else ["id"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(data)
-        return
-    if not data:
-        typer.echo(f"Nothing due by {day}." if day else "The forward programme is empty.")
-        return
-    from rich.table import Table
+@programme_app.command("add")
+def programme_add(
+    ctx: typer.Context,
+    item: str = typer.Argument(..., help="The item as the agenda will print it."),
+    detail: Optional[str] = typer.Option(None, "--detail", help="What it is for (\"To update on …\")."),
+    when: str = typer.Option("tbc", "--date", help="When: a meeting's date, a month (YYYY-MM), civic-year or tbc."),
+    by: Optional[list[str]] = typer.Option(None, "--by", help="Who brings it (repeat for several)."),
+    recurring: bool = typer.Option(False, "--recurring", help="A standing item, at every meeting."),
+    recurs: Optional[str] = typer.Option(None, "--recurs", help="standing, annual or six-monthly."),
+    note: Optional[str] = typer.Option(None, "--note", help="A line printed under the item."),
+    row_id: Optional[str] = typer.Option(None, "--id", help="The row's id (default: made from the item)."),
+    restricted: bool = typer.Option(False, "--restricted", help="Partners only: left out of public packs."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Add a row to the forward programme."""
+    from cspkit.errors import UsageError
+    from cspkit.workflows.programme import add_programme_item
 
-    from cspkit.cli.common import console
+    if recurring and recurs and recurs.strip().lower() != "standing":
+        raise UsageError(f"--recurring is --recurs standing: give one of them, not --recurs {recurs} as well")
+    with session(ctx, write=True) as s:
+        r = add_programme_item(s, item, when=when, detail=detail, by=by or [], recurs="standing" if recurring else
+                               recurs, note=note, row_id=row_id, restricted=restricted, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"Forward programme: '{r.id}' ({r.item}) due {r.when}.")
 
-    table = Table(title=f"Due by {day}" if day else "Forward programme")
-    for col in ("Id", "Item", "When", "Recurs", "Action by", "Status", "Last taken"):
-        wide = {"Item": (3, 20), "Action by": (1, 10)}.get(col)
-        table.add_column(col, overflow="fold", no_wrap=col in ("When", "Recurs", "Status", "Last taken"),
-                         ratio=wide[0] if wide else None, min_width=wide[1] if wide else None)
-    for d in data:
-        table.add_row(*(str(v) for v in d.values()))
-    console().print(table)
+
+@programme_app.command("defer")
+def programme_defer(
+    ctx: typer.Context,
+    row_id: str = typer.Argument(..., metavar="ID", help="The row's id (cspkit programme list shows them)."),
+    to: str = typer.Option(..., "--to", help="A meeting's date, a month (YYYY-MM), next or tbc."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Move a forward programme row to a later meeting."""
+    from cspkit.workflows.programme import defer_programme_item
+
+    with session(ctx, write=True) as s:
+        r = defer_programme_item(s, row_id, to, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"Forward programme: '{r.id}' ({r.item}) moved from {r.previous} to {r.when}.")
 
 
 @programme_app.command("roll")
 def programme_roll(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The (held) meeting whose items to roll on (YYYY-MM-DD)."),
+    defer: Optional[list[str]] = typer.Option(None, "--defer", metavar="ID", help="A row due but not taken: due "
+                                              "again at the next meeting."),
+    drop: Optional[list[str]] = typer.Option(None, "--drop", metavar="ID", help="A row due but not taken: dropped."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """After a meeting: rows it took are marked done, recurring ones move to their next date."""
-    from cspkit.workflows.programme import roll_programme
+    """After a meeting: rows it took are marked done, recurring ones move to their next date.
 
-    root = repo_root(ctx)
-    r = roll_programme(root, meeting, dry_run=dry_run)
-    if not r.rolled:
-        typer.echo(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
-        return
-    _wrote(root, r.written, dry_run)
-    for x in r.rolled:
-        typer.echo(f"  {x.id}: {x.change}")
+    Rows that were due but not on its agenda are listed, and each must be given to --defer or
+    --drop (on a terminal, cspkit asks); otherwise nothing is written and the exit code is 1.
+    """
+    import sys
+
+    from cspkit.workflows.programme import NotTaken, roll_programme
+
+    defer, drop = list(defer or []), list(drop or [])
+    with session(ctx, write=True) as s:
+        try:
+            r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
+        except NotTaken as missed:
+            typer.echo(f"Due at {missed.meeting} but not on its agenda:")
+            for it in missed.rows:
+                typer.echo(f"  {it.id}: {it.item} (due {it.when.value if hasattr(it.when, 'value') else it.when})"
+                           f" -- --defer {it.id} or --drop {it.id}")
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                raise
+            for it in missed.rows:
+                answer = ""
+                while answer not in ("defer", "drop"):
+                    answer = typer.prompt(f"{it.id}: defer (to the next meeting) or drop?", default="defer")
+                    answer = answer.strip().lower()
+                (defer if answer == "defer" else drop).append(it.id)
+            r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
+        if not r.rolled:
+            typer.echo(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
+            return
+        wrote(s.root, r)
+        for x in r.rolled:
+            typer.echo(f"  {x.id}: {x.change}")

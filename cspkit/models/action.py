@@ -41,7 +41,7 @@ class HistoryEntry(Record):
     """The meeting at which the update was given, if any."""
 
     @model_validator(mode="after")
-    def _says_something(self) -> "HistoryEntry":
+    def _says_something(self) -> HistoryEntry:
         if not (self.note or self.status or self.reassigned_to):
             raise ValueError("a history entry needs a note, a status or reassigned_to")
         return self
@@ -53,6 +53,8 @@ class Action(Record):
     number: int | None = Field(None, ge=1)
     """The number the body shows in its action log ("No."), if it numbers actions."""
     text: Markdown
+    raised_text: Markdown | None = None
+    """The wording the action was raised with, when it has since been reworded."""
     owners: list[PersonId] = Field(min_length=1)
     """Who is responsible now (joint owners are listed together)."""
     raised_owners: list[PersonId] = []
@@ -127,7 +129,7 @@ class Action(Record):
         return owners
 
 
-def action_sort_key(action_id: str) -> tuple:
+def action_sort_key(action_id: str) -> tuple[str, int, str, int]:
     day, rest = action_id.split("/", 1)
     item, seq = rest.split(".", 1)
     m = re.match(r"([0-9]+)([a-z]?)", item)

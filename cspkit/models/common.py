@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
+
+from cspkit.models.refs import LEAD, ORGANISATION, PERSON
 
 #: A yes/no field: only true or false (YAML 1.2), never "yes", "on" or 1.
 Flag = Annotated[bool, Strict()]
@@ -21,8 +22,13 @@ Slug = Annotated[
     StringConstraints(pattern=SLUG_RE),
     Field(description="An id: lower-case letters, digits and hyphens (safe as a file name)."),
 ]
-PersonId = Annotated[Slug, Field(description="A person's id from records/people.yaml.")]
-OrgId = Annotated[Slug, Field(description="An organisation's id from records/organisations.yaml.")]
+PersonId = Annotated[Slug, Field(description="A person's id from records/people.yaml."), PERSON]
+OrgId = Annotated[Slug, Field(description="An organisation's id from records/organisations.yaml."), ORGANISATION]
+#: Who leads an agenda item: a person's id, or a role word (chair, vice-chair, clerk).
+Lead = Annotated[str, LEAD]
+
+#: What a venue says when it is not yet known ("Venue: to be confirmed" on the notice).
+VENUE_TBC = "to be confirmed"
 
 
 def _number_to_str(value: Any) -> Any:
@@ -116,7 +122,7 @@ def _attribute_docstrings(cls: type) -> dict[str, str]:
     return extract_docstrings_from_cls(cls, use_inspect=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_docstrings(filename: str) -> dict[tuple[str, int], dict[str, str]]:
     import ast
     import inspect
@@ -145,7 +151,7 @@ class StrEnum(str, Enum):
     """An enum whose values are the words written in the YAML."""
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Mode(StrEnum):
@@ -158,14 +164,3 @@ def financial_year_of(day: dt.date) -> str:
     """``2023-10-12`` -> ``2023-24`` (the UK financial year runs April to March)."""
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    m = re.match(r"^([0-9]{4})-([0-9]{2})$", text)
-    if not m:
-        raise ValueError(f"not a month: {text!r}")
-    return int(m.group(1)), int(m.group(2))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from cspkit.errors import ConflictError, NotFound, UsageError
+from cspkit.errors import ConflictError, NotFound, UsageError, UserError
 from cspkit.fileio import write_bytes, write_text
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo
@@ -33,8 +33,13 @@ class Document:
     context: dict[str, Any]
 
 
-def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -> Meeting:
-    """A meeting from ``YYYY-MM-DD``, ``next`` (the next scheduled one) or ``latest``."""
+def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None, *,
+                    with_minutes: bool = False) -> Meeting:
+    """A meeting from ``YYYY-MM-DD``, ``next`` (the next scheduled one) or ``latest``.
+
+    ``with_minutes``: ``latest`` is the latest meeting whose minutes are in the records (the
+    one ``render minutes latest`` means), never a meeting still to be held.
+    """
     today = today or dt.date.today()
     meetings = repo.meeting_list()
     if not meetings:
@@ -47,12 +52,17 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -
                            f"give its date, or 'latest'; cspkit new-meeting sets up the next one)")
         return upcoming[0]
     if ref == "latest":
+        if with_minutes:
+            minuted = [m for m in meetings if m.minutes is not None and not m.minutes.external]
+            if not minuted:
+                raise NotFound("no meeting has minutes in the records yet (cspkit minutes start MEETING)")
+            return minuted[-1]
         live = [m for m in meetings if m.status != MeetingStatus.cancelled]
         return (live or meetings)[-1]
     try:
         day = dt.date.fromisoformat(ref)
     except ValueError:
-        raise UsageError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
+        raise UserError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
     if day not in repo.meetings:
         near = ", ".join(str(m.date) for m in meetings[-5:])
         raise NotFound(f"no meeting on {day} (records/meetings/{day}.yaml does not exist; meetings: {near})")
@@ -82,6 +92,9 @@ def pack_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
 
 def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
     from cspkit.render.context import Builder
+
+    if meeting.minutes is not None and meeting.minutes.external:
+        raise NotFound(f"the minutes of {meeting.date} are not kept in these records: {meeting.minutes.external}")
 
     b = Builder(repo, audience)
     return Document("minutes", f"{meeting.date.isoformat()}-minutes", {"minutes": b.minutes(meeting), "meeting": meeting})
@@ -141,9 +154,8 @@ def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "p
     from cspkit.render.env import make_env
 
     assert repo.config is not None
+    from cspkit.pdf import font_faces
     from cspkit.render.dates import format_date
-
-    from cspkit.render.env import font_faces
 
     conv = repo.config.conventions
     env = make_env(repo.root, conv, fmt)
@@ -175,7 +187,7 @@ def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
     root = repo.root.resolve()
     path = (root / logo.path).resolve()
     if root not in path.parents or not path.is_file():
-        from cspkit.yamlio import compose, locate
+        from cspkit.yaml.locate import compose, locate
 
         line, col = locate(compose((root / "cspkit.yaml").read_text(encoding="utf-8")), ("conventions", "logo", "path"))
         raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the repository")
@@ -200,6 +212,24 @@ def _chart_maker(fmt: str, doc: Document) -> Callable[[dict], str]:
         return svg_data_uri(svg)
 
     return chart
+
+
+def render_document(root: Path, make_doc: Callable[[Repo], Document], formats: str, out_dir: Path,
+                    audience: str = "partners", force: bool = False,
+                    progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Open the repository at ``root``, build a document with ``make_doc`` and write it in each
+    of ``formats`` (``pdf,html`` …) into ``out_dir``; return the paths written.
+
+    For a PDF, WeasyPrint is imported in a worker process while the records load.
+    """
+    from cspkit.pdf import prestarted
+    from cspkit.session import open_repo
+
+    wanted = parse_formats(formats)
+    with prestarted("pdf" in wanted):
+        repo = open_repo(root)
+        doc = make_doc(repo)
+        return write_outputs(repo, doc, wanted, out_dir, audience, force, progress)
 
 
 def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, audience: str,
@@ -261,5 +291,3 @@ def _write_manifest(out_dir: Path, names: set[str]) -> None:
     write_text(out_dir / MANIFEST, json.dumps(sorted(names), indent=1) + "\n", overwrite=True)
 
 
-def safe_stem(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")

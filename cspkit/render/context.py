@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import NotFound
 from cspkit.models.action import action_sort_key
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
-from cspkit.repo import Repo
-from cspkit import views
 from cspkit.render import selection
+from cspkit.repo import Repo
 
 PUBLIC = "public"
 PARTNERS = "partners"
@@ -105,10 +105,6 @@ class Names:
         if o is None:
             return oid
         return o.label if short else o.name
-
-    def org_of(self, pid: str) -> str:
-        p = self.repo.people.get(pid)
-        return self.org(p.organisation) if p and p.organisation else ""
 
     def joined(self, pids: list[str], sep: str = "/", plain: bool = True) -> str:
         return sep.join(self.plain(p) if plain else self.person(p) for p in pids)
@@ -196,16 +192,15 @@ class Builder:
                 lines.append(AgendaLine(item.number, "Exempt item", "", None, [], False, [], None, True,
                                         item.kind.value))
                 continue
-            item_papers = [self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{i + 1}")
-                           for i, p in enumerate(item.papers) if not self.hidden(p)]
-            item_papers = [p for p in item_papers if p is not None]
+            item_papers = [view for i, p in enumerate(item.papers) if not self.hidden(p)
+                           if (view := self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{i + 1}"))]
             papers += item_papers
             subs: list[SubLine] = []
             plan = self.config.plan_for(meeting.date)
             for j, sub in enumerate(item.sub_items):
-                sub_papers = [self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{j + 1}-{k + 1}")
-                              for k, p in enumerate(sub.papers) if not self.hidden(p)]
-                sub_papers = [p for p in sub_papers if p is not None]
+                sub_papers = [view for k, p in enumerate(sub.papers) if not self.hidden(p)
+                              if (view := self.paper(meeting, item, p, attached,
+                                                     f"paper-{slug(item.number)}-{j + 1}-{k + 1}"))]
                 papers += sub_papers
                 label = f"Strategic Priority {sub.priority}" if sub.priority is not None else None
                 title = sub.title
@@ -293,15 +288,22 @@ class Builder:
         att = meeting.attendance
         names = self.names
 
+        online = self.config.conventions.online_marker
+
         def people(group: list) -> list[dict]:
             rows = []
             for a in group:
                 p = self.repo.people.get(a.person)
                 capacity = a.capacity or (names.org(a.organisation) if a.organisation else
                                           names.org(p.organisation) if p and p.organisation else "")
+                if a.qualifier:
+                    capacity = f"{capacity} ({a.qualifier})" if capacity else a.qualifier
                 role = {"chair": "in the Chair", "vice-chair": "Vice-Chair", "minutes": "minutes"}.get(
                     a.role.value if a.role else "", "")
-                rows.append({"name": names.person(a.person), "capacity": capacity, "role": role, "remote": a.remote})
+                name = names.person(a.person) + (f" {a.honorific}" if a.honorific else "")
+                rows.append({"name": name, "capacity": capacity, "role": role, "remote": a.remote,
+                             "online": online if a.remote else "",
+                             "substitute_for": names.person(a.substitute_for) if a.substitute_for else ""})
             return rows
 
         items = []

@@ -44,31 +44,6 @@ def package_templates() -> Path:
     return Path(str(resources.files("cspkit.templates")))
 
 
-#: The typefaces of every PDF, shipped with cspkit (templates/fonts, SIL Open Font Licence):
-#: Source Sans 3 for text and tables, Source Serif 4 for the title block and headings.
-#: (family, weight, style, file). PDFs use these and nothing else (see cspkit.pdf).
-FONT_FILES = (
-    ("Source Sans 3", 400, "normal", "SourceSans3-Regular.ttf"),
-    ("Source Sans 3", 400, "italic", "SourceSans3-Italic.ttf"),
-    ("Source Sans 3", 700, "normal", "SourceSans3-Bold.ttf"),
-    ("Source Sans 3", 700, "italic", "SourceSans3-BoldItalic.ttf"),
-    ("Source Serif 4", 400, "normal", "SourceSerif4-Regular.ttf"),
-    ("Source Serif 4", 600, "normal", "SourceSerif4-SemiBold.ttf"),
-)
-
-
-def fonts_dir() -> Path:
-    """The folder of the font files shipped with cspkit."""
-    return package_templates() / "fonts"
-
-
-def font_faces() -> list[dict[str, Any]]:
-    """@font-face rules for the shipped fonts, as file URLs the PDF fetcher lets through."""
-    folder = fonts_dir()
-    return [{"family": family, "weight": weight, "style": style, "url": (folder / name).as_uri()}
-            for family, weight, style, name in FONT_FILES]
-
-
 @lru_cache(maxsize=1)
 def _markdown():
     from markdown_it import MarkdownIt

@@ -1,181 +1,65 @@
-"""What every workflow needs: the repository loaded, names resolved, and tidy YAML to write.
+"""What several workflows share: dates as the body writes them, agenda numbers, results.
 
-Records are loaded without refusing on problems elsewhere in the repository (a clerk can
-record an action update while someone else's half-finished file is invalid); the edit is
-still refused if it would *add* a problem (:meth:`cspkit.edit.Edit.apply`).
+Workflows are functions of a :class:`cspkit.session.Session`: they read the records from it,
+record their changes on it and commit; each returns a typed result (a dataclass) that the
+CLI prints and a library user reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import os
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
-from cspkit.edit import Edit
-from cspkit.errors import NotFound, Problem, UserError
 from cspkit.lookup import parse_date  # noqa: F401  - re-exported for the workflow modules
+from cspkit.render.dates import format_date
 from cspkit.repo import Repo
-
-# --------------------------------------------------------------------------- dates
+from cspkit.session import CommitResult, Session
+from cspkit.yaml.write import put, to_plain  # noqa: F401  - re-exported for the workflow modules
 
 
 def text_date(repo: Repo, day: dt.date) -> str:
     """A date as the body writes it in running text ("13th July 2023")."""
     style = repo.config.conventions.text_date_style.value if repo.config else "medium-ordinal"
-    try:
-        from cspkit.render.dates import format_date
-
-        return format_date(day, style)
-    except (ImportError, AttributeError, ValueError):  # the renderer is optional here
-        return day.isoformat()
+    return format_date(day, style)
 
 
-# --------------------------------------------------------------------------- the repository
+def set_keys(s: Session, path: Path, node: Callable[[Any], Any], values: dict[str, Any], model: type) -> None:
+    """Set keys of one mapping in a record file (``node(doc)`` finds it); None removes a key.
 
-
-@dataclass
-class Context:
-    """A loaded repository plus the lookups a workflow needs, and the edit it builds."""
-
-    root: Path
-    repo: Repo
-    problems: list[Problem] = field(default_factory=list)
-    edit: Edit = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.edit = Edit(self.root)
-
-    # paths --------------------------------------------------------------
-    @property
-    def records(self) -> Path:
-        return self.repo.records_dir
-
-    def meeting_path(self, day: dt.date) -> Path:
-        return self.records / "meetings" / f"{day.isoformat()}.yaml"
-
-    def actions_path(self, day: dt.date) -> Path:
-        return self.records / "actions" / f"{day.isoformat()}.yaml"
-
-    def update_path(self, day: dt.date, org: str) -> Path:
-        return self.records / "updates" / day.isoformat() / f"{org}.yaml"
-
-    def programme_path(self) -> Path:
-        return self.records / "forward-programme.yaml"
-
-    def psa_path(self, year: int) -> Path:
-        return self.records / "psa" / f"{year}.yaml"
-
-    def rel(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
-
-    # lookups ------------------------------------------------------------
-    def _invalid(self, path: Path) -> UserError:
-        rel = self.rel(path)
-        mine = [p.format() for p in self.problems if p.file == rel][:3]
-        detail = f": {mine[0]}" if mine else ""
-        return UserError(f"{rel} has problems, fix them first (cspkit validate){detail}")
-
-    def meeting(self, value: str | dt.date):
-        """The meeting on a date (``YYYY-MM-DD``); unknown ones are refused with the nearest dates."""
-        day = parse_date(value, "meeting date")
-        found = self.repo.meetings.get(day)
-        if found is not None:
-            return found
-        if self.meeting_path(day).exists():
-            raise self._invalid(self.meeting_path(day))
-        near = sorted(self.repo.meetings, key=lambda d: abs((d - day).days))[:3]
-        hint = f" (did you mean {' or '.join(str(d) for d in sorted(near))}?)" if near else " (no meetings yet)"
-        raise NotFound(f"no meeting on {day}: {self.rel(self.meeting_path(day))} does not exist{hint}")
-
-    def person(self, text: str) -> str:
-        """A person's id from an id, name or alias as typed; unknown/ambiguous refused with suggestions."""
-        from cspkit.lookup import people_index
-
-        return people_index(self.repo.people).resolve(text.strip())
-
-    def people(self, texts: list[str]) -> list[str]:
-        out: list[str] = []
-        for t in texts:
-            for part in [p for p in re.split(r"\s*/\s*", t) if p]:  # joint owners: "A/B"
-                pid = self.person(part)
-                if pid not in out:
-                    out.append(pid)
-        return out
-
-    def organisation(self, text: str) -> str:
-        from cspkit.lookup import organisation_index
-
-        return organisation_index(self.repo.organisations).resolve(text.strip())
-
-    def person_name(self, pid: str | None) -> str:
-        if pid is None:
-            return ""
-        p = self.repo.people.get(pid)
-        return p.name if p else pid
-
-    def org_name(self, oid: str | None) -> str:
-        if oid is None:
-            return ""
-        o = self.repo.organisations.get(oid)
-        return o.name if o else oid
-
-    # writing ------------------------------------------------------------
-    def apply(self, dry_run: bool = False) -> list[Path]:
-        return self.edit.apply(dry_run=dry_run)
-
-
-def open_context(root: Path | None = None) -> Context:
-    """Load the repository at (or above) ``root`` for a workflow."""
-    from cspkit.checks import check_repo
-    from cspkit.repo import find_root, finish, load_repo
-
-    root = find_root(root)
-    repo, problems = load_repo(root)
-    if repo.config is None:
-        from cspkit.errors import RecordError
-
-        raise RecordError(finish(repo, problems))
-    problems = finish(repo, problems + check_repo(repo))
-    return Context(root=root, repo=repo, problems=problems)
-
-
-# --------------------------------------------------------------------------- YAML building
-
-
-def to_rt(value: Any) -> Any:
-    """Plain data (dicts in the key order wanted) to ruamel nodes in the canonical layout.
-
-    Sequences are block style, flush under their key; times are quoted ``'HH:MM'``; enums
-    are their words; ``None`` inside a mapping stays (an empty section of a form).
+    One edit per key, in the order ``model`` declares them: several keys new to a mapping,
+    added in one edit, can be spliced in at one place in the wrong order (then ``fmt --check``
+    fails); one at a time, each lands where the model puts it.
     """
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+    for key in [k for k in getattr(model, "model_fields", {}) if k in values] + \
+            [k for k in values if k not in getattr(model, "model_fields", {})]:
+        value = values[key]
 
-    if isinstance(value, CommentedMap | CommentedSeq):
-        return value
-    if isinstance(value, dict):
-        out = CommentedMap()
-        for k, v in value.items():
-            out[k] = to_rt(v)
-        return out
-    if isinstance(value, (list, tuple)):
-        return CommentedSeq([to_rt(v) for v in value])
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.time):
-        return SingleQuotedScalarString(value.strftime("%H:%M"))
-    if isinstance(value, dt.date):
-        # A fresh object each time: ruamel writes an object met twice as an anchor and an
-        # alias (&id001 / *id001), which records refuse.
-        return dt.date(value.year, value.month, value.day)
-    return value
+        def mutate(doc: Any, key: str = key, value: Any = value) -> None:
+            target = node(doc)
+            if value is None:
+                target.pop(key, None)
+            else:
+                put(target, key, value, model)
+
+        s.edit(path, mutate)
+
+
+def id_from(text: str) -> str:
+    """An id from a name or title as people write it: "James O'Connell" -> ``james-oconnell``,
+    "Partnership Locality Fund Update" -> ``partnership-locality-fund-update``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"['’]", "", ascii_text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:64].strip("-")
+
+
+def listed(values: list[str]) -> str:
+    """Names for a message: "A", "A and B", "A, B and C"."""
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}" if values else ""
 
 
 def item_number(label: str) -> int | str:
@@ -183,39 +67,26 @@ def item_number(label: str) -> int | str:
     return int(label) if label.isdigit() else label
 
 
-def put(node: Any, key: str, value: Any, model: type) -> None:
-    """Set ``node[key]``; a new key goes where the model declares it (key order kept)."""
-    value = to_rt(value)
-    if key in node:
-        node[key] = value
-        return
-    order = list(model.model_fields)
-    if key not in order:
-        node[key] = value
-        return
-    rank = order.index(key)
-    pos = 0
-    for i, existing in enumerate(node.keys()):
-        if existing in order and order.index(existing) < rank:
-            pos = i + 1
-    node.insert(pos, key, value)
+@dataclass(kw_only=True)
+class Written:
+    """What a command wrote (or, with ``--dry-run``, would write); results of writing
+    workflows extend it."""
+
+    written: list[Path] = field(default_factory=list)
+    dry_run: bool = False
+    #: for a dry run: path -> (old text or None, new text), to show as a diff
+    texts: dict[Path, tuple[str | None, str]] = field(default_factory=dict)
+
+    @staticmethod
+    def of(result: CommitResult) -> WrittenFields:
+        """The fields of a :class:`Written` for a commit's result (``Result(..., **Written.of(r))``)."""
+        return {"written": result.written, "dry_run": result.dry_run,
+                "texts": {c.path: (c.old_text, c.text) for c in result.changes}}
 
 
-def schema_header(root: Path, path: Path, kind: str) -> str:
-    """``# yaml-language-server: $schema=../../schemas/meeting.schema.json`` for a new file."""
-    rel = os.path.relpath(root.resolve() / "schemas", path.resolve().parent).replace(os.sep, "/")
-    return f"# yaml-language-server: $schema={rel}/{kind}.schema.json\n"
+class WrittenFields(TypedDict):
+    """:class:`Written`'s fields, to pass on with ``**``."""
 
-
-def new_file_text(root: Path, path: Path, kind: str, data: dict, comments: dict[str, str] | None = None) -> str:
-    """The text of a new record file: schema header, then ``data`` in the canonical layout.
-
-    ``comments`` maps top-level keys to end-of-line comments (used for the hints on forms).
-    """
-    from cspkit.rtyaml import dump_rt
-
-    doc = to_rt(data)
-    for key, text in (comments or {}).items():
-        if key in doc:
-            doc.yaml_add_eol_comment(text, key)
-    return schema_header(root, path, kind) + dump_rt(doc)
+    written: list[Path]
+    dry_run: bool
+    texts: dict[Path, tuple[str | None, str]]

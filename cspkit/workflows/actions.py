@@ -8,29 +8,51 @@ them), so the diff of an update is the entry and, at most, a status or owners li
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import NotFound, UserError
+from cspkit.listing import Column, Table
+from cspkit.lookup import did_you_mean
 from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE, Action, ActionFile, ActionStatus, action_sort_key
-from cspkit.models.meeting import Decision, MeetingStatus
-from cspkit.workflows._common import Context, new_file_text, open_context, parse_date, put, to_rt
+from cspkit.models.meeting import Decision, Meeting, MeetingStatus
+from cspkit.session import Session
+from cspkit.workflows._common import Written, parse_date, put, set_keys, to_plain
 
 
 @dataclass
-class ActionsResult:
+class ActionSummary:
+    """One action as a command reports it: what it is, and what the command changed."""
+
+    id: str
+    text: str
+    owners: list[str]
+    """Names, not ids."""
+    status: str
+    date: dt.date | None = None
+    """Date of the history entry the command added."""
+    note: str | None = None
+    new_status: str | None = None
+    reassigned_to: list[str] = field(default_factory=list)
+    new_text: str | None = None
+    """The new wording, when the command changed it."""
+    new_due: dt.date | None = None
+    """The new target (a date, or a meeting by its date), when the command changed it."""
+
+
+@dataclass
+class ActionsResult(Written):
     """Actions created or changed by a command."""
 
-    actions: list[dict[str, Any]] = field(default_factory=list)
-    """One summary per action: id, text, owners, status (and what changed)."""
-    written: list[Path] = field(default_factory=list)
+    actions: list[ActionSummary] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _held(ctx: Context, meeting: str | dt.date):
+def _held(ctx: Session, meeting: str | dt.date) -> Meeting:
     m = ctx.meeting(meeting)
     if m.status != MeetingStatus.held:
         raise UserError(f"the meeting on {m.date} is {m.status.value}: actions are raised at a held meeting "
@@ -38,13 +60,13 @@ def _held(ctx: Context, meeting: str | dt.date):
     return m
 
 
-def _next_sequence(ctx: Context, day: dt.date, item: str, pending: list[str]) -> int:
+def _next_sequence(ctx: Session, day: dt.date, item: str, pending: list[str]) -> int:
     ids = [a.id for a in ctx.repo.actions.values() if a.meeting == day] + pending
     seqs = [int(i.rsplit(".", 1)[1]) for i in ids if i.split("/", 1)[1].split(".", 1)[0] == item]
     return max(seqs, default=0) + 1
 
 
-def _uses_numbers(ctx: Context) -> bool:
+def _uses_numbers(ctx: Session) -> bool:
     return any(a.number is not None for a in ctx.repo.actions.values())
 
 
@@ -69,29 +91,23 @@ def _action_data(action_id: str, text: str, owners: list[str], *, number: int | 
     return data
 
 
-def _write_actions(ctx: Context, day: dt.date, new: list[dict[str, Any]]) -> None:
+def _write_actions(ctx: Session, day: dt.date, new: list[dict[str, Any]]) -> None:
     """Append actions to the meeting's actions file, creating it if needed."""
-    path = ctx.actions_path(day)
-    if path.exists() or path.resolve() in ctx.edit.changes:
+    path = ctx.path("actions", day)
+    if path.exists() or path.resolve() in ctx.changes:
         def mutate(doc: Any) -> None:
-            if doc.get("actions") is None:
+            if not doc.get("actions"):
                 put(doc, "actions", new, ActionFile)
             else:
-                for a in new:
-                    doc["actions"].append(to_rt(a))
+                doc["actions"].extend(to_plain(new))
 
-        ctx.edit.update(path, mutate)
+        ctx.edit(path, mutate)
     else:
-        ctx.edit.set_text(path, new_file_text(ctx.root, path, "actions", {"meeting": day, "actions": new}),
-                          create=True)
+        ctx.create(path, {"meeting": day, "actions": new})
 
 
-def find_action(ctx: Context, action_id: str) -> Action:
+def find_action(ctx: Session, action_id: str) -> Action:
     """An action by id; an unknown id is refused with the closest ids."""
-    import re
-
-    from cspkit.lookup import did_you_mean
-
     action_id = action_id.strip()
     found = ctx.repo.actions.get(action_id)
     if found is not None:
@@ -102,34 +118,36 @@ def find_action(ctx: Context, action_id: str) -> Action:
         day = dt.date.fromisoformat(action_id.split("/", 1)[0])
     except ValueError:
         day = None
-    if day is not None and day not in ctx.repo.action_files and ctx.actions_path(day).exists():
-        raise ctx._invalid(ctx.actions_path(day))  # the file is there but cannot be read: say so
+    if day is not None and day not in ctx.repo.action_files and ctx.path("actions", day).exists():
+        raise ctx.invalid(ctx.path("actions", day))  # the file is there but cannot be read: say so
     raise NotFound(f"no action '{action_id}'{did_you_mean(action_id, ctx.repo.actions)}")
 
 
-def _summary(ctx: Context, a: dict[str, Any] | Action, **extra: Any) -> dict[str, Any]:
+def _summary(ctx: Session, a: dict[str, Any] | Action, **extra: Any) -> ActionSummary:
     if isinstance(a, Action):
         a = {"id": a.id, "text": a.text, "owners": a.owners, "status": a.status.value}
-    return {"id": a["id"], "text": a["text"], "owners": [ctx.person_name(o) for o in a["owners"]],
-            "status": str(a.get("status", "open")), **extra}
+    return ActionSummary(a["id"], a["text"], [ctx.person_name(o) for o in a["owners"]],
+                         str(to_plain(a.get("status", "open"))), **extra)
 
 
 # --------------------------------------------------------------------------- raising
 
 
-def raise_actions(root: Path | None = None, meeting: str | dt.date = "", *, dry_run: bool = False) -> ActionsResult:
+def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False) -> ActionsResult:
     """Turn each decision with owners (and no action yet) in a meeting's minutes into an action.
 
     The action goes into ``records/actions/<date>.yaml`` with id ``<date>/<item>.<n>``, the
-    decision's text, owners and due date, and ``decision:`` its place in the minute; its id
+    decision's text, owners and due date (without one, it is due at the next meeting, from the
+    meetings on file and the schedule), and ``decision:`` its place in the minute; its id
     is written back into the decision (``action:``), so running this twice raises nothing new.
+    Both files are written together or not at all.
     """
-    ctx = open_context(root)
     m = _held(ctx, meeting)
     if m.minutes is None:
         raise UserError(f"the meeting on {m.date} has no minutes yet (cspkit minutes start {m.date})")
     numbered = _uses_numbers(ctx)
     next_number = max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1
+    next_meeting = views.next_meeting_date(ctx.repo, m.date)
     new: list[dict[str, Any]] = []
     links: list[tuple[int, int, str]] = []
     for i, mi in enumerate(m.minutes.items):
@@ -141,7 +159,8 @@ def raise_actions(root: Path | None = None, meeting: str | dt.date = "", *, dry_
                 raise UserError(f"minute '{mi.title}' has a decision with owners but no agenda item or minute "
                                 "number to raise its action under; give it item: N")
             aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [a['id'] for a in new])}"
-            new.append(_action_data(aid, _action_text(d.text), list(d.owners), due=d.due, decision=j + 1,
+            new.append(_action_data(aid, views.raised_wording(d.text), list(d.owners), due=d.due, decision=j + 1,
+                                    due_meeting=None if d.due else next_meeting,
                                     number=next_number if numbered else None))
             if numbered:
                 next_number += 1
@@ -154,27 +173,19 @@ def raise_actions(root: Path | None = None, meeting: str | dt.date = "", *, dry_
         for i, j, aid in links:
             put(doc["minutes"]["items"][i]["decisions"][j], "action", aid, Decision)
 
-    ctx.edit.update(ctx.meeting_path(m.date), link)
-    written = ctx.apply(dry_run=dry_run)
-    return ActionsResult(actions=[_summary(ctx, a) for a in new], written=written)
+    ctx.edit(ctx.path("meeting", m.date), link)
+    done = Written.of(ctx.commit(dry_run))
+    return ActionsResult(**done, actions=[_summary(ctx, a) for a in new])
 
 
-def _action_text(decision: str) -> str:
-    """The decision's wording, as the action log shows it: "That a plan be brought ..."."""
-    text = decision.strip()
-    return text[:1].upper() + text[1:] if text else decision
-
-
-def add_action(root: Path | None = None, meeting: str | dt.date = "", item: str = "", owners: list[str] = (),
-               text: str = "", *, due: str | dt.date | None = None, due_meeting: str | dt.date | None = None,
+def add_action(ctx: Session, meeting: str | dt.date, item: str, owners: list[str], text: str, *, due: str | dt.date | None = None, due_meeting: str | dt.date | None = None,
                deliverer: str | None = None, dry_run: bool = False) -> ActionsResult:
     """Add an action by hand, raised at ``meeting`` under agenda ``item``.
 
     Owners (and the ``deliverer``, someone other than the owners who will do or report it) are
     names, aliases or ids, written as ids; ``due`` is a date, ``due_meeting`` the meeting it
-    should come back to.
+    should come back to (without either, the next meeting after the one that raised it).
     """
-    ctx = open_context(root)
     m = _held(ctx, meeting)
     item = str(item).strip()
     if not item:
@@ -198,12 +209,14 @@ def add_action(root: Path | None = None, meeting: str | dt.date = "", item: str 
         cfg = ctx.repo.config
         if due_m not in ctx.repo.meetings and not (cfg and any(s.date == due_m for s in cfg.schedule)):
             raise NotFound(f"no meeting on {due_m} (not on file nor in the schedule) for --due-meeting")
+    if due_d is None and due_m is None:
+        due_m = views.next_meeting_date(ctx.repo, m.date)  # as the minutes say: "update at the next meeting"
     aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [])}"
     number = (max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1) if _uses_numbers(ctx) else None
     data = _action_data(aid, text.strip(), ids, number=number, deliverer=doer, due=due_d, due_meeting=due_m)
     _write_actions(ctx, m.date, [data])
-    written = ctx.apply(dry_run=dry_run)
-    return ActionsResult(actions=[_summary(ctx, data)], written=written)
+    done = Written.of(ctx.commit(dry_run))
+    return ActionsResult(**done, actions=[_summary(ctx, data)])
 
 
 # --------------------------------------------------------------------------- progress
@@ -216,16 +229,50 @@ def _refuse_closed(a: Action) -> None:
                         f"it cannot be updated or closed again (cspkit actions reopen {a.id} --note WHY)")
 
 
-def update_action(root: Path | None = None, action_id: str = "", *, status: str | ActionStatus | None = None,
-                  note: str | None = None, reassign: list[str] | None = None, date: str | dt.date | None = None,
+def update_action(ctx: Session, action_id: str, *, status: str | ActionStatus | None = None,
+                  note: str | None = None, reassign: list[str] | None = None, text: str | None = None,
+                  due: str | dt.date | None = None, date: str | dt.date | None = None,
                   meeting: str | dt.date | None = None, dry_run: bool = False) -> ActionsResult:
-    """Append a dated history entry to an open action: a note, a new status, new owner(s).
+    """Change an open action: a dated history entry (a note, a new status, new owner(s)), its
+    wording (``text``) or its target (``due``: a meeting's date, another date, or ``next``).
 
     Reassignment keeps the action's id; the first one records the original owners in
-    ``raised_owners``. ``date`` defaults to today; ``meeting`` is the meeting at which the
-    update was given. A completed or closed action is refused.
+    ``raised_owners``. New wording keeps the old in ``raised_text`` (the first time), so the
+    decision that raised it is still compared with what was raised; wording that matches the
+    decision again (the minutes were corrected) makes it the baseline. ``date`` defaults to
+    today; ``meeting`` is the meeting at which the update was given. A completed or closed
+    action is refused.
     """
-    ctx = open_context(root)
+    summary = _record_update(ctx, action_id, status=status, note=note, reassign=reassign, text=text, due=due,
+                             date=date, meeting=meeting)
+    return ActionsResult(**Written.of(ctx.commit(dry_run)), actions=[summary])
+
+
+def close_actions(ctx: Session, action_ids: list[str], *, note: str | None = None,
+                  date: str | dt.date | None = None, dropped: bool = False, meeting: str | dt.date | None = None,
+                  dry_run: bool = False) -> ActionsResult:
+    """Mark open actions complete (or, with ``dropped``, closed without further action): one
+    history entry each, all written together or none."""
+    ids = list(dict.fromkeys(i.strip() for i in action_ids if i.strip()))
+    if not ids:
+        raise UserError("give the id of at least one action to close")
+    status = ActionStatus.closed if dropped else ActionStatus.complete
+    summaries = [_record_update(ctx, aid, status=status, note=note, date=date, meeting=meeting) for aid in ids]
+    return ActionsResult(**Written.of(ctx.commit(dry_run)), actions=summaries)
+
+
+def close_action(ctx: Session, action_id: str, *, note: str | None = None,
+                 date: str | dt.date | None = None, dropped: bool = False, meeting: str | dt.date | None = None,
+                 dry_run: bool = False) -> ActionsResult:
+    """Mark an open action complete (or, with ``dropped``, closed without further action)."""
+    return close_actions(ctx, [action_id], note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
+
+
+def _record_update(ctx: Session, action_id: str, *, status: str | ActionStatus | None = None,
+                   note: str | None = None, reassign: list[str] | None = None, text: str | None = None,
+                   due: str | dt.date | None = None, date: str | dt.date | None = None,
+                   meeting: str | dt.date | None = None) -> ActionSummary:
+    """Record one action's update on the session (not committed); what it changed."""
     a = find_action(ctx, action_id)
     _refuse_closed(a)
     day = parse_date(date, "--date") if date is not None else dt.date.today()
@@ -234,45 +281,74 @@ def update_action(root: Path | None = None, action_id: str = "", *, status: str 
         new_status = None  # it is open already: nothing to change
     owners = ctx.people(list(reassign or []))
     note = note.strip() if note else None
-    if not (note or new_status or owners):
-        raise UserError("nothing to record: give --note, --status (complete or closed) or --reassign")
+    wording = " ".join(text.split()) if text is not None else None
+    if text is not None and not wording:
+        raise UserError("give the action's new wording (--text)")
+    if wording is not None and wording == a.text:
+        raise UserError(f"action {a.id} already reads: {wording}")
+    target = _due(ctx, a, due, day) if due is not None else None
+    if not (note or new_status or owners or wording or target):
+        raise UserError("nothing to record: give --note, --status (complete or closed), --reassign, --text or --due")
     if day < a.meeting:
         raise UserError(f"{day} is before action {a.id} was raised ({a.meeting})")
-    if a.history and day < a.history[-1].date:
+    if (note or new_status or owners) and a.history and day < a.history[-1].date:
         raise UserError(f"{day} is before the action's latest history entry ({a.history[-1].date})")
     if owners and sorted(owners) == sorted(a.owners):
         raise UserError(f"action {a.id} is already owned by {', '.join(ctx.person_name(o) for o in owners)}")
     met = ctx.meeting(meeting).date if meeting is not None else None
-    entry: dict[str, Any] = {"date": day}
-    if note:
-        entry["note"] = note
-    if new_status is not None:
-        entry["status"] = new_status
-    if owners:
-        entry["reassigned_to"] = owners
-    if met is not None:
-        entry["meeting"] = met
-    _append_history(ctx, a, entry, new_status, owners)
-    written = ctx.apply(dry_run=dry_run)
-    return ActionsResult(actions=[_summary(ctx, a, date=day, note=note,
-                                           new_status=new_status.value if new_status else None,
-                                           reassigned_to=[ctx.person_name(o) for o in owners])],
-                         written=written)
+    entry: dict[str, Any] = {}
+    if note or new_status or owners:
+        entry["date"] = day
+        if note:
+            entry["note"] = note
+        if new_status is not None:
+            entry["status"] = new_status
+        if owners:
+            entry["reassigned_to"] = owners
+        if met is not None:
+            entry["meeting"] = met
+    decision = views.decision_of(ctx.repo, a)
+    # Changes that bring the action back in line with its decision (the minutes were
+    # corrected after it was raised) make the decision's wording and owners the new baseline.
+    realigned_text = wording is not None and decision is not None and views.same_wording(decision.text, wording) \
+        and not views.same_wording(decision.text, a.raised_text or a.text)
+    realigned_owners = bool(owners) and decision is not None and sorted(owners) == sorted(decision.owners) \
+        and sorted(decision.owners) != sorted(a.raised_owners or a.owners)
+    _change_action(ctx, a, entry, new_status, owners, wording=wording, due=target,
+                   realigned=(realigned_text, realigned_owners))
+    return _summary(ctx, a, date=day if entry else None, note=note,
+                    new_status=new_status.value if new_status else None,
+                    reassigned_to=[ctx.person_name(o) for o in owners], new_text=wording,
+                    new_due=next(iter(target.values()), None) if target else None)
 
 
-def close_action(root: Path | None = None, action_id: str = "", *, note: str | None = None,
-                 date: str | dt.date | None = None, dropped: bool = False, meeting: str | dt.date | None = None,
-                 dry_run: bool = False) -> ActionsResult:
-    """Mark an open action complete (or, with ``dropped``, closed without further action)."""
-    return update_action(root, action_id, status=ActionStatus.closed if dropped else ActionStatus.complete,
-                         note=note, date=date, meeting=meeting, dry_run=dry_run)
+def _due(ctx: Session, a: Action, value: str | dt.date, day: dt.date) -> dict[str, dt.date]:
+    """``--due``: ``next`` (the next meeting), a meeting's date (on file or in the schedule),
+    or any other date: ``{"due_meeting": …}`` or ``{"due": …}``."""
+    if isinstance(value, str) and value.strip().lower() == "next":
+        nxt = views.next_meeting_date(ctx.repo, max(day, a.meeting))
+        if nxt is None:
+            raise UserError(f"no meeting after {max(day, a.meeting)} on file or in the schedule: give a date")
+        return {"due_meeting": nxt}
+    target = parse_date(value, "--due")
+    if target < a.meeting:
+        raise UserError(f"--due {target} is before action {a.id} was raised ({a.meeting})")
+    cfg = ctx.repo.config
+    held_on = ctx.repo.meetings.get(target)
+    if (held_on is not None and held_on.status != MeetingStatus.cancelled) or \
+            (cfg is not None and any(e.date == target for e in cfg.schedule)):
+        if a.due_meeting == target and a.due is None:
+            raise UserError(f"action {a.id} is already due at the meeting on {target}")
+        return {"due_meeting": target}
+    if a.due == target and a.due_meeting is None:
+        raise UserError(f"action {a.id} is already due on {target}")
+    return {"due": target}
 
 
-def reopen_action(root: Path | None = None, action_id: str = "", *, note: str = "",
+def reopen_action(ctx: Session, action_id: str, *, note: str = "",
                   date: str | dt.date | None = None, meeting: str | dt.date | None = None,
                   dry_run: bool = False) -> ActionsResult:
     """Open again an action marked complete or closed, saying why (a dated history entry)."""
-    ctx = open_context(root)
     a = find_action(ctx, action_id)
     if a.status == ActionStatus.open:
         raise UserError(f"action {a.id} is open already: use 'cspkit actions update' to record progress")
@@ -286,10 +362,10 @@ def reopen_action(root: Path | None = None, action_id: str = "", *, note: str = 
     entry: dict[str, Any] = {"date": day, "note": note, "status": ActionStatus.open}
     if meeting is not None:
         entry["meeting"] = ctx.meeting(meeting).date
-    _append_history(ctx, a, entry, ActionStatus.open, [], drop=("closed_on",))  # the history keeps the date
-    written = ctx.apply(dry_run=dry_run)
-    return ActionsResult(actions=[_summary(ctx, a, date=day, note=note, new_status=ActionStatus.open.value)],
-                         written=written)
+    _change_action(ctx, a, entry, ActionStatus.open, [], drop=("closed_on",))  # the history keeps the date
+    done = Written.of(ctx.commit(dry_run))
+    return ActionsResult(**done,
+                         actions=[_summary(ctx, a, date=day, note=note, new_status=ActionStatus.open.value)])
 
 
 def _status(value: str | ActionStatus) -> ActionStatus:
@@ -300,116 +376,99 @@ def _status(value: str | ActionStatus) -> ActionStatus:
         raise UserError(f"unknown action status '{value}' (use one of: {words})") from None
 
 
-def _append_history(ctx: Context, a: Action, entry: dict[str, Any], status: ActionStatus | None,
-                    owners: list[str], drop: tuple[str, ...] = ()) -> None:
-    path = ctx.actions_path(a.meeting)
+def _change_action(ctx: Session, a: Action, entry: dict[str, Any], status: ActionStatus | None,
+                   owners: list[str], drop: tuple[str, ...] = (), *, wording: str | None = None,
+                   due: dict[str, dt.date] | None = None, realigned: tuple[bool, bool] = (False, False)) -> None:
+    """Record a change to one action on the session: a history entry (when ``entry`` has one),
+    a status, owners, wording, target."""
+    path = ctx.path("actions", a.meeting)
     af = ctx.repo.action_files[a.meeting]
     index = next(i for i, x in enumerate(af.actions) if x.id == a.id)
+    text_realigned, owners_realigned = realigned
 
-    def mutate(doc: Any) -> None:
-        node = doc["actions"][index]
-        for key in drop:
-            node.pop(key, None)
-        if status is not None:
-            put(node, "status", status, Action)
-        if owners:
-            if not a.raised_owners:
-                put(node, "raised_owners", list(a.owners), Action)
-            put(node, "owners", owners, Action)
-        history = node.get("history")
-        if history is None:
-            put(node, "history", [entry], Action)
-        else:
-            history.append(to_rt(entry))
+    values: dict[str, Any] = dict.fromkeys(drop)
+    if status is not None:
+        values["status"] = status
+    if owners:
+        values["owners"] = owners
+        if owners_realigned:
+            values["raised_owners"] = None
+        elif not a.raised_owners:
+            values["raised_owners"] = list(a.owners)
+    if wording is not None:
+        values["text"] = wording
+        if text_realigned:
+            values["raised_text"] = None
+        elif not a.raised_text:
+            values["raised_text"] = a.text
+    if due:
+        values.update({key: due.get(key) for key in ("due", "due_meeting")})
+    set_keys(ctx, path, lambda doc: doc["actions"][index], values, Action)
+    if entry:
+        def mutate(doc: Any) -> None:
+            node = doc["actions"][index]
+            history = node.get("history")
+            if not history:
+                put(node, "history", [entry], Action)
+            else:
+                history.append(to_plain(entry))
 
-    ctx.edit.update(path, mutate)
+        ctx.edit(path, mutate)
 
 
 # --------------------------------------------------------------------------- listing
 
 
-@dataclass
-class ActionRow:
-    """One action as the list shows it, as of a date."""
-
-    action: Action
-    status: ActionStatus
-    owners: list[str]
-    due: dt.date | None
-    overdue: bool
-    last_note: str | None
-
-    def as_dict(self, ctx_names: dict[str, str]) -> dict[str, Any]:
-        a = self.action
-        return {
-            "id": a.id,
-            "meeting": a.meeting.isoformat(),
-            "item": a.item,
-            "text": a.text,
-            "owners": [ctx_names.get(o, o) for o in self.owners],
-            "owner_ids": self.owners,
-            "status": self.status.value,
-            "due": self.due.isoformat() if self.due else None,
-            "overdue": self.overdue,
-            "last_note": self.last_note,
-        }
+def _is_public(audience: str) -> bool:
+    return audience == "public"
 
 
-def list_actions(root: Path | None = None, *, open_only: bool = False, owner: str | None = None,
+ACTION_COLUMNS = [
+    Column("id", "Id"),
+    Column("meeting", "Meeting", text=False),
+    Column("item", "Item", text=False),
+    Column("text", "Action", ratio=3, min_width=20),
+    Column("owners", "Owners", ratio=1, min_width=14, shown=lambda r: "/".join(r["owners"])),
+    Column("status", "Status", shown=lambda r: r["status"] + (" (overdue)" if r["overdue"] else "")),
+    Column("due", "Due"),
+    Column("overdue", "Overdue", text=False),
+    Column("last_note", "Latest note", ratio=2, min_width=12),
+]
+
+
+def list_actions(ctx: Session, *, open_only: bool = False, owner: str | None = None,
                  overdue: bool = False, as_of: str | dt.date | None = None,
-                 meeting: str | dt.date | None = None) -> tuple[list[ActionRow], dict[str, str]]:
-    """Actions as of a date (default today), filtered; with the people's names for display.
+                 meeting: str | dt.date | None = None, audience: str = "partners") -> Table:
+    """Actions as of a date (default today), filtered, as a table.
 
     ``open_only``: open at the end of ``as_of``; ``owner``: a name, alias or id, owning it then;
     ``overdue``: open and past its target date or meeting; ``meeting``: raised at that meeting.
-    Actions raised after ``as_of`` are left out.
+    Actions raised after ``as_of`` are left out; for the ``public``, restricted ones too.
     """
-    from cspkit import views
-
-    ctx = open_context(root)
     day = parse_date(as_of, "--as-of") if as_of is not None else dt.date.today()
     who = ctx.person(owner) if owner else None
     raised = ctx.meeting(meeting).date if meeting is not None else None
-    rows: list[ActionRow] = []
+    names = ctx.names()
+    rows: list[dict[str, Any]] = []
     for a in sorted(ctx.repo.actions.values(), key=lambda x: action_sort_key(x.id)):
         if a.meeting > day or (raised is not None and a.meeting != raised):
+            continue
+        if _is_public(audience) and views.is_restricted(ctx.repo, a):
             continue
         status = a.status_on(day)
         owners = a.owners_on(day)
         late = views.is_overdue(a, day)
-        if open_only and status != ActionStatus.open:
-            continue
-        if overdue and not late:
-            continue
-        if who is not None and who not in owners:
+        if (open_only and status != ActionStatus.open) or (overdue and not late) or \
+                (who is not None and who not in owners):
             continue
         notes = [h.note for h in a.history if h.date <= day and h.note]
-        rows.append(ActionRow(a, status, owners, views.action_due(a), late, notes[-1] if notes else None))
-    names = {pid: p.name for pid, p in ctx.repo.people.items()}
-    return rows, names
+        due = views.action_due(a)
+        rows.append({"id": a.id, "meeting": a.meeting.isoformat(), "item": a.item, "text": a.text,
+                     "owners": [names.get(o, o) for o in owners], "owner_ids": owners, "status": status.value,
+                     "due": due.isoformat() if due else None, "overdue": late,
+                     "last_note": notes[-1] if notes else None})
+    return Table(ACTION_COLUMNS, rows, empty="No actions match.")
 
 
-def rows_as_csv(rows: list[ActionRow], names: dict[str, str]) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    cols = ["id", "meeting", "item", "text", "owners", "status", "due", "overdue", "last_note"]
-    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        d = r.as_dict(names)
-        d["owners"] = "; ".join(d["owners"])
-        d["overdue"] = "yes" if d["overdue"] else ""
-        w.writerow(d)
-    return buf.getvalue()
-
-
-def rows_as_json(rows: list[ActionRow], names: dict[str, str]) -> str:
-    import json
-
-    return json.dumps([r.as_dict(names) for r in rows], indent=2, ensure_ascii=False)
-
-
-__all__ = ["ActionsResult", "ActionRow", "add_action", "close_action", "find_action",
-           "list_actions", "raise_actions", "rows_as_csv", "rows_as_json", "update_action"]
+__all__ = ["ActionSummary", "ActionsResult", "add_action", "close_action", "close_actions", "find_action", "list_actions",
+           "raise_actions", "reopen_action", "update_action"]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cspkit.workflows._common import new_file_text, open_context
+from cspkit import views
+from cspkit.session import Session
+from cspkit.workflows._common import Written
 
 #: End-of-line hints on the form, from the sections of the paper form (000, lines 227-300).
 _HINTS = {
@@ -26,16 +28,15 @@ _HINTS = {
 
 
 @dataclass
-class NewUpdate:
+class NewUpdate(Written):
     meeting: dt.date
     organisation: str
     path: Path
     plan: str | None
     priorities: list[int]
-    written: list[Path] = field(default_factory=list)
 
 
-def new_update(root: Path | None = None, meeting: str | dt.date = "", partner: str = "", *,
+def new_update(ctx: Session, meeting: str | dt.date = "", partner: str = "", *,
                force: bool = False, dry_run: bool = False) -> NewUpdate:
     """Write ``records/updates/<meeting>/<organisation>.yaml``: the partner update form.
 
@@ -44,12 +45,11 @@ def new_update(root: Path | None = None, meeting: str | dt.date = "", partner: s
     ``cspkit.yaml`` when there is one. ``partner`` is an organisation id, name, short name or
     alias. An existing form is not replaced unless ``force``.
     """
-    ctx = open_context(root)
     m = ctx.meeting(meeting)
     org = ctx.organisation(partner)
     cfg = ctx.repo.config
     assert cfg is not None
-    path = ctx.update_path(m.date, org)
+    path = ctx.path("partner-update", (m.date, org))
     plan = cfg.plan_for(m.date)
     contact = next((e.contact for e in cfg.partner_updates if e.organisation == org and e.contact), None)
     name = ctx.repo.organisations[org].name
@@ -73,11 +73,10 @@ def new_update(root: Path | None = None, meeting: str | dt.date = "", partner: s
     if plan is not None:
         hints["priorities"] = f"{hints['priorities']}; plan {plan.id}: " + "; ".join(
             f"{p.number} {p.title}" for p in plan.priorities)
-    text = new_file_text(ctx.root, path, "partner-update", data, hints)
-    ctx.edit.set_text(path, text, create=True, force=force)
-    written = ctx.apply(dry_run=dry_run)
+    ctx.create(path, data, force=force, comments=hints)
+    done = Written.of(ctx.commit(dry_run))
     return NewUpdate(meeting=m.date, organisation=org, path=path, plan=plan.id if plan else None,
-                     priorities=[p.number for p in plan.priorities] if plan else [], written=written)
+                     priorities=[p.number for p in plan.priorities] if plan else [], **done)
 
 
 @dataclass
@@ -91,14 +90,11 @@ class Chase:
     contact_role: str | None
 
 
-def chase(root: Path | None = None, meeting: str | dt.date = "") -> tuple[dt.date, list[Chase], int]:
+def chase(ctx: Session, meeting: str | dt.date = "") -> tuple[dt.date, list[Chase], int]:
     """Partners expected at ``meeting`` (``partner_updates`` in cspkit.yaml) with no update yet.
 
     Returns the meeting date, whom to chase, and how many expected partners have sent theirs.
     """
-    from cspkit import views
-
-    ctx = open_context(root)
     m = ctx.meeting(meeting)
     expected = views.expected_partners(ctx.repo, m.date)
     missing = views.missing_updates(ctx.repo, m.date)

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only say whether the committed images are current")
     args = parser.parse_args(argv)
     if shutil.which("pdftoppm") is None:
-        print("error: pdftoppm is not installed (Debian: apt-get install poppler-utils)", file=sys.stderr)
+        sys.stderr.write("error: pdftoppm is not installed (Debian: apt-get install poppler-utils)\n")
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         fresh = images(Path(tmp))
@@ -115,12 +115,12 @@ def main(argv: list[str] | None = None) -> int:
                  if not (HERE / name).exists() or not same_pixels(path, HERE / name)]
         if args.check:
             for name in stale:
-                print(f"docs/pages/{name} is out of date (make pages)")
+                sys.stdout.write(f"docs/pages/{name} is out of date (make pages)\n")
             return 1 if stale else 0
         for name, path in fresh.items():
             if name in stale:
                 shutil.copyfile(path, HERE / name)
-                print(f"docs/pages/{name}")
+                sys.stdout.write(f"docs/pages/{name}\n")
     return 0
 
 

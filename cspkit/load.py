@@ -1,0 +1,251 @@
+"""Loading a partnership's repository: find every record file, read it, validate it, index it.
+
+:func:`load_repo` reads ``cspkit.yaml`` and every record file under the records folder, validates
+each against its kind's model (:mod:`cspkit.problems` turns pydantic's errors into located
+problems) and returns the :class:`~cspkit.repo.Repo` with every problem found on the way.
+Cross-record checks are :mod:`cspkit.checks`'; :mod:`cspkit.session` runs both, through the
+parse cache.
+
+Every file is read by the one rule (:func:`cspkit.fileio.read_file`): a record that is a link to
+outside the repository, a pipe or a device is a located problem, never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from cspkit.cache import NULL_CACHE, ParseCache
+from cspkit.errors import Problem, ProblemCode, display_path
+from cspkit.gcpolicy import loading
+from cspkit.locate import CONFIG_NAME, find_root  # noqa: F401 - find_root is re-exported
+from cspkit.models import CONFIG_KIND, KINDS, Kind
+from cspkit.models.config import Config
+from cspkit.problems import pydantic_problems, yaml_type
+from cspkit.repo import Repo, Source
+from cspkit.yaml.locate import fill_lines
+from cspkit.yaml.read import YamlProblem, parse_reporting_all
+
+# --------------------------------------------------------------------------- finding files
+
+#: Sorting key giving Path order (part by part), without Path's slow comparisons.
+_path_order: Callable[[Path], Any] | None = (lambda p: p.parts) if os.name == "posix" else None
+
+
+class _Resolver:
+    """Resolves the folder part of thousands of paths in a few folders, each folder once.
+
+    A file that is a symbolic link keeps its own name (it is not followed here): reading it
+    follows it, by the rule that refuses a link out of the repository, and the problem is
+    reported at the link's name.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.name in ("", ".", ".."):
+            return path.resolve()
+        parent = path.parent
+        folder = self._folders.get(parent)
+        if folder is None:
+            folder = self._folders[parent] = parent.resolve()
+        return path if folder == parent else folder / path.name
+
+
+def _as_is(path: Path) -> Path:
+    return path
+
+
+def _record_files(records: Path, kind: Kind[Any], resolve: Callable[[Path], Path]) -> list[Path]:
+    return sorted((resolve(p) for p in records.glob(kind.pattern) if not p.name.startswith(".")), key=_path_order)
+
+
+def _is_kind(path: Path, records: Path, kind: Kind[Any]) -> bool:
+    try:
+        inner = path.relative_to(records.resolve())
+    except ValueError:
+        return False
+    return kind.matches(inner)
+
+
+def kind_for(path: Path, root: Path, records_dir: str = "records") -> Kind[Any] | None:
+    """Which record kind a file is, from where it sits in the repository."""
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root)))
+    except ValueError:
+        try:
+            rel = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            return None
+    if rel.as_posix() == CONFIG_NAME:
+        return CONFIG_KIND
+    parts = rel.parts
+    records_parts = PurePosixPath(records_dir).parts
+    if tuple(parts[: len(records_parts)]) != tuple(records_parts):
+        return None
+    inner = PurePosixPath(*parts[len(records_parts):])
+    return next((kind for kind in KINDS if kind.matches(inner)), None)
+
+
+# --------------------------------------------------------------------------- reading one file
+
+
+def read_source(path: Path, root: Path, kind: Kind[Any], problems: list[Problem], cache: ParseCache = NULL_CACHE,
+                rel: str | None = None, text: str | None = None) -> Source:
+    """Read and parse one file; problems with reading or YAML syntax go to ``problems``.
+
+    ``text`` stands in for the file on disk (how a change is checked before it is written);
+    ``rel`` is the path as shown (default: :func:`display_path`).
+    """
+    src = Source(path=path, rel=rel if rel is not None else display_path(path, root), kind=kind)
+    try:
+        if text is not None:
+            src.text = text
+            src.digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        else:
+            src.text, src.digest = cache.read(path, root)
+    except YamlProblem as exc:
+        problems.append(_yaml_problem(src.rel, exc))
+        return src
+    try:
+        src.data = cache.parse(src.text, src.digest)
+    except YamlProblem:
+        # every syntax error the file has, in one run (not just the first)
+        _, found = parse_reporting_all(src.text)
+        problems.extend(_yaml_problem(src.rel, exc) for exc in found)
+        src.data = None
+        return src
+    if src.data is None:
+        problems.append(Problem(src.rel, 1, 1, f"the file is empty (expected: {kind.title})", code=ProblemCode.empty))
+    elif not isinstance(src.data, dict):
+        problems.append(Problem(src.rel, 1, 1, f"expected a mapping of keys ({kind.title}), "
+                                               f"found a {yaml_type(src.data)}", code=ProblemCode.not_a_mapping))
+        src.data = None
+    return src
+
+
+_YAML_CODES = {"io": ProblemCode.unreadable, "encoding": ProblemCode.encoding, "yaml": ProblemCode.yaml_syntax,
+               "conflict": ProblemCode.merge_conflict}
+
+
+def _yaml_problem(rel: str, exc: YamlProblem) -> Problem:
+    return Problem(rel, exc.line, exc.col, exc.message, code=_YAML_CODES.get(exc.code, ProblemCode.yaml_syntax))
+
+
+def validate_source(src: Source, problems: list[Problem]) -> BaseModel | None:
+    """Validate parsed data against the kind's model; errors become located problems."""
+    if src.data is None:
+        return None
+    try:
+        src.model = src.kind.model.model_validate(src.data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(src, exc))
+        return None
+    return src.model
+
+
+# --------------------------------------------------------------------------- loading a repo
+
+
+def load_config(root: Path, problems: list[Problem], cache: ParseCache = NULL_CACHE,
+                text: str | None = None) -> tuple[Config | None, Source]:
+    src = read_source(root / CONFIG_NAME, root, CONFIG_KIND, problems, cache, text=text)
+    model = validate_source(src, problems)
+    return (model if isinstance(model, Config) else None), src
+
+
+def load_repo(root: Path, cache: ParseCache = NULL_CACHE, overrides: dict[Path, str] | None = None,
+              strays: bool = True) -> tuple[Repo, list[Problem]]:
+    """Read and validate every record under ``root``; return the repo and all its file problems.
+
+    ``cache`` skips parsing texts parsed before. ``overrides`` (path -> text) stands in for
+    files, including ones not yet written. ``strays=False`` skips looking for files that are not
+    records (the session does, when a clean report for these very files says there are none).
+    """
+    with loading():
+        return _load_repo(root, cache, overrides, strays)
+
+
+def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
+               strays: bool) -> tuple[Repo, list[Problem]]:
+    problems: list[Problem] = []
+    repo = Repo(root=root)
+    overrides = {Path(p).resolve(): t for p, t in (overrides or {}).items()}
+    config, cfg_src = load_config(root, problems, cache, overrides.get((root / CONFIG_NAME).resolve()))
+    repo.sources[cfg_src.rel] = cfg_src
+    if config is not None:
+        repo.index(cfg_src, config)
+    records = repo.records_dir
+    if not records.is_dir():
+        where = ("records_dir",) if isinstance(cfg_src.data, dict) and "records_dir" in cfg_src.data else ()
+        problems.append(Problem(cfg_src.rel, 0, 0, f"records folder {display_path(records, root)}/ does not exist",
+                                loc=where, code=ProblemCode.unreadable))
+        return repo, problems
+    resolved_root = root.resolve()
+    resolved_records = records.resolve()
+    if resolved_records == resolved_root or resolved_root not in resolved_records.parents:
+        problems.append(Problem(cfg_src.rel, 0, 0, f"the records folder {display_path(records, root)}/ is a link to "
+                                                   "outside the repository; records are read only from inside it",
+                                loc=("records_dir",), code=ProblemCode.unreadable))
+        return repo, problems
+    snap = getattr(cache, "snap", None)
+    resolve: Callable[[Path], Path]
+    if snap is not None and snap.records == resolved_records:
+        resolve = _as_is  # the snapshot walked it all: no link under the records folder to resolve
+    else:
+        resolve = _Resolver()
+    for kind in KINDS:
+        paths = _record_files(resolved_records, kind, resolve)
+        extra = {p for p in overrides if _is_kind(p, records, kind)} if overrides else None
+        if extra:
+            paths = sorted(extra.union(paths), key=_path_order)
+        for path in paths:
+            src = read_source(path, root, kind, problems, cache, _shown(path, resolved_root), overrides.get(path))
+            repo.sources[src.rel] = src
+            model = validate_source(src, problems)
+            if model is not None:
+                repo.index(src, model)
+    if strays:
+        check_stray_files(repo, problems, resolve)
+    return repo, problems
+
+
+def _shown(resolved: Path, resolved_root: Path) -> str:
+    """:func:`display_path` of a path already resolved, against a root already resolved."""
+    try:
+        return resolved.relative_to(resolved_root).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Path], Path] | None = None) -> None:
+    """YAML files under records/ that are no record kind: a misplaced or misnamed file."""
+    records = repo.records_dir.resolve()
+    if not records.is_dir():
+        return
+    resolve = resolve or _Resolver()
+    known = {s.path for s in repo.sources.values()}
+    strays = [path for path in records.rglob("*")
+              if path.suffix in (".yaml", ".yml") and path not in known and resolve(path) not in known]
+    for path in sorted(strays, key=_path_order):
+        if not any(part.startswith(".") for part in path.relative_to(records).parts):
+            rel = display_path(path, repo.root)
+            hint = " (use .yaml)" if path.suffix == ".yml" else ""
+            problems.append(Problem(rel, 0, 0, f"not a place cspkit reads records from{hint}; see the layout in the "
+                                               "README", code=ProblemCode.stray_file))
+
+
+def finish(repo: Repo, problems: list[Problem]) -> list[Problem]:
+    """Fill in line numbers, drop duplicates and sort problems by file and line."""
+    texts = {rel: s.text for rel, s in repo.sources.items() if s.text}
+    fill_lines(problems, texts)
+    unique: dict[tuple[str, int, int, str], Problem] = {}
+    for p in problems:
+        unique.setdefault((p.file, p.line, p.col, p.message), p)
+    return sorted(unique.values(), key=lambda p: (p.file, p.line, p.col, p.message))
