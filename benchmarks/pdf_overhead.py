@@ -31,24 +31,21 @@ def cases():
     import shutil
     import tempfile
 
-    from cspkit.rtyaml import dump_rt, load_rt
+    from cspkit.yaml.write import edit_text
     tmp = Path(tempfile.mkdtemp()) / "county"
     shutil.copytree("examples/county-board", tmp)
-    doc = load_rt((tmp / "cspkit.yaml").read_text())
-    doc["conventions"]["papers_start_on_odd_page"] = False
-    (tmp / "cspkit.yaml").write_text(dump_rt(doc))
+    config = tmp / "cspkit.yaml"
+    config.write_text(edit_text(config.read_text(), lambda d: d["conventions"].__setitem__("papers_start_on_odd_page", False)))
     repo = open_repo(tmp)
     yield "county, papers on any page", tmp, render_html(repo, pack_document(repo, repo.meetings[dt.date(2024, 3, 22)], "partners"), "pdf")
     # a pack with one-page papers: the front sheet is laid out a second time
     import shutil
     import tempfile
 
-    from cspkit.rtyaml import dump_rt, load_rt
     tmp = Path(tempfile.mkdtemp()) / "mini"
     shutil.copytree("tests/fixtures/mini", tmp)
-    doc = load_rt((tmp / "cspkit.yaml").read_text())
-    doc["conventions"]["page_references"] = "page-range"
-    (tmp / "cspkit.yaml").write_text(dump_rt(doc))
+    config = tmp / "cspkit.yaml"
+    config.write_text(edit_text(config.read_text(), lambda d: d["conventions"].__setitem__("page_references", "page-range")))
     repo = open_repo(tmp)
     yield "mini (page ranges)", tmp, render_html(repo, pack_document(repo, repo.meetings[dt.date(2023, 10, 12)], "partners"), "pdf")
 

@@ -38,15 +38,17 @@ CHARNWOOD_PERFORMANCE = ("charnwood-performance.png", "paper-4-1")
 
 def with_performance_paper(source: Path, target: Path) -> Path:
     """A copy of Charnwood's repository whose item 4 (2023/24 Performance) carries the paper."""
-    from cspkit.rtyaml import dump_rt, load_rt
+    from cspkit.yaml.write import edit_text
 
     shutil.copy2(source / "cspkit.yaml", target / "cspkit.yaml")
     shutil.copytree(source / "records", target / "records")
     path = target / "records" / "meetings" / "2023-10-12.yaml"
-    doc = load_rt(path.read_text(encoding="utf-8"))
-    item = next(i for i in doc["agenda"] if str(i["number"]) == "4")
-    item["papers"] = [{"kind": "performance", "title": "2023/24 Performance"}]
-    path.write_text(dump_rt(doc), encoding="utf-8")
+
+    def attach(doc) -> None:
+        item = next(i for i in doc["agenda"] if str(i["number"]) == "4")
+        item["papers"] = [{"kind": "performance", "title": "2023/24 Performance"}]
+
+    path.write_text(edit_text(path.read_text(encoding="utf-8"), attach), encoding="utf-8")
     return target
 
 
