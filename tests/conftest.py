@@ -108,25 +108,38 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     (files ending in ``-public``; a public PDF is printed from the public HTML, and a pack
     PDF costs seconds: tests/test_render.py prints public PDFs of a repository with
     restricted items). ``{body: folder}``. PDFs are made in this process (WeasyPrint loads
-    once); tests/test_render_pdf.py covers the worker."""
+    once); tests/test_render_pdf.py covers the worker. Under pytest-xdist the workers share
+    one set: the first to get the lock renders, the others read."""
+    from filelock import FileLock
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # this run's temporary folder, shared by the xdist workers (each has its own below it)
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.mktemp("rendered")
+    folders = {body: shared / f"rendered-{body}" for body in RENDERS}
+    with FileLock(str(shared / "rendered.lock")):
+        if not (shared / "rendered.done").exists():
+            _render_examples(folders)
+            (shared / "rendered.done").touch()
+    return folders
+
+
+def _render_examples(folders: dict[str, Path]) -> None:
     from cspkit.cli import run
 
-    folders = {}
     saved = os.environ.get("CSPKIT_PDF_WORKER")
     os.environ["CSPKIT_PDF_WORKER"] = "0"
     try:
         for body, (root, commands) in RENDERS.items():
-            out = tmp_path_factory.mktemp(f"rendered-{body}")
+            out = folders[body]
+            out.mkdir(parents=True, exist_ok=True)
             for args in commands:
                 for audience in ("partners", "public"):
                     formats = "all" if audience == "partners" else "md,html"
                     code = run(["--repo", str(root), "render", *args, "--format", formats, "-o", str(out),
                                 "--audience", audience])
                     assert code == 0, (body, args, audience)
-            folders[body] = out
     finally:
         if saved is None:
             os.environ.pop("CSPKIT_PDF_WORKER", None)
         else:
             os.environ["CSPKIT_PDF_WORKER"] = saved
-    return folders
