@@ -107,9 +107,16 @@ def action_log_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
                     {"log": Builder(repo, audience).action_log(as_of), "as_of": as_of})
 
 
-def programme_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
+def programme_document(repo: Repo, as_of: dt.date | None, audience: str,
+                       today: dt.date | None = None) -> Document:
+    """The forward programme as at ``as_of``; by default as at the next meeting, which it is for."""
     from cspkit.render.context import Builder
 
+    if as_of is None:
+        today = today or dt.date.today()
+        upcoming = [m.date for m in repo.meeting_list() if m.status == MeetingStatus.scheduled and m.date >= today]
+        scheduled = [s.date for s in (repo.config.schedule if repo.config else []) if s.date and s.date >= today]
+        as_of = min(upcoming + scheduled, default=today)
     return Document("forward-programme", "forward-programme",
                     {"programme": Builder(repo, audience).forward_programme(as_of), "as_of": as_of})
 
@@ -147,21 +154,48 @@ def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "p
     from cspkit.render.env import make_env
 
     assert repo.config is not None
+    from cspkit.pdf import font_faces
     from cspkit.render.dates import format_date
 
-    env = make_env(repo.root, repo.config.conventions, fmt)
+    conv = repo.config.conventions
+    env = make_env(repo.root, conv, fmt)
     template = env.get_template(f"{doc.template}.{'md' if fmt == 'md' else 'html'}.j2")
     meeting = doc.context.get("meeting")
     day = meeting.date if meeting is not None else doc.context.get("as_of")
     defaults = repo.config.defaults
     extra = {
         "running": {"left": repo.config.partnership.name,
-                    "right": format_date(day, "medium") if day else ""},
+                    "right": format_date(day, conv.text_date_style.value) if day else ""},
         "venue": (meeting.venue if meeting is not None and meeting.venue else defaults.venue) or "",
         "start": (meeting.start if meeting is not None and meeting.start else defaults.start),
+        "logo": _logo(repo, fmt),
+        "fonts": font_faces() if fmt == "pdf" else [],
     }
     return template.render(cfg=repo.config, partnership=repo.config.partnership, audience=audience,
                            charts=_chart_maker(fmt, doc), **extra, **doc.context)
+
+
+def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
+    """The crest or logo named in cspkit.yaml: a file the PDF reads from the repository, or
+    inline data in HTML so the page carries it wherever it is sent. Markdown goes without."""
+    import base64
+    import mimetypes
+
+    logo = repo.config.conventions.logo if repo.config else None
+    if logo is None or fmt == "md":
+        return None
+    root = repo.root.resolve()
+    path = (root / logo.path).resolve()
+    if root not in path.parents or not path.is_file():
+        from cspkit.yaml.locate import compose, locate
+
+        line, col = locate(compose((root / "cspkit.yaml").read_text(encoding="utf-8")), ("conventions", "logo", "path"))
+        raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the repository")
+    if fmt == "pdf":
+        return {"src": path.as_uri(), "alt": logo.alt}
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return {"src": f"data:{kind};base64,{data}", "alt": logo.alt}
 
 
 def _chart_maker(fmt: str, doc: Document) -> Callable[[dict], str]:

@@ -138,6 +138,30 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def split_title(markdown: str) -> tuple[str | None, str]:
+    """A paper's Markdown without its opening level-1 heading, and that heading's text.
+
+    Papers written for a pack usually start with their title; the pack prints the title
+    itself (so it can be numbered, bookmarked and referred to), so it must not be printed twice.
+    """
+    from cspkit.render.env import _markdown
+
+    tokens = _markdown().parse(markdown)
+    if len(tokens) < 2 or tokens[0].type != "heading_open" or tokens[0].tag != "h1" or not tokens[0].map:
+        return None, markdown
+    lines = markdown.splitlines(keepends=True)
+    _, end = tokens[0].map
+    return tokens[1].content.strip(), "".join(lines[end:]).lstrip("\n")
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Two spellings of one title: case, dashes and spacing aside."""
+    def norm(t: str) -> str:
+        return re.sub(r"[\W_]+", " ", t.casefold()).strip()
+
+    return norm(a) == norm(b)
+
+
 class Builder:
     """Builds the view of one meeting's documents for one audience."""
 
@@ -168,16 +192,15 @@ class Builder:
                 lines.append(AgendaLine(item.number, "Exempt item", "", None, [], False, [], None, True,
                                         item.kind.value))
                 continue
-            item_papers = [self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{i + 1}")
-                           for i, p in enumerate(item.papers) if not self.hidden(p)]
-            item_papers = [p for p in item_papers if p is not None]
+            item_papers = [view for i, p in enumerate(item.papers) if not self.hidden(p)
+                           if (view := self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{i + 1}"))]
             papers += item_papers
             subs: list[SubLine] = []
             plan = self.config.plan_for(meeting.date)
             for j, sub in enumerate(item.sub_items):
-                sub_papers = [self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{j + 1}-{k + 1}")
-                              for k, p in enumerate(sub.papers) if not self.hidden(p)]
-                sub_papers = [p for p in sub_papers if p is not None]
+                sub_papers = [view for k, p in enumerate(sub.papers) if not self.hidden(p)
+                              if (view := self.paper(meeting, item, p, attached,
+                                                     f"paper-{slug(item.number)}-{j + 1}-{k + 1}"))]
                 papers += sub_papers
                 label = f"Strategic Priority {sub.priority}" if sub.priority is not None else None
                 title = sub.title
@@ -246,7 +269,11 @@ class Builder:
             view.data = self.performance(meeting.date)
         elif kind == PaperKind.document:
             path = self.repo.records_dir / (paper.source or "")
-            view.data = {"markdown": path.read_text(encoding="utf-8")}
+            heading, body = split_title(path.read_text(encoding="utf-8"))
+            view.title = paper.title or heading or view.title
+            # A title in the record and another in the paper: the paper's own is kept, under it.
+            subtitle = heading if heading and not _same_title(heading, view.title) else None
+            view.data = {"markdown": body, "subtitle": subtitle}
         return view
 
     def _text_date(self, day: dt.date) -> str:
@@ -416,7 +443,7 @@ class Builder:
                 continue
             when = it.when
             if isinstance(when, dt.date):
-                when_text = format_date(when, "medium")
+                when_text = format_date(when, self.config.conventions.text_date_style.value)
             elif str(when) == "tbc":
                 when_text = "TBC"
             elif str(when) == "civic-year":
@@ -438,15 +465,18 @@ class Builder:
                 theme = next((t for t in plan.themes if t.number == pu.theme), None) if plan else None
                 heading = f"Theme {pu.theme} – {theme.title}" if theme else f"Theme {pu.theme}"
                 under = [f"Priority {p.number} – {p.title}" for p in (plan.priorities if plan else []) if p.theme == pu.theme]
+                towards = f"Theme {pu.theme}"
             else:
                 pr = next((p for p in plan.priorities if p.number == pu.priority), None) if plan else None
                 heading = f"Priority {pu.priority} – {pr.title}" if pr else f"Priority {pu.priority}"
                 under = []
-            sections.append({"heading": heading, "under": under, "text": pu.text})
+                towards = f"priority {pu.priority}"
+            label = f"Update/s – including specific work, initiatives, projects etc. that contribute to {towards}"
+            sections.append({"heading": heading, "under": under, "label": label, "text": pu.text})
         if isinstance(u.date, dt.date):
             from cspkit.render.dates import format_date
 
-            date_text = format_date(u.date, "short")
+            date_text = format_date(u.date, self.config.conventions.text_date_style.value)
         elif u.date:
             from cspkit.render.dates import format_date
 
@@ -486,22 +516,39 @@ class Builder:
         perf = self.repo.performance[years[-1]]
         quarters = sorted({r.quarter for ind in perf.indicators for r in ind.readings})
         quarter = quarter or (quarters[-1] if quarters else None)
+        from cspkit.render.env import figure
+
         rows = []
         for ind in perf.indicators:
             reading = next((r for r in ind.readings if r.quarter == quarter), None)
             if reading is None:
                 continue
+            decimals = ind.decimals if ind.decimals is not None else perf.decimals
+            series = [(r.quarter, r.value, r.previous) for r in sorted(ind.readings, key=lambda r: r.quarter)]
             rows.append({
                 "id": ind.id,
                 "name": ind.name,
                 "unit": ind.unit.value,
+                "decimals": decimals,
                 "value": reading.value,
                 "previous": reading.previous,
-                "change": reading.change,
+                "change": ind.shown_change(reading),
                 "derived": reading.value is not None and reading.previous is not None,
                 "rag": ind.rag(reading),
                 "target": ind.target,
                 "note": reading.note,
-                "series": [(r.quarter, r.value, r.previous) for r in sorted(ind.readings, key=lambda r: r.quarter)],
+                "series": series,
+                # a line needs two points: one figure is in the table already
+                "charted": sum(v is not None for _, v, _ in series) > 1 or sum(x is not None for _, _, x in series) > 1,
+                "chart_alt": _chart_alt(ind.name, ind.unit.value, decimals, series, figure),
             })
         return {"year": perf.year, "quarter": quarter, "area": perf.area, "source": perf.source, "indicators": rows}
+
+
+def _chart_alt(name: str, unit: str, decimals: int | None, series: list, figure) -> str:
+    """What an indicator's chart shows, in words: every figure it plots."""
+    per = " per 1,000" if unit == "per-1000" else ""
+    this = ", ".join(f"{q} {figure(v, decimals, unit)}" for q, v, _ in series if v is not None)
+    last = ", ".join(f"{q} {figure(p, decimals, unit)}" for q, _, p in series if p is not None)
+    text = f"Line chart of {name}{per} by quarter. This year: {this or 'no figures'}."
+    return text + (f" Same period last year: {last}." if last else "")
