@@ -32,6 +32,7 @@ poppler:
 test: $(STAMP) poppler
 	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports --no-logo --no-cache >/dev/null || $(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto
 
 # Page images of both example bodies' packs, for review (needs pdftoppm: poppler-utils).

@@ -74,9 +74,13 @@ def test_a_wrapped_resolution_hangs_under_its_text_not_its_letter(county):
     chunks: list[tuple[float, str]] = []
     for page in PdfReader(str(county["pdf_path"])).pages:
         page.extract_text(visitor_text=lambda text, cm, tm, fd, fs: chunks.append((tm[4], text.strip())))
-    labelled = next(x for x, t in chunks if t.startswith("(b) That LFRS be requested"))
-    wrapped = next(x for x, t in chunks if t.startswith("more detailed data around Road Traffic"))
-    assert wrapped - labelled > 15
+    chunks = [(x, t) for x, t in chunks if t]
+    at = next(i for i, (_, t) in enumerate(chunks) if "That LFRS be requested" in t)
+    label_x = next(x for x, t in reversed(chunks[:at + 1]) if t.startswith("(b)"))
+    text_x = chunks[at][0] if chunks[at][1].startswith("That") else label_x
+    wrapped_x = chunks[at + 1][0]  # the next line of the same resolution
+    assert chunks[at + 1][1].endswith("Road Traffic Collisions.")
+    assert wrapped_x - label_x > 15 and abs(wrapped_x - text_x) < 1
     assert '<li><span class="dl">(b)</span><div>That LFRS be requested' in county["html"]
 
 
