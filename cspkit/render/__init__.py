@@ -17,8 +17,16 @@ from typing import Any
 
 from cspkit.errors import ConflictError, NotFound, UsageError, UserError
 from cspkit.fileio import write_bytes, write_text
+from cspkit.lookup import organisation_index
 from cspkit.models.meeting import Meeting, MeetingStatus
+from cspkit.pdf import font_faces, make_pdf, prestarted
+from cspkit.render.charts import indicator_chart
+from cspkit.render.context import Builder
+from cspkit.render.dates import format_date
+from cspkit.render.env import make_env, svg_data_uri
 from cspkit.repo import Repo
+from cspkit.session import open_repo
+from cspkit.yaml.locate import compose, locate
 
 FORMATS = ("pdf", "html", "md")
 MANIFEST = ".cspkit-outputs.json"
@@ -84,15 +92,11 @@ def parse_formats(value: str) -> list[str]:
 
 
 def pack_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     ctx = Builder(repo, audience).pack(meeting)
     return Document("pack", f"{meeting.date.isoformat()}-agenda-pack", ctx)
 
 
 def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     if meeting.minutes is not None and meeting.minutes.external:
         raise NotFound(f"the minutes of {meeting.date} are not kept in these records: {meeting.minutes.external}")
 
@@ -101,8 +105,6 @@ def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
 
 
 def action_log_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     return Document("action-log", f"action-log-{as_of.isoformat()}",
                     {"log": Builder(repo, audience).action_log(as_of), "as_of": as_of})
 
@@ -110,8 +112,6 @@ def action_log_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
 def programme_document(repo: Repo, as_of: dt.date | None, audience: str,
                        today: dt.date | None = None) -> Document:
     """The forward programme as at ``as_of``; by default as at the next meeting, which it is for."""
-    from cspkit.render.context import Builder
-
     if as_of is None:
         today = today or dt.date.today()
         upcoming = [m.date for m in repo.meeting_list() if m.status == MeetingStatus.scheduled and m.date >= today]
@@ -122,8 +122,6 @@ def programme_document(repo: Repo, as_of: dt.date | None, audience: str,
 
 
 def psa_document(repo: Repo, year: int | None, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     if not repo.psa:
         raise NotFound("there is no PSA in records/psa/")
     year = year or max(repo.psa)
@@ -133,9 +131,6 @@ def psa_document(repo: Repo, year: int | None, audience: str) -> Document:
 
 
 def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: str) -> Document:
-    from cspkit.lookup import organisation_index
-    from cspkit.render.context import Builder
-
     oid = organisation_index(repo.organisations).resolve(organisation)
     u = repo.updates.get((meeting.date, oid))
     if u is None:
@@ -151,12 +146,7 @@ def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: s
 
 
 def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "partners") -> str:
-    from cspkit.render.env import make_env
-
     assert repo.config is not None
-    from cspkit.pdf import font_faces
-    from cspkit.render.dates import format_date
-
     conv = repo.config.conventions
     env = make_env(repo.root, conv, fmt)
     template = env.get_template(f"{doc.template}.{'md' if fmt == 'md' else 'html'}.j2")
@@ -187,8 +177,6 @@ def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
     root = repo.root.resolve()
     path = (root / logo.path).resolve()
     if root not in path.parents or not path.is_file():
-        from cspkit.yaml.locate import compose, locate
-
         line, col = locate(compose((root / "cspkit.yaml").read_text(encoding="utf-8")), ("conventions", "logo", "path"))
         raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the repository")
     if fmt == "pdf":
@@ -200,11 +188,7 @@ def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
 
 def _chart_maker(fmt: str, doc: Document) -> Callable[[dict], str]:
     """Charts: an inline data URI in HTML/PDF; a linked SVG file next to a Markdown file."""
-    from cspkit.render.env import svg_data_uri
-
     def chart(row: dict) -> str:
-        from cspkit.render.charts import indicator_chart
-
         svg = indicator_chart(row["series"], row["unit"], chart_id=f"chart-{row['id']}")
         if fmt == "md":
             doc.context.setdefault("_assets", {})[f"{doc.stem}-charts/{row['id']}.svg"] = svg
@@ -222,9 +206,6 @@ def render_document(root: Path, make_doc: Callable[[Repo], Document], formats: s
 
     For a PDF, WeasyPrint is imported in a worker process while the records load.
     """
-    from cspkit.pdf import prestarted
-    from cspkit.session import open_repo
-
     wanted = parse_formats(formats)
     with prestarted("pdf" in wanted):
         repo = open_repo(root)
@@ -265,8 +246,6 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
 
 def html_to_pdf(html: str, base: Path) -> bytes:
     """The PDF of ``html`` (see :mod:`cspkit.pdf`: WeasyPrint, fetching only inside ``base``)."""
-    from cspkit.pdf import make_pdf
-
     return make_pdf(html, base)
 
 

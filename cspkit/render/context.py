@@ -16,10 +16,14 @@ from typing import Any
 from cspkit import views
 from cspkit.errors import NotFound
 from cspkit.models.action import action_sort_key
+from cspkit.models.common import financial_year_of
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render import selection
+from cspkit.render.dates import format_date
+from cspkit.render.env import _markdown, figure
+from cspkit.render.minutes_style import OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
 from cspkit.repo import Repo
 
 PUBLIC = "public"
@@ -144,8 +148,6 @@ def split_title(markdown: str) -> tuple[str | None, str]:
     Papers written for a pack usually start with their title; the pack prints the title
     itself (so it can be numbered, bookmarked and referred to), so it must not be printed twice.
     """
-    from cspkit.render.env import _markdown
-
     tokens = _markdown().parse(markdown)
     if len(tokens) < 2 or tokens[0].type != "heading_open" or tokens[0].tag != "h1" or not tokens[0].map:
         return None, markdown
@@ -277,8 +279,6 @@ class Builder:
         return view
 
     def _text_date(self, day: dt.date) -> str:
-        from cspkit.render.dates import format_date
-
         return format_date(day, self.config.conventions.text_date_style.value)
 
     # ------------------------------------------------------------------ minutes
@@ -289,8 +289,6 @@ class Builder:
         comes from :class:`cspkit.render.minutes_style.MinutesStyle`, which the Word and Markdown
         exports use too.
         """
-        from cspkit.render.minutes_style import MinutesStyle
-
         if meeting.minutes is None:
             raise NotFound(f"the meeting on {meeting.date} has no minutes yet (cspkit minutes start {meeting.date})")
         style = MinutesStyle(self.config.conventions)
@@ -336,8 +334,6 @@ class Builder:
 
     def minute_item(self, meeting: Meeting, mi: MinuteItem, style: Any = None) -> dict[str, Any]:
         """One minute as the templates print it: its number, title and body parts, labels in place."""
-        from cspkit.render.minutes_style import OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
-
         style = style or MinutesStyle(self.config.conventions)
         number = style.minute_label(mi)
         agenda_item = meeting.item(mi.item) if mi.item else None
@@ -382,8 +378,6 @@ class Builder:
     # ------------------------------------------------------------------ action log
     def action_log(self, as_of: dt.date) -> dict[str, Any]:
         conv = self.config.conventions
-        from cspkit.render.dates import format_date
-
         rows = []
         # In raising order; within a meeting, by the body's own action numbers where it has them.
         log = sorted(views.action_log(self.repo, as_of),
@@ -435,8 +429,6 @@ class Builder:
         }
 
     def forward_programme(self, as_of: dt.date) -> dict[str, Any]:
-        from cspkit.render.dates import format_date
-
         rows = []
         for it in selection.programme_rows(self.repo):
             if self.hidden(it):
@@ -474,12 +466,8 @@ class Builder:
             label = f"Update/s – including specific work, initiatives, projects etc. that contribute to {towards}"
             sections.append({"heading": heading, "under": under, "label": label, "text": pu.text})
         if isinstance(u.date, dt.date):
-            from cspkit.render.dates import format_date
-
             date_text = format_date(u.date, self.config.conventions.text_date_style.value)
         elif u.date:
-            from cspkit.render.dates import format_date
-
             date_text = format_date(str(u.date), "month")
         else:
             date_text = ""
@@ -507,8 +495,6 @@ class Builder:
     # ------------------------------------------------------------------ performance
     def performance(self, as_of: dt.date, quarter: str | None = None) -> dict[str, Any]:
         """The latest quarter reported for the financial year of ``as_of`` (or the one before)."""
-        from cspkit.models.common import financial_year_of
-
         fy = financial_year_of(as_of)
         years = sorted(y for y in self.repo.performance if y <= fy)
         if not years:
@@ -516,8 +502,6 @@ class Builder:
         perf = self.repo.performance[years[-1]]
         quarters = sorted({r.quarter for ind in perf.indicators for r in ind.readings})
         quarter = quarter or (quarters[-1] if quarters else None)
-        from cspkit.render.env import figure
-
         rows = []
         for ind in perf.indicators:
             reading = next((r for r in ind.readings if r.quarter == quarter), None)
