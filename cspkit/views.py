@@ -39,6 +39,9 @@ def is_restricted(repo: Repo, record: Any) -> bool:
     A record marked ``restricted`` is; so is an action raised from a decision minuted under a
     restricted minute or agenda item (unless a clerk published it on purpose), and a partner
     update attached to its meeting only as a restricted paper or under a restricted item.
+    A partner update with any section not for publication (:func:`restricted_sections`) is
+    restricted whole, for as long as the documents print an update whole: nothing a partner
+    ticked may reach the public, and leaving out one section is the renderer's to learn.
     """
     if getattr(record, "restricted", False):
         return True
@@ -47,8 +50,14 @@ def is_restricted(repo: Repo, record: Any) -> bool:
             return False
         return decision_restricted(repo, record)
     if isinstance(record, PartnerUpdate):
-        return update_attached_restricted(repo, record)
+        return bool(restricted_sections(record)) or update_attached_restricted(repo, record)
     return False
+
+
+def restricted_sections(update: PartnerUpdate) -> set[str]:
+    """The sections of a partner update its partner marked not for publication, by key: those
+    in ``restricted_sections``, and ``theme-N`` / ``priority-N`` for plan rows marked so."""
+    return set(update.restricted_sections) | {p.key for p in update.priorities if p.restricted}
 
 
 def decision_restricted(repo: Repo, action: Action) -> bool:
@@ -161,7 +170,7 @@ def overdue_actions(repo: Repo, as_of: dt.date) -> list[Action]:
 
 
 #: What a minutes skeleton has before anything is written: numbers, titles, flags.
-_FRAME = frozenset({"number", "item", "title", "restricted"})
+_FRAME = frozenset({"number", "item", "title", "restricted", "heading"})  # a skeleton's sub-item headings say nothing
 
 
 def minutes_written(minutes: Minutes) -> bool:
@@ -195,7 +204,8 @@ def same_wording(decision: str, action_text: str) -> bool:
     """Whether an action's text is a decision's wording: spacing, a closing full stop and the
     case of letters left aside."""
     def words(text: str) -> str:
-        return " ".join(text.split()).rstrip(".").casefold()
+        plain = " ".join(text.split()).rstrip(".").casefold()
+        return plain[len("that "):] if plain.startswith("that ") else plain  # a decision's "that" is the minutes'
 
     return words(raised_wording(decision)) == words(action_text)
 
@@ -313,5 +323,7 @@ def expected_partners(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
 
 
 def missing_updates(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
-    """Expected partners with no ``records/updates/<meeting>/<organisation>.yaml`` yet."""
-    return [e for e in expected_partners(repo, meeting) if (meeting, e.organisation) not in repo.updates]
+    """Expected partners whose update is not in: no ``records/updates/<meeting>/<organisation>.yaml``,
+    or only a draft (a blank made by ``update new``, a request noted by ``update chase --email``)."""
+    return [e for e in expected_partners(repo, meeting)
+            if (u := repo.updates.get((meeting, e.organisation))) is None or not u.is_received]

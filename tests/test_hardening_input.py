@@ -317,6 +317,21 @@ COMMAND_CASES.update({
                                           "(cspkit minutes start 2023-10-12)\n"),
     "minutes approve at itself": (["minutes", "approve", "2023-07-13", "--at", "2023-07-13"], 1,
                                   "error: minutes are approved at a later meeting: 2023-07-13 is not after 2023-07-13\n"),
+    # ---- workflow: minutes as documents
+    "minutes draft unknown format": (["minutes", "draft", "2023-10-12", "--format", "pdf"], 2,
+                                     "error: Invalid value for '--format' / '-f': 'pdf' is not one of 'docx', "
+                                     "'md'.\n" + U2.format("minutes draft")),
+    "minutes export without minutes": (["minutes", "export", "2023-10-12", "-o", "{out}/october.docx"], 1,
+                                       "error: the meeting on 2023-10-12 has no minutes yet "
+                                       "(cspkit minutes draft 2023-10-12)\n"),
+    "minutes export wrong ending": (["minutes", "export", "2023-07-13", "--format", "md", "-o", "{out}/july.docx"], 2,
+                                    "{out}/july.docx: a md document's name ends with .md\n"),
+    "minutes import missing file": (["minutes", "import", "2023-07-13", "{out}/minutes.docx"], 1,
+                                    "{out}/minutes.docx: file not found\n"),
+    "minutes import bad owner option": (["minutes", "import", "2023-07-13", "{repo}/records/people.yaml",
+                                         "--owner", "three=Bob"], 2,
+                                        "error: --owner 'three=Bob': write ITEM.N=NAME, e.g. 11.1=\"Dave Stokes\" "
+                                        "(N counts the item's decisions from 1; NAME may be none)\n"),
     # ---- workflow: actions
     "actions add unknown person": (["actions", "add", "--meeting", "2023-07-13", "--item", "3", "--owner",
                                     "Nobody Here", "--text", "x"], 1,
@@ -359,6 +374,30 @@ COMMAND_CASES.update({
     "update chase unknown meeting": (["update", "chase", "2023-10-13"], 1,
                                      "error: no meeting on 2023-10-13: records/meetings/2023-10-13.yaml does not "
                                      "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "update form unknown partner": (["update", "form", "2023-10-12", "Fire Service", "-o", "{out}/f.docx"], 1,
+                                    "error: unknown organisation 'Fire Service'; to add it: cspkit organisations add "
+                                    "\"Fire Service\"\n"),
+    "update form bad format": (["update", "form", "2023-10-12", "mini-police", "--format", "pdf"], 2,
+                               "error: unknown format 'pdf' for the form (use docx; cspkit update new writes it "
+                               "as YAML)\n"),
+    "update form not a docx name": (["update", "form", "2023-10-12", "mini-police", "-o", "{out}/form.doc"], 2,
+                                    "error: {out}/form.doc: a Word form's name ends with .docx\n"),
+    "update form partner and all": (["update", "form", "2023-10-12", "mini-police", "--all"], 2,
+                                    "error: name one partner, or give --all for every partner expected at the "
+                                    "meeting\n"),
+    "update form over a file": (["update", "form", "2023-10-12", "mini-police", "-o", "{repo}/cspkit.yaml"], 2,
+                                "{repo}/cspkit.yaml: a Word form's name ends with .docx\n"),
+    "update import missing file": (["update", "import", "{repo}/nothere.docx"], 1, "nothere.docx: no such file\n"),
+    "update import a record": (["update", "import", "{repo}/cspkit.yaml"], 1,
+                               "cspkit.yaml: is not a Word document (.docx): it is not a zip package\n"),
+    "update import a folder": (["update", "import", "{repo}/records"], 1, "error: records: is a folder, not a document\n"),
+    "update chase bad deadline": (["update", "chase", "2023-10-12", "--email", "{out}", "--deadline", "soon"], 1,
+                                  "error: --deadline 'soon' is not a date in the form YYYY-MM-DD\n"),
+    "circulate unknown meeting": (["circulate", "2023-10-13", "--email", "{out}"], 1,
+                                  "error: no meeting on 2023-10-13: records/meetings/2023-10-13.yaml does not "
+                                  "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "circulate missing pdf": (["circulate", "2023-10-12", "--email", "{out}", "--pdf", "{repo}/pack.pdf"], 1,
+                              "error: {repo}/pack.pdf: no such file\n"),
     "psa update unknown number": (["psa", "update", "9", "--note", "x"], 1,
                                   "error: the 2023 PSA has no recommendation 9 (it has 1, 2)\n"),
     "psa update bad year": (["psa", "update", "1", "--note", "x", "--year", "20x"], 1,

@@ -134,17 +134,17 @@ def test_minutes_circulated_then_approved_at_the_next_meeting(mini, run, cli):
     assert cli("--repo", mini, "minutes", "approve", "2023-07-13").code == 1
 
 
-def test_approval_is_minuted_under_the_minutes_item_as_a_point_when_there_is_an_intro(mini, run):
+def test_approval_is_minuted_under_the_minutes_item_after_what_is_written_there(mini, run):
     run("minutes", "start", "2023-10-12")
     october = mini / "records" / "meetings" / "2023-10-12.yaml"
     edit_text(october, "- number: 2\n  title: Partner Updates\n",
               "- number: 2\n  title: Partner Updates\n  key: minutes\n")
     edit_text(october, "  - item: 2\n    title: Partner Updates\n",
-              "  - item: 2\n    title: Partner Updates\n    intro: Already written.\n")
+              "  - item: 2\n    title: Partner Updates\n    body:\n    - text: Already written.\n")
     run("minutes", "approve", "2023-07-13", "--at", "2023-10-12")
     mi = open_repo(mini).meetings[D(2023, 10, 12)].minutes.items[1]
-    assert mi.intro == "Already written."
-    assert mi.points == ["The minutes of the meeting held on 13th July 2023 were approved."]
+    assert [p.text for p in mi.body] == ["Already written.",
+                                         "The minutes of the meeting held on 13th July 2023 were approved."]
 
 
 # --------------------------------------------------------------------------- actions
@@ -152,9 +152,9 @@ def test_approval_is_minuted_under_the_minutes_item_as_a_point_when_there_is_an_
 
 def test_decisions_with_owners_become_actions_with_the_id_written_back(mini, run):
     july = mini / "records" / "meetings" / "2023-07-13.yaml"
-    edit_text(july, "      action: 2023-07-13/3.1\n",
-              "      action: 2023-07-13/3.1\n    - text: that the information be noted\n"
-              "    - text: that partners share patrol data\n      owners: [bob-jones, alice-smith]\n")
+    edit_text(july, "        action: 2023-07-13/3.1\n",
+              "        action: 2023-07-13/3.1\n      - text: the information be noted\n"
+              "      - text: partners share patrol data\n        owners: [bob-jones, alice-smith]\n")
     before = snapshot(mini)
     out = run("actions", "raise", "2023-07-13")
     assert "2023-07-13/3.2" in out
@@ -162,7 +162,7 @@ def test_decisions_with_owners_become_actions_with_the_id_written_back(mini, run
     repo = open_repo(mini)
     a = repo.actions["2023-07-13/3.2"]
     assert (a.text, a.owners, a.decision, a.number) == (
-        "That partners share patrol data", ["bob-jones", "alice-smith"], 3, 2)
+        "Partners share patrol data", ["bob-jones", "alice-smith"], 3, 2)
     assert repo.meetings[D(2023, 7, 13)].minutes.items[1].decisions[2].action == "2023-07-13/3.2"
 
 
@@ -288,9 +288,10 @@ def test_actions_table_keeps_the_text_readable_at_80_columns(mini, cli):
 
 def test_update_form_has_every_section_and_the_plan_priorities(mini, run, cli):
     edit_text(mini / "cspkit.yaml", "partner_updates:\n", "partner_updates:\n- organisation: mini-council\n")
-    out = run("update", "chase", "2023-10-12")
-    assert "1 partner update(s) for 2023-10-12 not in yet (1 received)" in out
-    assert "Mini Borough Council: chase no contact in cspkit.yaml" in out
+    chase = json.loads(run("update", "chase", "2023-10-12", "--format", "json"))
+    assert (chase["received"], chase["to_come"]) == (1, 1)
+    assert [(p["organisation"], p["state"], p["contact"]) for p in chase["partners"]] == [
+        ("Mini Borough Council", "missing", None), ("Mini Constabulary", "received", "Inspector Robert Jones")]
     before = snapshot(mini)
     run("update", "new", "2023-10-12", "Mini Council")  # an alias of the organisation
     path = "records/updates/2023-10-12/mini-council.yaml"
@@ -303,7 +304,9 @@ def test_update_form_has_every_section_and_the_plan_priorities(mini, run, cli):
     u = open_repo(mini).updates[(D(2023, 10, 12), "mini-council")]
     assert [(p.priority, p.text) for p in u.priorities] == [(1, None), (2, None)]
     assert u.subject == "Mini Borough Council update"
-    assert "All 2 expected partner update(s) for 2023-10-12 are in." in run("update", "chase", "2023-10-12")
+    # A blank form is a draft, not an update received: the partner is still to send theirs.
+    chase = json.loads(run("update", "chase", "2023-10-12", "--format", "json"))
+    assert [p["state"] for p in chase["partners"]] == ["draft", "received"] and chase["to_come"] == 1
     r = cli("--repo", mini, "update", "new", "2023-10-12", "mini-council")
     assert r.code == 1 and "already exists (use --force" in r.err
     assert cli("--repo", mini, "update", "new", "2023-10-12", "mini-council", "--force").code == 0

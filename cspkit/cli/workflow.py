@@ -13,6 +13,7 @@ argument).
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -22,14 +23,17 @@ from cspkit.cli.app import app
 
 if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
+    from cspkit.workflows.minutes_docs import ImportResult
 
 from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, session, wrote
 
-minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, circulate, approve.",
+minutes_app = typer.Typer(help="Minutes: a Word or Markdown draft to write them in, import, export; start the "
+                          "skeleton from the agenda, circulate, approve.",
                           no_args_is_help=True)
 actions_app = typer.Typer(help="The action log: raise actions from decisions, add, list, update, close.",
                           no_args_is_help=True)
-update_app = typer.Typer(help="Partner update reports: a form to fill in, whom to chase.", no_args_is_help=True)
+update_app = typer.Typer(help="Partner update reports: the Word form, importing it when it comes back, chasing "
+                         "who still owes one.", no_args_is_help=True)
 psa_app = typer.Typer(help="PSA recommendations: list, record progress, remove by decision.", no_args_is_help=True)
 programme_app = typer.Typer(help="The forward programme: what is due, and rolling it on after a meeting.",
                             no_args_is_help=True)
@@ -326,25 +330,136 @@ def update_new(
         typer.echo(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
 
 
+@update_app.command("form")
+def update_form(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    partner: Optional[str] = typer.Argument(None, help="The organisation: id, name, short name or alias "
+                                            "(or --all)."),
+    all_partners: bool = typer.Option(False, "--all", help="One form for every partner expected to send an "
+                                      "update (partner_updates in cspkit.yaml)."),
+    fmt: str = typer.Option("docx", "--format", help="docx (a Word form; cspkit update new writes it as YAML)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The file (one partner) or folder (--all); "
+                                          "default build/MEETING-update-form-ORG.docx."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="Return by this date, YYYY-MM-DD (default: "
+                                           "update_form.return_days before the meeting)."),
+    force: bool = typer.Option(False, "--force", help="Replace a form file that exists."),
+) -> None:
+    """Write the partner update form as a Word document, laid out as the partnership's own form."""
+    from cspkit.workflows.updates import update_form as run
+
+    with session(ctx) as s:
+        written = run(s, meeting, partner, all_partners=all_partners, fmt=fmt, output=output, deadline=deadline,
+                      force=force)
+        for w in written:
+            typer.echo(f"wrote {w.path}")
+            if w.prefilled:
+                typer.echo(f"  pre-filled from last quarter: {', '.join(w.prefilled)}")
+        if written:
+            typer.echo(f"Return by {written[0].return_by}. Send it with: cspkit update chase {written[0].meeting} "
+                       f"--email DIR; import the reply with: cspkit update import FILE.docx")
+
+
+@update_app.command("import")
+def update_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="The returned form (.docx).", dir_okay=True),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="The meeting, YYYY-MM-DD (default: as the "
+                                          "form's Meeting row says)."),
+    partner: Optional[str] = typer.Option(None, "--org", help="The organisation (default: as the form's "
+                                          "Organisation row says)."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an update already received."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Read a returned partner update form into records/updates/MEETING/ORG.yaml."""
+    from cspkit.cli.reporters import terminal_safe as safe
+    from cspkit.workflows.updates import import_update
+
+    with session(ctx, write=True) as s:
+        r = import_update(s, file, meeting=meeting, partner=partner, replace=replace, dry_run=dry_run)
+        wrote(s.root, r)
+        verb = "would import" if r.dry_run else "imported"
+        typer.echo(f"{safe(r.source)}: {verb} as the update from {r.organisation} for {r.meeting}"
+                   f"{' (replacing the one received before)' if r.replaced else ''}.")
+        typer.echo(f"  answered: {', '.join(r.answered) or 'nothing'}")
+        if r.empty:
+            typer.echo(f"  left empty (n/a): {', '.join(r.empty)}")
+        if r.restricted:
+            typer.echo("  the whole update is marked not for publication")
+        if r.restricted_sections:
+            typer.echo(f"  not for publication: {', '.join(r.restricted_sections)}")
+        # What the document says is shown terminal-safe: a form can hold any characters.
+        for line in r.warnings:
+            typer.echo(f"warning: {safe(line)}", err=True)
+        for label in r.unchanged:
+            typer.echo(f"warning: {label}: unchanged from last quarter's answer, as pre-filled; check it still "
+                       f"holds", err=True)
+        for line in r.unplaced:
+            typer.echo(f"warning: {safe(line)}", err=True)
+        for line in r.notes:
+            typer.echo(f"note: {safe(line)}", err=True)
+
+
 @update_app.command("chase")
 def update_chase(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    email: Optional[Path] = typer.Option(None, "--email", help="Write an email draft (.eml, the form attached) "
+                                         "for each partner still to send, into this folder; and record that "
+                                         "the form was requested.", file_okay=False),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="With --email: return by this date, "
+                                           "YYYY-MM-DD (default: update_form.return_days before the meeting)."),
+    force: bool = typer.Option(False, "--force", help="With --email: replace drafts that exist."),
+    dry_run: bool = DRY_RUN,
+    fmt: ListFormat = LIST_FORMAT,
 ) -> None:
-    """The partners expected at a meeting whose update is not in yet, and whom to chase."""
-    from cspkit.workflows.updates import chase
+    """Where each partner's update stands; with --email, a draft to each partner still to send, their form attached."""
+    if email is None:
+        from cspkit.workflows.updates import chase
+
+        with session(ctx) as s:
+            table = chase(s, meeting)
+        print_table(table, fmt.value)
+        if fmt == ListFormat.table and table.meta.get("to_come"):
+            typer.echo(f"Send each the form: cspkit update chase {table.meta['meeting']} --email DIR")
+        return
+    from cspkit.workflows.updates import chase_drafts
+
+    with session(ctx, write=True) as s:
+        r = chase_drafts(s, meeting, email, deadline=deadline, force=force, dry_run=dry_run)
+        if not r.drafts:
+            typer.echo(f"Every expected partner update for {r.meeting} is in: no drafts to write.")
+            return
+        wrote(s.root, r)
+        verb = "would write" if r.dry_run else "wrote"
+        for d in r.drafts:
+            to = f"to {d.to}" if d.to else "no address: To left empty"
+            typer.echo(f"{verb} {d.path} ({'reminder, ' if d.reminder else ''}{to})")
+        for line in r.warnings:
+            typer.echo(f"warning: {line}", err=True)
+        typer.echo("Open each draft in your mail program, check it, and send it.")
+
+
+@app.command("circulate")
+def circulate(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    email: Path = typer.Option(..., "--email", help="Write the email draft (.eml) and the pack's PDF into this "
+                               "folder.", file_okay=False),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", help="Attach this PDF of the pack instead of making it."),
+    force: bool = typer.Option(False, "--force", help="Replace a draft (or PDF) that exists."),
+) -> None:
+    """Circulate the pack: one email draft to the members and named partners, the PDF attached
+    (or linked, when larger than email.attach_limit_mb)."""
+    from cspkit.workflows.circulate import circulate as run
 
     with session(ctx) as s:
-        day, missing, received = chase(s, meeting)
-    if not missing:
-        typer.echo(f"All {received} expected partner update(s) for {day} are in.")
-        return
-    typer.echo(f"{len(missing)} partner update(s) for {day} not in yet ({received} received):")
-    for c in missing:
-        who = f"{c.contact_name}{f', {c.contact_role}' if c.contact_role else ''}" if c.contact_name else \
-            "no contact in cspkit.yaml"
-        typer.echo(f"  {c.organisation_name}: chase {who}")
-    typer.echo(f"Send each the form: cspkit update new {day} PARTNER")
+        r = run(s, meeting, email, pdf=pdf, force=force)
+    how = f"the pack attached ({r.pdf.name})" if r.attached else f"a link to the pack ({r.link})"
+    typer.echo(f"wrote {r.path}: to {len(r.to)} member(s), copied to {len(r.cc)} partner(s), {how}")
+    for line in r.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo("Open the draft in your mail program, check it, and send it.")
 
 
 # --------------------------------------------------------------------------- PSA
@@ -560,3 +675,129 @@ def programme_roll(
         wrote(s.root, r)
         for x in r.rolled:
             typer.echo(f"  {x.id}: {x.change}")
+
+
+# --------------------------------------------------------------------------- minutes as documents (draft, import, export)
+
+
+class DocumentFormat(str, Enum):
+    docx = "docx"
+    md = "md"
+
+
+DOCUMENT_FORMAT = typer.Option(DocumentFormat.docx, "--format", "-f", help="docx (Word) or md (Markdown).")
+DOCUMENT_OUTPUT = typer.Option(None, "--output", "-o", dir_okay=False,
+                               help="The file to write (default: build/<date>-minutes[-draft].docx or .md).")
+DOCUMENT_FORCE = typer.Option(False, "--force", help="Replace the file if it exists.")
+
+
+@minutes_app.command("draft")
+def minutes_draft(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    fmt: DocumentFormat = DOCUMENT_FORMAT,
+    output: Optional[Path] = DOCUMENT_OUTPUT,
+    force: bool = DOCUMENT_FORCE,
+) -> None:
+    """A Word or Markdown document to write the minutes in, laid out as the body's minutes are.
+
+    Title, attendance recorded so far, one numbered heading per agenda item (minute numbers
+    carrying on where the body numbers minutes continuously) with its lead and purpose as
+    grey guidance, and how to write points and decisions. Import it when written.
+    """
+    from cspkit.workflows.minutes_docs import draft_minutes
+
+    with session(ctx) as s:
+        r = draft_minutes(s, meeting, fmt.value, output, force)
+    typer.echo(str(r.path))
+    if r.existing:
+        typer.echo(f"note: the meeting on {r.date} has minutes already; cspkit minutes export {r.date} writes them",
+                   err=True)
+    typer.echo(f"Next: write the minutes in it, then cspkit minutes import {r.date} {r.path}")
+
+
+@minutes_app.command("export")
+def minutes_export(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    fmt: DocumentFormat = DOCUMENT_FORMAT,
+    output: Optional[Path] = DOCUMENT_OUTPUT,
+    force: bool = DOCUMENT_FORCE,
+) -> None:
+    """The recorded minutes as a Word or Markdown document, to correct and import again."""
+    from cspkit.workflows.minutes_docs import export_minutes
+
+    with session(ctx) as s:
+        r = export_minutes(s, meeting, fmt.value, output, force)
+    typer.echo(str(r.path))
+
+
+@minutes_app.command("import")
+def minutes_import(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    file: Path = typer.Argument(..., help="The minutes as written: a .docx or .md file.", dir_okay=False),
+    owner: list[str] = typer.Option([], "--owner", metavar="ITEM.N=NAME",
+                                    help="Who the N-th decision of item ITEM gives its task to, where the "
+                                    "document does not say or says wrongly (NAME may be none). Repeat as needed."),
+    replace_attendance: bool = typer.Option(False, "--replace-attendance",
+                                            help="Take the document's attendance instead of the one recorded."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Read a Word or Markdown document into the meeting's minutes.
+
+    Items are matched to the agenda; points, sub-headings, bullet lists and decisions
+    ("AGREED that …", "RESOLVED: (a) That …; (b) …", "NOTED …") come in as written. Whoever a
+    decision names as its subject, or after it as "(Action: Name)", is proposed as its owner:
+    check the summary, and correct it with --owner. Decisions keep the actions already raised
+    from them. Approved minutes are never replaced.
+    """
+    from cspkit.workflows.minutes_docs import import_minutes
+
+    with session(ctx, write=True) as s:
+        r = import_minutes(s, meeting, file, owners=owner, replace_attendance=replace_attendance, dry_run=dry_run)
+        wrote(s.root, r)
+        _print_import(r)
+
+
+def _print_import(r: ImportResult) -> None:
+    points = sum(mi.parts.get("points", 0) for mi in r.minutes)
+    decisions = sum(len(mi.decisions) for mi in r.minutes)
+    typer.echo(f"Minutes of {r.date} from {r.file} ({r.state}): {len(r.minutes)} items, {points} points, "
+               f"{decisions} decisions")
+    for mi in r.minutes:
+        counts = ", ".join(f"{n} {what if n != 1 else what.rstrip('s')}" for what, n in mi.parts.items()) or "no text"
+        extra = []
+        if mi.item is None:
+            extra.append("raised in the room (not on the agenda)")
+        elif mi.matched_by == "title" and mi.label != mi.item:
+            extra.append(f"agenda item {mi.item}")
+        elif mi.matched_by == "citation":
+            extra.append(f"agenda item {mi.item}, as the minute cites it")
+        if mi.outcome:
+            extra.append(mi.outcome)
+        if mi.restricted:
+            extra.append("exempt")
+        more = f" [{'; '.join(extra)}]" if extra else ""
+        typer.echo(f"  {mi.label or '-':>4}  {mi.title}: {counts}{more}")
+        for d in mi.decisions:
+            how = {"named": "named in the document", "subject": "PROPOSED: the subject of the decision",
+                   "option": "given by --owner", "kept": "kept from the decision's action",
+                   "none": "no action"}.get(d.owners_from, "")
+            who = "/".join(d.owners) if d.owners else "no owner"
+            action = f"; action {d.action}" if d.action else ""
+            typer.echo(f"        {d.key}  {who}{f' ({how})' if d.owners or d.owners_from == 'none' else ''}{action}")
+    if any(d.owners_from == "subject" for mi in r.minutes for d in mi.decisions):
+        typer.echo("Check the proposed owners; correct one with --owner ITEM.N=NAME (or =none) and import again.")
+    if r.attendance == "taken":
+        typer.echo("Attendance: taken from the document.")
+    elif r.attendance == "kept":
+        same = "the same" if not r.attendance_differences else "different"
+        typer.echo(f"Attendance: kept as recorded (the document's is {same}; --replace-attendance takes it).")
+        for line in r.attendance_differences:
+            typer.echo(f"  {line}")
+    for line in r.lost_decisions:
+        typer.echo(f"warning: {line}", err=True)
+    for line in r.notes:
+        typer.echo(f"note: {line}", err=True)
+    typer.echo(f"Next: cspkit actions raise {r.date}")

@@ -21,6 +21,7 @@ from cspkit.models.common import (
     StrEnum,
     Time,
 )
+from cspkit.models.partner_update import TEXT_FIELDS
 
 
 class BodyKind(StrEnum):
@@ -173,6 +174,23 @@ class TimeStyle(StrEnum):
     """10.00 am"""
 
 
+# --- minutes conventions (cspkit.render.minutes_style applies them) ---------------------------------
+class PointNumbering(StrEnum):
+    """How the numbered points of a minute are labelled."""
+
+    roman = "roman"
+    """i., ii., iii."""
+    roman_parens = "roman-parens"
+    """(i), (ii), (iii)"""
+    letter = "letter"
+    """a., b., c."""
+    letter_parens = "letter-parens"
+    """(a), (b), (c)"""
+    decimal = "decimal"
+    """1., 2., 3."""
+# --- end of minutes conventions ------------------------------------------------------------
+
+
 class ActionStatusLabels(Record):
     """How the body writes each action status."""
 
@@ -191,6 +209,15 @@ class ActionLogColumn(StrEnum):
     due = "due"
 
 
+class Logo(Record):
+    """A crest or logo printed in the title block of every document."""
+
+    path: Annotated[str, Field(pattern=r"^[^/\\][^\\]*\.(png|jpe?g|svg)$")]
+    """The image file, relative to the repository root (PNG, JPEG or SVG), e.g. assets/crest.png."""
+    alt: Annotated[str, Field(min_length=1)]
+    """What the image shows, for people who cannot see it ("Charnwood Borough Council crest")."""
+
+
 class Conventions(Record):
     """The ways bodies differ in writing the same things down."""
 
@@ -201,6 +228,8 @@ class Conventions(Record):
     cite_agenda_items: Flag = False
     """Minutes cite papers as "marked 'Agenda Item N'"."""
     page_references: PageReferences = PageReferences.attached_at
+    item_number_dot: Flag = False
+    """Agenda item numbers printed with a full stop ("1. Introductions"), not without ("1 APOLOGIES")."""
     papers_start_on_odd_page: Flag = False
     """Start each paper on an odd page, padding with "This page is intentionally left blank"."""
     presenter_lines: Flag = False
@@ -212,6 +241,8 @@ class Conventions(Record):
         ActionLogColumn.owners,
         ActionLogColumn.status,
     ]
+    """The action log's columns, in order. Without a status column, a closed or completed action
+    says so under its owners ("Andy Thomas / Close"), as logs without one do."""
     action_log_title: str = "Action Log"
     action_log_headings: dict[ActionLogColumn, str] = {}
     """Column headings that differ from the defaults (No., Date, Action, Responsible Officer, Comments, Status, Due)."""
@@ -228,11 +259,21 @@ class Conventions(Record):
     online_marker: str = "(online)"
     """What the minutes print after the name of someone who joined online ("(MS Teams)")."""
     time_style: TimeStyle = TimeStyle.compact
-    point_numbering: str = "roman"
-    """How discussion points are numbered: roman (i, ii) or roman-parens ((i), (ii))."""
+    point_numbering: PointNumbering = PointNumbering.roman
+    """How discussion points are numbered: roman (i.), roman-parens ((i)), letter (a.), letter-parens ((a)) or decimal (1.)."""
+    minutes_signature: str | None = None
+    """The line the chair signs the minutes above ("CHAIRMAN"); with it the minutes end with a
+    signature block (the meeting's times, the date, the line). None: no signature block."""
     minutes_title: str = "Minutes"
     uppercase_titles: Flag = True
-    """Agenda and minute titles in capitals, as many councils print them."""
+    """Agenda and minute titles in capitals, as many councils print them (acronyms such as KPIs kept)."""
+    blank_field_text: str = ""
+    """What a partner update form prints for a section the partner left blank ("" leaves it empty,
+    as the forms themselves do; "n/a" writes that)."""
+    upcoming_meetings_on_front_sheet: Flag = True
+    """List the upcoming meeting dates under the agenda on the front sheet."""
+    logo: Logo | None = None
+    """A crest or logo from the repository for the title block, with its alternative text."""
 
     @field_validator("action_raised_label")
     @classmethod
@@ -288,6 +329,117 @@ class PaperLimits(Record):
     """The most pages a PDF paper may have."""
 
 
+class FormLayout(StrEnum):
+    table = "table"
+    """One two-column table, label | answer, as most partnerships' forms are."""
+    headings = "headings"
+    """A heading per section with the answer under it, as a headed report is written."""
+
+
+#: The sections of the usual partner update form (000, lines 227-300), as the form labels them.
+STANDARD_SECTIONS = (
+    ("summary", "Summary", "Purpose, background and context for the report update."),
+    ("recommendations", "Recommendations", "Any recommendations for the partnership to consider."),
+    ("performance", "Performance data", "Insert any relevant performance data."),
+    ("priorities", "Update/s", "Specific work, initiatives and projects that contribute to {what}."),
+    ("budget", "Budget / resource implications", "Costs, funding and staff time, if any."),
+    ("risks", "Any key risks / issues", "Anything that could stop the work above, or that partners should know."),
+    ("planned_activity", "Planned activity in the next quarter",
+     "Include any specific work, initiatives or projects that will contribute to the themes and priorities above."),
+    ("other", "Any other update", "Developments, achievements, challenges / opportunities."),
+    ("support_required", "Gaps / support required", "What you need from partners, if anything."),
+)
+
+
+class FormSection(Record):
+    """One section of the partner update form: a row of the table, or a heading."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
+    """What it fills in: a field of the update (summary, recommendations, performance, budget, risks,
+    planned_activity, other, support_required, contact), priorities (one row per theme or priority
+    of the plan), or a name of the partnership's own, kept under sections: in each update."""
+    label: str = Field(min_length=1)
+    """The label the form prints ("Budget / Resource Implications")."""
+    guidance: str | None = None
+    """Grey guidance text where the answer goes; the import drops it when a partner leaves it in.
+    For priorities, {what} is replaced by the theme or priority ("Theme 1")."""
+    also: list[str] = []
+    """Other labels partners write for this section (older forms, their own wording)."""
+    tick: Flag = True
+    """Give the section a "Not for publication" tick box."""
+
+
+class UpdateForm(Record):
+    """The partner update form that ``cspkit update form`` writes and ``cspkit update import`` reads."""
+
+    title: str = "Partner Update Report"
+    """The form's title; {organisation} is replaced by the partner's name."""
+    layout: FormLayout = FormLayout.table
+    return_days: int = Field(14, ge=0, le=120)
+    """The form is due back this many days before the meeting."""
+    sections: list[FormSection] = [FormSection(key=k, label=label, guidance=g) for k, label, g in STANDARD_SECTIONS]
+    """The sections, in order (default: the usual partner update form)."""
+    prefill: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]] = []
+    """Sections pre-filled with the partner's answer to the previous meeting, marked as last quarter's."""
+
+    @model_validator(mode="after")
+    def _sections(self) -> UpdateForm:
+        keys: set[str] = set()
+        labels: set[str] = set()
+        for s in self.sections:
+            if s.key in keys:
+                raise ValueError(f"section '{s.key}' is on the form twice")
+            if "_" in s.key and s.key not in _UPDATE_FIELDS:
+                raise ValueError(f"'{s.key}' is not a field of a partner update: a section of your own "
+                                 f"is named with lower-case letters, digits and hyphens")
+            keys.add(s.key)
+            for label in (s.label, *s.also):
+                if _fold(label) in labels:
+                    raise ValueError(f"the label '{label}' is on the form twice: the import could not tell "
+                                     f"the sections apart")
+                labels.add(_fold(label))
+        for key in self.prefill:
+            if key not in keys or key == "priorities":
+                raise ValueError(f"prefill: '{key}' is not a text section of the form")
+        return self
+
+    def section(self, key: str) -> FormSection | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+#: The fields of a partner update a form section can fill (any other key goes under sections:).
+_UPDATE_FIELDS = (*TEXT_FIELDS, "priorities")
+
+
+def _fold(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+class EmailSettings(Record):
+    """The email drafts cspkit writes (``update chase --email``, ``circulate --email``)."""
+
+    sender: str
+    """Who the drafts are from: "Community Safety Team <community.safety@charnwood.gov.uk>"."""
+    signature: str | None = None
+    """How the drafts end ("Community Safety Team, Charnwood Borough Council"); default: the partnership's name."""
+    attach_limit_mb: float = Field(10, gt=0, le=1000)
+    """A pack larger than this (megabytes) is linked (pack_url), not attached."""
+    pack_url: str | None = Field(None, pattern=r"^https://\S+$")
+    """Where the pack can be downloaded, for a pack too large to attach; {date} is the meeting's date."""
+
+    @field_validator("sender")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        _, address = parseaddr(value)
+        local, _, domain = address.partition("@")
+        if not local or "." not in domain or any(c in value for c in "\r\n"):
+            raise ValueError(f"'{value}' is not an email address (write it as "
+                             f"'Community Safety Team <team@example.gov.uk>' or 'team@example.gov.uk')")
+        return value
+
+
 class Config(Record):
     """The root ``cspkit.yaml`` of a partnership's repository."""
 
@@ -301,6 +453,10 @@ class Config(Record):
     """Future meeting dates, in order."""
     partner_updates: list[ExpectedUpdate] = []
     """Partners expected to send an update report to each meeting."""
+    update_form: UpdateForm = UpdateForm()
+    """The partner update form: its title, layout, sections and what is pre-filled."""
+    email: EmailSettings | None = None
+    """Who email drafts are from, how they end, and when a pack is linked instead of attached."""
     records_dir: Annotated[str, Field(pattern=RECORDS_DIR_RE)] = "records"
     """Folder (under the repository root) that holds the records: one folder name, not hidden."""
     papers: PaperLimits = PaperLimits()

@@ -163,10 +163,15 @@ def document_view(builder: Any, meeting: Meeting, item: AgendaItem, paper: Paper
             raise paper_problem(repo, meeting, item, paper, f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on "
                                                             f"line {line}): save it as UTF-8",
                                 ProblemCode.encoding) from None
-        images = list(markdown_images(repo, meeting, item, paper, text))
-        view.data = {"markdown": _with_images(text, images, lambda im: im.data_uri_or_path),
-                     "source_markdown": text, "images": images}
+        view.data = markdown_data(text, list(markdown_images(repo, meeting, item, paper, text)))
     return view
+
+
+def markdown_data(text: str, images: list[MarkdownImage]) -> dict[str, Any]:
+    """A Markdown paper's view data: its text as the PDF shows it (images inline or by their path
+    in the repository), as written, and its images (HTML and Markdown packs get copies)."""
+    return {"markdown": _with_images(text, images, lambda im: im.data_uri_or_path), "source_markdown": text,
+            "images": images}
 
 
 # --------------------------------------------------------------------------- Markdown papers' images
