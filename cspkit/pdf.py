@@ -82,10 +82,19 @@ def weasyprint_pdf(html: str, base: Path, notes: list[str] | None = None) -> byt
     return pdf
 
 
-def _anchor_pages(document) -> dict[str, int]:
-    """The page (1-based) where each anchor in a laid-out document starts."""
+#: A page reserved for a PDF paper's own pages (cspkit/render/pdf_merge.py) carries an anchor
+#: saying by how much it moves the page counter on: the numbers are those of the finished pack.
+_COUNTS = re.compile(r"-counts-(-?\d+)$")
+
+
+def _anchor_pages(document, printed: bool = True) -> dict[str, int]:
+    """The page where each anchor in a laid-out document starts: its number as printed, or
+    (``printed=False``) its place among the laid-out pages, both 1-based."""
     pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
+    number = 0
+    for place, page in enumerate(document.pages, start=1):
+        counts = [int(m.group(1)) for name in page.anchors if (m := _COUNTS.search(name))]
+        number = (number + (counts[0] if counts else 1)) if printed else place
         for name in page.anchors:
             pages.setdefault(name, number)
     return pages
@@ -112,7 +121,8 @@ def _single_page_ranges(html: str, document, render):
 
     if all((s := span(*r)) is None or s[0] != s[1] for r in ranges):
         return document
-    first_paper = min(pages[start] for _, start, _ in ranges if start in pages)
+    places = _anchor_pages(document, printed=False)
+    first_paper = min(places[start] for _, start, _ in ranges if start in places)
 
     def written(m: re.Match) -> str:
         kind, start, end = m.groups()

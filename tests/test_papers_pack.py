@@ -130,7 +130,7 @@ def test_attached_pages_are_all_there_in_order_stamped_with_the_running_header_a
         assert re.search(rf"\bPage {number}\b", text), (number, text[-120:])
         assert not re.search(r"9876543210\d{6}", text)  # no reserved page is left
         if number > 1:
-            assert "Charnwood Community Safety Partnership" in text and "12 October 2023" in text, number
+            assert "Charnwood Community Safety Partnership" in text and "12th October 2023" in text, number
     first_slide = pages[_first_pages(pages, "SLIDES STAND-IN")[0] - 1]
     assert "AGENDA ITEM 4" in first_slide.upper()  # the first attached page carries its item's label
 
@@ -176,11 +176,49 @@ def test_bookmarks_name_each_paper_at_its_first_page(october):
     pages = _pages(october["pdf"])
     top = {item["/Title"]: reader.get_destination_page_number(item) + 1
            for item in reader.outline if not isinstance(item, list)}
-    assert top["Fire and Rescue Integrated Risk Management Plan"] == _first_pages(pages, "IRMP STAND-IN")[0]
-    assert top["Charnwood performance Q2"] == _first_pages(pages, "SLIDES STAND-IN")[0]
-    assert "Youth ASB Report" in top
+    assert top["8. Fire and Rescue Integrated Risk Management Plan"] == _first_pages(pages, "IRMP STAND-IN")[0]
+    assert top["4. Charnwood performance Q2"] == _first_pages(pages, "SLIDES STAND-IN")[0]
+    assert "5. Youth ASB Report" in top
+    assert len(top) == 1 + len(_papers(october["root"], dt.date(2023, 10, 12)))  # the agenda, then one per paper
     dests = reader.named_destinations
     assert all(reader.get_destination_page_number(d) >= 0 for d in dests.values())  # none dangles
+
+
+def test_the_tagged_pack_stays_true_each_attached_page_a_figure_with_alternative_text(october):
+    """Tags (PDF/UA): nothing in the structure points at a page that went, every marked drawing on a page
+    is in the structure, and each attached page is a Figure that names its paper and the page."""
+    reader = PdfReader(str(october["pdf"]))
+    pages = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, start=1)}
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    parents = {nums[i]: nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    figures, stack, seen = [], [tree["/K"]], set()
+    while stack:
+        node = stack.pop()
+        if hasattr(node, "idnum"):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif hasattr(node, "get"):
+            if "/Pg" in node:
+                assert node.raw_get("/Pg").idnum in pages, node.get("/S")
+            if node.get("/S") == "/Figure" and "as its author sent it" in str(node.get("/Alt", "")):
+                figures.append((pages[node.raw_get("/Pg").idnum], str(node["/Alt"])))
+            if "/K" in node:
+                stack.append(node["/K"])
+    for number, page in enumerate(reader.pages, start=1):
+        marked = [int(m) for m in re.findall(rb"/MCID (\d+)", page.get_contents().get_data())]
+        if marked:
+            assert page.get("/StructParents") in parents and len(parents[page["/StructParents"]]) > max(marked), number
+    text = _pages(october["pdf"])
+    irmp = _first_pages(text, "IRMP STAND-IN")
+    assert [f for f in sorted(figures) if "Fire and Rescue" in f[1]] == [
+        (n, f"8. Fire and Rescue Integrated Risk Management Plan, page {k} of 9, as its author sent it")
+        for k, n in enumerate(irmp, start=1)]
+    assert len(figures) == len(IRMP) + len(SLIDES) + 2
 
 
 def test_the_word_report_is_set_in_the_packs_own_styles_with_its_figure(october):
@@ -198,10 +236,11 @@ def test_the_word_report_is_set_in_the_packs_own_styles_with_its_figure(october)
     assert re.search(r'<img src="2023-10-12-agenda-pack-papers/paper-5-2-2-figure-1.png" '
                      r'alt="Youth ASB incidents by month" style="width: 120mm">', html)
     assert '<td colspan="2"><p>Shepshed and Syston</p></td>' in html
-    assert "<h2>Youth ASB in Charnwood</h2>" in html and "<h3>Incidents by area</h3>" in html
+    # The paper's title is a level-2 heading in the pack; the report's own headings come under it.
+    assert "<h3>Youth ASB in Charnwood</h3>" in html and "<h4>Incidents by area</h4>" in html
     md = october["md"].read_text(encoding="utf-8")
     assert "![Youth ASB incidents by month](2023-10-12-agenda-pack-papers/paper-5-2-2-figure-1.png)" in md
-    assert "## Youth ASB in Charnwood" in md
+    assert "\n### Youth ASB in Charnwood\n" in md and "\n#### Incidents by area\n" in md
     assert (october["partners"] / "2023-10-12-agenda-pack-papers/paper-5-2-2-figure-1.png").read_bytes() \
         .startswith(b"\x89PNG")
 
@@ -244,8 +283,10 @@ def county(tmp_path_factory) -> dict[str, Path]:
     (sent / "slides.pdf").write_bytes(pdf_bytes("MODERN SLAVERY SLIDES", [SLIDE] * 5))           # odd
     (sent / "opcc-summary.pdf").write_bytes(pdf_bytes("OPCC SUMMARY", [A4]))                        # one page
     (sent / "needs-assessment.pdf").write_bytes(pdf_bytes("NEEDS ASSESSMENT", [A4, A4, A4_LANDSCAPE, A4]))  # even
+    (sent / "matters-arising.pdf").write_bytes(pdf_bytes("MATTERS ARISING", [A4]))                  # an item's only paper
     word_report(sent / "probation-report.docx", title="Probation report")
     day = "2024-03-22"
+    _run("--repo", root, "agenda", "attach", day, "3", sent / "matters-arising.pdf", "--title", "Matters arising")
     _run("--repo", root, "agenda", "attach", day, "6", sent / "slides.pdf", "--title", "Modern Slavery slides")
     _run("--repo", root, "agenda", "attach", day, "7", sent / "opcc-summary.pdf", "--title", "OPCC summary")
     _run("--repo", root, "agenda", "attach", day, "9", sent / "probation-report.docx")
@@ -259,17 +300,18 @@ def test_county_page_ranges_span_each_item_with_its_attached_pages_and_padding(c
     pages = _pages(county["pdf"])
     ranges = [(int(a), int(b)) for a, b in re.findall(r"\(Pages (\d+) - (\d+)\)", pages[0])]
     items = list(dict.fromkeys(p.item for p in _papers(county["root"], dt.date(2024, 3, 22))))
-    assert len(ranges) == len(items) == 9
+    assert len(ranges) == len(items) == 10
+    assert ranges[1][1] == ranges[1][0] + 1  # item 3's one page, and the page that pads it
     for (start, end), item in zip(ranges, items, strict=True):
         assert start % 2 == 1, f"item {item} starts on even page {start}"
         assert end % 2 == 0 or end == len(pages)
-        assert pages[start - 1].upper().startswith(f"AGENDA ITEM {item} ") or \
-            f"AGENDA ITEM {item}" in pages[start - 1].upper(), (start, item)
+        assert f"AGENDA ITEM {item}" in pages[start - 1].upper(), (start, item)
     for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
         assert start == end + 1
     assert ranges[-1][1] == len(pages)
     by_item = dict(zip(items, ranges, strict=True))
-    for name, item, n in (("MODERN SLAVERY SLIDES", "6", 5), ("OPCC SUMMARY", "7", 1), ("NEEDS ASSESSMENT", "10", 4)):
+    for name, item, n in (("MATTERS ARISING", "3", 1), ("MODERN SLAVERY SLIDES", "6", 5), ("OPCC SUMMARY", "7", 1),
+                          ("NEEDS ASSESSMENT", "10", 4)):
         where = _first_pages(pages, name)
         start, end = by_item[item]
         assert len(where) == n and where == list(range(where[0], where[0] + n))
@@ -291,3 +333,25 @@ def test_county_landscape_page_inside_a_portrait_paper_keeps_its_orientation(cou
     reader = PdfReader(str(county["pdf"]))
     where = _first_pages(_pages(county["pdf"]), "NEEDS ASSESSMENT")
     assert [_size(reader.pages[n - 1]) for n in where] == [A4_PORTRAIT, A4_PORTRAIT, A4_LANDSCAPE, A4_PORTRAIT]
+
+
+def test_a_one_page_paper_after_an_attached_pdf_is_page_n_where_it_is(mini, cli, tmp_path):
+    """Without odd-page padding a one-page paper reads "(Page N)" (the front sheet is laid out again
+    with the numbers written in): N counts the attached pages before it."""
+    from hardening_support import rewrite
+
+    rewrite(mini / "cspkit.yaml", lambda doc: doc["conventions"].__setitem__("page_references", "page-range"))
+    (tmp_path / "plan.pdf").write_bytes(pdf_bytes("PLAN", [A4] * 5))
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "plan.pdf").code == 0
+    (mini / "records/papers/2023-10-12/note.md").write_text("A note of one page.\n", encoding="utf-8")
+    assert cli("--repo", mini, "agenda", "add", "2023-10-12", "A note", "--paper", "papers/2023-10-12/note.md").code == 0
+    r = cli("--repo", mini, "render", "pack", "2023-10-12", "--format", "pdf", "-o", tmp_path / "out")
+    assert r.code == 0, r.err
+    pages = _pages(tmp_path / "out/2023-10-12-agenda-pack.pdf")
+    (start, end), = [(int(a), int(b)) for a, b in re.findall(r"\(Pages (\d+) - (\d+)\)", pages[0])]
+    note = [int(n) for n in re.findall(r"\(Page (\d+)\)", pages[0])]
+    plan = _first_pages(pages, "PLAN")
+    assert plan[-1] == end and len(plan) == 5 and start < plan[0]
+    assert note == [end + 1] == [len(pages)]
+    assert "A note of one page." in pages[note[0] - 1]
+    assert all(re.search(rf"\bPage {n}\b", t) for n, t in enumerate(pages, start=1))

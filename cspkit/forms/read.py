@@ -28,7 +28,19 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cspkit.documents import Block, Cell, Document, Heading, Note, Paragraph, Span, Table, make_paragraph, normalise
+from cspkit.documents import (
+    Block,
+    Cell,
+    Document,
+    Figure,
+    Heading,
+    Note,
+    Paragraph,
+    Span,
+    Table,
+    make_paragraph,
+    normalise,
+)
 from cspkit.documents.blocks import snippet
 from cspkit.documents.markdown_write import blocks_markdown
 from cspkit.forms.spec import (
@@ -239,7 +251,7 @@ class _Reader:
 
     def line(self, block: Block, where: str) -> None:
         """One line outside a two-cell row: a label, a tick line, or part of the answer."""
-        if isinstance(block, Note):
+        if isinstance(block, (Note, Figure)):  # a form is read without its pictures: there are none
             return
         if isinstance(block, Table):
             self.add_value([block], where)
@@ -316,7 +328,7 @@ class _Reader:
 
     def is_form_text(self, block: Block, answer: Answer | None) -> bool:
         """Text the form itself put there (guidance, headings, instructions), not the partner's."""
-        if isinstance(block, (Table, Note)):
+        if isinstance(block, (Table, Note, Figure)):
             return False
         folded = _fold(block.plain)
         if not folded or folded in self.known:

@@ -45,7 +45,8 @@ MIB = 1024 * 1024
 
 #: What a PDF paper looks like in the pack's HTML: the pages it reserves in the layout.
 _RESERVED = re.compile(r'<div class="attached-page" id="([^"]+)" data-paper="([^"]+)" data-role="([a-z]+)" '
-                       r'data-orientation="([a-z]+)"(?: data-source="([^"]*)" data-sha256="([0-9a-f]{64})")?')
+                       r'data-orientation="([a-z]+)"(?: data-source="([^"]*)" data-sha256="([0-9a-f]{64})" '
+                       r'data-label="([^"]*)")?')
 
 
 # --------------------------------------------------------------------------- locating a problem
@@ -154,7 +155,7 @@ def document_view(builder: Any, meeting: Meeting, item: AgendaItem, paper: Paper
         view.kind = "word"
         if not paper.title and document.properties.get("title"):
             view.title = document.properties["title"]
-        view.data = {"document": document, "html": document_html(document), "markdown": ""}
+        view.data = {"document": document, "html": _html_of(document, data_uri), "markdown": ""}
     else:
         try:
             text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
@@ -172,6 +173,16 @@ def markdown_data(text: str, images: list[MarkdownImage]) -> dict[str, Any]:
     in the repository), as written, and its images (HTML and Markdown packs get copies)."""
     return {"markdown": _with_images(text, images, lambda im: im.data_uri_or_path), "source_markdown": text,
             "images": images}
+
+
+def _html_of(document: Any, image_src: Any) -> Any:
+    """The Word paper's HTML for a template, which gives its first heading's level
+    (``p.data.html(hl + 1)``: the pack decides where the paper sits in its outline)."""
+
+    def html(level: int = 3) -> Any:
+        return document_html(document, image_src, top=level)
+
+    return html
 
 
 # --------------------------------------------------------------------------- Markdown papers' images
@@ -305,9 +316,9 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
                 return f"{folder}/{name}"
 
             if fmt == "pdf":
-                view.data["html"] = document_html(document, data_uri)
+                view.data["html"] = _html_of(document, data_uri)
             elif fmt == "html":
-                view.data["html"] = document_html(document, beside)
+                view.data["html"] = _html_of(document, beside)
             else:
                 view.data["markdown"] = document_markdown(document, beside)
         elif view.kind == "document" and view.data.get("images"):
@@ -338,7 +349,7 @@ def merge_attached(pdf: bytes, html: str, base: Path) -> bytes:
     if 'class="attached-page"' not in html:
         return pdf
     groups: dict[str, Reservation] = {}
-    for rid, anchor, role, orientation, source, sha in _RESERVED.findall(html):
+    for rid, anchor, role, orientation, source, sha, label in _RESERVED.findall(html):
         source = html_unescape(source)
         res = groups.get(anchor)
         if res is None:
@@ -354,6 +365,6 @@ def merge_attached(pdf: bytes, html: str, base: Path) -> bytes:
                     raise UserError(f"{source}: changed while the pack was being made; render it again")
                 paper = inspect_pdf(data, source, max_pages=10**6)
                 _remember(sha, paper)
-            res = groups[anchor] = Reservation(anchor, paper)
+            res = groups[anchor] = Reservation(anchor, paper, label=html_unescape(label))
         res.pages.append(Reserved(rid, "", role, orientation == "landscape"))
     return merge(pdf, list(groups.values()))

@@ -67,6 +67,8 @@ class Reservation:
     anchor: str
     paper: PdfPaper
     pages: list[Reserved] = field(default_factory=list)
+    #: how the paper is named to a reader ("8. Fire and Rescue Plan"), for its tags
+    label: str = ""
     #: ``@page`` rules and the rules that place the paper's label and title (ids and numbers only).
     css: str = ""
 
@@ -79,26 +81,30 @@ def reserve(anchor: str, paper: PdfPaper) -> Reservation:
     """The pages ``paper`` reserves in the layout of a pack, under ``anchor``."""
     shapes = paper.shapes
     n = len(shapes)
-    pages = [Reserved(f"{anchor}-r1", f"{anchor}-first", "first", shapes[0].landscape)]
+    # Each reserved page's id says by how much it moves the page counter on (cspkit/pdf.py reads
+    # it to know the printed page numbers of the layout).
+    pages = [Reserved(f"{anchor}-r1-counts-1", f"{anchor}-first", "first", shapes[0].landscape)]
     rules = [_rule(f"{anchor}-first", shapes[0].landscape, None, label=True)]
     if n > 1:
         kinds = list(dict.fromkeys(s.landscape for s in shapes[1:]))
         for i, landscape in enumerate(kinds):
-            name = f"{anchor}-t{_orientation(landscape)[0]}"
-            pages.append(Reserved(f"{anchor}-r{len(pages) + 1}", name, "template", landscape))
-            rules.append(_rule(name, landscape, SENTINEL if i == 0 else 0))
+            name, step = f"{anchor}-t{_orientation(landscape)[0]}", SENTINEL if i == 0 else 0
+            pages.append(Reserved(f"{anchor}-r{len(pages) + 1}-counts-{step}", name, "template", landscape))
+            rules.append(_rule(name, landscape, step))
         if (len(pages) + 1) % 2 != n % 2:
-            pages.append(Reserved(f"{anchor}-r{len(pages) + 1}", f"{anchor}-fill", "filler", False))
+            pages.append(Reserved(f"{anchor}-r{len(pages) + 1}-counts-0", f"{anchor}-fill", "filler", False))
             rules.append(_rule(f"{anchor}-fill", False, 0))
-        pages.append(Reserved(f"{anchor}-r{len(pages) + 1}", f"{anchor}-end", "end", shapes[-1].landscape))
-        rules.append(_rule(f"{anchor}-end", shapes[-1].landscape, n - 1 - SENTINEL))
+        step = n - 1 - SENTINEL
+        pages.append(Reserved(f"{anchor}-r{len(pages) + 1}-counts-{step}", f"{anchor}-end", "end",
+                              shapes[-1].landscape))
+        rules.append(_rule(f"{anchor}-end", shapes[-1].landscape, step))
     css = "\n".join(rules) + (
         f"\n#{anchor} > .item-label {{ position: running(attached-label-{anchor}); }}"
         f"\n@page {anchor}-first {{ @bottom-right {{ content: element(attached-label-{anchor}); }} }}"
         # The title names the paper in the bookmarks and the tags; the attached pages show it themselves.
-        "\n.attached-title { position: absolute; visibility: hidden; margin: 0; }"
+        f"\n#{anchor} > .paper-title {{ position: absolute; visibility: hidden; margin: 0; }}"
         "\n.attached-page { break-before: page; height: 0; margin: 0; padding: 0; }")
-    return Reservation(anchor, paper, pages, css)
+    return Reservation(anchor, paper, pages, css=css)
 
 
 def _rule(name: str, landscape: bool, increment: int | None, label: bool = False) -> str:
@@ -347,7 +353,7 @@ def _stamp(page: PageObject) -> tuple[_Stamp, int | None]:
             page_width = float(page.mediabox.width)
             middle = (left + right) / 2
             align = "centre" if abs(middle - page_width / 2) < 3 else "right" if middle > page_width / 2 else "left"
-            before_ops, group, after_ops = ops[:start], ops[start:end + 1], ops[end + 1:]
+            before_ops, group, after_ops = _artifacts(ops[:start]), ops[start:end + 1], _artifacts(ops[end + 1:])
             return _Stamp(
                 before=_serialise(before_ops), after=_serialise(after_ops), group=group,
                 tj_index=i - start, font=font, size=size, text=text, number=found.group(0), width=width,
@@ -355,9 +361,19 @@ def _stamp(page: PageObject) -> tuple[_Stamp, int | None]:
                 extra={k: page[k] for k in ("/Group", "/Tabs") if k in page},
             ), int(found.group(0))
     # No page number on the stamp (a partnership's own style leaves it out): the stamp as it is.
-    return _Stamp(before=_serialise(ops), after=b"", group=[], tj_index=0, font=None, size=0, text="", number="",
-                  width=0, tm_index=0, tm=[], align="left", resources=page["/Resources"], mediabox=page.mediabox,
-                  extra={k: page[k] for k in ("/Group", "/Tabs") if k in page}), None
+    return _Stamp(before=_serialise(_artifacts(ops)), after=b"", group=[], tj_index=0, font=None, size=0, text="",
+                  number="",
+                  width=0, tm_index=0, tm=[], align="left", resources=page["/Resources"],
+                  mediabox=page.mediabox, extra={k: page[k] for k in ("/Group", "/Tabs") if k in page}), None
+
+
+def _artifacts(ops: list[Any]) -> list[Any]:
+    """``ops`` with each marked-content sequence that has an MCID made a pagination artifact: a
+    stamp's header and page number repeat on every page and belong to no part of the structure."""
+    from pypdf.generic import NameObject
+
+    return [([NameObject("/Artifact")], b"BMC") if op == b"BDC" and len(operands) > 1 and
+            hasattr(operands[1], "get") and "/MCID" in operands[1] else (operands, op) for operands, op in ops]
 
 
 def _serialise(ops: list[Any]) -> bytes:
@@ -368,12 +384,157 @@ def _serialise(ops: list[Any]) -> bytes:
     return stream.get_data()
 
 
+# --------------------------------------------------------------------------- tags (a tagged pack)
+
+
+class _Tags:
+    """The structure tree of a tagged pack (PDF/UA), kept true as its pages change.
+
+    Each attached page is a ``Figure`` whose alternative text names its paper and the page (the
+    partner's own PDF, linked from the HTML pack, keeps its own tags); the reserved pages that go
+    take their structure with them; a stamp's header and page number are pagination artifacts.
+    """
+
+    def __init__(self, writer: PdfWriter):
+        self.writer = writer
+        root = writer._root_object.get("/StructTreeRoot")
+        self.root: Any = root.get_object() if root is not None else None
+        self.nums: dict[int, Any] = {}
+        if self.root is not None:
+            tree = self.root.get("/ParentTree")
+            self._walk_nums(tree.get_object() if tree is not None else None, 0)
+
+    @property
+    def on(self) -> bool:
+        return self.root is not None
+
+    def _walk_nums(self, node: Any, depth: int) -> None:
+        if node is None or depth > 32:
+            return
+        nums = node.get("/Nums")
+        if nums is not None:
+            nums = nums.get_object()
+            for i in range(0, len(nums) - 1, 2):
+                self.nums[int(nums[i])] = nums[i + 1]
+        for kid in node.get("/Kids", []) or []:
+            self._walk_nums(kid.get_object(), depth + 1)
+
+    def untagged(self, page: Any) -> bool:
+        """Whether ``page``'s marked content is in no structure (WeasyPrint's reserved pages: only stamps)."""
+        return "/StructParents" not in page
+
+    def figure(self, page_ref: Any, page: Any, alt: str, parent: Any) -> int:
+        """A ``Figure`` for the attached drawing on ``page``, under ``parent``; its MCID on the page."""
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+        key = page.get("/StructParents")
+        if key is None:
+            key = max(self.nums, default=-1) + 1
+            page[NameObject("/StructParents")] = NumberObject(key)
+            self.nums[key] = ArrayObject()
+        marks = self.nums[key].get_object()
+        element = self.writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Figure"),
+            NameObject("/P"): parent.indirect_reference, NameObject("/Pg"): page_ref,
+            NameObject("/K"): NumberObject(len(marks)), NameObject("/Alt"): TextStringObject(alt),
+        }))
+        kids = parent.get("/K")
+        kids = kids.get_object() if kids is not None else None
+        if not isinstance(kids, list):
+            kids = ArrayObject([kids] if kids is not None else [])
+            parent[NameObject("/K")] = kids
+        kids.append(element)
+        marks.append(element)
+        return len(marks) - 1
+
+    def attached(self, page_ref: Any, page: Any, res: Reservation, k: int, parent: Any) -> int | None:
+        """The MCID of page ``k`` of ``res``'s paper, drawn on ``page`` (None in an untagged pack)."""
+        if parent is None:
+            return None
+        alt = f"{res.label or res.paper.name}, page {k + 1} of {len(res.paper.shapes)}, as its author sent it"
+        return self.figure(page_ref, page, alt, parent)
+
+    def parent_for(self, page_ref: Any) -> Any:
+        """The structure element a paper's figures go under: the part of the document on its first page."""
+        top: Any = self.root.get("/K")
+        top = top.get_object() if top is not None else None
+        document: Any = top[0].get_object() if isinstance(top, list) and top else top
+        for ref in (document.get("/K") or []) if document is not None else []:
+            kid: Any = ref.get_object()
+            if hasattr(kid, "get") and "/Pg" in kid and kid.raw_get("/Pg") == page_ref:
+                inner: Any = kid.get("/K")
+                inner = inner.get_object() if inner is not None else None
+                first: Any = inner[0] if isinstance(inner, list) and inner else inner
+                first = first.get_object() if first is not None and hasattr(first, "get_object") else None
+                return first if hasattr(first, "get") else kid
+        return document
+
+    def drop(self, pages: dict[int, Any]) -> None:
+        """Take the structure of the pages that went (``pages``: id -> page object) out of the tree."""
+        from pypdf.generic import ArrayObject, NameObject, NumberObject
+
+        for page in pages.values():
+            key = page.get("/StructParents")
+            if key is not None:
+                self.nums.pop(int(key), None)
+
+        def only_there(element: Any, depth: int = 0) -> bool:
+            """Whether all of ``element`` is on pages that went."""
+            if depth > 64 or not hasattr(element, "get"):
+                return True
+            if "/Pg" in element and element.raw_get("/Pg").idnum not in pages:
+                return False
+            kids = element.get("/K")
+            kids = kids.get_object() if kids is not None else None
+            kids = kids if isinstance(kids, list) else [kids] if kids is not None else []
+            return all(only_there(k.get_object() if hasattr(k, "get_object") else k, depth + 1) for k in kids)
+
+        stack = [self.root]
+        seen: set[int] = set()
+        while stack:
+            element = stack.pop()
+            if id(element) in seen:
+                continue
+            seen.add(id(element))
+            kids = element.get("/K")
+            kids = kids.get_object() if kids is not None else None
+            if not isinstance(kids, list):
+                kids = [kids] if kids is not None else []
+            kept = ArrayObject(k for k in kids if not (hasattr(k, "get_object") and hasattr(k.get_object(), "get")
+                                                       and "/Pg" in k.get_object()
+                                                       and k.get_object().raw_get("/Pg").idnum in pages
+                                                       and only_there(k.get_object())))
+            if len(kept) != len(kids):
+                element[NameObject("/K")] = kept
+            stack += [k.get_object() for k in kept if hasattr(k, "get_object") and hasattr(k.get_object(), "get")]
+        nums = ArrayObject()
+        for key in sorted(self.nums):
+            nums += [NumberObject(key), self.nums[key]]
+        tree = self.root.get("/ParentTree")
+        if tree is not None:
+            tree = tree.get_object()
+            tree[NameObject("/Nums")] = nums
+            tree.pop("/Kids", None)
+        self.root[NameObject("/ParentTreeNextKey")] = NumberObject(max(self.nums, default=-1) + 1)
+
+
+def _as_artifacts(writer: PdfWriter, page: Any) -> None:
+    """Make the marked content of ``page``'s own drawing pagination artifacts (it is in no structure)."""
+    from pypdf.generic import ContentStream, DecodedStreamObject, NameObject
+
+    ops = ContentStream(page.get_contents(), writer).operations
+    stream = DecodedStreamObject()
+    stream.set_data(_serialise(_artifacts(ops)))
+    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+
+
 # --------------------------------------------------------------------------- the merge
 
 
-def _draw(page: Any, writer: PdfWriter, xobject: Any, name: str, matrix: list[float]) -> None:
+def _draw(page: Any, writer: PdfWriter, xobject: Any, name: str, matrix: list[float], mcid: int | None = None) -> None:
     """Draw ``xobject`` on ``page`` with ``matrix``, over what is there (which is wrapped in
-    ``q``/``Q``: WeasyPrint's drawing starts by flipping the coordinates and never restores them)."""
+    ``q``/``Q``: WeasyPrint's drawing starts by flipping the coordinates and never restores them);
+    with ``mcid``, as the marked content of a figure in the structure tree."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     resources = DictionaryObject(page["/Resources"].get_object())
@@ -389,7 +550,10 @@ def _draw(page: Any, writer: PdfWriter, xobject: Any, name: str, matrix: list[fl
         else []
     opening, closing = DecodedStreamObject(), DecodedStreamObject()
     opening.set_data(b"q\n")
-    closing.set_data(b"\nQ\nq %s cm %s Do Q\n" % (" ".join(_num(v) for v in matrix).encode(), name.encode()))
+    draw = b"q %s cm %s Do Q" % (" ".join(_num(v) for v in matrix).encode(), name.encode())
+    if mcid is not None:
+        draw = b"/Figure <</MCID %d>> BDC %s EMC" % (mcid, draw)
+    closing.set_data(b"\nQ\n" + draw + b"\n")
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(opening), *parts, writer._add_object(closing)])
 
 
@@ -419,6 +583,7 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
     replaced: dict[int, list[Any]] = {}   # reserved page index -> the pages that take its place
     moved: dict[int, Any] = {}           # id of a page that goes -> the page that now stands for it
     pages_root: Any = writer._root_object["/Pages"]
+    tags = _Tags(writer)
     if any(page.raw_get("/Parent") != writer._root_object.raw_get("/Pages") for page in writer.pages):
         raise RuntimeError("the laid-out pack's page tree is not flat")  # WeasyPrint's always is
     for res in reservations:
@@ -434,8 +599,12 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
         first = writer.pages[where[0]]
         shapes = res.paper.shapes
         new_pages = [first.indirect_reference]
+        parent = tags.parent_for(first.indirect_reference) if tags.on else None
+        if tags.on and tags.untagged(first):
+            _as_artifacts(writer, first)
         _draw(first, writer, _form_xobject(writer, res.paper, 0), "/CspkitAttached",
-              placement(shapes[0], float(first.mediabox.width), float(first.mediabox.height)))
+              placement(shapes[0], float(first.mediabox.width), float(first.mediabox.height)),
+              tags.attached(first.indirect_reference, first, res, 0, parent))
         if len(shapes) > 1:
             stamps: dict[bool, _Stamp] = {}
             value = None
@@ -460,7 +629,8 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
                 ref = writer._add_object(page)
                 _draw(page, writer, _form_xobject(writer, res.paper, k), "/CspkitAttached",
                       placement(shapes[k], float(stamp.mediabox[2]) - float(stamp.mediabox[0]),
-                                float(stamp.mediabox[3]) - float(stamp.mediabox[1])))
+                                float(stamp.mediabox[3]) - float(stamp.mediabox[1])),
+                      tags.attached(ref, page, res, k, parent))
                 new_pages.append(ref)
         replaced[where[0]] = new_pages
         for i in where[1:]:
@@ -472,6 +642,8 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
     pages_root[NameObject("/Kids")] = kids
     pages_root[NameObject("/Count")] = NumberObject(len(kids))
     _retarget(writer, moved)
+    if tags.on:
+        tags.drop({order[i].idnum: writer.get_object(order[i].idnum) for i, gone in replaced.items() if not gone})
     # The reserved pages that went, and their drawing, are left out of the file.
     for i, gone in replaced.items():
         if not gone:

@@ -48,12 +48,18 @@ def figures(document: Document) -> list[Figure]:
     return out
 
 
-def document_html(document: Document, image_src: ImageSource = data_uri, top: int = 2) -> Markup:
-    """The blocks of ``document`` as HTML in the pack's styles; headings start at ``<h{top}>``."""
+def document_html(document: Document, image_src: ImageSource = data_uri, top: int = 3) -> Markup:
+    """The blocks of ``document`` as HTML in the pack's styles.
+
+    Headings are fitted into the pack's outline as the house style fits Markdown papers'
+    (:func:`cspkit.render.env.markdown_html`): the report's first heading is ``<h{top}>`` and
+    none is more than one level below the one before it; inside a table cell a heading is a
+    bold paragraph. Tables get a caption (the heading they are under, hidden: the heading
+    shows it) and header cells scoped to their columns.
+    """
     from markupsafe import Markup
 
-    numbering = {id(f): i for i, f in enumerate(figures(document), start=1)}
-    return Markup("".join(_blocks(document.blocks, image_src, numbering, top)))
+    return Markup(_Writer(document, image_src, top).html())
 
 
 def _inline(text: str) -> str:
@@ -64,42 +70,82 @@ def _in_list(block: object) -> bool:
     return isinstance(block, Paragraph) and block.level > 0
 
 
-def _blocks(blocks: Sequence[object], image_src: ImageSource, numbering: dict[int, int], top: int) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        if isinstance(block, Paragraph) and block.level > 0:
-            j = i
-            while j < len(blocks) and _in_list(blocks[j]):
-                j += 1
-            out.append(_list([b for b in blocks[i:j] if isinstance(b, Paragraph)]))
-            i = j
-            continue
-        if isinstance(block, Heading):
-            level = min(top + max(block.level, 1) - 1, 6)
-            label = f"{escape(block.label)} " if block.numbered and block.label else ""
-            out.append(f"<h{level}>{label}{_inline(block.text)}</h{level}>\n")
-        elif isinstance(block, Paragraph):
-            label = f"{escape(block.label)} " if block.numbered and block.label else ""
-            caption = block.style is not None and block.style.lower().startswith("caption")
-            opening = '<p class="caption">' if caption else "<p>"
-            out.append(f"{opening}{label}{_inline(block.text)}</p>\n")
-        elif isinstance(block, Table):
-            out.append(_table(block, image_src, numbering, top))
-        elif isinstance(block, Figure):
-            out.append(_figure(block, image_src, numbering))
-        # A Note (something the reader left out) is not shown.
-        i += 1
-    return out
+class _Writer:
+    def __init__(self, document: Document, image_src: ImageSource, top: int):
+        self.document = document
+        self.image_src = image_src
+        self.numbering = {id(f): i for i, f in enumerate(figures(document), start=1)}
+        headings = [b.level for b in document.blocks if isinstance(b, Heading)]
+        self.top, self.first = top, min((max(level, 1) for level in headings), default=1)
+        self.previous = top - 1
+        self.before = "Table"  # the text of the last heading, a table's caption
+        self.tables = 0
 
+    def html(self) -> str:
+        return "".join(self.blocks(self.document.blocks, in_cell=False))
 
-def _figure(figure: Figure, image_src: ImageSource, numbering: dict[int, int]) -> str:
-    number = numbering.get(id(figure), 0)
-    style = f' style="width: {figure.width_mm:g}mm"' if figure.width_mm else ""
-    alt = figure.alt or f"Figure {number}" if number else figure.alt
-    return (f'<figure class="word-figure"><img src="{escape(image_src(figure, number))}" alt="{escape(alt)}"'
-            f"{style}></figure>\n")
+    def blocks(self, blocks: Sequence[object], in_cell: bool) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            if _in_list(block):
+                j = i
+                while j < len(blocks) and _in_list(blocks[j]):
+                    j += 1
+                out.append(_list([b for b in blocks[i:j] if isinstance(b, Paragraph)]))
+                i = j
+                continue
+            if isinstance(block, Heading):
+                label = f"{escape(block.label)} " if block.numbered and block.label else ""
+                text = f"{label}{_inline(block.text)}"
+                if in_cell:
+                    out.append(f"<p><strong>{text}</strong></p>\n")
+                else:
+                    level = max(self.top, min(self.top + max(block.level, 1) - self.first, self.previous + 1, 6))
+                    self.previous = level
+                    self.before = block.plain or self.before
+                    out.append(f"<h{level}>{text}</h{level}>\n")
+            elif isinstance(block, Paragraph):
+                label = f"{escape(block.label)} " if block.numbered and block.label else ""
+                caption = block.style is not None and block.style.lower().startswith("caption")
+                opening = '<p class="caption">' if caption else "<p>"
+                out.append(f"{opening}{label}{_inline(block.text)}</p>\n")
+            elif isinstance(block, Table):
+                out.append(self.table(block))
+            elif isinstance(block, Figure):
+                out.append(self.figure(block))
+            # A Note (something the reader left out) is not shown.
+            i += 1
+        return out
+
+    def figure(self, figure: Figure) -> str:
+        number = self.numbering.get(id(figure), 0)
+        style = f' style="width: {figure.width_mm:g}mm"' if figure.width_mm else ""
+        alt = figure.alt or (f"Figure {number}" if number else "A figure")
+        return (f'<figure class="word-figure"><img src="{escape(self.image_src(figure, number))}" '
+                f'alt="{escape(alt)}"{style}></figure>\n')
+
+    def table(self, table: Table) -> str:
+        self.tables += 1
+        ident = f"table-{self.document.sha256[:10] or 'word'}-{self.tables}"
+        rows = []
+        for r, row in enumerate(table.rows):
+            header = r < table.header_rows
+            cells = []
+            for cell in row:
+                tag = "th" if header else "td"
+                span = (f' colspan="{cell.col_span}"' if cell.col_span > 1 else "") + \
+                       (f' rowspan="{cell.row_span}"' if cell.row_span > 1 else "")
+                scope = ' scope="col"' if header else ""
+                inner = "".join(self.blocks(cell.blocks, in_cell=True)).strip()
+                cells.append(f"<{tag}{scope}{span}>{inner}</{tag}>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        head = "".join(rows[:table.header_rows])
+        body = "".join(rows[table.header_rows:])
+        return (f'<div class="table-wrap" role="region" aria-labelledby="{ident}" tabindex="0">'
+                f'<table class="word-table"><caption id="{ident}" class="vh">{escape(self.before)}</caption>'
+                + (f"<thead>{head}</thead>" if head else "") + f"<tbody>{body}</tbody></table></div>\n")
 
 
 def _list(items: list[Paragraph]) -> str:
@@ -119,25 +165,6 @@ def _list(items: list[Paragraph]) -> str:
         out.append(f"<li>{label}{_inline(item.body if item.label else item.text)}")
     out += ["</li>"] + ["</ul></li>"] * (depth - 1) + ["</ul>"]
     return "".join(out) + "\n"
-
-
-def _table(table: Table, image_src: ImageSource, numbering: dict[int, int], top: int) -> str:
-    rows = []
-    for r, row in enumerate(table.rows):
-        header = r < table.header_rows
-        cells = []
-        for cell in row:
-            tag = "th" if header else "td"
-            span = (f' colspan="{cell.col_span}"' if cell.col_span > 1 else "") + \
-                   (f' rowspan="{cell.row_span}"' if cell.row_span > 1 else "")
-            scope = ' scope="col"' if header else ""
-            inner = "".join(_blocks(cell.blocks, image_src, numbering, min(top + 1, 6))).strip()
-            cells.append(f"<{tag}{scope}{span}>{inner}</{tag}>")
-        rows.append(("<tr>", "".join(cells), "</tr>"))
-    head = "".join("".join(r) for r in rows[:table.header_rows])
-    body = "".join("".join(r) for r in rows[table.header_rows:])
-    return ('<div class="table-wrap"><table class="word-table">' + (f"<thead>{head}</thead>" if head else "")
-            + f"<tbody>{body}</tbody></table></div>\n")
 
 
 def document_markdown(document: Document, image_src: ImageSource) -> str:
@@ -160,6 +187,4 @@ def document_markdown(document: Document, image_src: ImageSource) -> str:
         else:
             run.append(block)
     flush()
-    # Demote headings one level: the paper's own title is the only level-1 heading.
-    return "\n".join(("#" + line) if line.startswith("#") and line.lstrip("#").startswith(" ") else line
-                     for line in "\n".join(parts).split("\n"))
+    return "\n".join(parts)
