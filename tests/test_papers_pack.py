@@ -157,10 +157,10 @@ def test_each_attached_page_is_drawn_inside_the_margins_scaled_to_fit(october):
     for n in _first_pages(pages, "IRMP STAND-IN") + _first_pages(pages, "SLIDES STAND-IN"):
         page = reader.pages[n - 1]
         data = page.get_contents().get_data().decode("latin-1")
-        m = re.search(r"q ([-\d. ]+) cm /CspkitAttached Do Q", data)
+        m = re.search(r"q ([-\d. ]+) cm /AttachedPage Do Q", data)
         assert m, n
         a, b, c, d, e, f = (float(v) for v in m.group(1).split())
-        form = page["/Resources"]["/XObject"]["/CspkitAttached"].get_object()
+        form = page["/Resources"]["/XObject"]["/AttachedPage"].get_object()
         x0, y0, x1, y1 = (float(v) for v in form["/BBox"])
         corners = [(a * x + c * y + e, b * x + d * y + f) for x in (x0, x1) for y in (y0, y1)]
         xs, ys = [p[0] for p in corners], [p[1] for p in corners]
@@ -355,3 +355,11 @@ def test_a_one_page_paper_after_an_attached_pdf_is_page_n_where_it_is(mini, cli,
     assert note == [end + 1] == [len(pages)]
     assert "A note of one page." in pages[note[0] - 1]
     assert all(re.search(rf"\bPage {n}\b", t) for n, t in enumerate(pages, start=1))
+
+
+def test_the_packs_with_papers_speak_for_the_partnership_not_the_tool(october):
+    outputs = {"pdf": " ".join(_pages(october["pdf"])), "public pdf": " ".join(_pages(october["public_pdf"])),
+               "md": october["md"].read_text(encoding="utf-8")}
+    for name in ("html", "public_html"):
+        outputs[name] = re.sub(r"<head>.*?</head>", "", october[name].read_text(encoding="utf-8"), flags=re.S)
+    assert [name for name, body in outputs.items() if "cspkit" in body.lower()] == []

@@ -428,7 +428,7 @@ def _flatten_fields(page: PageObject, writer: PdfWriter, new: Any) -> bytes:
             xobjects = resources.get("/XObject")
             xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
             resources[NameObject("/XObject")] = xobjects
-        name = f"/CspkitField{n}"
+        name = f"/FormField{n}"
         xobjects[NameObject(name)] = writer._add_object(form)
         matrix = _appearance_matrix(form, [float(v) for v in rect])
         out.append(b"\nq %s cm %s Do Q" % (" ".join(_num(v) for v in matrix).encode(), name.encode()))

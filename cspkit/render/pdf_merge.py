@@ -602,7 +602,7 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
         parent = tags.parent_for(first.indirect_reference) if tags.on else None
         if tags.on and tags.untagged(first):
             _as_artifacts(writer, first)
-        _draw(first, writer, _form_xobject(writer, res.paper, 0), "/CspkitAttached",
+        _draw(first, writer, _form_xobject(writer, res.paper, 0), "/AttachedPage",
               placement(shapes[0], float(first.mediabox.width), float(first.mediabox.height)),
               tags.attached(first.indirect_reference, first, res, 0, parent))
         if len(shapes) > 1:
@@ -627,7 +627,7 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
                     **{NameObject(k): v for k, v in stamp.extra.items()},
                 })
                 ref = writer._add_object(page)
-                _draw(page, writer, _form_xobject(writer, res.paper, k), "/CspkitAttached",
+                _draw(page, writer, _form_xobject(writer, res.paper, k), "/AttachedPage",
                       placement(shapes[k], float(stamp.mediabox[2]) - float(stamp.mediabox[0]),
                                 float(stamp.mediabox[3]) - float(stamp.mediabox[1])),
                       tags.attached(ref, page, res, k, parent))
