@@ -496,11 +496,12 @@ class World:
                 owners = r.sample(people, 1 if r.random() < 0.85 else 2)
                 aid = f"{day.isoformat()}/{num}.{seq}"
                 text = f"{r.choice(ACTION_VERBS)} {r.choice(THINGS)} {r.choice(WHERE)}"
-                decisions.append({"text": f"the lead officer {text[0].lower()}{text[1:]}", "owners": owners,
-                                  "action": aid})
+                decision = f"the lead officer {text[0].lower()}{text[1:]}"
+                decisions.append({"text": decision, "owners": owners, "action": aid})
                 action_number += 1
-                raised.append({"id": aid, "number": action_number, "text": f"{text}.", "owners": owners,
-                               "decision": len(decisions)})
+                # An action is raised with its decision's words (cspkit validate warns when they differ).
+                raised.append({"id": aid, "number": action_number, "text": f"{decision[0].upper()}{decision[1:]}.",
+                               "owners": owners, "decision": len(decisions)})
             if it.get("restricted"):
                 mi["restricted"] = True
             mi["body"] = [*body, {"decisions": decisions}]
