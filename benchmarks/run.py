@@ -16,7 +16,8 @@ started with ``subprocess`` exactly as a person or a CI job would start it:
    HTML cspkit gives it into a PDF;
 5. the same pack with 150 pages of PDF papers attached to it (``cspkit agenda attach``: a
    45-page plan, a 60-slide landscape deck, a 45-page report), against WeasyPrint alone on the
-   pack without them plus pypdf's own merge of that PDF and the same files.
+   pack without them, with the options cspkit's PDFs are made with (tagged, PDF/UA-1), plus
+   pypdf's own merge of that PDF and the same files.
 
 The county repository is generated (``benchmarks/generate.py``) into a temporary folder unless
 ``--repo`` names one; ``--stress`` also times validate on the stress size. cspkit's modules
@@ -68,6 +69,11 @@ Path(sys.argv[3]).write_text(render_html(repo, doc, "pdf", "partners"), encoding
 
 WEASYPRINT_ALONE = ("import sys; from weasyprint import HTML; "
                     "HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])")
+
+#: WeasyPrint with the options cspkit's PDFs are made with (tagged, PDF/UA-1): the HTML part of a pack
+#: with PDF papers is measured against this, so that what tagging costs is not counted against the papers.
+WEASYPRINT_TAGGED = ("import sys; from weasyprint import HTML; from cspkit.pdf import PDF_OPTIONS; "
+                     "HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3], **PDF_OPTIONS)")
 
 PYPDF_MERGE_ALONE = ("import sys; from pypdf import PdfWriter; w = PdfWriter(); "
                      "[w.append(p) for p in sys.argv[2:]]; w.write(sys.argv[1])")
@@ -318,13 +324,15 @@ def main(argv: list[str] | None = None) -> int:
                 files.append(generate.paper_pdf(sent / name, pages, landscape, seed=pages))
                 subprocess.run([*cspkit, "--repo", str(repo), "agenda", "attach", meeting, item["number"],
                                 str(files[-1])], check=True, stdout=subprocess.DEVNULL)
-            t_merge = timed([PY, "-c", PYPDF_MERGE_ALONE, str(work / "merged.pdf"), str(work / "alone.pdf"),
+            t_tagged = timed([PY, "-c", WEASYPRINT_TAGGED, str(html), str(repo), str(work / "tagged.pdf")], runs)
+            res.add("WeasyPrint alone, that HTML to a tagged PDF (the options cspkit uses)", t_tagged)
+            t_merge = timed([PY, "-c", PYPDF_MERGE_ALONE, str(work / "merged.pdf"), str(work / "tagged.pdf"),
                              *map(str, files)], runs)
             res.add("pypdf alone, merging that PDF with 150 pages of papers", t_merge)
             t_attached = timed([*pack, "--format", "pdf"], runs)
-            base = t_weasy + t_merge
+            base = t_tagged + t_merge
             res.add(f"`cspkit render pack {meeting} --format pdf`, 150 attached pages", t_attached,
-                    "WeasyPrint alone + pypdf merge", f"{t_attached / base:.2f}×", "≤ 1.3×", t_attached <= 1.3 * base)
+                    "WeasyPrint (tagged) + pypdf merge", f"{t_attached / base:.2f}×", "≤ 1.3×", t_attached <= 1.3 * base)
         finally:
             meeting_file.write_bytes(meeting_text)
             shutil.rmtree(repo / "records" / "papers" / meeting, ignore_errors=True)

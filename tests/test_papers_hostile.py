@@ -285,3 +285,14 @@ def test_attach_a_markdown_paper_copies_its_images_with_it(mini, cli, tmp_path):
     assert (mini / "records/papers/2023-10-12/img/chart.png").read_bytes() == png_bytes()
     assert "    source: papers/2023-10-12/update.md\n    restricted: true\n" in (mini / MEETING).read_text(encoding="utf-8")
     assert cli("--repo", mini, "validate").code == 0
+
+
+def test_attach_never_replaces_the_paper_of_another_item(mini, cli, tmp_path):
+    sent = tmp_path / "report.pdf"
+    sent.write_bytes(pdf_bytes("FIRST", [A4]))
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", sent).code == 0
+    sent.write_bytes(pdf_bytes("SECOND", [A4]))
+    r = cli("--repo", mini, "agenda", "attach", "2023-10-12", "1", sent, "--force")
+    assert r.code == 1
+    assert "papers/2023-10-12/report.pdf is already the paper of item 2: give this file another name" in r.err
+    assert b"FIRST" in (mini / "records/papers/2023-10-12/report.pdf").read_bytes()

@@ -37,7 +37,7 @@ from cspkit.errors import UserError
 from cspkit.render.attachments import NEVER_COPIED, PageShape, PdfPaper, content_bytes, quiet
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pypdf import PageObject, PdfWriter
+    from pypdf import PageObject, PdfReader, PdfWriter
 
 #: The page counter jumps by this on a template page (its number reads 9876543210 + 6 digits).
 SENTINEL = 9876543210 * 10**6
@@ -384,6 +384,100 @@ def _serialise(ops: list[Any]) -> bytes:
     return stream.get_data()
 
 
+# --------------------------------------------------------------------------- an update of the pack's file
+
+
+class _Update:
+    """The pack's PDF, changed by an incremental update: new and changed objects written after it.
+
+    A tagged pack has thousands of objects (its structure tree), and copying them all into a new
+    file would cost more than the attached pages themselves; the merge changes a few hundred. The
+    pack's objects are read (lazily) from ``reader`` and changed in place; whatever object a
+    change is made in is recorded with :meth:`touch`; new objects (the attached pages' drawings,
+    resources, new pages) are made in ``sink``, whose numbers start after the pack's.
+    """
+
+    def __init__(self, reader: PdfReader):
+        from pypdf import PdfWriter
+
+        self.reader = reader
+        self.size: int = reader.trailer["/Size"]
+        self.sink = PdfWriter()
+        self.sink._objects = [None] * (self.size - 1)  # new objects are numbered from /Size on
+        self.touched: dict[int, Any] = {}
+
+    def add(self, obj: Any) -> Any:
+        """A new object; its reference."""
+        return self.sink._add_object(obj)
+
+    def touch(self, obj: Any) -> None:
+        """Record that ``obj`` (an object of the pack, or a direct object's owner) changed."""
+        ref = getattr(obj, "indirect_reference", None)
+        if ref is not None and ref.pdf is self.reader:
+            self.touched[ref.idnum] = obj
+
+    def write(self, original: bytes) -> bytes:
+        """``original`` followed by the changed and new objects and a cross-reference stream for them."""
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+        out = io.BytesIO()
+        out.write(original if original.endswith(b"\n") else original + b"\n")
+        objects = dict(self.touched)
+        objects.update({i + 1: o for i, o in enumerate(self.sink._objects) if o is not None and i + 1 >= self.size})
+        offsets: dict[int, int] = {}
+        for idnum in sorted(objects):
+            offsets[idnum] = out.tell()
+            out.write(b"%d 0 obj\n" % idnum)
+            objects[idnum].write_to_stream(out)
+            out.write(b"\nendobj\n")
+        xref_id = max([self.size - 1, *offsets]) + 1
+        offsets[xref_id] = out.tell()
+        ids = sorted(offsets)
+        index: list[int] = []
+        for idnum in ids:
+            if index and index[-2] + index[-1] == idnum:
+                index[-1] += 1
+            else:
+                index += [idnum, 1]
+        rows = b"".join(b"\x01" + offsets[i].to_bytes(5, "big") + b"\x00\x00" for i in ids)
+        trailer = self.reader.trailer
+        entries = {NameObject("/Type"): NameObject("/XRef"), NameObject("/Size"): NumberObject(xref_id + 1),
+                   NameObject("/Index"): ArrayObject(NumberObject(n) for n in index),
+                   NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(5), NumberObject(2)]),
+                   NameObject("/Prev"): NumberObject(_startxref(original)),
+                   NameObject("/Root"): trailer.raw_get("/Root"), NameObject("/Length"): NumberObject(len(rows))}
+        for key in ("/Info", "/ID"):
+            if key in trailer:
+                entries[NameObject(key)] = trailer.raw_get(key)
+        out.write(b"%d 0 obj\n" % xref_id)
+        DictionaryObject(entries).write_to_stream(out)
+        out.write(b"\nstream\n" + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[xref_id])
+        return out.getvalue()
+
+
+def _startxref(pdf: bytes) -> int:
+    found = re.findall(rb"startxref\s+(\d+)", pdf[-1024:])
+    if not found:
+        raise RuntimeError("the laid-out pack has no startxref")
+    return int(found[-1])
+
+
+def _owned(update: _Update, owner: Any, key: str) -> Any:
+    """``owner[key]`` as an object to change, recording what holds it (itself, if indirect)."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    raw = owner.raw_get(key) if key in owner else None
+    value = raw.get_object() if raw is not None else None
+    if hasattr(raw, "idnum"):
+        update.touch(value)
+    else:
+        update.touch(owner)
+    if value is None:
+        value = ArrayObject()
+        owner[NameObject(key)] = value
+    return value
+
+
 # --------------------------------------------------------------------------- tags (a tagged pack)
 
 
@@ -395,18 +489,21 @@ class _Tags:
     take their structure with them; a stamp's header and page number are pagination artifacts.
     """
 
-    def __init__(self, writer: PdfWriter):
-        self.writer = writer
-        root = writer._root_object.get("/StructTreeRoot")
+    def __init__(self, update: _Update):
+        self.update = update
+        catalog: Any = update.reader.trailer["/Root"].get_object()
+        root = catalog.get("/StructTreeRoot")
         self.root: Any = root.get_object() if root is not None else None
         self.nums: dict[int, Any] = {}
+        self.tree: Any = None
         if self.root is not None:
             tree = self.root.get("/ParentTree")
-            self._walk_nums(tree.get_object() if tree is not None else None, 0)
+            self.tree = tree.get_object() if tree is not None else None
+            self._walk_nums(self.tree, 0)
 
     @property
     def on(self) -> bool:
-        return self.root is not None
+        return self.root is not None and self.tree is not None
 
     def _walk_nums(self, node: Any, depth: int) -> None:
         if node is None or depth > 32:
@@ -423,6 +520,13 @@ class _Tags:
         """Whether ``page``'s marked content is in no structure (WeasyPrint's reserved pages: only stamps)."""
         return "/StructParents" not in page
 
+    def attached(self, page_ref: Any, page: Any, res: Reservation, k: int, parent: Any) -> int | None:
+        """The MCID of page ``k`` of ``res``'s paper, drawn on ``page`` (None in an untagged pack)."""
+        if parent is None:
+            return None
+        alt = f"{res.label or res.paper.name}, page {k + 1} of {len(res.paper.shapes)}, as its author sent it"
+        return self.figure(page_ref, page, alt, parent)
+
     def figure(self, page_ref: Any, page: Any, alt: str, parent: Any) -> int:
         """A ``Figure`` for the attached drawing on ``page``, under ``parent``; its MCID on the page."""
         from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
@@ -431,28 +535,25 @@ class _Tags:
         if key is None:
             key = max(self.nums, default=-1) + 1
             page[NameObject("/StructParents")] = NumberObject(key)
+            self.update.touch(page)
             self.nums[key] = ArrayObject()
-        marks = self.nums[key].get_object()
-        element = self.writer._add_object(DictionaryObject({
+        marks = self.nums[key]
+        if hasattr(marks, "idnum"):
+            marks = marks.get_object()
+            self.update.touch(marks)
+        element = self.update.add(DictionaryObject({
             NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Figure"),
             NameObject("/P"): parent.indirect_reference, NameObject("/Pg"): page_ref,
             NameObject("/K"): NumberObject(len(marks)), NameObject("/Alt"): TextStringObject(alt),
         }))
-        kids = parent.get("/K")
-        kids = kids.get_object() if kids is not None else None
+        kids = _owned(self.update, parent, "/K")
         if not isinstance(kids, list):
-            kids = ArrayObject([kids] if kids is not None else [])
+            kids = ArrayObject([parent.raw_get("/K")])
             parent[NameObject("/K")] = kids
+            self.update.touch(parent)
         kids.append(element)
         marks.append(element)
         return len(marks) - 1
-
-    def attached(self, page_ref: Any, page: Any, res: Reservation, k: int, parent: Any) -> int | None:
-        """The MCID of page ``k`` of ``res``'s paper, drawn on ``page`` (None in an untagged pack)."""
-        if parent is None:
-            return None
-        alt = f"{res.label or res.paper.name}, page {k + 1} of {len(res.paper.shapes)}, as its author sent it"
-        return self.figure(page_ref, page, alt, parent)
 
     def parent_for(self, page_ref: Any) -> Any:
         """The structure element a paper's figures go under: the part of the document on its first page."""
@@ -466,72 +567,74 @@ class _Tags:
                 inner = inner.get_object() if inner is not None else None
                 first: Any = inner[0] if isinstance(inner, list) and inner else inner
                 first = first.get_object() if first is not None and hasattr(first, "get_object") else None
-                return first if hasattr(first, "get") else kid
+                return first if hasattr(first, "get") and first.indirect_reference is not None else kid
         return document
 
-    def drop(self, pages: dict[int, Any]) -> None:
-        """Take the structure of the pages that went (``pages``: id -> page object) out of the tree."""
+    def drop(self, gone: dict[int, Any]) -> None:
+        """Take the structure of the pages that went (``gone``: id -> page object) out of the tree."""
         from pypdf.generic import ArrayObject, NameObject, NumberObject
 
-        for page in pages.values():
+        for page in gone.values():
             key = page.get("/StructParents")
             if key is not None:
                 self.nums.pop(int(key), None)
 
-        def only_there(element: Any, depth: int = 0) -> bool:
-            """Whether all of ``element`` is on pages that went."""
+        def on_gone_pages_only(element: Any, depth: int = 0) -> bool:
             if depth > 64 or not hasattr(element, "get"):
                 return True
-            if "/Pg" in element and element.raw_get("/Pg").idnum not in pages:
+            if "/Pg" in element and element.raw_get("/Pg").idnum not in gone:
                 return False
             kids = element.get("/K")
             kids = kids.get_object() if kids is not None else None
             kids = kids if isinstance(kids, list) else [kids] if kids is not None else []
-            return all(only_there(k.get_object() if hasattr(k, "get_object") else k, depth + 1) for k in kids)
+            return all(on_gone_pages_only(k.get_object() if hasattr(k, "get_object") else k, depth + 1) for k in kids)
 
-        stack = [self.root]
-        seen: set[int] = set()
+        def goes(kid: Any) -> bool:
+            element: Any = kid.get_object() if hasattr(kid, "get_object") else None
+            return hasattr(element, "get") and "/Pg" in element and element.raw_get("/Pg").idnum in gone \
+                and on_gone_pages_only(element)
+
+        # WeasyPrint's structure has a part per page under the document: only the top levels are looked at.
+        stack: list[tuple[Any, int]] = [(self.root, 0)]
         while stack:
-            element = stack.pop()
-            if id(element) in seen:
-                continue
-            seen.add(id(element))
+            element, depth = stack.pop()
             kids = element.get("/K")
             kids = kids.get_object() if kids is not None else None
             if not isinstance(kids, list):
-                kids = [kids] if kids is not None else []
-            kept = ArrayObject(k for k in kids if not (hasattr(k, "get_object") and hasattr(k.get_object(), "get")
-                                                       and "/Pg" in k.get_object()
-                                                       and k.get_object().raw_get("/Pg").idnum in pages
-                                                       and only_there(k.get_object())))
+                continue
+            kept = [k for k in kids if not goes(k)]
             if len(kept) != len(kids):
-                element[NameObject("/K")] = kept
-            stack += [k.get_object() for k in kept if hasattr(k, "get_object") and hasattr(k.get_object(), "get")]
+                _owned(self.update, element, "/K")
+                element[NameObject("/K")] = ArrayObject(kept)
+                self.update.touch(element)
+            if depth < 2:
+                stack += [(k.get_object(), depth + 1) for k in kept
+                          if hasattr(k, "get_object") and hasattr(k.get_object(), "get")]
         nums = ArrayObject()
         for key in sorted(self.nums):
             nums += [NumberObject(key), self.nums[key]]
-        tree = self.root.get("/ParentTree")
-        if tree is not None:
-            tree = tree.get_object()
-            tree[NameObject("/Nums")] = nums
-            tree.pop("/Kids", None)
+        self.tree[NameObject("/Nums")] = nums
+        self.tree.pop("/Kids", None)
+        self.update.touch(self.tree)
         self.root[NameObject("/ParentTreeNextKey")] = NumberObject(max(self.nums, default=-1) + 1)
+        self.update.touch(self.root)
 
 
-def _as_artifacts(writer: PdfWriter, page: Any) -> None:
+def _as_artifacts(update: _Update, page: Any) -> None:
     """Make the marked content of ``page``'s own drawing pagination artifacts (it is in no structure)."""
     from pypdf.generic import ContentStream, DecodedStreamObject, NameObject
 
-    ops = ContentStream(page.get_contents(), writer).operations
+    ops = ContentStream(page.get_contents(), update.reader).operations
     stream = DecodedStreamObject()
     stream.set_data(_serialise(_artifacts(ops)))
-    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    page[NameObject("/Contents")] = update.add(stream.flate_encode())
+    update.touch(page)
 
 
 # --------------------------------------------------------------------------- the merge
 
 
-def _draw(page: Any, writer: PdfWriter, xobject: Any, name: str, matrix: list[float], mcid: int | None = None) -> None:
+def _draw(page: Any, update: _Update, xobject: Any, name: str, matrix: list[float], mcid: int | None = None) -> None:
     """Draw ``xobject`` on ``page`` with ``matrix``, over what is there (which is wrapped in
     ``q``/``Q``: WeasyPrint's drawing starts by flipping the coordinates and never restores them);
     with ``mcid``, as the marked content of a figure in the structure tree."""
@@ -554,7 +657,8 @@ def _draw(page: Any, writer: PdfWriter, xobject: Any, name: str, matrix: list[fl
     if mcid is not None:
         draw = b"/Figure <</MCID %d>> BDC %s EMC" % (mcid, draw)
     closing.set_data(b"\nQ\n" + draw + b"\n")
-    page[NameObject("/Contents")] = ArrayObject([writer._add_object(opening), *parts, writer._add_object(closing)])
+    page[NameObject("/Contents")] = ArrayObject([update.add(opening), *parts, update.add(closing)])
+    update.touch(page)
 
 
 def _num(v: float) -> str:
@@ -566,26 +670,25 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
     """The pack ``pdf`` (laid out with ``reservations``) with every attached page in place."""
     if not reservations:
         return pdf
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
 
     quiet()
     reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    # The newest PDF version among the pack and its papers (an attached page may use what only it has).
-    versions = [reader.pdf_header, *(r.paper.reader.pdf_header for r in reservations)]
-    writer.pdf_header = max((v for v in versions if re.fullmatch(r"%PDF-\d\.\d", v)),
-                            key=lambda v: tuple(int(x) for x in v[5:].split(".")), default="%PDF-1.7")
-    index = {page.indirect_reference.idnum: i for i, page in enumerate(writer.pages)
-             if page.indirect_reference is not None}
-    dests = _destinations(writer)
-    order: list[Any] = [p.indirect_reference for p in writer.pages]
+    update = _Update(reader)
+    catalog: Any = reader.trailer["/Root"].get_object()
+    _newest_version(update, catalog, reader, reservations)
+    pages = list(reader.pages)
+    index = {page.indirect_reference.idnum: i for i, page in enumerate(pages) if page.indirect_reference is not None}
+    dests = _destinations(catalog)
+    order: list[Any] = [p.indirect_reference for p in pages]
     replaced: dict[int, list[Any]] = {}   # reserved page index -> the pages that take its place
     moved: dict[int, Any] = {}           # id of a page that goes -> the page that now stands for it
-    pages_root: Any = writer._root_object["/Pages"]
-    tags = _Tags(writer)
-    if any(page.raw_get("/Parent") != writer._root_object.raw_get("/Pages") for page in writer.pages):
+    pages_root: Any = catalog["/Pages"]
+    if any(page.raw_get("/Parent") != catalog.raw_get("/Pages") for page in pages):
         raise RuntimeError("the laid-out pack's page tree is not flat")  # WeasyPrint's always is
+    tags = _Tags(update)
+    sink = update.sink
     for res in reservations:
         where = []
         for r in res.pages:
@@ -596,13 +699,13 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
             where.append(index[ref.idnum])
         if where != list(range(where[0], where[0] + len(where))):
             raise RuntimeError(f"the pages reserved for {res.paper.name} are not one after another")
-        first = writer.pages[where[0]]
+        first = pages[where[0]]
         shapes = res.paper.shapes
         new_pages = [first.indirect_reference]
         parent = tags.parent_for(first.indirect_reference) if tags.on else None
         if tags.on and tags.untagged(first):
-            _as_artifacts(writer, first)
-        _draw(first, writer, _form_xobject(writer, res.paper, 0), "/AttachedPage",
+            _as_artifacts(update, first)
+        _draw(first, update, _form_xobject(sink, res.paper, 0), "/AttachedPage",
               placement(shapes[0], float(first.mediabox.width), float(first.mediabox.height)),
               tags.attached(first.indirect_reference, first, res, 0, parent))
         if len(shapes) > 1:
@@ -610,7 +713,7 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
             value = None
             for r, i in zip(res.pages, where, strict=True):
                 if r.role == "template":
-                    stamps[r.landscape], read = _stamp(writer.pages[i])
+                    stamps[r.landscape], read = _stamp(pages[i])
                     value = read if read is not None else value
             # The first template's number is the sentinel past the paper's first page (the others read the same).
             first_number = value - SENTINEL if value is not None else 0
@@ -620,14 +723,14 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
                 content.set_data(stamp.page_number(first_number + k))
                 page = DictionaryObject({
                     NameObject("/Type"): NameObject("/Page"),
-                    NameObject("/Parent"): writer._root_object.raw_get("/Pages"),
+                    NameObject("/Parent"): catalog.raw_get("/Pages"),
                     NameObject("/MediaBox"): stamp.mediabox,
                     NameObject("/Resources"): stamp.resources,
-                    NameObject("/Contents"): writer._add_object(content.flate_encode()),
-                    **{NameObject(k): v for k, v in stamp.extra.items()},
+                    NameObject("/Contents"): update.add(content.flate_encode()),
+                    **{NameObject(key): v for key, v in stamp.extra.items()},
                 })
-                ref = writer._add_object(page)
-                _draw(page, writer, _form_xobject(writer, res.paper, k), "/AttachedPage",
+                ref = update.add(page)
+                _draw(page, update, _form_xobject(sink, res.paper, k), "/AttachedPage",
                       placement(shapes[k], float(stamp.mediabox[2]) - float(stamp.mediabox[0]),
                                 float(stamp.mediabox[3]) - float(stamp.mediabox[1])),
                       tags.attached(ref, page, res, k, parent))
@@ -641,29 +744,34 @@ def merge(pdf: bytes, reservations: Sequence[Reservation]) -> bytes:
         kids.extend(replaced.get(i, [ref]))
     pages_root[NameObject("/Kids")] = kids
     pages_root[NameObject("/Count")] = NumberObject(len(kids))
-    _retarget(writer, moved)
+    update.touch(pages_root)
+    _retarget(update, catalog, moved)
     if tags.on:
-        tags.drop({order[i].idnum: writer.get_object(order[i].idnum) for i, gone in replaced.items() if not gone})
-    # The reserved pages that went, and their drawing, are left out of the file.
-    for i, gone in replaced.items():
-        if not gone:
-            gone_page: Any = writer.get_object(order[i].idnum)
-            contents = gone_page.get("/Contents")
-            for part in (contents if isinstance(contents, list) else [contents] if contents is not None else []):
-                if hasattr(part, "idnum"):
-                    writer._objects[part.idnum - 1] = None
-            writer._objects[order[i].idnum - 1] = None
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        tags.drop({order[i].idnum: pages[i] for i, gone in replaced.items() if not gone})
+    return update.write(pdf)
 
 
-def _destinations(writer: PdfWriter) -> dict[str, Any]:
+def _newest_version(update: _Update, catalog: Any, reader: Any, reservations: Sequence[Reservation]) -> None:
+    """The newest PDF version among the pack and its papers (an attached page may use what only it has)."""
+    from pypdf.generic import NameObject
+
+    def version(header: str) -> tuple[int, int]:
+        m = re.fullmatch(r"%PDF-(\d)\.(\d)", header)
+        return (int(m.group(1)), int(m.group(2))) if m else (1, 7)
+
+    pack = version(reader.pdf_header)
+    newest = max([pack, *(version(r.paper.reader.pdf_header) for r in reservations)])
+    if newest > pack:
+        catalog[NameObject("/Version")] = NameObject(f"/{newest[0]}.{newest[1]}")
+        update.touch(catalog)
+
+
+def _destinations(catalog: Any) -> dict[str, Any]:
     """Named destination -> the page it points at (as an indirect reference)."""
     out: dict[str, Any] = {}
-    names = writer._root_object.get("/Names")
+    names = catalog.get("/Names")
     tree = names.get_object().get("/Dests") if names is not None else None
-    for key, value in _name_tree(tree.get_object() if tree is not None else None):
+    for key, value, _ in _name_tree(tree.get_object() if tree is not None else None):
         value = value.get_object() if hasattr(value, "get_object") else value
         if hasattr(value, "get") and "/D" in value:
             value = value["/D"]
@@ -672,36 +780,47 @@ def _destinations(writer: PdfWriter) -> dict[str, Any]:
     return out
 
 
-def _name_tree(node: Any, depth: int = 0) -> list[tuple[str, Any]]:
+def _name_tree(node: Any, holder: Any = None, depth: int = 0) -> list[tuple[str, Any, Any]]:
+    """(name, value, the object written again when the entry changes) for every entry of a name
+    tree; ``holder`` is the nearest object of the file that holds ``node`` (the catalog, say)."""
     if node is None or depth > 32:
         return []
-    out: list[tuple[str, Any]] = []
-    items = node.get("/Names")
-    if items is not None:
-        items = items.get_object()
-        out += [(str(items[i]), items[i + 1]) for i in range(0, len(items) - 1, 2)]
+    if getattr(node, "indirect_reference", None) is not None:
+        holder = node
+    out: list[tuple[str, Any, Any]] = []
+    raw = node.raw_get("/Names") if "/Names" in node else None
+    if raw is not None:
+        items = raw.get_object()
+        owner = items if hasattr(raw, "idnum") else holder
+        out += [(str(items[i]), items[i + 1], owner) for i in range(0, len(items) - 1, 2)]
     for kid in node.get("/Kids", []) or []:
-        out += _name_tree(kid.get_object(), depth + 1)
+        out += _name_tree(kid.get_object(), holder, depth + 1)
     return out
 
 
-def _retarget(writer: PdfWriter, moved: dict[int, Any]) -> None:
+def _retarget(update: _Update, catalog: Any, moved: dict[int, Any]) -> None:
     """Destinations and bookmarks that pointed at a reserved page that went: at its paper's page."""
     if not moved:
         return
 
-    def fix(dest: Any) -> None:
-        dest = dest.get_object() if hasattr(dest, "get_object") else dest
+    def fix(dest: Any, owner: Any) -> None:
+        if hasattr(dest, "idnum"):
+            owner, dest = dest.get_object(), dest.get_object()
         if hasattr(dest, "get") and "/D" in dest:
-            dest = dest["/D"].get_object()
+            raw = dest.raw_get("/D")
+            if hasattr(raw, "idnum"):
+                owner = raw.get_object()
+            dest = raw.get_object()
         if isinstance(dest, list) and dest and hasattr(dest[0], "idnum") and dest[0].idnum in moved:
             dest[0] = moved[dest[0].idnum]
+            update.touch(owner)
 
-    names = writer._root_object.get("/Names")
+    names = catalog.get("/Names")
+    holder = names.get_object() if names is not None and hasattr(catalog.raw_get("/Names"), "idnum") else catalog
     tree = names.get_object().get("/Dests") if names is not None else None
-    for _, value in _name_tree(tree.get_object() if tree is not None else None):
-        fix(value)
-    outlines = writer._root_object.get("/Outlines")
+    for _, value, node in _name_tree(tree.get_object() if tree is not None else None, holder):
+        fix(value, node)
+    outlines = catalog.get("/Outlines")
     stack = [outlines.get_object().get("/First")] if outlines is not None else []
     seen: set[int] = set()
     while stack:
@@ -711,8 +830,8 @@ def _retarget(writer: PdfWriter, moved: dict[int, Any]) -> None:
             continue
         seen.add(id(item))
         if "/Dest" in item:
-            fix(item["/Dest"])
+            fix(item.raw_get("/Dest"), item)
         action = item.get("/A")
         if action is not None and "/D" in action.get_object():
-            fix(action.get_object()["/D"])
+            fix(item.raw_get("/A"), item)
         stack += [item.get("/Next"), item.get("/First")]
