@@ -79,3 +79,81 @@ def mini(tmp_path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(MINI, target)
     return target
+
+
+# --------------------------------------------------------------------------- the browser
+
+#: Debian's Chromium (``apt-get install chromium``); Playwright drives it, never downloads one.
+CHROMIUM = "/usr/bin/chromium"
+#: Nothing the browser does on its own reaches the network while the tests run.
+CHROMIUM_ARGS = ["--headless", "--disable-background-networking", "--disable-component-update",
+                 "--disable-domain-reliability", "--disable-sync", "--disable-default-apps", "--no-first-run",
+                 "--no-pings", "--disable-breakpad", "--disable-client-side-phishing-detection",
+                 "--metrics-recording-only",
+                 "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"]
+
+
+def browser_unavailable(reason: str) -> None:
+    """Skip (one line saying why), except in CI, where a browser test that cannot run fails."""
+    if os.environ.get("CI"):
+        pytest.fail(f"the browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (Debian's, through Playwright)."""
+    if not os.path.exists(CHROMIUM):
+        browser_unavailable(f"{CHROMIUM} is missing (make test installs it: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("Playwright is not installed (pip install -e '.[test]')")
+    args = list(CHROMIUM_ARGS) + (["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
+    manager = sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    except Exception as exc:  # noqa: BLE001 - any failure to start is "cannot run here"
+        manager.stop()
+        browser_unavailable(f"{CHROMIUM} did not start ({str(exc).strip().splitlines()[0]})")
+    yield chromium
+    chromium.close()
+    manager.stop()
+
+
+# --------------------------------------------------------------------------- the public website
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory):
+    """The two bodies' public websites, built once for the session (no unpublished PDFs):
+    ``{"charnwood": BuiltSite, "county": BuiltSite}``."""
+    import datetime as dt
+
+    from site_support import BuiltSite, prepare_charnwood
+
+    from cspkit.site import build_site, publish
+
+    base = tmp_path_factory.mktemp("sites")
+    charnwood = copy_repo(CHARNWOOD, base / "charnwood")
+    prepare_charnwood(charnwood)
+    publish(charnwood, "2023-07-13", on=dt.date(2023, 7, 5))
+    county = copy_repo(COUNTY, base / "county")
+    sites = {}
+    for name, root, as_of, pages in (
+        ("charnwood", charnwood, dt.date(2023, 10, 1), {
+            "home": "index.html", "meetings": "meetings/index.html", "year": "meetings/2023.html",
+            "meeting-held": "meetings/2023-07-13.html", "meeting-scheduled": "meetings/2023-10-12.html",
+            "meeting-cancelled": "meetings/2023-09-07.html", "actions": "actions.html",
+            "programme": "forward-programme.html", "psa-index": "psa/index.html", "psa": "psa/2023.html",
+            "performance": "performance/index.html", "partners": "partners/index.html",
+            "partner": "partners/lfrs.html", "accessibility": "accessibility.html", "search": "search.html"}),
+        ("county", county, dt.date(2024, 3, 1), {
+            "home": "index.html", "year": "meetings/2023.html", "meeting-held": "meetings/2023-12-15.html",
+            "meeting-scheduled": "meetings/2024-03-22.html", "paper": "meetings/2024-03-22/modern-slavery.html",
+            "actions": "actions.html", "performance": "performance/index.html", "partner": "partners/lfrs.html"}),
+    ):
+        folder = base / f"{name}-site"
+        build_site(root, folder, as_of, pdf=False)
+        sites[name] = BuiltSite(name, root, folder, as_of, pages)
+    return sites

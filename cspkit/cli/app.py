@@ -48,8 +48,9 @@ _COMMAND_MODULES = {
     "new-meeting": "workflow", "minutes": "workflow", "actions": "workflow", "update": "workflow",
     "psa": "workflow", "programme": "workflow",
     "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
+    "site": "site", "publish": "site",
 }
-_MODULES = ("core", "render", "workflow", "review")
+_MODULES = ("core", "render", "workflow", "review", "site")
 
 
 def build_app(args: list[str] | None = None):
