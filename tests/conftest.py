@@ -93,22 +93,39 @@ CHROMIUM_ARGS = ["--headless", "--disable-background-networking", "--disable-com
                  "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"]
 
 
-def browser_unavailable(reason: str) -> None:
+def browser_problem() -> str | None:
+    """Why the browser tests cannot run here (None: they can): Chromium missing or not
+    starting, or Playwright not installed."""
+    import subprocess
+
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing (make test installs it: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    try:
+        subprocess.run([CHROMIUM, "--version"], capture_output=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{CHROMIUM} does not run ({type(exc).__name__})"
+    return None
+
+
+def browser_unavailable(reason: str, module: bool = False) -> None:
     """Skip (one line saying why), except in CI, where a browser test that cannot run fails."""
     if os.environ.get("CI"):
         pytest.fail(f"the browser tests cannot run in CI: {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=module)
 
 
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session (Debian's, through Playwright)."""
-    if not os.path.exists(CHROMIUM):
-        browser_unavailable(f"{CHROMIUM} is missing (make test installs it: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        browser_unavailable("Playwright is not installed (pip install -e '.[test]')")
+    problem = browser_problem()
+    if problem:
+        browser_unavailable(problem)
+    from playwright.sync_api import sync_playwright
+
     args = list(CHROMIUM_ARGS) + (["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
     manager = sync_playwright().start()
     try:
