@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test validate clean bench
+.PHONY: demo test validate clean bench system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,24 @@ demo: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/cspkit validate
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
+
+# The browser tests need Debian's chromium, and looking at PDFs needs poppler-utils (pdftoppm).
+# Installed only when missing, quietly, as root (or with sudo that asks for no password);
+# when that cannot be done the browser tests say why in one line (in CI they fail instead).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium and poppler-utils (apt-get)"; \
+	    ( $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends chromium poppler-utils ) >/dev/null 2>&1 \
+	      || echo "note: apt-get could not install chromium and poppler-utils; the browser tests will say so"; \
+	  else \
+	    echo "note: chromium or pdftoppm is missing and cannot be installed here (apt-get as root)"; \
+	  fi; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'

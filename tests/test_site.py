@@ -571,3 +571,26 @@ def test_site_serve_serves_the_folder_on_the_loopback_address(built_sites, tmp_p
         server.server_close()
     with pytest.raises(NotFound, match="no site here"):
         make_server(tmp_path, 0)
+
+
+def test_init_writes_an_opt_in_job_that_publishes_only_the_public_site():
+    """The records repository stays private; its workflow can publish the built site elsewhere."""
+    import yaml
+
+    from cspkit.init.ci import github_workflow
+
+    text = github_workflow("9.9.9")
+    job = yaml.safe_load(text)["jobs"]["site"]
+    assert job["needs"] == "records"  # only records that pass the checks are published
+    assert "vars.SITE_REPOSITORY != ''" in job["if"] and "github.event_name == 'push'" in job["if"]
+    assert "default_branch" in job["if"]
+    assert job["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert 'python -m pip install "cspkit==9.9.9"' in runs
+    assert "cspkit site build -o build/site" in runs
+    publish = job["steps"][-1]
+    assert publish["env"] == {"SITE_REPOSITORY": "${{ vars.SITE_REPOSITORY }}",
+                              "SITE_DEPLOY_KEY": "${{ secrets.SITE_DEPLOY_KEY }}"}
+    assert "${{" not in publish["run"]  # expressions reach the script only through env
+    assert 'git push -q --force "git@github.com:$SITE_REPOSITORY.git" gh-pages' in publish["run"]
+    assert any(s.get("with", {}).get("name") == "public-site" for s in job["steps"])
