@@ -125,6 +125,25 @@ def check_jsonschema(repo: Path, runs: int) -> tuple[float, list[str]]:
     return statistics.median(totals), notes
 
 
+def edit_one_meeting(repo: Path):
+    """A change to one held meeting's minutes, different each time it is called (a clerk
+    correcting a minute point), for timing a rebuild of the site."""
+    import re
+
+    path = next(p for p in sorted((repo / "records" / "meetings").glob("*.yaml"))
+                if "\n    points:\n    - " in p.read_text(encoding="utf-8"))
+    count = iter(range(1, 10**6))
+
+    def edit() -> None:
+        text = path.read_text(encoding="utf-8")
+        n = next(count)
+        text = re.sub(r"(\n    points:\n    - [^\n]*)", lambda m: m.group(1).split(" (revision")[0] + f" (revision {n})",
+                      text, count=1)
+        path.write_text(text, encoding="utf-8")
+
+    return edit
+
+
 def machine() -> list[str]:
     cpu = "unknown CPU"
     try:
@@ -252,6 +271,23 @@ def main(argv: list[str] | None = None) -> int:
         t_html_cold = timed([*pack, "--format", "html"], runs, before=drop_cache)
         res.add("(for information) the HTML pack with no cache", t_html_cold)
 
+        # 5. the public website, without PDFs: from nothing, then after one meeting changed
+        site_dir = work / "site"
+        site = [*cspkit, "--repo", str(repo), "site", "build", "--no-pdf", "--as-of", meeting, "-o", str(site_dir)]
+
+        def no_site() -> None:
+            drop_cache()
+            shutil.rmtree(site_dir, ignore_errors=True)
+
+        t_site = timed(site, runs, before=no_site)
+        res.add("`cspkit site build --no-pdf`, from nothing (no cache, no site)", t_site, "validate cold",
+                f"{t_site / t_cold:.2f}×", "≤ 5×", t_site <= 5 * t_cold)
+        subprocess.run(site, stdout=subprocess.DEVNULL, check=True)
+        edited = edit_one_meeting(repo)
+        t_resite = timed(site, runs, before=edited)
+        res.add("`cspkit site build --no-pdf` again, one meeting's minutes changed", t_resite, "validate cold",
+                f"{t_resite / t_cold:.2f}×", "≤ 0.5×", t_resite <= 0.5 * t_cold)
+
         if args.stress:
             stress = work / "stress"
             counts = generate.generate(stress, "stress", 7)
@@ -326,6 +362,12 @@ EXPLAINED = """\
   time included, is not the one recorded), finds the
   digest of all of it (and of cspkit's own code) unchanged, and prints the stored report.
   A changed repository re-parses only the files whose content changed (`cspkit/cache.py`).
+- `site build --no-pdf` from nothing loads and checks the records (cold, as `validate` does) and
+  writes every page, JSON file, search chunk, chart, the calendar and the feed (about 2,000
+  files). Run again after one meeting's minutes changed, it loads the records through the warm
+  cache (the cross-record checks run again: one file changed), works out every file's key
+  from file digests, and makes only the files whose key changed: that meeting's page and JSON,
+  its year's search chunk, and the lists that show it (`cspkit/site/build.py`).
 - `render --format pdf` starts a worker process that imports WeasyPrint (about 0.6 s) while
   cspkit loads the records and renders the HTML, then hands it the HTML (`cspkit/pdf.py`);
   "WeasyPrint alone" pays that import too. With one CPU the PDF is made in-process.

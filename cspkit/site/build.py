@@ -379,8 +379,8 @@ class SiteBuild:
             lambda: self.search_chunk("other"))
 
         # Subscriptions
-        add("calendar.ics", (d.file("config"), tuple(d.file("meeting", day) for day in sorted(repo.meetings)),
-                             self.as_of), self.calendar)
+        add("calendar.ics", (d.file("config"), tuple(_calendar_shape(m) for m in pub.meetings()), self.as_of),
+            self.calendar)
         add("feed.atom", (*base, self.all_summaries), self.feed)
         return out
 
@@ -496,6 +496,13 @@ def _number_tables(page: str) -> str:
     """Tables from record text, each in a region of its own name ("Table 1", "Table 2" …)."""
     count = iter(range(1, 10**6))
     return re.sub(r'aria-label="Table"', lambda _m: f'aria-label="Table {next(count)}"', page)
+
+
+def _calendar_shape(m: Meeting) -> tuple:
+    """What :mod:`cspkit.calendar` reads of a meeting (a change to anything else, minutes say,
+    leaves the calendar as it was; a change to that module changes every key anyway)."""
+    return (m.date, m.status, m.start, m.end, m.venue, m.mode,
+            tuple((i.number, i.title, i.restricted) for i in m.agenda))
 
 
 def _papers(item: Any) -> list[Any]:

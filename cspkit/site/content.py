@@ -31,6 +31,41 @@ STATUS_LABELS = {MeetingStatus.scheduled: "Scheduled", MeetingStatus.held: "Held
 MODE_LABELS = {"in-person": "In person", "online": "Online", "hybrid": "In person and online"}
 
 
+class IndexedRepo:
+    """A loaded repository whose by-date questions are answered from indexes built once.
+
+    The render layer asks them per document (the meetings in order, the updates for a meeting,
+    the meeting before a date); a site asks them for every meeting, and the records do not
+    change while it is built. Everything else is the repository's own.
+    """
+
+    def __init__(self, repo: Repo):
+        import bisect
+
+        self._repo = repo
+        self._bisect = bisect.bisect_left
+        self._dates = sorted(repo.meetings)
+        self._list = [repo.meetings[d] for d in self._dates]
+        self._held = [d for d in self._dates if repo.meetings[d].status == MeetingStatus.held]
+        self._updates: dict[dt.date, list[PartnerUpdate]] = {}
+        for (day, _), u in sorted(repo.updates.items()):
+            self._updates.setdefault(day, []).append(u)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+    def meeting_list(self) -> list[Meeting]:
+        return list(self._list)
+
+    def updates_for(self, day: dt.date) -> list[PartnerUpdate]:
+        return list(self._updates.get(day, []))
+
+    def previous_meeting(self, day: dt.date, held_only: bool = True) -> Meeting | None:
+        dates = self._held if held_only else self._dates
+        i = self._bisect(dates, day)
+        return self._repo.meetings[dates[i - 1]] if i > 0 else None
+
+
 class _AgendaOnly(Builder):
     """The public pack's agenda — items, exempt lines, paper titles — without building each
     paper's contents (an action log as of every meeting would cost more than the whole site).
@@ -118,9 +153,11 @@ class Public:
     """The public record of one repository as of a date: every page's content comes from here."""
 
     def __init__(self, repo: Repo, as_of: dt.date):
+        repo = IndexedRepo(repo)  # type: ignore[assignment]
         self.repo = repo
         self.as_of = as_of
         self.builder = Builder(repo, PUBLIC)
+        self._agenda_builder = _AgendaOnly(repo, PUBLIC)
         self.names = self.builder.names
         assert repo.config is not None
         self.config = repo.config
@@ -201,7 +238,7 @@ class Public:
     @per_meeting
     def agenda(self, m: Meeting) -> list[Any]:
         """The agenda lines of the public pack, each paper with where the site shows it."""
-        lines = _AgendaOnly(self.repo, PUBLIC).pack(m)["agenda"]
+        lines = self._agenda_builder.pack(m)["agenda"]
         used: set[str] = set()
         for line in lines:
             line.papers = [self.paper_link(m, p, used) for p in line.papers]
