@@ -438,6 +438,7 @@ class SiteBuild:
             previous = [p for _, _, p in r["series"] if p is not None]
             if len(values) > 1 or len(previous) > 1:
                 out.append({"id": r["id"], "name": r["name"], "unit": r["unit"], "series": r["series"],
+                            "previous": bool(previous),
                             "src": f"performance/charts/{year}-{r['id']}.svg", "alt": _chart_alt(r)})
         return out
 

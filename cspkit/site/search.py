@@ -49,8 +49,11 @@ def meeting_entries(pub: Public, year: int) -> list[dict[str, Any]]:
             continue
         page = pub.page_of(m.date)
         agenda = pub.agenda(m)
-        titles = [line.title for line in agenda if not line.exempt]
-        texts: list[Any] = [*titles, *(line.purpose or "" for line in agenda if not line.exempt)]
+        shown = [line for line in agenda if not line.exempt]
+        titles = [line.title for line in shown]
+        texts: list[Any] = [*titles, *(line.purpose or "" for line in shown),
+                            *(sub.title for line in shown for sub in line.sub_items),
+                            *(p.title for line in shown for p in [*line.papers, *(q for s in line.sub_items for q in s.papers)])]
         minutes = pub.minutes(m)
         if minutes is not None:
             for it in minutes["items"]:
