@@ -21,8 +21,11 @@ demo: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/cspkit validate
 
+# The gates first (seconds), then the suite on every CPU (pytest-xdist).
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-logo --no-cache >/dev/null || $(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/python -m pytest -q -n auto
 
 # The browser tests need Debian's chromium, and looking at PDFs needs poppler-utils (pdftoppm).
 # Installed only when missing, quietly, as root (or with sudo that asks for no password);

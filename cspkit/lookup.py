@@ -6,8 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from cspkit.errors import UserError
+
+if TYPE_CHECKING:
+    from cspkit.models.registry import Organisation, Person
 
 
 def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
@@ -73,9 +77,9 @@ class Index:
         raise UserError(f"unknown {self.kind} '{text}'{self.hint(text)}")
 
 
-def people_index(people: Mapping) -> Index:
+def people_index(people: Mapping[str, Person]) -> Index:
     return Index("person", {pid: [p.name, p.display_name, *p.aliases] for pid, p in people.items()})
 
 
-def organisation_index(orgs: Mapping) -> Index:
+def organisation_index(orgs: Mapping[str, Organisation]) -> Index:
     return Index("organisation", {oid: [o.name, o.short_name or "", *o.aliases] for oid, o in orgs.items()})

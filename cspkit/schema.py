@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cspkit.errors import UsageError
+from cspkit.fileio import write_text
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 
 SCHEMA_BASE = "https://cspkit.dev/schema/"
@@ -23,7 +25,8 @@ def schema_for(kind: Kind[Any]) -> dict[str, Any]:
     }
     if defs:
         schema["definitions"] = defs
-    return _draft7(schema)
+    draft7: dict[str, Any] = _draft7(schema)  # a dict in, a dict out
+    return draft7
 
 
 def _draft7(node: Any) -> Any:
@@ -49,8 +52,6 @@ def all_kinds() -> tuple[Kind[Any], ...]:
 
 def schemas(kind: str | None = None) -> dict[str, Any]:
     """The schema of one record kind (by name), or of every kind by name."""
-    from cspkit.errors import UsageError
-
     kinds = {k.name: k for k in all_kinds()}
     if kind is None:
         return {name: schema_for(k) for name, k in kinds.items()}
@@ -61,8 +62,6 @@ def schemas(kind: str | None = None) -> dict[str, Any]:
 
 def write_schemas(out: Path) -> list[Path]:
     """Write ``<kind>.schema.json`` for every kind into ``out``; return the paths written."""
-    from cspkit.fileio import write_text
-
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in all_kinds():

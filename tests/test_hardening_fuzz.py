@@ -24,11 +24,10 @@ import typing
 from pathlib import Path
 
 import pytest
+from conftest import MINI
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
-
-from conftest import MINI
 
 TARGETS = {
     "meeting": "records/meetings/2023-10-12.yaml",

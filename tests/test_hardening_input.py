@@ -202,6 +202,7 @@ def test_a_file_exactly_at_the_size_limit_is_read(mini, cli):
     at_limit.write_bytes(b"#" * (yamlio.MAX_FILE_BYTES - 1) + b"\n")
     assert at_limit.stat().st_size == yamlio.MAX_FILE_BYTES
     code, out, _ = validate_lines(cli, mini)
+    assert code == 1
     assert out == ["records/psa/2023.yaml:1:1: the file is empty (expected: PSA recommendations)",
                    "1 problem in 1 file (10 checked)"]
 
@@ -372,7 +373,7 @@ COMMAND_CASES.update({
     "render pack unknown meeting": (["render", "pack", "2023-10-13", "-o", "{out}"], 1,
                                     "error: no meeting on 2023-10-13 (records/meetings/2023-10-13.yaml does not exist; "
                                     "meetings: 2023-07-13, 2023-10-12)\n"),
-    "render pack malformed date": (["render", "pack", "12/10/2023", "-o", "{out}"], 2,
+    "render pack malformed date": (["render", "pack", "12/10/2023", "-o", "{out}"], 1,
                                    "error: meeting '12/10/2023' is not a date (YYYY-MM-DD), 'next' or 'latest'\n"),
     "render pack unknown format": (["render", "pack", "latest", "--format", "docx", "-o", "{out}"], 2,
                                    "error: unknown format 'docx' (use pdf, html, md, a comma list, or all)\n"),

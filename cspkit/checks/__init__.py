@@ -16,14 +16,24 @@ from cspkit.repo import Repo
 AREAS = (config, registry, files, meetings, actions, updates, psa, programme, performance)
 
 
-def check_repo(repo: Repo) -> list[Problem]:
-    """All cross-record problems of a loaded repository."""
+def check_repo(repo: Repo, files: frozenset[str] | None = None) -> list[Problem]:
+    """All cross-record problems of a loaded repository.
+
+    With ``files``, scoped checks look only at the records in those files (every other check
+    runs whole): what a change to the records needs checked again.
+    """
     if not repo.records_dir.is_dir():
         return []  # loading has said so; every reference would look unknown
-    ctx = CheckContext(repo)
-    for run in CHECKS:
-        run(ctx)
+    ctx = CheckContext(repo, files)
+    for registered in CHECKS:
+        ctx.current = registered.name
+        registered.fn(ctx)
     return ctx.problems
 
 
-__all__ = ["AREAS", "CheckContext", "check_repo"]
+def scoped_checks() -> frozenset[str]:
+    """The names of the checks that look at one record at a time."""
+    return frozenset(r.name for r in CHECKS if r.scoped)
+
+
+__all__ = ["AREAS", "CheckContext", "check_repo", "scoped_checks"]

@@ -8,11 +8,26 @@ from cspkit.models.action import ActionStatus
 
 
 @check
-def check_actions(ctx: CheckContext) -> None:
+def check_action_ids(ctx: CheckContext) -> None:
+    """Action ids and the body's action numbers are unique across every actions file."""
     files = sorted(ctx.repo.action_files.items())
     ctx.unique_across(((a.id, ctx.repo.where(af)[0], ("actions", i, "id"))
                        for _, af in files for i, a in enumerate(af.actions)), "action id")
-    for day, af in files:
+    numbers: dict[int, str] = {}
+    for aid, a in sorted(ctx.repo.actions.items()):
+        if a.number is not None:
+            if a.number in numbers:
+                ctx.problem(a, ("number",), f"action number {a.number} is also used by {numbers[a.number]}",
+                            ProblemCode.duplicate)
+            numbers.setdefault(a.number, aid)
+
+
+@check(scoped=True)
+def check_actions(ctx: CheckContext) -> None:
+    """Each action: of its meeting and item, owners real, history in order and agreeing with it."""
+    for day, af in sorted(ctx.repo.action_files.items()):
+        if not ctx.in_scope(af):
+            continue
         file = ctx.repo.where(af)[0]
         meeting = ctx.meeting_exists(af, ("meeting",), day, held=True)
         for i, a in enumerate(af.actions):
@@ -61,9 +76,3 @@ def check_actions(ctx: CheckContext) -> None:
                 if minute is not None and a.decision > len(minute.decisions):
                     ctx.problem(a, ("decision",), f"the minute of item {a.item} has "
                                                  f"{len(minute.decisions)} decision(s), not {a.decision}")
-    numbers: dict[int, str] = {}
-    for aid, a in sorted(ctx.repo.actions.items()):
-        if a.number is not None:
-            if a.number in numbers:
-                ctx.problem(a, ("number",), f"action number {a.number} is also used by {numbers[a.number]}", ProblemCode.duplicate)
-            numbers.setdefault(a.number, aid)

@@ -11,6 +11,7 @@ def check_files(ctx: CheckContext) -> None:
     """A record whose key (date, year …) does not match its file's name, or that another file
     already holds (the second is not indexed: say so)."""
     repo = ctx.repo
+    records = repo.records_dir.resolve()  # loading resolved the folders of every record path
     for src in repo.sources.values():
         rec, kind = src.model, src.kind
         if rec is None or kind.path is None:
@@ -27,11 +28,10 @@ def check_files(ctx: CheckContext) -> None:
                 ctx.at(src.rel, name_field, f"{other.rel if other else 'another file'} already holds "
                                             f"{kind.describe(key)}: each belongs in one file", ProblemCode.duplicate)
                 shadowed = True
-        expected = repo.path_for(kind, key)
-        # The same path needs no resolving (thousands of files: resolving each is most of this check).
-        if shadowed or src.path == expected or src.path.resolve() == expected.resolve():
+        expected = records / kind.file_for(key)
+        if shadowed or src.path == expected:
             continue
-        if src.path.parent.resolve() == expected.parent.resolve():
+        if src.path.parent == expected.parent:
             ctx.at(src.rel, name_field, f"the file is named {src.path.name} but holds {kind.describe(key)}: "
                                         f"name it {expected.name}", ProblemCode.file_name)
         else:

@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.checks.context import CheckContext, check
-from cspkit.errors import ProblemCode
+from cspkit.errors import Loc, ProblemCode
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus
 
 
-@check
+@check(scoped=True)
 def check_meetings(ctx: CheckContext) -> None:
     for m in ctx.repo.meeting_list():
-        check_meeting(ctx, m)
+        if ctx.in_scope(m):
+            check_meeting(ctx, m)
 
 
 def check_meeting(ctx: CheckContext, m: Meeting) -> None:
@@ -88,7 +89,7 @@ def check_meeting(ctx: CheckContext, m: Meeting) -> None:
                             "minutes are approved at a later meeting", ProblemCode.order)
 
 
-def check_paper(ctx: CheckContext, m: Meeting, loc: tuple, paper: Any) -> None:
+def check_paper(ctx: CheckContext, m: Meeting, loc: Loc, paper: Any) -> None:
     ctx.person(m, (*loc, "author"), paper.author)
     if paper.organisation is not None:
         ctx.org(m, (*loc, "organisation"), paper.organisation)

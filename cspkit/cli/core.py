@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -21,7 +21,7 @@ class ValidateFormat(str, Enum):
 @app.command()
 def validate(
     ctx: typer.Context,
-    paths: Optional[List[Path]] = typer.Argument(None, help="Only report problems in these files or folders."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Only report problems in these files or folders."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f",
                                        help="text (file:line:col: message), json, or github annotations."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too (exit 1)."),

@@ -156,7 +156,7 @@ def templates_copy(
     typer.echo(str(path))
 
 
-def _optional_root(ctx: typer.Context):
+def _optional_root(ctx: typer.Context) -> Path | None:
     from cspkit.errors import RepoNotFound
 
     try:

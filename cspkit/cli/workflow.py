@@ -13,11 +13,12 @@ argument).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from cspkit.cli.app import app
+
 if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
 
@@ -168,7 +169,7 @@ def actions_add(
     ctx: typer.Context,
     meeting: str = typer.Option(..., "--meeting", help="Meeting the action was raised at (YYYY-MM-DD)."),
     item: str = typer.Option(..., "--item", help="Agenda item number it was raised under."),
-    owner: List[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
+    owner: list[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
     text: str = typer.Option(..., "--text", help="What is to be done."),
     deliverer: Optional[str] = typer.Option(None, "--deliverer",
                                             help="Someone other than the owners who will do or report it."),
@@ -212,7 +213,7 @@ def actions_update(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
     status: Optional[str] = typer.Option(None, "--status", help="open, complete or closed."),
     note: Optional[str] = typer.Option(None, "--note", help="The update, as it should appear in the log."),
-    reassign: Optional[List[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    reassign: Optional[list[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date of the update (default: today)."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which the update was given."),
     dry_run: bool = DRY_RUN,

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from cspkit.diff.gitrev import GitRepo
 from cspkit.load import load_repo
 from cspkit.locate import find_root
 from cspkit.models.action import action_sort_key
+from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem
 from cspkit.repo import Repo
 
 #: Sections in the order they are reported, with their headings.
@@ -170,7 +172,7 @@ def _fields_text(fields: dict[str, list[Any]], show: Callable[[str, Any], str] |
 # --------------------------------------------------------------------------- meetings
 
 
-def _meeting_line(m: Any) -> str:
+def _meeting_line(m: Meeting) -> str:
     bits = [m.status.value]
     if m.start:
         bits.append(f"{m.start:%H:%M}" + (f"–{m.end:%H:%M}" if m.end else ""))
@@ -179,7 +181,7 @@ def _meeting_line(m: Any) -> str:
     return ", ".join(bits)
 
 
-def _item_identity(item: Any) -> str:
+def _item_identity(item: AgendaItem) -> str:
     return item.key or " ".join(item.title.lower().split())
 
 
@@ -210,7 +212,7 @@ def _meetings(a: Repo, b: Repo, names: _Names) -> list[Change]:
     return out
 
 
-def _meeting_changes(subject: str, old: Any, new: Any, names: _Names) -> list[Change]:
+def _meeting_changes(subject: str, old: Meeting, new: Meeting, names: _Names) -> list[Change]:
     out: list[Change] = []
     if old.status != new.status:
         kind = {"cancelled": "cancelled", "held": "held"}.get(new.status.value, "status")
@@ -230,7 +232,7 @@ def _meeting_changes(subject: str, old: Any, new: Any, names: _Names) -> list[Ch
     return out
 
 
-def _agenda(subject: str, old: Any, new: Any) -> list[Change]:
+def _agenda(subject: str, old: Meeting, new: Meeting) -> list[Change]:
     out: list[Change] = []
     before = {_item_identity(i): i for i in old.agenda}
     after = {_item_identity(i): i for i in new.agenda}
@@ -264,7 +266,7 @@ def _agenda(subject: str, old: Any, new: Any) -> list[Change]:
 _GROUPS = ("present", "officers", "apologies", "absent")
 
 
-def _attendance(subject: str, old: Any, new: Any, names: _Names) -> list[Change]:
+def _attendance(subject: str, old: Meeting, new: Meeting, names: _Names) -> list[Change]:
     out: list[Change] = []
     for group in _GROUPS:
         was = [a.person for a in getattr(old.attendance, group)]
@@ -280,11 +282,11 @@ def _attendance(subject: str, old: Any, new: Any, names: _Names) -> list[Change]
     return out
 
 
-def _minute_key(item: Any) -> str:
+def _minute_key(item: MinuteItem) -> str:
     return f"item {item.item}" if item.item is not None else _clip(item.title, 60)
 
 
-def _minutes(subject: str, old: Any, new: Any) -> list[Change]:
+def _minutes(subject: str, old: Meeting, new: Meeting) -> list[Change]:
     out: list[Change] = []
     om, nm = old.minutes, new.minutes
     if om is None and nm is not None:
@@ -322,6 +324,7 @@ def _actions(a: Repo, b: Repo, names: _Names) -> list[Change]:
     for aid in ids:
         old, new = a.actions.get(aid), b.actions.get(aid)
         if old is None:
+            assert new is not None  # the id is on one side at least
             due = f"; due {new.due.isoformat()}" if new.due else ""
             out.append(Change("actions", aid, "added",
                               f"added: {_clip(new.text, 90)} (owner{'s' if len(new.owners) > 1 else ''}: "
@@ -366,6 +369,7 @@ def _psa(a: Repo, b: Repo, names: _Names) -> list[Change]:
     for year in sorted(set(a.psa) | set(b.psa)):
         old, new = a.psa.get(year), b.psa.get(year)
         if old is None:
+            assert new is not None  # the year is on one side at least
             out.append(Change("psa", str(year), "added",
                               f"{new.title} added ({len(new.recommendations)} recommendations)",
                               {"title": new.title, "recommendations": len(new.recommendations)}))
@@ -379,6 +383,7 @@ def _psa(a: Repo, b: Repo, names: _Names) -> list[Change]:
             subject = f"{year}/{number}"
             was, rec = before.get(number), after.get(number)
             if was is None:
+                assert rec is not None  # the number is on one side at least
                 out.append(Change("psa", subject, "added", f"recommendation added: {_clip(rec.text, 90)}",
                                   {"text": rec.text, "owners": rec.owners}))
                 continue
@@ -421,6 +426,7 @@ def _programme(a: Repo, b: Repo) -> list[Change]:
     for pid in list(after) + [p for p in before if p not in after]:
         was, item = before.get(pid), after.get(pid)
         if was is None:
+            assert item is not None  # the id is on one side at least
             out.append(Change("programme", pid, "added", f"added: “{_clip(item.item, 80)}” ({_when(item.when)})",
                               {"item": item.item, "when": item.when, "status": item.status}))
             continue
@@ -495,6 +501,7 @@ def _updates(a: Repo, b: Repo, names: _Names) -> list[Change]:
         subject = f"{day.isoformat()}/{org}"
         was, now = a.updates.get(key), b.updates.get(key)
         if was is None:
+            assert now is not None  # the key is on one side at least
             out.append(Change("updates", subject, "added",
                               f"{names.org(org)} update for {day.isoformat()} added: {_clip(now.subject, 80)}",
                               {"meeting": day, "organisation": org, "subject": now.subject}))
@@ -502,7 +509,7 @@ def _updates(a: Repo, b: Repo, names: _Names) -> list[Change]:
             out.append(Change("updates", subject, "removed", f"{names.org(org)} update for {day.isoformat()} removed",
                               {"meeting": day, "organisation": org}))
         elif was.model_dump() != now.model_dump():
-            changed = [k for k in now.model_fields if getattr(was, k) != getattr(now, k)]
+            changed = [k for k in type(now).model_fields if getattr(was, k) != getattr(now, k)]
             out.append(Change("updates", subject, "changed",
                               f"{names.org(org)} update for {day.isoformat()} changed ({', '.join(changed)})",
                               {"meeting": day, "organisation": org, "fields": changed}))

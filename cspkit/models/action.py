@@ -41,7 +41,7 @@ class HistoryEntry(Record):
     """The meeting at which the update was given, if any."""
 
     @model_validator(mode="after")
-    def _says_something(self) -> "HistoryEntry":
+    def _says_something(self) -> HistoryEntry:
         if not (self.note or self.status or self.reassigned_to):
             raise ValueError("a history entry needs a note, a status or reassigned_to")
         return self
@@ -127,7 +127,7 @@ class Action(Record):
         return owners
 
 
-def action_sort_key(action_id: str) -> tuple:
+def action_sort_key(action_id: str) -> tuple[str, int, str, int]:
     day, rest = action_id.split("/", 1)
     item, seq = rest.split(".", 1)
     m = re.match(r"([0-9]+)([a-z]?)", item)

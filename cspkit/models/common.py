@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
@@ -116,7 +115,7 @@ def _attribute_docstrings(cls: type) -> dict[str, str]:
     return extract_docstrings_from_cls(cls, use_inspect=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_docstrings(filename: str) -> dict[tuple[str, int], dict[str, str]]:
     import ast
     import inspect
@@ -145,7 +144,7 @@ class StrEnum(str, Enum):
     """An enum whose values are the words written in the YAML."""
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Mode(StrEnum):
@@ -158,14 +157,3 @@ def financial_year_of(day: dt.date) -> str:
     """``2023-10-12`` -> ``2023-24`` (the UK financial year runs April to March)."""
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    m = re.match(r"^([0-9]{4})-([0-9]{2})$", text)
-    if not m:
-        raise ValueError(f"not a month: {text!r}")
-    return int(m.group(1)), int(m.group(2))

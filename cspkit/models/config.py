@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
-
 import string
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -122,7 +121,7 @@ class Plan(Record):
     priorities: list[Priority]
 
     @model_validator(mode="after")
-    def _order(self) -> "Plan":
+    def _order(self) -> Plan:
         if self.ends <= self.starts:
             raise ValueError(f"plan ends ({self.ends}) before it starts ({self.starts})")
         return self
@@ -259,7 +258,7 @@ class ScheduleEntry(Record):
     """Text for an unscheduled meeting, shown in the list of upcoming meetings."""
 
     @model_validator(mode="after")
-    def _date_or_label(self) -> "ScheduleEntry":
+    def _date_or_label(self) -> ScheduleEntry:
         if self.date is None and not self.label:
             raise ValueError("give a date, or a label for a meeting not yet scheduled")
         if self.start and self.end and self.end <= self.start:

@@ -8,7 +8,15 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cspkit.models.common import (
     Flag,
-    ItemNumber, Markdown, Mode, OrgId, PersonId, Record, Slug, StrEnum, Time,
+    ItemNumber,
+    Markdown,
+    Mode,
+    OrgId,
+    PersonId,
+    Record,
+    Slug,
+    StrEnum,
+    Time,
 )
 from cspkit.models.config import ItemKind, PaperKind
 
@@ -63,7 +71,7 @@ class Paper(Record):
     """Partners only: left out of public renderings."""
 
     @model_validator(mode="after")
-    def _source(self) -> "Paper":
+    def _source(self) -> Paper:
         if self.kind == PaperKind.document and not self.source:
             raise ValueError("a document paper needs a source (a Markdown file under records/)")
         if self.kind != PaperKind.document and self.source:
@@ -154,7 +162,7 @@ class Minutes(Record):
     items: list[MinuteItem] = []
 
     @model_validator(mode="after")
-    def _approval(self) -> "Minutes":
+    def _approval(self) -> Minutes:
         if self.state == MinutesState.approved and self.approved_at is None:
             raise ValueError("approved minutes need approved_at: the meeting that approved them")
         if self.approved_at is not None and self.state != MinutesState.approved:

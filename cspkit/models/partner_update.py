@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import Flag, MONTH_RE, Markdown, OrgId, PersonId, Record, Slug
+from cspkit.models.common import MONTH_RE, Flag, Markdown, OrgId, PersonId, Record, Slug
 
 ReportDate = Annotated[
     dt.date | Annotated[str, Field(pattern=MONTH_RE)],
@@ -24,7 +24,7 @@ class PriorityUpdate(Record):
     """What the partner did towards it; empty means "n/a"."""
 
     @model_validator(mode="after")
-    def _one(self) -> "PriorityUpdate":
+    def _one(self) -> PriorityUpdate:
         if (self.priority is None) == (self.theme is None):
             raise ValueError("give exactly one of priority or theme")
         return self

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from cspkit.errors import ConflictError, NotFound, UsageError
+from cspkit.errors import ConflictError, NotFound, UsageError, UserError
 from cspkit.fileio import write_bytes, write_text
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo
@@ -51,7 +52,7 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -
     try:
         day = dt.date.fromisoformat(ref)
     except ValueError:
-        raise UsageError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
+        raise UserError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
     if day not in repo.meetings:
         near = ", ".join(str(m.date) for m in meetings[-5:])
         raise NotFound(f"no meeting on {day} (records/meetings/{day}.yaml does not exist; meetings: {near})")

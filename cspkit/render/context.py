@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import NotFound
 from cspkit.models.action import action_sort_key
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
-from cspkit.repo import Repo
-from cspkit import views
 from cspkit.render import selection
+from cspkit.repo import Repo
 
 PUBLIC = "public"
 PARTNERS = "partners"
@@ -105,10 +105,6 @@ class Names:
         if o is None:
             return oid
         return o.label if short else o.name
-
-    def org_of(self, pid: str) -> str:
-        p = self.repo.people.get(pid)
-        return self.org(p.organisation) if p and p.organisation else ""
 
     def joined(self, pids: list[str], sep: str = "/", plain: bool = True) -> str:
         return sep.join(self.plain(p) if plain else self.person(p) for p in pids)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from cspkit.lookup import parse_date  # noqa: F401  - re-exported for the workflow modules
 from cspkit.render.dates import format_date
@@ -40,7 +41,15 @@ class Written:
     texts: dict[Path, tuple[str | None, str]] = field(default_factory=dict)
 
     @staticmethod
-    def of(result: CommitResult) -> dict[str, object]:
+    def of(result: CommitResult) -> WrittenFields:
         """The fields of a :class:`Written` for a commit's result (``Result(..., **Written.of(r))``)."""
         return {"written": result.written, "dry_run": result.dry_run,
                 "texts": {c.path: (c.old_text, c.text) for c in result.changes}}
+
+
+class WrittenFields(TypedDict):
+    """:class:`Written`'s fields, to pass on with ``**``."""
+
+    written: list[Path]
+    dry_run: bool
+    texts: dict[Path, tuple[str | None, str]]

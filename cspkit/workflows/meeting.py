@@ -106,7 +106,7 @@ def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[
     assert cfg is not None
     plan = cfg.plan_for(day)
     due = views.programme_due(repo, day)
-    partners = [e for e in views.expected_partners(repo, day)]
+    partners = list(views.expected_partners(repo, day))
 
     taken: dict[str, ProgrammeItem] = {}  # programme id -> row, for standing rows matched to standing items
     matched_for: dict[int, ProgrammeItem] = {}
@@ -296,7 +296,7 @@ def start_minutes(ctx: Session, meeting: str | dt.date = "", *, dry_run: bool = 
         present = ids
 
     def mutate(doc: Any) -> None:
-        for mi, node in zip(items, doc["agenda"]):
+        for mi, node in zip(items, doc["agenda"], strict=True):
             mi["item"] = node["number"]  # keeps the file's own quoting of item numbers
         put(doc, "status", MeetingStatus.held, Meeting)
         if present:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import UserError
+from cspkit.listing import Column, Table
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
-from cspkit import views
-from cspkit.listing import Column, Table
 from cspkit.session import Session
 from cspkit.workflows._common import Written, parse_date, put
-
 
 PROGRAMME_COLUMNS = [
     Column("id", "Id", ratio=1, min_width=10),

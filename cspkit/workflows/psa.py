@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cspkit.errors import NotFound, UserError
+from cspkit.listing import Column, Table
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.psa import PSA, Recommendation, RecommendationStatus
-from cspkit.listing import Column, Table
 from cspkit.session import Session
 from cspkit.workflows._common import Written, item_number, parse_date, put, to_plain
 
