@@ -138,7 +138,7 @@ def browser():
     manager = sync_playwright().start()
     try:
         chromium = manager.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-    except Exception as exc:  # noqa: BLE001 - any failure to start is "cannot run here"
+    except Exception as exc:
         manager.stop()
         browser_unavailable(f"{CHROMIUM} did not start ({str(exc).strip().splitlines()[0]})")
     yield chromium

@@ -19,7 +19,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import CHARNWOOD, COUNTY, browser_problem, browser_unavailable
 
 if (_problem := browser_problem()) is not None:

@@ -23,14 +23,27 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cspkit.cache import code_fingerprint
 from cspkit.errors import ConflictError, UserError
+from cspkit.fileio import write_bytes, write_text
 from cspkit.models.meeting import Meeting, MeetingStatus
+from cspkit.pdf import prestarted
+from cspkit.render import html_to_pdf, pack_document, render_html
+from cspkit.render.charts import indicator_chart
+from cspkit.render.dates import format_date
+from cspkit.render.env import package_templates
 from cspkit.repo import Repo
+from cspkit.session import open_repo
+from cspkit.site import search
 from cspkit.site.content import Public
+from cspkit.site.feeds import atom_feed, calendar_file
 from cspkit.site.html import CSP, make_site_env
+from cspkit.site.ocd import event, event_json
+from cspkit.site.publish import published_packs, read_published, today
 
 MANIFEST = ".site-manifest.json"
 MANIFEST_FORMAT = 1
@@ -41,7 +54,6 @@ UNIT_NAMES = {"count": "", "per-1000": "per 1,000 population", "percent": "%"}
 @dataclass
 class Output:
     """One file of the site: its path, what it is made from, and how to make it."""
-
     rel: str
     key: str
     make: Callable[[], bytes]
@@ -52,7 +64,6 @@ class Output:
 @dataclass
 class SiteReport:
     """What a build did."""
-
     folder: Path
     files: int = 0
     written: list[str] = field(default_factory=list)
@@ -63,8 +74,6 @@ class SiteReport:
 
 def default_as_of() -> dt.date:
     """``SOURCE_DATE_EPOCH``'s day where it is set (reproducible builds), else today."""
-    from cspkit.site.publish import today
-
     return today()
 
 
@@ -76,7 +85,6 @@ def _size(n: int) -> str:
 
 class Digests:
     """Digests of what pages are made from: record files, the code, the templates."""
-
     def __init__(self, repo: Repo):
         self.repo = repo
         self.files: dict[tuple[str, Any], bytes] = {}
@@ -86,9 +94,6 @@ class Digests:
         self.code = self._code()
 
     def _code(self) -> bytes:
-        from cspkit.cache import code_fingerprint
-        from cspkit.render.env import package_templates
-
         h = hashlib.sha256(code_fingerprint())
         folders = [package_templates()]
         if (self.repo.root / "templates").is_dir():
@@ -118,7 +123,6 @@ class Digests:
 
 class SiteBuild:
     """The plan of one build: every file of the site with its key and its maker."""
-
     def __init__(self, repo: Repo, as_of: dt.date, pdf: bool = True):
         self.repo = repo
         self.as_of = as_of
@@ -178,7 +182,6 @@ class SiteBuild:
     def packs(self, old: dict[str, dict[str, Any]], folder: Path) -> list[Output]:
         """The PDF agenda packs: frozen ones copied as published, others rendered (when ``pdf``)
         and kept while their public HTML is unchanged. Fills :attr:`Public.packs`."""
-        from cspkit.site.publish import published_packs, read_published
 
         out: list[Output] = []
         frozen = published_packs(self.repo.root)
@@ -192,17 +195,15 @@ class SiteBuild:
                 key = self.d.key("published", info.sha256)
                 self.pub.packs[m.date] = {"href": rel, "size": _size(info.size), "sha256": info.sha256,
                                           "published": info.published}
-                out.append(Output(rel, key, lambda data=data: data))
+                out.append(Output(rel, key, partial(bytes, data)))
             elif self.pdf:
-                key, data = self._rendered_pack(m, rel, old, folder)
-                size = len(data) if data is not None else int(old[rel]["size"])
+                key, made = self._rendered_pack(m, rel, old, folder)
+                size = len(made) if made is not None else int(old[rel]["size"])
                 self.pub.packs[m.date] = {"href": rel, "size": _size(size), "sha256": None, "published": None}
-                out.append(Output(rel, key, lambda m=m, data=data: data if data is not None else self._pdf(m)))
+                out.append(Output(rel, key, partial(bytes, made) if made is not None else partial(self._pdf, m)))
         return out
 
     def _pack_html(self, m: Meeting) -> str:
-        from cspkit.render import pack_document, render_html
-
         return render_html(self.repo, pack_document(self.repo, m, "public"), "pdf", "public")
 
     def _rendered_pack(self, m: Meeting, rel: str, old: dict[str, dict[str, Any]],
@@ -219,8 +220,6 @@ class SiteBuild:
         return key, self._pdf(m, html)
 
     def _pdf(self, m: Meeting, html: str | None = None) -> bytes:
-        from cspkit.render import html_to_pdf
-
         self.pdfs_rendered += 1
         return html_to_pdf(html if html is not None else self._pack_html(m), self.repo.root)
 
@@ -267,16 +266,13 @@ class SiteBuild:
         group = m.date.isoformat()
         key = self.documents_key(m)
         if before and all(old[rel].get("key") == self.d.key(rel, *key) for rel in before):
-            docs: dict[str, Any] = {}
+            return [Output(rel, self.d.key(rel, *key), partial(self._document_page, m, rel), group)
+                    for rel in sorted(before)]
+        return [Output(p.page, self.d.key(p.page, *key), partial(self.paper_page, m, p), group)
+                for p in self.pub.documents(m) if p.page]
 
-            def make(rel: str) -> bytes:
-                if not docs:
-                    docs.update((p.page, p) for p in self.pub.documents(m))
-                return self.paper_page(m, docs[rel])
-
-            return [Output(rel, self.d.key(rel, *key), lambda rel=rel: make(rel), group) for rel in sorted(before)]
-        return [Output(p.page, self.d.key(p.page, *key), lambda p=p: self.paper_page(m, p), group)
-                for p in self.pub.documents(m)]
+    def _document_page(self, m: Meeting, rel: str) -> bytes:
+        return self.paper_page(m, next(p for p in self.pub.documents(m) if p.page == rel))
 
     def meeting_page(self, m: Meeting) -> bytes:
         pub, v = self.pub, self.views(m)
@@ -289,8 +285,6 @@ class SiteBuild:
                            before=before, after=after, **v)
 
     def meeting_json(self, m: Meeting) -> bytes:
-        from cspkit.site.ocd import event, event_json
-
         v = self.views(m)
         return event_json(event(self.pub, m, v["agenda"], v["minutes"], v["documents"]))
 
@@ -323,16 +317,15 @@ class SiteBuild:
                            d.file("meeting", latest.date) if latest else None), self.home)
         years = pub.years()
         add("meetings/index.html", (*base, self.all_summaries, self.as_of), self.meetings_index)
-        for i, year in enumerate(years):
+        for year in years:
             rows = tuple(s for day, s in self.summaries.items() if day.year == year)
-            add(f"meetings/{year}.html", (*base, rows, tuple(years)),
-                lambda year=year: self.year_page(year, years))
+            add(f"meetings/{year}.html", (*base, rows, tuple(years)), partial(self.year_page, year, years))
 
         # One page and one JSON file per meeting, one page per document paper
         for m in pub.meetings():
             key = self.meeting_key(m)
-            add(pub.page_of(m.date), key, lambda m=m: self.meeting_page(m))
-            add(f"meetings/{m.date.isoformat()}.json", key, lambda m=m: self.meeting_json(m))
+            add(pub.page_of(m.date), key, partial(self.meeting_page, m))
+            add(f"meetings/{m.date.isoformat()}.json", key, partial(self.meeting_json, m))
             if any(p.source for item in m.agenda for p in _papers(item)):
                 out += self.document_pages(m, old_groups.get(m.date.isoformat(), []), old)
 
@@ -343,24 +336,23 @@ class SiteBuild:
         add("forward-programme.html", (*base, d.file("forward-programme"), self.all_summaries, self.as_of),
             self.programme_page)
         add("psa/index.html", (*base, self.psa_titles), self.psa_index)
-        for year in pub.psa_years():
-            add(f"psa/{year}.html", (*base, d.file("psa", year)), lambda year=year: self.psa_page(year))
+        for psa_year in pub.psa_years():
+            add(f"psa/{psa_year}.html", (*base, d.file("psa", psa_year)), partial(self.psa_page, psa_year))
         perf_years = pub.performance_years()
-        for i, year in enumerate(perf_years):
-            key = (*base, d.file("performance", year), tuple(perf_years))
-            add(f"performance/{year}.html", key, lambda year=year: self.performance_page(year, perf_years))
+        for i, fy in enumerate(perf_years):
+            key = (*base, d.file("performance", fy), tuple(perf_years))
+            add(f"performance/{fy}.html", key, partial(self.performance_page, fy, perf_years))
             if i == 0:
-                add("performance/index.html", key, lambda year=year: self.performance_page(year, perf_years, True))
-            for chart in self.charts(year):
-                add(chart["src"], (d.file("performance", year), chart["id"]),
-                    lambda chart=chart: self.chart_svg(chart))
+                add("performance/index.html", key, partial(self.performance_page, fy, perf_years, True))
+            for chart in self.charts(fy):
+                add(chart["src"], (d.file("performance", fy), chart["id"]), partial(self.chart_svg, chart))
         if not perf_years:
             add("performance/index.html", base, lambda: self.performance_page(None, []))
         partners = pub.partners()
         add("partners/index.html", (*base, tuple(sorted(self.visible_updates))), lambda: self.partners_page(partners))
         for org in partners:
             shown = tuple((u.meeting, u.subject) for u in org["updates"])
-            add(org["page"], (*base, shown), lambda org=org: self.partner_page(org))
+            add(org["page"], (*base, shown), partial(self.partner_page, org))
         add("accessibility.html", base, self.accessibility_page)
 
         # Search: one chunk per year of meetings, one for actions, one for the rest
@@ -370,7 +362,7 @@ class SiteBuild:
         for year in years:
             in_year = [m for m in pub.meetings() if m.date.year == year]
             key = (*common, tuple(self.meeting_key(m) for m in in_year))
-            add(f"search/{year}.js", key, lambda year=year: self.search_chunk("year", year))
+            add(f"search/{year}.js", key, partial(self.search_chunk, "year", year))
         add("search/actions.js", (*base, tuple(d.file("actions", day) for day in sorted(repo.action_files)),
                                   tuple(sorted(self.visible_actions))), lambda: self.search_chunk("actions"))
         add("search/other.js", (*common, d.file("forward-programme"),
@@ -443,8 +435,6 @@ class SiteBuild:
         return out
 
     def chart_svg(self, chart: dict[str, Any]) -> bytes:
-        from cspkit.render.charts import indicator_chart
-
         return indicator_chart(chart["series"], chart["unit"], chart_id=f"chart-{chart['id']}").encode("utf-8")
 
     def performance_page(self, year: str | None, years: list[str], index: bool = False) -> bytes:
@@ -473,8 +463,6 @@ class SiteBuild:
         return self.render("site/search.html.j2", "search.html", "Search", "search.html", chunks=chunks)
 
     def search_chunk(self, which: str, year: int | None = None) -> bytes:
-        from cspkit.site import search
-
         if which == "year":
             assert year is not None
             return search.chunk(search.meeting_entries(self.pub, year))
@@ -483,13 +471,9 @@ class SiteBuild:
         return search.chunk(search.other_entries(self.pub))
 
     def calendar(self) -> bytes:
-        from cspkit.site.feeds import calendar_file
-
         return calendar_file(self.pub)
 
     def feed(self) -> bytes:
-        from cspkit.site.feeds import atom_feed
-
         return atom_feed(self.pub)
 
 
@@ -511,7 +495,6 @@ def _papers(item: Any) -> list[Any]:
 
 
 def _long(day: dt.date) -> str:
-    from cspkit.render.dates import format_date
 
     return format_date(day, "long-plain")
 
@@ -573,8 +556,6 @@ def _check_folder(root: Path, folder: Path) -> None:
 
 def write_site(build: SiteBuild, folder: Path, force: bool = False) -> SiteReport:
     """Make and write every planned file whose key changed; remove files no longer planned."""
-    from cspkit.fileio import write_bytes
-
     _check_folder(build.repo.root, folder)
     old = read_manifest(folder)
     outputs = build.plan(old, folder)
@@ -629,7 +610,6 @@ def write_site(build: SiteBuild, folder: Path, force: bool = False) -> SiteRepor
 
 
 def _write_manifest(folder: Path, files: dict[str, dict[str, Any]]) -> None:
-    from cspkit.fileio import write_text
 
     manifest = {"format": MANIFEST_FORMAT, "files": dict(sorted(files.items()))}
     write_text(folder / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True) + "\n", overwrite=True)
@@ -652,8 +632,6 @@ def build_site(root: Path, folder: Path, as_of: dt.date | None = None, pdf: bool
     ``pdf=False`` leaves out the agenda packs not yet published (frozen ones are always
     linked). The records must validate: a site is not built from records with errors.
     """
-    from cspkit.pdf import prestarted
-    from cspkit.session import open_repo
 
     # A PDF worker is started only when packs may need rendering; it is stopped if none does.
     with prestarted(pdf and os.environ.get("CSPKIT_PDF_WORKER") != "0"):

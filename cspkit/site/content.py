@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from cspkit import views
 from cspkit.models.action import Action, ActionStatus
@@ -22,6 +23,7 @@ from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render.context import PUBLIC, Builder, PaperView
 from cspkit.render.dates import format_date, format_time_range
+from cspkit.render.selection import current_psa, upcoming_meetings
 from cspkit.repo import Repo
 
 T = TypeVar("T")
@@ -73,28 +75,28 @@ class _AgendaOnly(Builder):
     Each paper view keeps its record (``data["paper"]``) so the site can link it.
     """
 
-    def paper(self, meeting, item, paper, attached, anchor):  # type: ignore[override]
+    def paper(self, meeting, item, paper, attached, anchor):
         view = super().paper(meeting, item, paper, attached, anchor)
         if view is not None:
             view.data = {"paper": paper}
         return view
 
-    def minutes(self, meeting):  # type: ignore[override]
+    def minutes(self, meeting):
         return {}
 
-    def action_log(self, as_of):  # type: ignore[override]
+    def action_log(self, as_of):
         return {}
 
-    def forward_programme(self, as_of):  # type: ignore[override]
+    def forward_programme(self, as_of):
         return {}
 
-    def performance(self, as_of, quarter=None):  # type: ignore[override]
+    def performance(self, as_of, quarter=None):
         return {}
 
-    def psa(self, psa):  # type: ignore[override]
+    def psa(self, psa):
         return {}
 
-    def update(self, u):  # type: ignore[override]
+    def update(self, u):
         return {}
 
 
@@ -119,7 +121,6 @@ def slug(text: str) -> str:
 @dataclass
 class PaperLink:
     """A paper on a meeting's agenda, and where the site shows it (if it does)."""
-
     title: str
     kind: str
     href: str | None = None
@@ -132,7 +133,6 @@ class PaperLink:
 @dataclass
 class MeetingSummary:
     """A meeting as lists show it (home page, years, feeds)."""
-
     meeting: Meeting
     page: str
     status: str
@@ -151,10 +151,9 @@ class MeetingSummary:
 
 class Public:
     """The public record of one repository as of a date: every page's content comes from here."""
-
     def __init__(self, repo: Repo, as_of: dt.date):
-        repo = IndexedRepo(repo)  # type: ignore[assignment]
-        self.repo = repo
+        self.repo: Repo = IndexedRepo(repo)  # type: ignore[assignment]  # answers as a Repo does
+        repo = self.repo
         self.as_of = as_of
         self.builder = Builder(repo, PUBLIC)
         self._agenda_builder = _AgendaOnly(repo, PUBLIC)
@@ -269,7 +268,6 @@ class Public:
             if self.updates(m):
                 link.href = f"{self.page_of(m.date)}#partner-updates"
         elif kind == "psa-tracker":
-            from cspkit.render.selection import current_psa
 
             psa = current_psa(self.repo, m.date)
             if psa is not None:
@@ -300,7 +298,7 @@ class Public:
         assert m.minutes is not None
         view = self.builder.minutes(m)
         raised = {a["id"]: a for a in self.actions_raised(m)}
-        for record, item in zip(m.minutes.items, view["items"]):
+        for record, item in zip(m.minutes.items, view["items"], strict=True):
             item["decision_actions"] = [] if item["exempt"] else [
                 [raised[d.action]] if d.action in raised else [] for d in record.decisions]
         view["label"] = self.minutes_label(m)
@@ -364,7 +362,7 @@ class Public:
     def partners(self) -> list[dict[str, Any]]:
         """Every organisation with its public updates, newest first."""
         by_org: dict[str, list[PartnerUpdate]] = {}
-        for (day, oid), u in sorted(self.repo.updates.items(), reverse=True):
+        for (_day, oid), u in sorted(self.repo.updates.items(), reverse=True):
             if self.visible(u):
                 by_org.setdefault(oid, []).append(u)
         out = []
@@ -401,16 +399,12 @@ class Public:
     # ------------------------------------------------------------------ home
     def next_meeting(self) -> dict[str, Any] | None:
         """The first meeting (file or scheduled date) on or after the site's date."""
-        from cspkit.render.selection import upcoming_meetings
-
         for entry in upcoming_meetings(self.repo, self.as_of - dt.timedelta(days=1)):
             if entry["date"] is not None:
                 return entry | {"meeting": self.repo.meetings.get(entry["date"])}
         return None
 
     def upcoming(self) -> list[dict[str, Any]]:
-        from cspkit.render.selection import upcoming_meetings
-
         return [e | {"meeting": self.repo.meetings.get(e["date"]) if e["date"] else None}
                 for e in upcoming_meetings(self.repo, self.as_of - dt.timedelta(days=1))]
 

@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from cspkit.calendar import calendar_bytes
 from cspkit.render.dates import format_date
 from cspkit.site.content import Public
 
@@ -97,7 +98,5 @@ def atom_feed(pub: Public) -> bytes:
 
 def calendar_file(pub: Public) -> bytes:
     """The meetings calendar, as ``cspkit calendar`` writes it, stamped with the site's date."""
-    from cspkit.calendar import calendar_bytes
-
-    stamp = dt.datetime.combine(pub.as_of, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(pub.as_of, dt.time(0, 0), tzinfo=dt.UTC)
     return calendar_bytes(pub.repo, stamp)

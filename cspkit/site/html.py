@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from cspkit.render.dates import format_date
+from cspkit.render.env import make_env, markdown_html
 
 #: What pages may load: their own files only. Inline scripts and styles are refused; charts are
 #: SVG files of the site (their own styles stay inside the image).
@@ -68,7 +69,6 @@ def site_markdown(text: str | None, top: int = 3):
     """Record text as HTML for a page section whose headings start at ``top``."""
     from markupsafe import Markup
 
-    from cspkit.render.env import markdown_html
 
     if not text:
         return Markup("")
@@ -81,7 +81,6 @@ def inline_markdown(text: str | None):
     """Record text as inline HTML (within a sentence)."""
     from markupsafe import Markup
 
-    from cspkit.render.env import markdown_html
 
     if text and _plain_text(text):
         return Markup(_escape(text))
@@ -113,7 +112,6 @@ def make_site_env(repo: Any):
     One per repository and conventions in a process: compiling the templates takes longer than
     building a small site, and Jinja still notices a template changed on disk.
     """
-    from cspkit.render.env import make_env
 
     assert repo.config is not None
     conventions = repo.config.conventions

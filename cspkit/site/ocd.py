@@ -76,7 +76,7 @@ def event(pub: Public, m: Meeting, agenda: list[Any], minutes: dict[str, Any] | 
 
     minute_for: dict[str, dict[str, Any]] = {}
     if minutes is not None:
-        for record, item in zip(m.minutes.items if m.minutes else [], minutes["items"]):
+        for record, item in zip(m.minutes.items if m.minutes else [], minutes["items"], strict=True):
             if record.item:
                 minute_for[record.item] = item
     items = []

@@ -18,6 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.errors import ConflictError, UserError
+from cspkit.fileio import FileRefused, read_file, write_bytes, write_text
+from cspkit.models.meeting import MeetingStatus
+from cspkit.pdf import prestarted
+from cspkit.render import html_to_pdf, pack_document, render_html, resolve_meeting
+from cspkit.session import open_repo
 
 PUBLISHED = "published"
 #: A frozen pack larger than this is refused (a real pack is a few MB).
@@ -27,7 +32,6 @@ LIMIT = 200 * 1024 * 1024
 @dataclass
 class Published:
     """A frozen pack: where it is, its checksum and when it was published."""
-
     meeting: dt.date
     pdf: Path
     record: Path
@@ -44,7 +48,7 @@ def today() -> dt.date:
     """The publication date: ``SOURCE_DATE_EPOCH``'s day where it is set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
@@ -65,8 +69,6 @@ def published_packs(root: Path) -> dict[dt.date, Path]:
 
 def read_published(root: Path, record: Path) -> tuple[Published, bytes]:
     """A frozen pack and its bytes, checked against the SHA-256 recorded when it was published."""
-    from cspkit.fileio import FileRefused, read_file
-
     rel = record.relative_to(root).as_posix()
     try:
         data: dict[str, Any] = json.loads(read_file(record, limit=64 * 1024, inside=root))
@@ -98,11 +100,6 @@ def publish(root: Path, meeting_ref: str, force: bool = False, on: dt.date | Non
     Refuses a cancelled meeting, one with no agenda, and (without ``force``) a pack already
     published.
     """
-    from cspkit.fileio import write_bytes, write_text
-    from cspkit.models.meeting import MeetingStatus
-    from cspkit.pdf import prestarted
-    from cspkit.render import html_to_pdf, pack_document, render_html, resolve_meeting
-    from cspkit.session import open_repo
 
     with prestarted(True):
         repo = open_repo(root)

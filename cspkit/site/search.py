@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from cspkit.render.dates import format_date
 from cspkit.site.content import Public
@@ -68,7 +69,8 @@ def meeting_entries(pub: Public, year: int) -> list[dict[str, Any]]:
             out.append(entry(f"{u['organisation']}: {u['subject']}", f"{page}#update-{u['org_id']}",
                              "Partner update", m.date, body[0] if body else u["subject"], *body))
         for p in pub.documents(m):
-            out.append(entry(p.title, p.page, "Paper", m.date, p.markdown or "", p.markdown or ""))
+            if p.page:
+                out.append(entry(p.title, p.page, "Paper", m.date, p.markdown or "", p.markdown or ""))
     return out
 
 
@@ -97,10 +99,9 @@ def other_entries(pub: Public) -> list[dict[str, Any]]:
                          row["detail"] or row["when"], row["when"], row["action_by"]))
     for o in pub.partners():
         out.append(entry(o["name"], o["page"], "Partner", None, o["short_name"] or o["name"]))
-    for year in pub.performance_years():
-        perf = pub.repo.performance[year]
-        for ind in perf.indicators:
-            out.append(entry(f"{ind.name} ({year})", f"performance/{year}.html", "Performance indicator", None,
+    for fy in pub.performance_years():
+        for ind in pub.repo.performance[fy].indicators:
+            out.append(entry(f"{ind.name} ({fy})", f"performance/{fy}.html", "Performance indicator", None,
                              ind.name, ind.source or ""))
     return out
 
@@ -110,4 +111,4 @@ def chunk(entries: Iterable[dict[str, Any]]) -> bytes:
     data = json.dumps(list(entries), ensure_ascii=False, separators=(",", ":"))
     # "</script" cannot end the script early (it is loaded by src, but stays safe if inlined).
     data = data.replace("</", "<\\/")
-    return f"window.SITE_SEARCH = (window.SITE_SEARCH || []).concat({data});\n".encode("utf-8")
+    return f"window.SITE_SEARCH = (window.SITE_SEARCH || []).concat({data});\n".encode()

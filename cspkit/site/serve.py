@@ -6,8 +6,9 @@ network can reach it), serving nothing outside the site's folder and only files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cspkit.errors import NotFound, UserError
 
@@ -33,11 +34,11 @@ def make_server(folder: Path, port: int = 8000) -> Any:
             self.send_header("Cache-Control", "no-store")
             super().end_headers()
 
-        def list_directory(self, path):  # type: ignore[override]
+        def list_directory(self, path):
             self.send_error(404, "Not found")
             return None
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     try:
