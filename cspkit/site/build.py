@@ -54,6 +54,7 @@ UNIT_NAMES = {"count": "", "per-1000": "per 1,000 population", "percent": "%"}
 @dataclass
 class Output:
     """One file of the site: its path, what it is made from, and how to make it."""
+
     rel: str
     key: str
     make: Callable[[], bytes]
@@ -64,6 +65,7 @@ class Output:
 @dataclass
 class SiteReport:
     """What a build did."""
+
     folder: Path
     files: int = 0
     written: list[str] = field(default_factory=list)
@@ -85,6 +87,7 @@ def _size(n: int) -> str:
 
 class Digests:
     """Digests of what pages are made from: record files, the code, the templates."""
+
     def __init__(self, repo: Repo):
         self.repo = repo
         self.files: dict[tuple[str, Any], bytes] = {}
@@ -123,6 +126,7 @@ class Digests:
 
 class SiteBuild:
     """The plan of one build: every file of the site with its key and its maker."""
+
     def __init__(self, repo: Repo, as_of: dt.date, pdf: bool = True):
         self.repo = repo
         self.as_of = as_of

@@ -121,6 +121,7 @@ def slug(text: str) -> str:
 @dataclass
 class PaperLink:
     """A paper on a meeting's agenda, and where the site shows it (if it does)."""
+
     title: str
     kind: str
     href: str | None = None
@@ -133,6 +134,7 @@ class PaperLink:
 @dataclass
 class MeetingSummary:
     """A meeting as lists show it (home page, years, feeds)."""
+
     meeting: Meeting
     page: str
     status: str
@@ -151,6 +153,7 @@ class MeetingSummary:
 
 class Public:
     """The public record of one repository as of a date: every page's content comes from here."""
+
     def __init__(self, repo: Repo, as_of: dt.date):
         self.repo: Repo = IndexedRepo(repo)  # type: ignore[assignment]  # answers as a Repo does
         repo = self.repo

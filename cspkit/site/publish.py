@@ -32,6 +32,7 @@ LIMIT = 200 * 1024 * 1024
 @dataclass
 class Published:
     """A frozen pack: where it is, its checksum and when it was published."""
+
     meeting: dt.date
     pdf: Path
     record: Path
