@@ -116,6 +116,10 @@ class Digests:
         except OSError:
             return b"-"
 
+    def digest(self, value: Any) -> bytes:
+        """A digest standing for ``value`` in keys (for what many keys share)."""
+        return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).digest()
+
     def key(self, *parts: Any) -> str:
         h = hashlib.sha256(self.code)
         for part in parts:
@@ -150,10 +154,13 @@ class SiteBuild:
     def _prepare(self) -> None:
         pub, repo = self.pub, self.repo
         self.summaries = {m.date: self._summary(m) for m in pub.meetings()}
-        self.all_summaries = tuple(self.summaries.values())
+        #: digests of what many pages list (each worked out once, not once per page)
+        self.all_summaries = self.d.digest(tuple(self.summaries.values()))
         #: what the restriction policy decided: pages that list actions or updates depend on it
         self.visible_actions = frozenset(aid for aid, a in repo.actions.items() if pub.visible(a))
         self.visible_updates = frozenset(k for k, u in repo.updates.items() if pub.visible(u))
+        self.actions_digest = self.d.digest((tuple(self.d.file("actions", day) for day in sorted(repo.action_files)),
+                                             tuple(sorted(self.visible_actions))))
         self.psa_titles = tuple((y, p.title) for y, p in sorted(repo.psa.items()))
         self.perf_years = tuple(sorted(repo.performance))
         self.dates = sorted(repo.meetings)
@@ -335,8 +342,7 @@ class SiteBuild:
 
         # The registers
         meeting_dates = tuple((day, s[1]) for day, s in self.summaries.items())
-        add("actions.html", (*base, tuple(d.file("actions", day) for day in sorted(repo.action_files)),
-                             tuple(sorted(self.visible_actions)), meeting_dates, self.as_of), self.actions_page)
+        add("actions.html", (*base, self.actions_digest, meeting_dates, self.as_of), self.actions_page)
         add("forward-programme.html", (*base, d.file("forward-programme"), self.all_summaries, self.as_of),
             self.programme_page)
         add("psa/index.html", (*base, self.psa_titles), self.psa_index)
@@ -359,16 +365,18 @@ class SiteBuild:
             add(org["page"], (*base, shown), partial(self.partner_page, org))
         add("accessibility.html", base, self.accessibility_page)
 
-        # Search: one chunk per year of meetings, one for actions, one for the rest
-        chunks = [f"search/{year}.js" for year in years] + ["search/actions.js", "search/other.js"]
+        # Search: one chunk per quarter with meetings (an edited meeting rewrites a few meetings'
+        # entries, not a year's), one for actions, one for the rest
+        quarters: dict[str, list[Meeting]] = {}
+        for m in pub.meetings():
+            quarters.setdefault(f"{m.date.year}-q{(m.date.month - 1) // 3 + 1}", []).append(m)
+        chunks = [f"search/{q}.js" for q in sorted(quarters, reverse=True)] + ["search/actions.js", "search/other.js"]
         add("search.html", (*base, tuple(chunks)), lambda: self.search_page(chunks))
         common = (*base, self.psa_titles, self.perf_years)
-        for year in years:
-            in_year = [m for m in pub.meetings() if m.date.year == year]
-            key = (*common, tuple(self.meeting_key(m) for m in in_year))
-            add(f"search/{year}.js", key, partial(self.search_chunk, "year", year))
-        add("search/actions.js", (*base, tuple(d.file("actions", day) for day in sorted(repo.action_files)),
-                                  tuple(sorted(self.visible_actions))), lambda: self.search_chunk("actions"))
+        for q, in_quarter in quarters.items():
+            key = (*common, tuple(self.meeting_key(m) for m in in_quarter))
+            add(f"search/{q}.js", key, partial(self.search_chunk, "meetings", in_quarter))
+        add("search/actions.js", (*base, self.actions_digest), lambda: self.search_chunk("actions"))
         add("search/other.js", (*common, d.file("forward-programme"),
                                 tuple(d.file("psa", y) for y in sorted(repo.psa)),
                                 tuple(d.file("performance", y) for y in self.perf_years), self.as_of),
@@ -466,10 +474,9 @@ class SiteBuild:
     def search_page(self, chunks: list[str]) -> bytes:
         return self.render("site/search.html.j2", "search.html", "Search", "search.html", chunks=chunks)
 
-    def search_chunk(self, which: str, year: int | None = None) -> bytes:
-        if which == "year":
-            assert year is not None
-            return search.chunk(search.meeting_entries(self.pub, year))
+    def search_chunk(self, which: str, meetings: list[Meeting] | None = None) -> bytes:
+        if which == "meetings":
+            return search.chunk(search.meeting_entries(self.pub, meetings or []))
         if which == "actions":
             return search.chunk(search.action_entries(self.pub))
         return search.chunk(search.other_entries(self.pub))

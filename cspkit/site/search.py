@@ -1,7 +1,7 @@
 """The search index: plain JavaScript files the search page loads with ``<script>`` tags.
 
 ``fetch()`` of a JSON file does not work from ``file://``; a script does, and needs no request
-to any other site. The index is split into chunks (one per year of meetings, one for actions,
+to any other site. The index is split into chunks (one per quarter with meetings, one for actions,
 one for the rest), so that an edit to one meeting rewrites one chunk. Each entry holds a title,
 a link, a kind, a date, a short extract and the distinct words of its text (what is matched).
 """
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from cspkit.models.meeting import Meeting
 from cspkit.render.dates import format_date
 from cspkit.site.content import Public
 
@@ -42,12 +43,10 @@ def entry(title: str, href: str, kind: str, day: Any, snippet: str, *texts: Any)
             "dt": format_date(day, "medium") if day else "", "s": short, "w": _words(title, snippet, *texts)}
 
 
-def meeting_entries(pub: Public, year: int) -> list[dict[str, Any]]:
-    """Meetings of ``year``: each meeting (agenda and minutes), its public partner updates and papers."""
+def meeting_entries(pub: Public, meetings: list[Meeting]) -> list[dict[str, Any]]:
+    """Each meeting (agenda and minutes), its public partner updates and its papers."""
     out = []
-    for m in pub.meetings():
-        if m.date.year != year:
-            continue
+    for m in meetings:
         page = pub.page_of(m.date)
         agenda = pub.agenda(m)
         shown = [line for line in agenda if not line.exempt]
