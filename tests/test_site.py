@@ -462,7 +462,7 @@ def _plans():
     return plans()
 
 
-@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(_plans())
 def test_nothing_restricted_reaches_any_file_of_the_site(plan):
     """Hypothesis restricts parts of a small repository (an agenda item, a paper, a minute, a
