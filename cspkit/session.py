@@ -43,7 +43,7 @@ from cspkit.load import check_stray_files, finish, kind_for, load_repo, read_sou
 from cspkit.locate import find_root
 from cspkit.lookup import organisation_index, parse_date, people_index
 from cspkit.models import BY_NAME, CONFIG_KIND, Kind
-from cspkit.models.meeting import Meeting
+from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo, Source
 from cspkit.yaml.layout import schema_comment
 from cspkit.yaml.write import edit_text, new_file_text
@@ -77,7 +77,7 @@ def check_all(root: Path, cache: ParseCache | None = None) -> tuple[Repo, list[P
         if known[1] == len(repo.sources) and not problems:
             return repo, []
         check_stray_files(repo, problems)  # not the same files after all
-    problems = finish(repo, problems + check_repo(repo))
+    problems = finish(repo, problems + check_repo(repo, loaded=problems))
     if real is not None:
         real.save_report(repo.config.records_dir if repo.config is not None else "records", problems,
                          len(repo.sources))
@@ -182,7 +182,16 @@ class Session:
 
     def person(self, text: str) -> str:
         """A person's id from an id, name or alias as typed; unknown/ambiguous refused with suggestions."""
+        self._registry_loaded("people")
         return people_index(self.repo.people).resolve(text.strip())
+
+    def _registry_loaded(self, kind: str) -> None:
+        """Refuse to look a name up in a registry file that exists but did not load (else every
+        name in it would look unknown, and adding one would be the wrong advice)."""
+        path = self.path(kind)
+        src = self._source(path)
+        if src is not None and src.model is None and path.exists():
+            raise self.invalid(path)
 
     def people(self, texts: list[str]) -> list[str]:
         """Ids of people as typed; joint owners may be written "A/B"."""
@@ -195,6 +204,7 @@ class Session:
         return out
 
     def organisation(self, text: str) -> str:
+        self._registry_loaded("organisations")
         return organisation_index(self.repo.organisations).resolve(text.strip())
 
     def person_name(self, pid: str | None) -> str:
@@ -347,12 +357,13 @@ def _changed_repo(session: Session) -> list[Problem]:
         if src.model is not None and src.kind is not CONFIG_KIND:
             repo.index(src, src.model)
     kept_file_problems = [p for p in session.problems if not p.check and p.file not in by_rel]
+    loaded = kept_file_problems + new_file_problems
     scope = affected_files(before, repo, set(by_rel))
     if scope is None:
-        return finish(repo, kept_file_problems + new_file_problems + check_repo(repo))
+        return finish(repo, loaded + check_repo(repo, loaded=loaded))
     scoped = scoped_checks()
     kept = [p for p in session.problems if p.check in scoped and p.file not in scope]
-    return finish(repo, kept_file_problems + new_file_problems + kept + check_repo(repo, scope))
+    return finish(repo, loaded + kept + check_repo(repo, scope, loaded))
 
 
 def affected_files(before: Repo, after: Repo, changed: set[str]) -> frozenset[str] | None:
@@ -390,6 +401,10 @@ def _referrers(repo: Repo, index: str, key: Any, record: Any) -> set[str]:
 
     if index == "meetings":
         day = key
+        following = next((m for d, m in sorted(repo.meetings.items())
+                          if d > day and m.status != MeetingStatus.cancelled), None)
+        if following is not None:  # its pack takes this meeting's minutes for approval
+            add(following)
         for af in repo.action_files.values():
             if af.meeting == day or any(a.due_meeting == day or any(h.meeting == day for h in a.history)
                                         for a in af.actions):

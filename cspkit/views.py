@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from cspkit.models.action import Action, ActionStatus, action_sort_key
-from cspkit.models.meeting import MeetingStatus
+from cspkit.models.meeting import Meeting, MeetingStatus, Minutes
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
 
@@ -37,6 +39,9 @@ def is_restricted(repo: Repo, record: Any) -> bool:
     A record marked ``restricted`` is; so is an action raised from a decision minuted under a
     restricted minute or agenda item (unless a clerk published it on purpose), and a partner
     update attached to its meeting only as a restricted paper or under a restricted item.
+    A partner update with any section not for publication (:func:`restricted_sections`) is
+    restricted whole, for as long as the documents print an update whole: nothing a partner
+    ticked may reach the public, and leaving out one section is the renderer's to learn.
     """
     if getattr(record, "restricted", False):
         return True
@@ -45,8 +50,14 @@ def is_restricted(repo: Repo, record: Any) -> bool:
             return False
         return decision_restricted(repo, record)
     if isinstance(record, PartnerUpdate):
-        return update_attached_restricted(repo, record)
+        return bool(restricted_sections(record)) or update_attached_restricted(repo, record)
     return False
+
+
+def restricted_sections(update: PartnerUpdate) -> set[str]:
+    """The sections of a partner update its partner marked not for publication, by key: those
+    in ``restricted_sections``, and ``theme-N`` / ``priority-N`` for plan rows marked so."""
+    return set(update.restricted_sections) | {p.key for p in update.priorities if p.restricted}
 
 
 def decision_restricted(repo: Repo, action: Action) -> bool:
@@ -155,6 +166,57 @@ def overdue_actions(repo: Repo, as_of: dt.date) -> list[Action]:
     return [a for a in open_actions(repo, as_of) if is_overdue(a, as_of)]
 
 
+# --------------------------------------------------------------------------- minutes
+
+
+#: What a minutes skeleton has before anything is written: numbers, titles, flags.
+_FRAME = frozenset({"number", "item", "title", "restricted"})
+
+
+def minutes_written(minutes: Minutes) -> bool:
+    """Whether minutes say anything: kept elsewhere, or with some text under an item (a point,
+    an introduction, a decision). A skeleton from ``minutes start`` has only numbers and titles."""
+    return minutes.external is not None or any(_has_text(item) for item in minutes.items)
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, BaseModel):
+        return any(_has_text(v) for k, v in value if k not in _FRAME)
+    if isinstance(value, (list, tuple)):
+        return any(_has_text(v) for v in value)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def meeting_before(repo: Repo, day: dt.date) -> Meeting | None:
+    """The meeting before ``day`` that was not cancelled (held or not): the one whose minutes a
+    meeting on ``day`` approves."""
+    earlier = [m for d, m in sorted(repo.meetings.items()) if d < day and m.status != MeetingStatus.cancelled]
+    return earlier[-1] if earlier else None
+
+
+def raised_wording(decision: str) -> str:
+    """A decision's wording as the action raised from it carries it: "That a plan be brought …"."""
+    text = decision.strip()
+    return text[:1].upper() + text[1:] if text else decision
+
+
+def same_wording(decision: str, action_text: str) -> bool:
+    """Whether an action's text is a decision's wording: spacing, a closing full stop and the
+    case of letters left aside."""
+    def words(text: str) -> str:
+        return " ".join(text.split()).rstrip(".").casefold()
+
+    return words(raised_wording(decision)) == words(action_text)
+
+
+def decision_of(repo: Repo, action: Action) -> Any:
+    """The decision in its meeting's minutes that raised ``action`` (``action:`` names it), if any."""
+    meeting = repo.meetings.get(action.meeting)
+    if meeting is None or meeting.minutes is None:
+        return None
+    return next((d for mi in meeting.minutes.items for d in mi.decisions if d.action == action.id), None)
+
+
 # --------------------------------------------------------------------------- calendar
 
 
@@ -260,5 +322,7 @@ def expected_partners(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
 
 
 def missing_updates(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
-    """Expected partners with no ``records/updates/<meeting>/<organisation>.yaml`` yet."""
-    return [e for e in expected_partners(repo, meeting) if (meeting, e.organisation) not in repo.updates]
+    """Expected partners whose update is not in: no ``records/updates/<meeting>/<organisation>.yaml``,
+    or only a draft (a blank made by ``update new``, a request noted by ``update chase --email``)."""
+    return [e for e in expected_partners(repo, meeting)
+            if (u := repo.updates.get((meeting, e.organisation))) is None or not u.is_received]

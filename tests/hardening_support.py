@@ -17,12 +17,12 @@ from typing import Any
 #: ``*`` matches any one file name. Ids, dates, enums, file paths and numbers are left alone.
 TEXT_KEYS: dict[str, set[str]] = {
     "cspkit.yaml": {"name", "short_name", "venue", "title", "purpose", "label", "minutes_title",
-                    "action_log_title", "open", "complete", "closed"},
+                    "action_log_title", "open", "complete", "closed", "online_marker"},
     "records/people.yaml": {"name", "title", "role"},
     "records/organisations.yaml": {"name", "short_name"},
     "records/meetings/*": {"title", "purpose", "intro", "points", "text", "venue", "capacity", "lead_text",
-                           "note"},
-    "records/actions/*": {"text", "note"},
+                           "note", "qualifier", "honorific", "external"},
+    "records/actions/*": {"text", "note", "raised_text"},
     "records/updates/*/*": {"subject", "summary", "recommendations", "performance", "text", "budget", "risks",
                             "planned_activity", "other", "support_required"},
     "records/psa/*": {"title", "assessment", "text", "reason"},

@@ -39,7 +39,7 @@ def charnwood(tmp_path_factory) -> Path:
 
 def _full(root: Path, texts: dict[Path, str]) -> list[tuple]:
     repo, problems = load_repo(root, overrides=texts)
-    return _keys(finish(repo, problems + check_repo(repo)))
+    return _keys(finish(repo, problems + check_repo(repo, loaded=problems)))  # as session.check_all does
 
 
 def _keys(problems: list) -> list[tuple]:
@@ -110,7 +110,7 @@ def test_incremental_problems_equal_a_full_validate(charnwood, data):
         text = first.read_text(encoding="utf-8")
         base[first.resolve()] = edit_text(text, _mutation(data.draw, parse(text), pool))
     repo, problems = load_repo(charnwood, overrides=base)
-    session = Session(charnwood, repo, finish(repo, problems + check_repo(repo)), cache=_no_cache())
+    session = Session(charnwood, repo, finish(repo, problems + check_repo(repo, loaded=problems)), cache=_no_cache())
     for path in data.draw(st.lists(st.sampled_from(files), min_size=1, max_size=2, unique=True), label="changed"):
         src = session.repo.sources.get(session.rel(path))
         if src is None or src.data is None:
@@ -262,3 +262,20 @@ def test_an_update_changes_only_the_lines_of_its_entry(mini, cli, newline):
                or "owners" in line or "carol-white" in line or "text:" in line or "status:" in line
                for line in changed), changed
     assert "# still open" in final and "# actions raised at the July meeting" in final
+
+
+def test_several_keys_added_to_one_entry_keep_the_models_order():
+    from cspkit.models.registry import Person
+    from cspkit.yaml.write import put
+
+    text = "people:\n- id: ann-lee  # new this year\n  name: Ann Lee\n  member: true\n"
+
+    def add(data: Any) -> None:
+        person = data["people"][0]
+        put(person, "role", "Inspector", Person)
+        put(person, "aliases", ["A. Lee"], Person)
+        put(person, "organisation", "police", Person)
+
+    assert edit_text(text, add, Person) == (
+        "people:\n- id: ann-lee  # new this year\n  name: Ann Lee\n  aliases:\n  - A. Lee\n  organisation: police\n"
+        "  role: Inspector\n  member: true\n")

@@ -9,6 +9,7 @@ it finds with :meth:`CheckContext.problem` (at a record and a field path inside 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, overload
@@ -16,6 +17,7 @@ from typing import Any, overload
 from cspkit.errors import Loc, Problem, ProblemCode, Severity, format_loc
 from cspkit.lookup import Index, organisation_index, people_index
 from cspkit.models import BY_NAME
+from cspkit.models.common import SLUG_RE
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.models.registry import Person
 from cspkit.repo import Repo
@@ -71,13 +73,15 @@ def check(fn: Check | None = None, *, scoped: bool = False) -> Check | Callable[
 class CheckContext:
     """The repository being checked, the registries' lookups and the problems found so far."""
 
-    def __init__(self, repo: Repo, files: frozenset[str] | None = None):
+    def __init__(self, repo: Repo, files: frozenset[str] | None = None, loaded: list[Problem] | None = None):
         self.repo = repo
         #: the files scoped checks look at (None: all)
         self.files = files
         #: the check running now (problems are tagged with it)
         self.current = ""
         self.problems: list[Problem] = []
+        #: the problems found reading and validating each file (a check may say more about one)
+        self.loaded: list[Problem] = loaded if loaded is not None else []
         self.people: Index = people_index(repo.people)
         self.orgs: Index = organisation_index(repo.organisations)
         # Files that exist but could not be read or validated report their own problems; a
@@ -118,13 +122,21 @@ class CheckContext:
         if p is None:
             if "people" in self.broken_kinds:
                 return None
-            self.problem(record, loc, f"unknown {what} '{pid}'{self.people.hint(pid)}")
+            self.problem(record, loc, self.unknown_person(pid, what))
             return None
         if on is not None and not p.active_on(on):
             span = f"{p.active_from or '…'} to {p.active_to or '…'}"
             self.problem(record, loc, f"{p.name} ('{pid}') was not active on {on} (active {span})",
                          ProblemCode.inactive)
         return p
+
+    def unknown_person(self, text: str, what: str = "person") -> str:
+        """The message for a person's id that is not on the registry: a name where the id
+        belongs says whose id to write; anything else gets the nearest ids."""
+        named = set() if re.match(SLUG_RE, text) else self.people.find(text)
+        if len(named) == 1:
+            return f"'{text}' is not an id but the name of '{next(iter(named))}': write the id"
+        return f"unknown {what} '{text}'{self.people.hint(text)}"
 
     def lead(self, record: object, loc: Loc, lead: str) -> None:
         """An agenda lead: a person's id, or a role word (chair, vice-chair, clerk)."""

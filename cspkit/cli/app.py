@@ -50,12 +50,14 @@ def _root(
 _COMMAND_MODULES = {
     "validate": "core", "init": "core", "schema": "core",
     "render": "render", "templates": "render",
-    "new-meeting": "workflow", "minutes": "workflow", "actions": "workflow", "update": "workflow",
-    "psa": "workflow", "programme": "workflow",
+    "people": "registry", "organisations": "registry",
+    "new-meeting": "workflow", "agenda": "agenda", "attendance": "agenda",
+    "minutes": "workflow", "actions": "workflow", "update": "workflow",
+    "psa": "workflow", "programme": "workflow", "circulate": "workflow",
     "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
     "site": "site", "publish": "site",
 }
-_MODULES = ("core", "render", "workflow", "review", "site")
+_MODULES = ("core", "render", "registry", "workflow", "agenda", "review", "site")
 
 
 def build_app(args: list[str] | None = None) -> Command:

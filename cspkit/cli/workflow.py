@@ -13,6 +13,7 @@ argument).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
@@ -28,7 +29,8 @@ minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, cir
                           no_args_is_help=True)
 actions_app = typer.Typer(help="The action log: raise actions from decisions, add, list, update, close.",
                           no_args_is_help=True)
-update_app = typer.Typer(help="Partner update reports: a form to fill in, whom to chase.", no_args_is_help=True)
+update_app = typer.Typer(help="Partner update reports: the Word form, importing it when it comes back, chasing "
+                         "who still owes one.", no_args_is_help=True)
 psa_app = typer.Typer(help="PSA recommendations: list, record progress, remove by decision.", no_args_is_help=True)
 programme_app = typer.Typer(help="The forward programme: what is due, and rolling it on after a meeting.",
                             no_args_is_help=True)
@@ -51,6 +53,8 @@ def new_meeting(
     ctx: typer.Context,
     date: Optional[str] = typer.Option(None, "--date", help="Meeting date, YYYY-MM-DD (default: the next date "
                                        "in the schedule after the latest meeting)."),
+    venue: Optional[str] = typer.Option(None, "--venue", help="Where it is held, when not the usual venue "
+                                        "(\"tbc\" or \"to be confirmed\" when not yet known)."),
     force: bool = typer.Option(False, "--force", help="Replace the meeting file if it exists."),
     dry_run: bool = DRY_RUN,
 ) -> None:
@@ -58,10 +62,11 @@ def new_meeting(
     from cspkit.workflows.meeting import new_meeting as run
 
     with session(ctx, write=True) as s:
-        r = run(s, date, force=force, dry_run=dry_run)
+        r = run(s, date, force=force, venue=venue, dry_run=dry_run)
         wrote(s.root, r)
         names = s.names()
-        typer.echo(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items")
+        typer.echo(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items" +
+                   (f", venue {r.venue}" if r.venue else ""))
         taken = {it.id for it in r.programme_items}
         for item in r.agenda:
             lead = f" ({_leads(item.leads, names)})" if item.leads else ""
@@ -99,8 +104,11 @@ def minutes_start(
         wrote(s.root, r)
         numbers = f", numbered from {r.first_number}" if r.first_number else ""
         typer.echo(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
-        if r.present:
-            typer.echo(f"Present (from the registry's members; edit as needed): {len(r.present)}")
+        if r.attendance_missing:
+            typer.echo(f"Attendance: nobody is recorded as present yet (cspkit attendance {r.date} --present NAME "
+                       "… --apologies NAME …).")
+        else:
+            typer.echo(f"Attendance: {len(r.present)} present, as recorded.")
         typer.echo(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
 
 
@@ -135,6 +143,25 @@ def minutes_approve(
         wrote(s.root, r)
         noted = f"; the minutes of {r.approved_at} say so" if r.noted_in else ""
         typer.echo(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
+
+
+@minutes_app.command("external")
+def minutes_external(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The (held) meeting whose minutes are kept elsewhere (YYYY-MM-DD)."),
+    reference: str = typer.Option(..., "--reference", help="Where they are: a document, a web page."),
+    approved_at: Optional[str] = typer.Option(None, "--approved-at", help="The later meeting that approved them, "
+                                              "if it has."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Record that a meeting's minutes are kept elsewhere (no attendance or items made up for it)."""
+    from cspkit.workflows.meeting import minutes_kept_elsewhere
+
+    with session(ctx, write=True) as s:
+        r = minutes_kept_elsewhere(s, meeting, reference, approved_at=approved_at, dry_run=dry_run)
+        wrote(s.root, r)
+        approved = f", approved at {r.approved_at}" if r.approved_at else ""
+        typer.echo(f"Minutes of {r.date}: kept elsewhere ({r.external}){approved}; meeting marked held.")
 
 
 # --------------------------------------------------------------------------- actions
@@ -214,42 +241,50 @@ def actions_update(
     status: Optional[str] = typer.Option(None, "--status", help="open, complete or closed."),
     note: Optional[str] = typer.Option(None, "--note", help="The update, as it should appear in the log."),
     reassign: Optional[list[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    text: Optional[str] = typer.Option(None, "--text", help="New wording for the action (what it was raised "
+                                       "with is kept)."),
+    due: Optional[str] = typer.Option(None, "--due", metavar="MEETING|DATE",
+                                      help="New target: a meeting's date (on file or scheduled), any other date, "
+                                           "or next (the next meeting)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date of the update (default: today)."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which the update was given."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Append a dated history entry to an action (a note, a status, a reassignment)."""
+    """Change an action: a dated history entry (note, status, reassignment), its wording or its target."""
     from cspkit.workflows.actions import update_action
 
     with session(ctx, write=True) as s:
-        r = update_action(s, action_id, status=status, note=note, reassign=reassign, date=date, meeting=meeting,
-                          dry_run=dry_run)
+        r = update_action(s, action_id, status=status, note=note, reassign=reassign, text=text, due=due, date=date,
+                          meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
         a = r.actions[0]
         parts = [f"status {a.new_status}" if a.new_status else "",
                  f"reassigned to {'/'.join(a.reassigned_to)}" if a.reassigned_to else "",
-                 "note added" if a.note else ""]
-        typer.echo(f"Action {a.id} ({a.date}): " + ", ".join(p for p in parts if p) + ".")
+                 "note added" if a.note else "", "reworded" if a.new_text else "",
+                 f"due {a.new_due}" if a.new_due else ""]
+        when = f" ({a.date})" if a.date else ""
+        typer.echo(f"Action {a.id}{when}: " + ", ".join(p for p in parts if p) + ".")
 
 
 @actions_app.command("close")
 def actions_close(
     ctx: typer.Context,
-    action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
+    action_ids: list[str] = typer.Argument(..., metavar="ID...", help="Action ids, e.g. 2023-07-13/11.1 (several "
+                                           "are closed together, with the same note)."),
     note: Optional[str] = typer.Option(None, "--note", help="Closing comment."),
     date: Optional[str] = typer.Option(None, "--date", help="Date closed (default: today)."),
     dropped: bool = typer.Option(False, "--dropped", help="Closed without (further) action, not completed."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was closed."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Mark an action complete (or closed, with --dropped)."""
-    from cspkit.workflows.actions import close_action
+    """Mark actions complete (or closed, with --dropped)."""
+    from cspkit.workflows.actions import close_actions
 
     with session(ctx, write=True) as s:
-        r = close_action(s, action_id, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
+        r = close_actions(s, action_ids, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
-        a = r.actions[0]
-        typer.echo(f"Action {a.id}: {a.new_status} on {a.date}.")
+        for a in r.actions:
+            typer.echo(f"Action {a.id}: {a.new_status} on {a.date}.")
 
 
 @actions_app.command("reopen")
@@ -292,25 +327,136 @@ def update_new(
         typer.echo(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
 
 
+@update_app.command("form")
+def update_form(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    partner: Optional[str] = typer.Argument(None, help="The organisation: id, name, short name or alias "
+                                            "(or --all)."),
+    all_partners: bool = typer.Option(False, "--all", help="One form for every partner expected to send an "
+                                      "update (partner_updates in cspkit.yaml)."),
+    fmt: str = typer.Option("docx", "--format", help="docx (a Word form; cspkit update new writes it as YAML)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The file (one partner) or folder (--all); "
+                                          "default build/MEETING-update-form-ORG.docx."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="Return by this date, YYYY-MM-DD (default: "
+                                           "update_form.return_days before the meeting)."),
+    force: bool = typer.Option(False, "--force", help="Replace a form file that exists."),
+) -> None:
+    """Write the partner update form as a Word document, laid out as the partnership's own form."""
+    from cspkit.workflows.updates import update_form as run
+
+    with session(ctx) as s:
+        written = run(s, meeting, partner, all_partners=all_partners, fmt=fmt, output=output, deadline=deadline,
+                      force=force)
+        for w in written:
+            typer.echo(f"wrote {w.path}")
+            if w.prefilled:
+                typer.echo(f"  pre-filled from last quarter: {', '.join(w.prefilled)}")
+        if written:
+            typer.echo(f"Return by {written[0].return_by}. Send it with: cspkit update chase {written[0].meeting} "
+                       f"--email DIR; import the reply with: cspkit update import FILE.docx")
+
+
+@update_app.command("import")
+def update_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="The returned form (.docx).", dir_okay=True),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="The meeting, YYYY-MM-DD (default: as the "
+                                          "form's Meeting row says)."),
+    partner: Optional[str] = typer.Option(None, "--org", help="The organisation (default: as the form's "
+                                          "Organisation row says)."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an update already received."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Read a returned partner update form into records/updates/MEETING/ORG.yaml."""
+    from cspkit.cli.reporters import terminal_safe as safe
+    from cspkit.workflows.updates import import_update
+
+    with session(ctx, write=True) as s:
+        r = import_update(s, file, meeting=meeting, partner=partner, replace=replace, dry_run=dry_run)
+        wrote(s.root, r)
+        verb = "would import" if r.dry_run else "imported"
+        typer.echo(f"{safe(r.source)}: {verb} as the update from {r.organisation} for {r.meeting}"
+                   f"{' (replacing the one received before)' if r.replaced else ''}.")
+        typer.echo(f"  answered: {', '.join(r.answered) or 'nothing'}")
+        if r.empty:
+            typer.echo(f"  left empty (n/a): {', '.join(r.empty)}")
+        if r.restricted:
+            typer.echo("  the whole update is marked not for publication")
+        if r.restricted_sections:
+            typer.echo(f"  not for publication: {', '.join(r.restricted_sections)}")
+        # What the document says is shown terminal-safe: a form can hold any characters.
+        for line in r.warnings:
+            typer.echo(f"warning: {safe(line)}", err=True)
+        for label in r.unchanged:
+            typer.echo(f"warning: {label}: unchanged from last quarter's answer, as pre-filled; check it still "
+                       f"holds", err=True)
+        for line in r.unplaced:
+            typer.echo(f"warning: {safe(line)}", err=True)
+        for line in r.notes:
+            typer.echo(f"note: {safe(line)}", err=True)
+
+
 @update_app.command("chase")
 def update_chase(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    email: Optional[Path] = typer.Option(None, "--email", help="Write an email draft (.eml, the form attached) "
+                                         "for each partner still to send, into this folder; and record that "
+                                         "the form was requested.", file_okay=False),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="With --email: return by this date, "
+                                           "YYYY-MM-DD (default: update_form.return_days before the meeting)."),
+    force: bool = typer.Option(False, "--force", help="With --email: replace drafts that exist."),
+    dry_run: bool = DRY_RUN,
+    fmt: ListFormat = LIST_FORMAT,
 ) -> None:
-    """The partners expected at a meeting whose update is not in yet, and whom to chase."""
-    from cspkit.workflows.updates import chase
+    """Where each partner's update stands; with --email, a draft to each partner still to send, their form attached."""
+    if email is None:
+        from cspkit.workflows.updates import chase
+
+        with session(ctx) as s:
+            table = chase(s, meeting)
+        print_table(table, fmt.value)
+        if fmt == ListFormat.table and table.meta.get("to_come"):
+            typer.echo(f"Send each the form: cspkit update chase {table.meta['meeting']} --email DIR")
+        return
+    from cspkit.workflows.updates import chase_drafts
+
+    with session(ctx, write=True) as s:
+        r = chase_drafts(s, meeting, email, deadline=deadline, force=force, dry_run=dry_run)
+        if not r.drafts:
+            typer.echo(f"Every expected partner update for {r.meeting} is in: no drafts to write.")
+            return
+        wrote(s.root, r)
+        verb = "would write" if r.dry_run else "wrote"
+        for d in r.drafts:
+            to = f"to {d.to}" if d.to else "no address: To left empty"
+            typer.echo(f"{verb} {d.path} ({'reminder, ' if d.reminder else ''}{to})")
+        for line in r.warnings:
+            typer.echo(f"warning: {line}", err=True)
+        typer.echo("Open each draft in your mail program, check it, and send it.")
+
+
+@app.command("circulate")
+def circulate(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    email: Path = typer.Option(..., "--email", help="Write the email draft (.eml) and the pack's PDF into this "
+                               "folder.", file_okay=False),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", help="Attach this PDF of the pack instead of making it."),
+    force: bool = typer.Option(False, "--force", help="Replace a draft (or PDF) that exists."),
+) -> None:
+    """Circulate the pack: one email draft to the members and named partners, the PDF attached
+    (or linked, when larger than email.attach_limit_mb)."""
+    from cspkit.workflows.circulate import circulate as run
 
     with session(ctx) as s:
-        day, missing, received = chase(s, meeting)
-    if not missing:
-        typer.echo(f"All {received} expected partner update(s) for {day} are in.")
-        return
-    typer.echo(f"{len(missing)} partner update(s) for {day} not in yet ({received} received):")
-    for c in missing:
-        who = f"{c.contact_name}{f', {c.contact_role}' if c.contact_role else ''}" if c.contact_name else \
-            "no contact in cspkit.yaml"
-        typer.echo(f"  {c.organisation_name}: chase {who}")
-    typer.echo(f"Send each the form: cspkit update new {day} PARTNER")
+        r = run(s, meeting, email, pdf=pdf, force=force)
+    how = f"the pack attached ({r.pdf.name})" if r.attached else f"a link to the pack ({r.link})"
+    typer.echo(f"wrote {r.path}: to {len(r.to)} member(s), copied to {len(r.cc)} partner(s), {how}")
+    for line in r.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo("Open the draft in your mail program, check it, and send it.")
 
 
 # --------------------------------------------------------------------------- PSA
@@ -330,10 +476,55 @@ def psa_list(
     print_table(table, fmt.value)
 
 
+@psa_app.command("new")
+def psa_new(
+    ctx: typer.Context,
+    year: str = typer.Argument(..., help="The PSA's year (e.g. 2024)."),
+    from_file: Optional[Path] = typer.Option(None, "--from-file", help="The recommendations as the assessment lists "
+                                             "them: Markdown (a numbered list; a # heading is the title) or YAML.",
+                                             dir_okay=False),
+    title: Optional[str] = typer.Option(None, "--title", help="Default: \"YEAR PSA Recommendations\"."),
+    assessment: Optional[str] = typer.Option(None, "--assessment", help="The assessment they come from "
+                                             "(\"2023/24 Partnership Strategic Assessment\")."),
+    force: bool = typer.Option(False, "--force", help="Replace the year's file if it exists."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Start a new year's PSA recommendations (records/psa/YEAR.yaml), from a file or empty."""
+    from cspkit.workflows.psa import new_psa
+
+    with session(ctx, write=True) as s:
+        r = new_psa(s, year, from_file=from_file, title=title, assessment=assessment, force=force, dry_run=dry_run)
+        wrote(s.root, r)
+        listed = f"recommendations {r.numbers[0]} to {r.numbers[-1]}" if len(r.numbers) > 1 else \
+            f"recommendation {r.numbers[0]}" if r.numbers else "no recommendations yet (cspkit psa add)"
+        typer.echo(f"{r.title}: {listed}.")
+
+
+@psa_app.command("add")
+def psa_add(
+    ctx: typer.Context,
+    year: str = typer.Argument(..., help="The PSA's year."),
+    text: str = typer.Argument(..., help="The recommendation."),
+    owner: Optional[list[str]] = typer.Option(None, "--owner", help="Who owns it (repeat for several)."),
+    status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
+    number: Optional[int] = typer.Option(None, "--number", help="Its number (default: after the last)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Add a recommendation to a year's PSA."""
+    from cspkit.workflows.psa import add_recommendation
+
+    with session(ctx, write=True) as s:
+        r = add_recommendation(s, year, text, owners=owner or [], status=status, number=number, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"{r.year} PSA recommendation {r.number} added.")
+
+
 @psa_app.command("update")
 def psa_update(
     ctx: typer.Context,
-    number: int = typer.Argument(..., metavar="N", help="Recommendation number."),
+    first: str = typer.Argument(..., metavar="[YEAR] WHICH", help="Which recommendations: N, N,M…, N-M or all; "
+                                "with the PSA's year before it (or --year; default: the latest on file)."),
+    second: Optional[str] = typer.Argument(None, hidden=True),
     note: str = typer.Option(..., "--note", help="The update."),
     status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
     year: Optional[str] = typer.Option(None, "--year", help="PSA year (default: the latest on file)."),
@@ -341,14 +532,22 @@ def psa_update(
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was given or agreed."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Record progress on a PSA recommendation."""
-    from cspkit.workflows.psa import update_recommendation
+    """Record progress on PSA recommendations: one, several (1,2,5) or all."""
+    from cspkit.errors import UsageError
+    from cspkit.workflows.psa import update_recommendations
 
+    which = first
+    if second is not None:
+        if year is not None:
+            raise UsageError(f"give the year once: {first} or --year {year}")
+        year, which = first, second
     with session(ctx, write=True) as s:
-        r = update_recommendation(s, number, note, status=status, year=year, date=date, meeting=meeting,
-                                  dry_run=dry_run)
+        r = update_recommendations(s, which, note, status=status, year=year, date=date, meeting=meeting,
+                                   dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.year} PSA recommendation {r.number}: update added{f', status {r.status}' if r.status else ''}.")
+        numbers = ", ".join(map(str, r.numbers))
+        typer.echo(f"{r.year} PSA recommendation{'s' if len(r.numbers) > 1 else ''} {numbers}: update added"
+                   f"{f', status {r.status}' if r.status else ''}.")
 
 
 @psa_app.command("remove")
@@ -388,17 +587,85 @@ def programme_list(
     print_table(table, fmt.value)
 
 
+@programme_app.command("add")
+def programme_add(
+    ctx: typer.Context,
+    item: str = typer.Argument(..., help="The item as the agenda will print it."),
+    detail: Optional[str] = typer.Option(None, "--detail", help="What it is for (\"To update on …\")."),
+    when: str = typer.Option("tbc", "--date", help="When: a meeting's date, a month (YYYY-MM), civic-year or tbc."),
+    by: Optional[list[str]] = typer.Option(None, "--by", help="Who brings it (repeat for several)."),
+    recurring: bool = typer.Option(False, "--recurring", help="A standing item, at every meeting."),
+    recurs: Optional[str] = typer.Option(None, "--recurs", help="standing, annual or six-monthly."),
+    note: Optional[str] = typer.Option(None, "--note", help="A line printed under the item."),
+    row_id: Optional[str] = typer.Option(None, "--id", help="The row's id (default: made from the item)."),
+    restricted: bool = typer.Option(False, "--restricted", help="Partners only: left out of public packs."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Add a row to the forward programme."""
+    from cspkit.errors import UsageError
+    from cspkit.workflows.programme import add_programme_item
+
+    if recurring and recurs and recurs.strip().lower() != "standing":
+        raise UsageError(f"--recurring is --recurs standing: give one of them, not --recurs {recurs} as well")
+    with session(ctx, write=True) as s:
+        r = add_programme_item(s, item, when=when, detail=detail, by=by or [], recurs="standing" if recurring else
+                               recurs, note=note, row_id=row_id, restricted=restricted, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"Forward programme: '{r.id}' ({r.item}) due {r.when}.")
+
+
+@programme_app.command("defer")
+def programme_defer(
+    ctx: typer.Context,
+    row_id: str = typer.Argument(..., metavar="ID", help="The row's id (cspkit programme list shows them)."),
+    to: str = typer.Option(..., "--to", help="A meeting's date, a month (YYYY-MM), next or tbc."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Move a forward programme row to a later meeting."""
+    from cspkit.workflows.programme import defer_programme_item
+
+    with session(ctx, write=True) as s:
+        r = defer_programme_item(s, row_id, to, dry_run=dry_run)
+        wrote(s.root, r)
+        typer.echo(f"Forward programme: '{r.id}' ({r.item}) moved from {r.previous} to {r.when}.")
+
+
 @programme_app.command("roll")
 def programme_roll(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The (held) meeting whose items to roll on (YYYY-MM-DD)."),
+    defer: Optional[list[str]] = typer.Option(None, "--defer", metavar="ID", help="A row due but not taken: due "
+                                              "again at the next meeting."),
+    drop: Optional[list[str]] = typer.Option(None, "--drop", metavar="ID", help="A row due but not taken: dropped."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """After a meeting: rows it took are marked done, recurring ones move to their next date."""
-    from cspkit.workflows.programme import roll_programme
+    """After a meeting: rows it took are marked done, recurring ones move to their next date.
 
+    Rows that were due but not on its agenda are listed, and each must be given to --defer or
+    --drop (on a terminal, cspkit asks); otherwise nothing is written and the exit code is 1.
+    """
+    import sys
+
+    from cspkit.workflows.programme import NotTaken, roll_programme
+
+    defer, drop = list(defer or []), list(drop or [])
     with session(ctx, write=True) as s:
-        r = roll_programme(s, meeting, dry_run=dry_run)
+        try:
+            r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
+        except NotTaken as missed:
+            typer.echo(f"Due at {missed.meeting} but not on its agenda:")
+            for it in missed.rows:
+                typer.echo(f"  {it.id}: {it.item} (due {it.when.value if hasattr(it.when, 'value') else it.when})"
+                           f" -- --defer {it.id} or --drop {it.id}")
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                raise
+            for it in missed.rows:
+                answer = ""
+                while answer not in ("defer", "drop"):
+                    answer = typer.prompt(f"{it.id}: defer (to the next meeting) or drop?", default="defer")
+                    answer = answer.strip().lower()
+                (defer if answer == "defer" else drop).append(it.id)
+            r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
         if not r.rolled:
             typer.echo(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
             return

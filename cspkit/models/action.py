@@ -53,6 +53,8 @@ class Action(Record):
     number: int | None = Field(None, ge=1)
     """The number the body shows in its action log ("No."), if it numbers actions."""
     text: Markdown
+    raised_text: Markdown | None = None
+    """The wording the action was raised with, when it has since been reworded."""
     owners: list[PersonId] = Field(min_length=1)
     """Who is responsible now (joint owners are listed together)."""
     raised_owners: list[PersonId] = []

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
 
+from cspkit.models.refs import LEAD, ORGANISATION, PERSON
+
 #: A yes/no field: only true or false (YAML 1.2), never "yes", "on" or 1.
 Flag = Annotated[bool, Strict()]
 
@@ -20,8 +22,13 @@ Slug = Annotated[
     StringConstraints(pattern=SLUG_RE),
     Field(description="An id: lower-case letters, digits and hyphens (safe as a file name)."),
 ]
-PersonId = Annotated[Slug, Field(description="A person's id from records/people.yaml.")]
-OrgId = Annotated[Slug, Field(description="An organisation's id from records/organisations.yaml.")]
+PersonId = Annotated[Slug, Field(description="A person's id from records/people.yaml."), PERSON]
+OrgId = Annotated[Slug, Field(description="An organisation's id from records/organisations.yaml."), ORGANISATION]
+#: Who leads an agenda item: a person's id, or a role word (chair, vice-chair, clerk).
+Lead = Annotated[str, LEAD]
+
+#: What a venue says when it is not yet known ("Venue: to be confirmed" on the notice).
+VENUE_TBC = "to be confirmed"
 
 
 def _number_to_str(value: Any) -> Any:

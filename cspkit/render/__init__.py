@@ -33,8 +33,13 @@ class Document:
     context: dict[str, Any]
 
 
-def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -> Meeting:
-    """A meeting from ``YYYY-MM-DD``, ``next`` (the next scheduled one) or ``latest``."""
+def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None, *,
+                    with_minutes: bool = False) -> Meeting:
+    """A meeting from ``YYYY-MM-DD``, ``next`` (the next scheduled one) or ``latest``.
+
+    ``with_minutes``: ``latest`` is the latest meeting whose minutes are in the records (the
+    one ``render minutes latest`` means), never a meeting still to be held.
+    """
     today = today or dt.date.today()
     meetings = repo.meeting_list()
     if not meetings:
@@ -47,6 +52,11 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -
                            f"give its date, or 'latest'; cspkit new-meeting sets up the next one)")
         return upcoming[0]
     if ref == "latest":
+        if with_minutes:
+            minuted = [m for m in meetings if m.minutes is not None and not m.minutes.external]
+            if not minuted:
+                raise NotFound("no meeting has minutes in the records yet (cspkit minutes start MEETING)")
+            return minuted[-1]
         live = [m for m in meetings if m.status != MeetingStatus.cancelled]
         return (live or meetings)[-1]
     try:
@@ -82,6 +92,9 @@ def pack_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
 
 def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
     from cspkit.render.context import Builder
+
+    if meeting.minutes is not None and meeting.minutes.external:
+        raise NotFound(f"the minutes of {meeting.date} are not kept in these records: {meeting.minutes.external}")
 
     b = Builder(repo, audience)
     return Document("minutes", f"{meeting.date.isoformat()}-minutes", {"minutes": b.minutes(meeting), "meeting": meeting})

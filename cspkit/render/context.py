@@ -262,15 +262,22 @@ class Builder:
         att = meeting.attendance
         names = self.names
 
+        online = self.config.conventions.online_marker
+
         def people(group: list) -> list[dict]:
             rows = []
             for a in group:
                 p = self.repo.people.get(a.person)
                 capacity = a.capacity or (names.org(a.organisation) if a.organisation else
                                           names.org(p.organisation) if p and p.organisation else "")
+                if a.qualifier:
+                    capacity = f"{capacity} ({a.qualifier})" if capacity else a.qualifier
                 role = {"chair": "in the Chair", "vice-chair": "Vice-Chair", "minutes": "minutes"}.get(
                     a.role.value if a.role else "", "")
-                rows.append({"name": names.person(a.person), "capacity": capacity, "role": role, "remote": a.remote})
+                name = names.person(a.person) + (f" {a.honorific}" if a.honorific else "")
+                rows.append({"name": name, "capacity": capacity, "role": role, "remote": a.remote,
+                             "online": online if a.remote else "",
+                             "substitute_for": names.person(a.substitute_for) if a.substitute_for else ""})
             return rows
 
         items = []

@@ -230,7 +230,11 @@ class _Splicer:
         out = list(self.lines)
         if out and not _BREAK.search(out[-1][-2:]):
             out[-1] += self.newline  # something may be added after the last line
-        for op in sorted(self.ops, key=lambda o: (o.start, o.end), reverse=True):
+        # From the end of the file back, so earlier positions stay valid; at one position, the
+        # later operation first, so that several keys inserted there keep their order.
+        order = sorted(range(len(self.ops)), key=lambda i: (self.ops[i].start, self.ops[i].end, i), reverse=True)
+        for i in order:
+            op = self.ops[i]
             out[op.start:op.end] = [line + self.newline for line in op.lines]
         return "".join(out)
 
