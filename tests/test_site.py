@@ -35,6 +35,13 @@ def site_files(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != ".site-manifest.json"}
 
 
+def approved_in_october(root: Path) -> None:
+    """The July minutes approved at the October meeting, which is then held (as the records say once it is)."""
+    rewrite(root / "records/meetings/2023-10-12.yaml", lambda doc: doc.__setitem__("status", "held"))
+    rewrite(root / "records/meetings/2023-07-13.yaml",
+            lambda doc: doc["minutes"].update(state="approved", approved_at=dt.date(2023, 10, 12)))
+
+
 @pytest.fixture
 def charnwood(tmp_path) -> Path:
     root = copy_repo(CHARNWOOD, tmp_path / "charnwood")
@@ -355,8 +362,7 @@ def test_the_atom_feed_has_packs_and_minutes_with_stable_ids(built_sites, charnw
         assert (site.folder / href.split("#")[0]).is_file()
     # The same entry keeps its id when the minutes are approved (and its date moves on).
     ids = {e.findtext("a:id", namespaces=ns) for e in entries.values()}
-    rewrite(charnwood / "records/meetings/2023-07-13.yaml", lambda doc: doc["minutes"].update(
-        state="approved", approved_at=dt.date(2023, 10, 12)))
+    approved_in_october(charnwood)
     build(charnwood, tmp_path / "site", as_of="2023-11-01")
     later = ET.fromstring((tmp_path / "site/feed.atom").read_bytes())
     minutes = [e for e in later.findall("a:entry", ns) if "Minutes" in e.findtext("a:title", namespaces=ns)]
@@ -422,8 +428,7 @@ def test_the_search_index_covers_the_record_and_links_into_the_site(built_sites)
 
 def _public(root: Path) -> None:
     """Minutes of the held meeting approved and shown, so restricted minutes are put to the test."""
-    rewrite(root / "records/meetings/2023-07-13.yaml",
-            lambda doc: doc["minutes"].update(state="approved", approved_at=dt.date(2023, 10, 12)))
+    approved_in_october(root)
 
 
 def _all_text(folder: Path) -> str:
