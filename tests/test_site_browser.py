@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CHARNWOOD, COUNTY, browser_problem, browser_unavailable
+from conftest import browser_problem, browser_unavailable
 
 if (_problem := browser_problem()) is not None:
     browser_unavailable(_problem, module=True)  # one line for the whole file
@@ -70,22 +70,10 @@ def test_every_type_of_page_has_no_axe_violation(built_sites, page, body, kind):
     assert axe_violations(page) == []
 
 
-@pytest.fixture(scope="module")
-def html_packs(tmp_path_factory):
-    """The HTML agenda pack of each body, as ``cspkit render pack --format html`` writes it."""
-    from cspkit.cli import run
-
-    out = tmp_path_factory.mktemp("packs")
-    packs = {}
-    for body, root, day in (("charnwood", CHARNWOOD, "2023-10-12"), ("county", COUNTY, "2024-03-22")):
-        assert run(["--repo", str(root), "render", "pack", day, "--format", "html", "-o", str(out / body)]) == 0
-        packs[body] = out / body / f"{day}-agenda-pack.html"
-    return packs
-
-
 @pytest.mark.parametrize("body", ["charnwood", "county"])
-def test_the_html_agenda_pack_has_no_axe_violation(html_packs, page, body, request):
-    open_page(page, html_packs[body])
+def test_the_html_agenda_pack_has_no_axe_violation(rendered, page, body, request):
+    """The pack as ``cspkit render pack --format html`` writes it (the ``rendered`` fixture)."""
+    open_page(page, rendered[body] / f"{'2023-10-12' if body == 'charnwood' else '2024-03-22'}-agenda-pack.html")
     found = axe_violations(page)
     if found:
         request.applymarker(pytest.mark.xfail(strict=False,

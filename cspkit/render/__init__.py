@@ -17,8 +17,16 @@ from typing import Any
 
 from cspkit.errors import ConflictError, NotFound, UsageError, UserError
 from cspkit.fileio import write_bytes, write_text
+from cspkit.lookup import organisation_index
 from cspkit.models.meeting import Meeting, MeetingStatus
+from cspkit.pdf import font_faces, make_pdf, prestarted
+from cspkit.render.charts import indicator_chart
+from cspkit.render.context import Builder
+from cspkit.render.dates import format_date
+from cspkit.render.env import make_env, svg_data_uri
 from cspkit.repo import Repo
+from cspkit.session import open_repo
+from cspkit.yaml.locate import compose, locate
 
 FORMATS = ("pdf", "html", "md")
 MANIFEST = ".cspkit-outputs.json"
@@ -84,15 +92,11 @@ def parse_formats(value: str) -> list[str]:
 
 
 def pack_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     ctx = Builder(repo, audience).pack(meeting)
     return Document("pack", f"{meeting.date.isoformat()}-agenda-pack", ctx)
 
 
 def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     if meeting.minutes is not None and meeting.minutes.external:
         raise NotFound(f"the minutes of {meeting.date} are not kept in these records: {meeting.minutes.external}")
 
@@ -101,22 +105,23 @@ def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
 
 
 def action_log_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     return Document("action-log", f"action-log-{as_of.isoformat()}",
                     {"log": Builder(repo, audience).action_log(as_of), "as_of": as_of})
 
 
-def programme_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
+def programme_document(repo: Repo, as_of: dt.date | None, audience: str,
+                       today: dt.date | None = None) -> Document:
+    """The forward programme as at ``as_of``; by default as at the next meeting, which it is for."""
+    if as_of is None:
+        today = today or dt.date.today()
+        upcoming = [m.date for m in repo.meeting_list() if m.status == MeetingStatus.scheduled and m.date >= today]
+        scheduled = [s.date for s in (repo.config.schedule if repo.config else []) if s.date and s.date >= today]
+        as_of = min(upcoming + scheduled, default=today)
     return Document("forward-programme", "forward-programme",
                     {"programme": Builder(repo, audience).forward_programme(as_of), "as_of": as_of})
 
 
 def psa_document(repo: Repo, year: int | None, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     if not repo.psa:
         raise NotFound("there is no PSA in records/psa/")
     year = year or max(repo.psa)
@@ -126,9 +131,6 @@ def psa_document(repo: Repo, year: int | None, audience: str) -> Document:
 
 
 def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: str) -> Document:
-    from cspkit.lookup import organisation_index
-    from cspkit.render.context import Builder
-
     oid = organisation_index(repo.organisations).resolve(organisation)
     u = repo.updates.get((meeting.date, oid))
     if u is None:
@@ -144,33 +146,49 @@ def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: s
 
 
 def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "partners") -> str:
-    from cspkit.render.env import make_env
-
     assert repo.config is not None
-    from cspkit.render.dates import format_date
-
-    env = make_env(repo.root, repo.config.conventions, fmt)
+    conv = repo.config.conventions
+    env = make_env(repo.root, conv, fmt)
     template = env.get_template(f"{doc.template}.{'md' if fmt == 'md' else 'html'}.j2")
     meeting = doc.context.get("meeting")
     day = meeting.date if meeting is not None else doc.context.get("as_of")
     defaults = repo.config.defaults
     extra = {
         "running": {"left": repo.config.partnership.name,
-                    "right": format_date(day, "medium") if day else ""},
+                    "right": format_date(day, conv.text_date_style.value) if day else ""},
         "venue": (meeting.venue if meeting is not None and meeting.venue else defaults.venue) or "",
         "start": (meeting.start if meeting is not None and meeting.start else defaults.start),
+        "logo": _logo(repo, fmt),
+        "fonts": font_faces() if fmt == "pdf" else [],
     }
     return template.render(cfg=repo.config, partnership=repo.config.partnership, audience=audience,
                            charts=_chart_maker(fmt, doc), **extra, **doc.context)
 
 
+def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
+    """The crest or logo named in cspkit.yaml: a file the PDF reads from the repository, or
+    inline data in HTML so the page carries it wherever it is sent. Markdown goes without."""
+    import base64
+    import mimetypes
+
+    logo = repo.config.conventions.logo if repo.config else None
+    if logo is None or fmt == "md":
+        return None
+    root = repo.root.resolve()
+    path = (root / logo.path).resolve()
+    if root not in path.parents or not path.is_file():
+        line, col = locate(compose((root / "cspkit.yaml").read_text(encoding="utf-8")), ("conventions", "logo", "path"))
+        raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the repository")
+    if fmt == "pdf":
+        return {"src": path.as_uri(), "alt": logo.alt}
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return {"src": f"data:{kind};base64,{data}", "alt": logo.alt}
+
+
 def _chart_maker(fmt: str, doc: Document) -> Callable[[dict], str]:
     """Charts: an inline data URI in HTML/PDF; a linked SVG file next to a Markdown file."""
-    from cspkit.render.env import svg_data_uri
-
     def chart(row: dict) -> str:
-        from cspkit.render.charts import indicator_chart
-
         svg = indicator_chart(row["series"], row["unit"], chart_id=f"chart-{row['id']}")
         if fmt == "md":
             doc.context.setdefault("_assets", {})[f"{doc.stem}-charts/{row['id']}.svg"] = svg
@@ -188,9 +206,6 @@ def render_document(root: Path, make_doc: Callable[[Repo], Document], formats: s
 
     For a PDF, WeasyPrint is imported in a worker process while the records load.
     """
-    from cspkit.pdf import prestarted
-    from cspkit.session import open_repo
-
     wanted = parse_formats(formats)
     with prestarted("pdf" in wanted):
         repo = open_repo(root)
@@ -231,8 +246,6 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
 
 def html_to_pdf(html: str, base: Path) -> bytes:
     """The PDF of ``html`` (see :mod:`cspkit.pdf`: WeasyPrint, fetching only inside ``base``)."""
-    from cspkit.pdf import make_pdf
-
     return make_pdf(html, base)
 
 
