@@ -162,14 +162,14 @@ def edit_one_meeting(repo: Path):
     import re
 
     path = next(p for p in sorted((repo / "records" / "meetings").glob("*.yaml"))
-                if "\n    points:\n    - " in p.read_text(encoding="utf-8"))
+                if "\n    - points:\n      - " in p.read_text(encoding="utf-8"))
     count = iter(range(1, 10**6))
 
     def edit() -> None:
         text = path.read_text(encoding="utf-8")
         n = next(count)
-        text = re.sub(r"(\n    points:\n    - [^\n]*)", lambda m: m.group(1).split(" (revision")[0] + f" (revision {n})",
-                      text, count=1)
+        text = re.sub(r"(\n    - points:\n      - [^\n]*)",
+                      lambda m: m.group(1).split(" (revision")[0] + f" (revision {n})", text, count=1)
         path.write_text(text, encoding="utf-8")
 
     return edit

@@ -210,11 +210,10 @@ def browser():
 def built_sites(tmp_path_factory):
     """The two bodies' public websites, built once for the session (no unpublished PDFs):
     ``{"charnwood": BuiltSite, "county": BuiltSite}``."""
+    from filelock import FileLock
     from site_support import BuiltSite, prepare_charnwood
 
     from cspkit.site import build_site, publish
-
-    from filelock import FileLock
 
     # Built once for the run: under pytest-xdist the first worker to get the lock builds, the
     # others read (as the rendered fixture does).

@@ -198,7 +198,7 @@ def test_the_date_defaults_to_source_date_epoch(monkeypatch):
 
 def _edit_minute_point(root: Path) -> None:
     def change(doc):
-        doc["minutes"]["items"][4]["points"][0] = "A point reworded after the meeting."
+        doc["minutes"]["items"][4]["body"][1]["points"][0] = "A point reworded after the meeting."
     rewrite(root / "records/meetings/2023-07-13.yaml", change)
 
 

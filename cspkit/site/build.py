@@ -35,6 +35,7 @@ from cspkit.pdf import prestarted
 from cspkit.render import html_to_pdf, pack_document, render_html
 from cspkit.render.charts import indicator_chart
 from cspkit.render.dates import format_date
+from cspkit.render.env import figure as render_figure
 from cspkit.render.env import package_templates
 from cspkit.repo import Repo
 from cspkit.session import open_repo
@@ -397,7 +398,8 @@ class SiteBuild:
             mins = pub.minutes(latest) or {"items": []}
             for it in mins["items"]:
                 if not it["exempt"]:
-                    decisions += [(it["title"], text) for text in it["decisions"]]
+                    decisions += [(it["title"], part["word"].rstrip(":"), line["text"].rstrip(";"))
+                                  for part in it["parts"] if part["kind"] == "decisions" for line in part["lines"]]
         nxt = pub.next_meeting()
         return self.render("site/home.html.j2", "index.html", pub.config.partnership.name, "",
                            next=nxt, next_venue=pub.venue(nxt["meeting"]) if nxt and nxt["meeting"] else "",
@@ -442,6 +444,7 @@ class SiteBuild:
             previous = [p for _, _, p in r["series"] if p is not None]
             if len(values) > 1 or len(previous) > 1:
                 out.append({"id": r["id"], "name": r["name"], "unit": r["unit"], "series": r["series"],
+                            "decimals": r.get("decimals"),
                             "previous": bool(previous),
                             "src": f"performance/charts/{year}-{r['id']}.svg", "alt": _chart_alt(r)})
         return out
@@ -515,7 +518,7 @@ def _chart_alt(row: dict[str, Any]) -> str:
     unit = UNIT_NAMES.get(row["unit"], "")
 
     def fig(v: float | None) -> str:
-        return "not reported" if v is None else (f"{v:g}%" if row["unit"] == "percent" else f"{v:g}")
+        return "not reported" if v is None else render_figure(v, row.get("decimals"), row["unit"])
 
     by_quarter = {q: (v, p) for q, v, p in row["series"]}
     this_year = ", ".join(f"{q} {fig(by_quarter.get(q, (None, None))[0])}" for q in ("Q1", "Q2", "Q3", "Q4"))

@@ -114,6 +114,29 @@ def per_meeting(method: Callable[[Public, Meeting], T]) -> Callable[[Public, Mee
     return memo
 
 
+def minute_texts(item: dict[str, Any]) -> list[str]:
+    """Every piece of text of a minute as its public view prints it (nothing of an exempt one)."""
+    out: list[str] = []
+    for part in item["parts"]:
+        kind = part["kind"]
+        if kind == "text":
+            out.append(part["text"])
+        elif kind == "heading":
+            out.append(part["title"])
+        elif kind == "points":
+            out += [t for p in part["items"] for t in (p["text"], *p["bullets"])]
+        elif kind in ("bullets", "upcoming"):
+            out += [str(b) for b in part["items"]]
+        elif kind == "decisions":
+            out += [line["text"] for line in part["lines"]]
+    return out
+
+
+def minute_decisions(item: dict[str, Any]) -> list[str]:
+    """A minute's decisions, each worded as it stands after the body's word ("that the report be noted.")."""
+    return [line["text"] for part in item["parts"] if part["kind"] == "decisions" for line in part["lines"]]
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "paper"
 
@@ -295,15 +318,20 @@ class Public:
     # ------------------------------------------------------------------ minutes, decisions, actions
     @per_meeting
     def minutes(self, m: Meeting) -> dict[str, Any] | None:
-        """The public minutes (exempt minutes as such), each decision with the actions it raised."""
+        """The public minutes (exempt minutes as such), as the render layer words them; each
+        decision line also carries the public actions its decision raised (``line["actions"]``)."""
         if not self.minutes_shown(m):
             return None
         assert m.minutes is not None
         view = self.builder.minutes(m)
         raised = {a["id"]: a for a in self.actions_raised(m)}
         for record, item in zip(m.minutes.items, view["items"], strict=True):
-            item["decision_actions"] = [] if item["exempt"] else [
-                [raised[d.action]] if d.action in raised else [] for d in record.decisions]
+            decisions = iter(record.decisions)  # the decision lines print them in this order
+            for part in item["parts"]:
+                if part["kind"] == "decisions":
+                    for line in part["lines"]:
+                        action = next(decisions).action
+                        line["actions"] = [raised[action]] if action in raised else []
         view["label"] = self.minutes_label(m)
         view["approved"] = m.minutes.state == MinutesState.approved
         return view

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from cspkit.render.dates import format_date
+from cspkit.render.env import figure as render_figure
 from cspkit.render.env import make_env, markdown_html
 
 #: What pages may load: their own files only. Inline scripts and styles are refused; charts are
@@ -93,39 +94,37 @@ def _escape(text: str) -> str:
     return escapeHtml(text)
 
 
-def figure(value: float | None, unit: str) -> Any:
-    """A figure for a table cell: ``70.85``, ``12.5%``; a missing one as a dash that is read out."""
+def figure(value: float | None, unit: str, decimals: int | None = None) -> Any:
+    """A figure for a table cell as published (:func:`cspkit.render.env.figure`); a missing one as
+    a dash that is read out."""
     from markupsafe import Markup
 
     if value is None:
         return Markup('<span aria-hidden="true">–</span><span class="visually-hidden">not reported</span>')
-    return f"{value:g}%" if unit == "percent" else f"{value:g}"
+    return render_figure(value, decimals, unit)
 
 
 _ENVS: dict[tuple[str, bool, str], Any] = {}
 
 
-def make_site_env(repo: Any):
+def make_site_env(repo: Any) -> Any:
     """The render layer's environment for HTML (so a partnership's own ``templates/site/…``
-    override ours), with the site's filters.
-
-    One per repository and conventions in a process: compiling the templates takes longer than
-    building a small site, and Jinja still notices a template changed on disk.
+    override ours), as an overlay with the site's filters: the render layer's own environment,
+    which it keeps for the process, is left as it is.
     """
-
     assert repo.config is not None
     conventions = repo.config.conventions
     key = (str(repo.root.resolve()), (repo.root / "templates").is_dir(), conventions.model_dump_json())
     if key in _ENVS:
         return _ENVS[key]
-    env = make_env(repo.root, conventions, "html")
-    env.filters.update(
-        longdate=lambda d: format_date(d, "long-plain"),
-        mediumdate=lambda d: format_date(d, "medium"),
-        mdsite=site_markdown,
-        mdinline=inline_markdown,
-        figure=figure,
-    )
+    base = make_env(repo.root, conventions, "html")
+    env = base.overlay()
+    env.filters = {**base.filters,
+                   "longdate": lambda d: format_date(d, "long-plain"),
+                   "mediumdate": lambda d: format_date(d, "medium"),
+                   "mdsite": site_markdown,
+                   "mdinline": inline_markdown,
+                   "sitefigure": figure}
     if len(_ENVS) > 8:
         _ENVS.clear()
     _ENVS[key] = env

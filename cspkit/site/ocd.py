@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 from cspkit.models.meeting import Meeting, MeetingStatus
-from cspkit.site.content import Public
+from cspkit.site.content import Public, minute_decisions, minute_texts
 from cspkit.site.feeds import _NAMESPACE
 
 CLASSIFICATIONS = {"procedural": "procedural", "standing": "standing item", "report": "report",
@@ -96,9 +96,9 @@ def event(pub: Public, m: Meeting, agenda: list[Any], minutes: dict[str, Any] | 
                 for p in papers]
             minute = minute_for.get(line.number)
             if minute is not None and not minute["exempt"]:
-                entry["notes"] = [str(p) for p in minute["points"] if str(p).strip()]
-                entry["extras"]["minutes"] = {"url": _url(base, f"{page}#minutes", here),
-                                              "decisions": [str(x) for x in minute["decisions"]]}
+                decisions = minute_decisions(minute)
+                entry["notes"] = [t for t in minute_texts(minute) if t.strip() and t not in decisions]
+                entry["extras"]["minutes"] = {"url": _url(base, f"{page}#minutes", here), "decisions": decisions}
         items.append(entry)
 
     docs = []

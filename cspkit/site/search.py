@@ -15,7 +15,7 @@ from typing import Any
 
 from cspkit.models.meeting import Meeting
 from cspkit.render.dates import format_date
-from cspkit.site.content import Public
+from cspkit.site.content import Public, minute_texts
 
 _WORD = re.compile(r"[a-z0-9]+")
 _MARKUP = re.compile(r"[*_`#>\[\]()|~]+|<[^>]*>")
@@ -58,8 +58,7 @@ def meeting_entries(pub: Public, meetings: list[Meeting]) -> list[dict[str, Any]
         if minutes is not None:
             for it in minutes["items"]:
                 if not it["exempt"]:
-                    texts += [it["title"], it["intro"] or "", *it["points"], *it["decisions"],
-                              *(p for s in it["sub_items"] for p in s["points"])]
+                    texts += [it["title"], *minute_texts(it)]
         label = f"Meeting on {format_date(m.date, 'long-plain')}"
         snippet = ("Cancelled. " if pub.status(m) == "Cancelled" else "") + "; ".join(titles)
         out.append(entry(label, page, "Meeting", m.date, snippet, *texts))
