@@ -180,7 +180,8 @@ class Builder:
         return self.audience == PUBLIC
 
     def hidden(self, record: Any) -> bool:
-        return self.public and bool(getattr(record, "restricted", False))
+        # The one restriction policy: an action raised under a restricted minute is hidden too.
+        return self.public and views.is_restricted(self.repo, record)
 
     # ------------------------------------------------------------------ pack
     def pack(self, meeting: Meeting) -> dict[str, Any]:
