@@ -296,3 +296,17 @@ def test_attach_never_replaces_the_paper_of_another_item(mini, cli, tmp_path):
     assert r.code == 1
     assert "papers/2023-10-12/report.pdf is already the paper of item 2: give this file another name" in r.err
     assert b"FIRST" in (mini / "records/papers/2023-10-12/report.pdf").read_bytes()
+
+
+def test_the_public_website_publishes_public_pdf_papers_as_sent_and_links_them(mini, cli, tmp_path):
+    (tmp_path / "plan.pdf").write_bytes(pdf_bytes("PLAN", [A4, A4]))
+    (tmp_path / "private.pdf").write_bytes(pdf_bytes("PRIVATE", [A4]))
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "plan.pdf").code == 0
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "private.pdf", "--restricted").code == 0
+    r = cli("--repo", mini, "site", "build", "--no-pdf", "--as-of", "2023-10-12", "-o", tmp_path / "site")
+    assert r.code == 0, r.err
+    site = tmp_path / "site"
+    assert (site / "meetings/2023-10-12/plan.pdf").read_bytes() == (tmp_path / "plan.pdf").read_bytes()
+    page = next(p for p in site.rglob("*.html") if "2023-10-12/plan.pdf" in p.read_text(encoding="utf-8"))
+    assert "private" not in page.read_text(encoding="utf-8").lower()
+    assert not [p for p in site.rglob("*") if "private" in p.name]

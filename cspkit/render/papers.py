@@ -49,6 +49,12 @@ _RESERVED = re.compile(r'<div class="attached-page" id="([^"]+)" data-paper="([^
                        r'data-label="([^"]*)")?')
 
 
+def attachment_kind(source: str | None) -> str:
+    """The kind of view a document paper's file makes: attachment (PDF), word (.docx) or document (Markdown)."""
+    suffix = PurePosixPath(source or "").suffix.lower()
+    return {".pdf": "attachment", ".docx": "word"}.get(suffix, "document")
+
+
 # --------------------------------------------------------------------------- locating a problem
 
 
@@ -128,11 +134,11 @@ def document_view(builder: Any, meeting: Meeting, item: AgendaItem, paper: Paper
     ``PaperView`` (filled in and returned).
     """
     repo = builder.repo
-    suffix = PurePosixPath(paper.source or "").suffix.lower()
+    kind = attachment_kind(paper.source)
     data = read_paper_file(repo, meeting, item, paper)
     source = f"{repo.config.records_dir if repo.config else 'records'}/{paper.source}"
     name = PurePosixPath(paper.source or "").name
-    if suffix == ".pdf":
+    if kind == "attachment":
         max_pages = repo.config.papers.max_pages if repo.config else 500
         try:
             pdf, sha = open_pdf_paper(data, source, max_pages)
@@ -146,7 +152,7 @@ def document_view(builder: Any, meeting: Meeting, item: AgendaItem, paper: Paper
         view.kind = "attachment"
         view.data = {"reservation": reserve(view.anchor, pdf), "source": source, "sha256": sha, "pages": pdf.pages,
                      "size": size_text(pdf.size), "file": name, "href": name, "bytes": data}
-    elif suffix == ".docx":
+    elif kind == "word":
         try:
             document = read_document(repo.records_dir / (paper.source or ""), name=source, figures=True, data=data)
         except DocumentError as exc:

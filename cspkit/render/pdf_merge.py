@@ -401,7 +401,7 @@ class _Update:
         from pypdf import PdfWriter
 
         self.reader = reader
-        self.size: int = reader.trailer["/Size"]
+        self.size = int(reader.trailer["/Size"])  # type: ignore[call-overload]  # a NumberObject
         self.sink = PdfWriter()
         self.sink._objects = [None] * (self.size - 1)  # new objects are numbered from /Size on
         self.touched: dict[int, Any] = {}

@@ -37,6 +37,7 @@ from cspkit.render.charts import indicator_chart
 from cspkit.render.dates import format_date
 from cspkit.render.env import figure as render_figure
 from cspkit.render.env import package_templates
+from cspkit.render.papers import read_paper_file
 from cspkit.repo import Repo
 from cspkit.session import open_repo
 from cspkit.site import search
@@ -283,6 +284,21 @@ class SiteBuild:
         return [Output(p.page, self.d.key(p.page, *key), partial(self.paper_page, m, p), group)
                 for p in self.pub.documents(m) if p.page]
 
+    def pdf_papers(self, m: Meeting) -> list[Output]:
+        """The public PDF papers of ``m``, published as their authors sent them (the pack has their pages too)."""
+        out = []
+        for line in self.pub.agenda(m):
+            for p in [*line.papers, *(q for sub in line.sub_items for q in sub.papers)]:
+                if p.kind == "attachment" and p.href and p.source:
+                    out.append(Output(p.href, self.d.key(p.href, self.d.paper(p.source)),
+                                      partial(self._pdf_paper, m, p.source)))
+        return out
+
+    def _pdf_paper(self, m: Meeting, source: str) -> bytes:
+        item = next(it for it in m.agenda if any(p.source == source for p in _papers(it)))
+        paper = next(p for p in _papers(item) if p.source == source)
+        return read_paper_file(self.repo, m, item, paper)
+
     def _document_page(self, m: Meeting, rel: str) -> bytes:
         return self.paper_page(m, next(p for p in self.pub.documents(m) if p.page == rel))
 
@@ -340,6 +356,7 @@ class SiteBuild:
             add(f"meetings/{m.date.isoformat()}.json", key, partial(self.meeting_json, m))
             if any(p.source for item in m.agenda for p in _papers(item)):
                 out += self.document_pages(m, old_groups.get(m.date.isoformat(), []), old)
+                out += self.pdf_papers(m)
 
         # The registers
         meeting_dates = tuple((day, s[1]) for day, s in self.summaries.items())

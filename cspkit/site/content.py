@@ -19,10 +19,12 @@ from typing import Any, TypeVar
 from cspkit import views
 from cspkit.models.action import Action, ActionStatus
 from cspkit.models.common import financial_year_of
+from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render.context import PUBLIC, Builder, PaperView
 from cspkit.render.dates import format_date, format_time_range
+from cspkit.render.papers import attachment_kind
 from cspkit.render.selection import current_psa, upcoming_meetings
 from cspkit.repo import Repo
 
@@ -76,6 +78,10 @@ class _AgendaOnly(Builder):
     """
 
     def paper(self, meeting, item, paper, attached, anchor):
+        if paper.kind == PaperKind.document and attachment_kind(paper.source) != "document":
+            # A PDF or Word paper's file is read where the site publishes it, not to list the agenda.
+            return PaperView(anchor, attachment_kind(paper.source), paper.title or item.title, item.number,
+                             {"paper": paper})
         view = super().paper(meeting, item, paper, attached, anchor)
         if view is not None:
             view.data = {"paper": paper}
@@ -283,6 +289,14 @@ class Public:
             link.source = paper.source
             link.page = f"meetings/{m.date.isoformat()}/{name}.html"
             link.href = link.page
+        elif kind == "attachment":
+            # A PDF paper is published as its author sent it (its own pages and tags): the meeting links it.
+            name = slug(paper.source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            while name in used:
+                name += "-2"
+            used.add(name)
+            link.source = paper.source
+            link.href = f"meetings/{m.date.isoformat()}/{name}.pdf"
         elif kind == "previous-minutes":
             prev = self.repo.previous_meeting(m.date)
             if prev is not None and self.minutes_shown(prev):
