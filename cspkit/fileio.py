@@ -26,21 +26,39 @@ def digest(data: bytes) -> str:
 
 
 class FileRefused(Exception):
-    """A file cspkit will not read, with the reason as a person should read it (no path)."""
+    """A file cspkit will not read, with the reason as a person should read it (no path).
+
+    ``code``: ``io`` (cannot be read: a link out of the repository, a pipe, a loop …), ``size``
+    (over the limit) or ``encoding`` (not UTF-8 text).
+    """
 
     def __init__(self, reason: str, code: str = "io"):
         super().__init__(reason)
         self.reason, self.code = reason, code
 
 
-def read_file(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
+class _Anywhere:
+    """The ``inside`` of a file named on the command line: it may be anywhere."""
+
+    def __repr__(self) -> str:
+        return "ANYWHERE"
+
+
+#: ``read_file(path, inside=ANYWHERE)``: a file the user named on the command line (a Word
+#: document to import), which may be anywhere, but must still be a regular file.
+ANYWHERE = _Anywhere()
+
+
+def read_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> bytes:
     """The one rule for reading a file that cspkit did not write itself.
 
-    The path is resolved (a link is followed to what it names); with ``inside`` (the
-    repository), what it names must lie inside that folder. It must be a regular file, not
-    a pipe, a device or a socket, and it is opened without blocking, so a FIFO named like a
-    record can never hang a command. At most ``limit`` bytes are read: a larger file (or one
-    that grows while it is read) is refused before anything is parsed.
+    The path is resolved (a link is followed to what it names). ``inside`` is the repository
+    for every file a record or ``cspkit.yaml`` names (records, papers, images, the
+    partnership's own templates): what the path names must lie inside that folder.
+    :data:`ANYWHERE` is for a file named on the command line. Either way it must be a regular
+    file, not a pipe, a device or a socket, and it is opened without blocking, so a FIFO named
+    like a record can never hang a command. At most ``limit`` bytes are read: a larger file
+    (or one that grows while it is read) is refused before anything is parsed.
     Raises :class:`FileRefused` (reason only; the caller names the file), or
     ``FileNotFoundError``.
     """
@@ -55,10 +73,12 @@ def read_file(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
             if os.path.islink(path):
                 raise FileRefused("a symbolic link to a file that does not exist") from None
             raise
+        if exc.errno == errno.ENOTDIR:
+            raise FileNotFoundError(errno.ENOENT, "not found", str(path)) from None
         raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
-    if inside is not None and not _within(resolved, inside):
-        raise FileRefused("a symbolic link to outside the repository" if os.path.islink(path) or
-                          _has_link(Path(path)) else "outside the repository")
+    if not isinstance(inside, _Anywhere) and not _within(resolved, inside):
+        raise FileRefused("a symbolic link to outside the repository" if _has_link(Path(path)) else
+                          "outside the repository")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
         getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -66,7 +86,7 @@ def read_file(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
     except PermissionError:
         raise FileRefused("cannot read file (permission denied)") from None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        if exc.errno == errno.ELOOP:  # replaced by a link since it was resolved
             raise FileRefused("a symbolic link loop") from None
         raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
     try:
@@ -95,8 +115,32 @@ def read_file(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
         os.close(fd)
 
 
+def read_text(path: Path, *, limit: int, inside: Path | _Anywhere) -> str:
+    """:func:`read_file`, decoded as UTF-8 (a byte-order mark dropped); text that is not UTF-8
+    is refused (``FileRefused`` with code ``encoding``), naming the line of the first bad byte."""
+    return decode_text(read_file(path, limit=limit, inside=inside))
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 bytes as text, or :class:`FileRefused` naming the first byte that is not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRefused(f"not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8",
+                          "encoding") from None
+
+
+def real_path(path: Path) -> Path:
+    """``path`` with every link resolved, as far as that is possible: a link loop, which makes
+    ``Path.resolve`` raise, is left as it is (reading it is refused, with a reason)."""
+    return Path(os.path.realpath(path))
+
+
 def _within(resolved: Path, folder: Path) -> bool:
-    base = folder.resolve()
+    base = real_path(folder)
     return resolved == base or base in resolved.parents
 
 

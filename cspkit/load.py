@@ -29,6 +29,7 @@ from cspkit.problems import pydantic_problems, yaml_type
 from cspkit.repo import Repo, Source
 from cspkit.yaml.locate import fill_lines
 from cspkit.yaml.read import YamlProblem
+from cspkit.fileio import real_path
 
 # --------------------------------------------------------------------------- finding files
 
@@ -49,11 +50,11 @@ class _Resolver:
 
     def __call__(self, path: Path) -> Path:
         if path.name in ("", ".", ".."):
-            return path.resolve()
+            return real_path(path)
         parent = path.parent
         folder = self._folders.get(parent)
         if folder is None:
-            folder = self._folders[parent] = parent.resolve()
+            folder = self._folders[parent] = real_path(parent)
         return path if folder == parent else folder / path.name
 
 
@@ -67,7 +68,7 @@ def _record_files(records: Path, kind: Kind[Any], resolve: Callable[[Path], Path
 
 def _is_kind(path: Path, records: Path, kind: Kind[Any]) -> bool:
     try:
-        inner = path.relative_to(records.resolve())
+        inner = path.relative_to(real_path(records))
     except ValueError:
         return False
     return kind.matches(inner)
@@ -79,7 +80,7 @@ def kind_for(path: Path, root: Path, records_dir: str = "records") -> Kind[Any] 
         rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root)))
     except ValueError:
         try:
-            rel = path.resolve().relative_to(root.resolve())
+            rel = real_path(path).relative_to(real_path(root))
         except ValueError:
             return None
     if rel.as_posix() == CONFIG_NAME:
@@ -122,6 +123,23 @@ def read_source(path: Path, root: Path, kind: Kind[Any], problems: list[Problem]
                                                f"found a {yaml_type(src.data)}", code=ProblemCode.not_a_mapping))
         src.data = None
     return src
+
+
+#: A paper (a Markdown document a meeting's agenda names) larger than this is refused.
+MAX_PAPER_BYTES = 4 * 1024 * 1024
+
+
+def read_paper(repo: Repo, source: str) -> str:
+    """The text of a document paper (``source`` is relative to the records folder), by the one
+    reading rule: inside the repository, a regular file, at most :data:`MAX_PAPER_BYTES`, UTF-8.
+
+    Raises :class:`~cspkit.fileio.FileRefused` (with the reason) or ``FileNotFoundError``.
+    """
+    from cspkit.fileio import FileRefused, read_text
+
+    if PurePosixPath(source).is_absolute() or ".." in PurePosixPath(source).parts or "\0" in source:
+        raise FileRefused("a paper's source must be a path inside the records folder")
+    return read_text(repo.records_dir / source, limit=MAX_PAPER_BYTES, inside=repo.root)
 
 
 _YAML_CODES = {"io": ProblemCode.unreadable, "encoding": ProblemCode.encoding, "yaml": ProblemCode.yaml_syntax,
@@ -168,8 +186,8 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
                strays: bool) -> tuple[Repo, list[Problem]]:
     problems: list[Problem] = []
     repo = Repo(root=root)
-    overrides = {Path(p).resolve(): t for p, t in (overrides or {}).items()}
-    config, cfg_src = load_config(root, problems, cache, overrides.get((root / CONFIG_NAME).resolve()))
+    overrides = {real_path(Path(p)): t for p, t in (overrides or {}).items()}
+    config, cfg_src = load_config(root, problems, cache, overrides.get(real_path(root / CONFIG_NAME)))
     repo.sources[cfg_src.rel] = cfg_src
     if config is not None:
         repo.index(cfg_src, config)
@@ -179,8 +197,8 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
         problems.append(Problem(cfg_src.rel, 0, 0, f"records folder {display_path(records, root)}/ does not exist",
                                 loc=where, code=ProblemCode.unreadable))
         return repo, problems
-    resolved_root = root.resolve()
-    resolved_records = records.resolve()
+    resolved_root = real_path(root)
+    resolved_records = real_path(records)
     if resolved_records == resolved_root or resolved_root not in resolved_records.parents:
         problems.append(Problem(cfg_src.rel, 0, 0, f"the records folder {display_path(records, root)}/ is a link to "
                                                    "outside the repository; records are read only from inside it",
@@ -218,7 +236,7 @@ def _shown(resolved: Path, resolved_root: Path) -> str:
 
 def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Path], Path] | None = None) -> None:
     """YAML files under records/ that are no record kind: a misplaced or misnamed file."""
-    records = repo.records_dir.resolve()
+    records = real_path(repo.records_dir)
     if not records.is_dir():
         return
     resolve = resolve or _Resolver()

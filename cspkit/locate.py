@@ -27,7 +27,7 @@ def records_dir_of(config: bytes | Path | None) -> str:
     from cspkit.yaml.read import YamlProblem, decode, parse, read_bytes
 
     try:
-        data = config if isinstance(config, bytes) or config is None else read_bytes(config)
+        data = config if isinstance(config, bytes) or config is None else read_bytes(config, config.parent)
         value = parse(decode(data)).get("records_dir") if data is not None else None
     except (YamlProblem, AttributeError):
         return "records"

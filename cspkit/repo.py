@@ -23,6 +23,7 @@ from cspkit.models.performance import PerformanceYear
 from cspkit.models.programme import ForwardProgramme
 from cspkit.models.psa import PSA
 from cspkit.models.registry import Organisation, Person
+from cspkit.fileio import real_path
 
 
 @dataclass
@@ -112,7 +113,7 @@ class Repo:
     def rel(self, path: Path) -> str:
         """``path`` as a person types it from the repository root."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return real_path(path).relative_to(real_path(self.root)).as_posix()
         except ValueError:
             return str(path)
 

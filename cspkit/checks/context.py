@@ -18,6 +18,7 @@ from cspkit.models import BY_NAME
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.models.registry import Person
 from cspkit.repo import Repo
+from cspkit.fileio import real_path
 
 #: Words allowed in an agenda item's leads besides person ids.
 ROLE_LEADS = {"chair", "vice-chair", "clerk"}
@@ -43,7 +44,7 @@ class CheckContext:
         self.orgs: Index = organisation_index(repo.organisations)
         # Files that exist but could not be read or validated report their own problems; a
         # reference to something they hold is not also reported as unknown or missing.
-        self.broken = {s.path.resolve() for s in repo.sources.values() if s.model is None}
+        self.broken = {real_path(s.path) for s in repo.sources.values() if s.model is None}
         self.broken_kinds = {s.kind.name for s in repo.sources.values() if s.model is None}
 
     @property
@@ -52,7 +53,7 @@ class CheckContext:
 
     def broken_file(self, kind: str, key: Hashable) -> bool:
         """Whether the file of ``kind`` holding ``key`` exists but failed to load."""
-        return self.repo.path_for(BY_NAME[kind], key).resolve() in self.broken
+        return real_path(self.repo.path_for(BY_NAME[kind], key)) in self.broken
 
     # ------------------------------------------------------------------ reporting
     def problem(self, record: object, loc: tuple, message: str, code: ProblemCode = ProblemCode.unknown_reference,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cspkit.checks.context import CheckContext, check
 from cspkit.errors import ProblemCode
+from cspkit.fileio import real_path
 
 
 @check
@@ -28,9 +29,9 @@ def check_files(ctx: CheckContext) -> None:
                                             f"{kind.describe(key)}: each belongs in one file", ProblemCode.duplicate)
                 shadowed = True
         expected = repo.path_for(kind, key)
-        if shadowed or src.path.resolve() == expected.resolve():
+        if shadowed or real_path(src.path) == real_path(expected):
             continue
-        if src.path.parent.resolve() == expected.parent.resolve():
+        if real_path(src.path.parent) == real_path(expected.parent):
             ctx.at(src.rel, name_field, f"the file is named {src.path.name} but holds {kind.describe(key)}: "
                                         f"name it {expected.name}", ProblemCode.file_name)
         else:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from cspkit.checks.context import CheckContext, check
 from cspkit.errors import ProblemCode
+from cspkit.fileio import FileRefused
+from cspkit.load import read_paper
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus
 
@@ -97,13 +98,15 @@ def check_paper(ctx: CheckContext, m: Meeting, loc: tuple, paper: Any) -> None:
             ctx.problem(m, (*loc, "organisation"), f"no update from '{paper.organisation}' for {m.date} "
                          f"({ctx.records_name}/updates/{m.date}/{paper.organisation}.yaml)", ProblemCode.missing_file)
     if paper.kind == PaperKind.document and paper.source:
-        path = ctx.repo.records_dir / paper.source
-        bad = Path(paper.source).is_absolute() or ".." in Path(paper.source).parts
-        if bad:
-            ctx.problem(m, (*loc, "source"), "a paper's source must be a path inside the records folder")
-        elif not path.is_file():
-            ctx.problem(m, (*loc, "source"), f"paper file not found: {ctx.records_name}/{paper.source}",
-                        ProblemCode.missing_file)
+        shown = f"{ctx.records_name}/{paper.source}"
+        try:
+            read_paper(ctx.repo, paper.source)  # the same rule render reads it by
+        except FileNotFoundError:
+            ctx.problem(m, (*loc, "source"), f"paper file not found: {shown}", ProblemCode.missing_file)
+        except FileRefused as exc:
+            where = "" if exc.reason.startswith("a paper's source") else f"paper file {shown}: "
+            ctx.problem(m, (*loc, "source"), f"{where}{exc.reason}",
+                        ProblemCode.encoding if exc.code == "encoding" else ProblemCode.unreadable)
 
 
 def _broken_actions(ctx: CheckContext, action_id: str) -> bool:

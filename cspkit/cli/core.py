@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import parse_date, repo_root
+from cspkit.cli.common import parse_date, repo_root, say
 
 
 class ValidateFormat(str, Enum):
@@ -32,13 +32,14 @@ def validate(
     changed after it was raised) are reported and fail only with --strict.
     """
     from cspkit import validate as v
+    from cspkit.fileio import real_path
     from cspkit.cli.reporters import PROBLEM_FORMATS
 
     root = repo_root(ctx)
-    report = v.validate(root, [p.resolve() for p in paths] if paths else None)
+    report = v.validate(root, [real_path(p) for p in paths] if paths else None)
     for note in report.notes:
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(PROBLEM_FORMATS[fmt.value](report))
+        say(f"note: {note}", err=True)
+    say(PROBLEM_FORMATS[fmt.value](report))
     if not report.ok(strict):
         raise typer.Exit(1)
 
@@ -56,8 +57,8 @@ def init(
     first = parse_date(first_meeting, "--first-meeting") if first_meeting else None
     written = init_repo(directory, name, short_name, first)
     for path in written:
-        typer.echo(str(path))
-    typer.echo(f"Created a cspkit repository in {directory} ({len(written)} files). Next: cspkit validate")
+        say(str(path))
+    say(f"Created a cspkit repository in {directory} ({len(written)} files). Next: cspkit validate")
 
 
 @app.command()
@@ -73,12 +74,12 @@ def schema(
 
     if out is not None:
         for path in write_schemas(out):
-            typer.echo(str(path))
+            say(str(path))
         return
     kinds = {k.name: k for k in all_kinds()}
     if kind is not None:
         if kind not in kinds:
             raise UsageError(f"unknown record kind '{kind}' (kinds: {', '.join(kinds)})")
-        typer.echo(json.dumps(schema_for(kinds[kind]), indent=2))
+        say(json.dumps(schema_for(kinds[kind]), indent=2))
         return
-    typer.echo(json.dumps({name: schema_for(k) for name, k in kinds.items()}, indent=2))
+    say(json.dumps({name: schema_for(k) for name, k in kinds.items()}, indent=2))

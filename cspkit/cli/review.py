@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import repo_root
+from cspkit.cli.common import repo_root, say
 
 
 @app.command()
@@ -42,13 +42,15 @@ def fmt(
     # Named files and folders find their own repository (so `cspkit fmt examples/` works).
     report = run_fmt(list(paths) if paths else None, None if paths else repo_root(ctx), check=check)
     for path in report.changed:
-        typer.echo(shown(path))
-    n = len(report.changed)
+        say(shown(path))
+    n, unread = len(report.changed), len({p.file for p in report.problems})
     files = f"{n} file{'s' if n != 1 else ''}"
     if check:
         summary = f"{files} would be reformatted" if n else "all files are in the canonical layout"
     else:
         summary = f"{files} reformatted" if n else "nothing to change"
+    if unread:  # never "all files are in the canonical layout" beside a file that was not read
+        summary = (f"{summary}, " if n else "") + f"{unread} file{'s' if unread != 1 else ''} could not be read"
     sys.stderr.write(f"{summary} ({report.checked} checked)\n")
     if report.problems:
         raise RecordError(report.problems)
@@ -79,11 +81,13 @@ def diff(
     added, closed or reassigned; PSA updates; the forward programme; people who joined
     or left.
     """
+    from cspkit.cli.reporters import json_safe
     from cspkit.diff import FORMATS
     from cspkit.diff import diff as run_diff
 
     report = run_diff(repo_root(ctx), rev_a, rev_b)
-    typer.echo(FORMATS[fmt_.value](report))
+    text = FORMATS[fmt_.value](report)
+    say(json_safe(text) if fmt_ == DiffFormat.json else text)
 
 
 @app.command()
@@ -108,14 +112,14 @@ def calendar(
     if output is None:
         out = getattr(sys.stdout, "buffer", None)
         if out is None:
-            typer.echo(data.decode("utf-8"), nl=False)
+            say(data.decode("utf-8"), nl=False)
             return
         sys.stdout.flush()
         out.write(data)
         out.flush()
         return
     write_bytes(output, data, overwrite=force)
-    typer.echo(str(output))
+    say(str(output))
 
 
 @app.command(hidden=True)
@@ -128,6 +132,6 @@ def docs(
     from cspkit.cli.docs import write_reference
 
     if not write_reference(output, check=check):
-        typer.echo(f"{output} is out of date: run cspkit docs", err=True)
+        say(f"{output} is out of date: run cspkit docs", err=True)
         raise typer.Exit(1)
-    typer.echo(str(output))
+    say(str(output))

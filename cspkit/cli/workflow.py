@@ -21,7 +21,7 @@ from cspkit.cli.app import app
 if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
 
-from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, session, wrote
+from cspkit.cli.common import AUDIENCE, Audience, DRY_RUN, LIST_FORMAT, ListFormat, print_table, say, session, wrote
 
 minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, circulate, approve.",
                           no_args_is_help=True)
@@ -60,25 +60,25 @@ def new_meeting(
         r = run(s, date, force=force, dry_run=dry_run)
         wrote(s.root, r)
         names = s.names()
-        typer.echo(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items")
+        say(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items")
         taken = {it.id for it in r.programme_items}
         for item in r.agenda:
             lead = f" ({_leads(item.leads, names)})" if item.leads else ""
             mark = "  [forward programme]" if item.programme_item in taken else ""
-            typer.echo(f"  {item.number:>2}  {item.title}{lead}{mark}")
+            say(f"  {item.number:>2}  {item.title}{lead}{mark}")
             for sub in item.sub_items:
                 sl = f" ({_leads(sub.leads, names)})" if sub.leads else ""
-                typer.echo(f"        - {sub.title}{sl}")
+                say(f"        - {sub.title}{sl}")
         if r.programme_items:
-            typer.echo("From the forward programme: " + ", ".join(it.item for it in r.programme_items))
+            say("From the forward programme: " + ", ".join(it.item for it in r.programme_items))
         if r.open_actions:
-            typer.echo(f"Actions the pack's action log will show ({len(r.open_actions)}):")
+            say(f"Actions the pack's action log will show ({len(r.open_actions)}):")
             for a in r.open_actions:
-                typer.echo(f"  {a.id}  {a.status_on(r.date).value:<8} {_leads(a.owners_on(r.date), names)}: {a.text}")
+                say(f"  {a.id}  {a.status_on(r.date).value:<8} {_leads(a.owners_on(r.date), names)}: {a.text}")
         else:
-            typer.echo("No open actions for the pack's action log.")
+            say("No open actions for the pack's action log.")
         nxt = [f"cspkit update chase {r.date}"] if r.partners else []
-        typer.echo("Next: " + "; ".join([*nxt, f"cspkit render pack {r.date}"]))
+        say("Next: " + "; ".join([*nxt, f"cspkit render pack {r.date}"]))
 
 
 # --------------------------------------------------------------------------- minutes
@@ -97,10 +97,10 @@ def minutes_start(
         r = start_minutes(s, meeting, dry_run=dry_run)
         wrote(s.root, r)
         numbers = f", numbered from {r.first_number}" if r.first_number else ""
-        typer.echo(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
+        say(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
         if r.present:
-            typer.echo(f"Present (from the registry's members; edit as needed): {len(r.present)}")
-        typer.echo(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
+            say(f"Present (from the registry's members; edit as needed): {len(r.present)}")
+        say(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
 
 
 @minutes_app.command("circulate")
@@ -115,7 +115,7 @@ def minutes_circulate(
     with session(ctx, write=True) as s:
         r = circulate_minutes(s, meeting, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"Minutes of {r.date}: circulated.")
+        say(f"Minutes of {r.date}: circulated.")
 
 
 @minutes_app.command("approve")
@@ -133,7 +133,7 @@ def minutes_approve(
         r = approve_minutes(s, meeting, at, dry_run=dry_run)
         wrote(s.root, r)
         noted = f"; the minutes of {r.approved_at} say so" if r.noted_in else ""
-        typer.echo(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
+        say(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
 
 
 # --------------------------------------------------------------------------- actions
@@ -141,7 +141,7 @@ def minutes_approve(
 
 def _print_actions(summaries: list[ActionSummary]) -> None:
     for a in summaries:
-        typer.echo(f"  {a.id}  {a.status:<8} {'/'.join(a.owners)}: {a.text}")
+        say(f"  {a.id}  {a.status:<8} {'/'.join(a.owners)}: {a.text}")
 
 
 @actions_app.command("raise")
@@ -156,10 +156,10 @@ def actions_raise(
     with session(ctx, write=True) as s:
         r = raise_actions(s, meeting, dry_run=dry_run)
         if not r.actions:
-            typer.echo("No decisions with owners are waiting for an action.")
+            say("No decisions with owners are waiting for an action.")
             return
         wrote(s.root, r)
-        typer.echo(f"Raised {len(r.actions)} action(s):")
+        say(f"Raised {len(r.actions)} action(s):")
         _print_actions(r.actions)
 
 
@@ -228,7 +228,7 @@ def actions_update(
         parts = [f"status {a.new_status}" if a.new_status else "",
                  f"reassigned to {'/'.join(a.reassigned_to)}" if a.reassigned_to else "",
                  "note added" if a.note else ""]
-        typer.echo(f"Action {a.id} ({a.date}): " + ", ".join(p for p in parts if p) + ".")
+        say(f"Action {a.id} ({a.date}): " + ", ".join(p for p in parts if p) + ".")
 
 
 @actions_app.command("close")
@@ -248,7 +248,7 @@ def actions_close(
         r = close_action(s, action_id, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
         a = r.actions[0]
-        typer.echo(f"Action {a.id}: {a.new_status} on {a.date}.")
+        say(f"Action {a.id}: {a.new_status} on {a.date}.")
 
 
 @actions_app.command("reopen")
@@ -267,7 +267,7 @@ def actions_reopen(
         r = reopen_action(s, action_id, note=note, date=date, meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
         a = r.actions[0]
-        typer.echo(f"Action {a.id}: open again on {a.date}.")
+        say(f"Action {a.id}: open again on {a.date}.")
 
 
 # --------------------------------------------------------------------------- partner updates
@@ -288,7 +288,7 @@ def update_new(
         r = new_update(s, meeting, partner, force=force, dry_run=dry_run)
         wrote(s.root, r)
         plan = f" with priorities {', '.join(map(str, r.priorities))} of plan {r.plan}" if r.plan else ""
-        typer.echo(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
+        say(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
 
 
 @update_app.command("chase")
@@ -302,14 +302,14 @@ def update_chase(
     with session(ctx) as s:
         day, missing, received = chase(s, meeting)
     if not missing:
-        typer.echo(f"All {received} expected partner update(s) for {day} are in.")
+        say(f"All {received} expected partner update(s) for {day} are in.")
         return
-    typer.echo(f"{len(missing)} partner update(s) for {day} not in yet ({received} received):")
+    say(f"{len(missing)} partner update(s) for {day} not in yet ({received} received):")
     for c in missing:
         who = f"{c.contact_name}{f', {c.contact_role}' if c.contact_role else ''}" if c.contact_name else \
             "no contact in cspkit.yaml"
-        typer.echo(f"  {c.organisation_name}: chase {who}")
-    typer.echo(f"Send each the form: cspkit update new {day} PARTNER")
+        say(f"  {c.organisation_name}: chase {who}")
+    say(f"Send each the form: cspkit update new {day} PARTNER")
 
 
 # --------------------------------------------------------------------------- PSA
@@ -347,7 +347,7 @@ def psa_update(
         r = update_recommendation(s, number, note, status=status, year=year, date=date, meeting=meeting,
                                   dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.year} PSA recommendation {r.number}: update added{f', status {r.status}' if r.status else ''}.")
+        say(f"{r.year} PSA recommendation {r.number}: update added{f', status {r.status}' if r.status else ''}.")
 
 
 @psa_app.command("remove")
@@ -366,7 +366,7 @@ def psa_remove(
     with session(ctx, write=True) as s:
         r = remove_recommendation(s, number, by=by, item=item, reason=reason, year=year, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.year} PSA recommendation {r.number}: removed.")
+        say(f"{r.year} PSA recommendation {r.number}: removed.")
 
 
 # --------------------------------------------------------------------------- forward programme
@@ -399,8 +399,8 @@ def programme_roll(
     with session(ctx, write=True) as s:
         r = roll_programme(s, meeting, dry_run=dry_run)
         if not r.rolled:
-            typer.echo(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
+            say(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
             return
         wrote(s.root, r)
         for x in r.rolled:
-            typer.echo(f"  {x.id}: {x.change}")
+            say(f"  {x.id}: {x.change}")

@@ -133,9 +133,23 @@ def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "p
     from cspkit.render.env import make_env
 
     assert repo.config is not None
+    env = make_env(repo.root, repo.config.conventions, fmt)
+    try:
+        return _render_template(repo, env, doc, fmt, audience)
+    except Exception as exc:  # noqa: BLE001 - a mistake in the partnership's own templates is theirs
+        from cspkit.errors import CspkitError
+        from cspkit.render.repo_templates import template_error
+
+        located = None if isinstance(exc, CspkitError) else template_error(exc, repo.root)
+        if located is None:
+            raise
+        raise located from None
+
+
+def _render_template(repo: Repo, env: Any, doc: Document, fmt: str, audience: str) -> str:
     from cspkit.render.dates import format_date
 
-    env = make_env(repo.root, repo.config.conventions, fmt)
+    assert repo.config is not None
     template = env.get_template(f"{doc.template}.{'md' if fmt == 'md' else 'html'}.j2")
     meeting = doc.context.get("meeting")
     day = meeting.date if meeting is not None else doc.context.get("as_of")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspkit.errors import NotFound
+from cspkit.errors import LocatedError, NotFound
 from cspkit.models.action import action_sort_key
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
@@ -248,9 +248,21 @@ class Builder:
         elif kind == PaperKind.performance:
             view.data = self.performance(meeting.date)
         elif kind == PaperKind.document:
-            path = self.repo.records_dir / (paper.source or "")
-            view.data = {"markdown": path.read_text(encoding="utf-8")}
+            view.data = {"markdown": self._paper_text(paper.source or "")}
         return view
+
+    def _paper_text(self, source: str) -> str:
+        """A document paper's Markdown, by the rule validate checks it by (it may have changed since)."""
+        from cspkit.fileio import FileRefused
+        from cspkit.load import read_paper
+
+        shown = f"{self.config.records_dir}/{source}"
+        try:
+            return read_paper(self.repo, source)
+        except FileNotFoundError:
+            raise LocatedError(f"{shown}: paper file not found") from None
+        except FileRefused as exc:
+            raise LocatedError(f"{shown}: {exc.reason}") from None
 
     def _text_date(self, day: dt.date) -> str:
         from cspkit.render.dates import format_date

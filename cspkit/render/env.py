@@ -48,20 +48,26 @@ def package_templates() -> Path:
 def _markdown():
     from markdown_it import MarkdownIt
 
+    from cspkit.render.images import render_image
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.enable("strikethrough")
+    md.add_render_rule("image", render_image)  # inline data or files inside the repository only
     return md
 
 
-def markdown_html(text: str | None, inline: bool = False):
-    """Record text (Markdown) as safe HTML: raw HTML is escaped, unsafe links are dropped."""
+def markdown_html(text: str | None, inline: bool = False, root: Path | None = None):
+    """Record text (Markdown) as safe HTML: raw HTML is escaped, unsafe links are dropped, and
+    images are shown only from inline data or files inside the repository ``root``
+    (:mod:`cspkit.render.images`)."""
     from markupsafe import Markup
 
     if not text:
         return Markup("")
     md = _markdown()
-    html = md.renderInline(str(text)) if inline else md.render(str(text))
+    env = {"image_root": root}
+    html = md.renderInline(str(text), env) if inline else md.render(str(text), env)
     return Markup(html)
 
 
@@ -70,31 +76,42 @@ _UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:", 
 _UNSAFE_REF = re.compile(r"\]\s*:\s*<?\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 
 
-def markdown_text(text: str | None) -> str:
+def markdown_text(text: str | None, root: Path | None = None) -> str:
     """Record text for a Markdown output: kept as Markdown, but inert.
 
-    Raw HTML is escaped (a Markdown viewer would otherwise render it) and links to
-    ``javascript:`` and similar schemes are disarmed.
+    Raw HTML is escaped (a Markdown viewer would otherwise render it), links to
+    ``javascript:`` and similar schemes are disarmed, and an image that is not inline data or a
+    file inside the repository ``root`` becomes its alt text.
     """
+    from cspkit.render.images import markdown_images
+
     if not text:
         return ""
-    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = markdown_images(str(text), root).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     out = _UNSAFE_LINK.sub("](#unsafe-link-removed:", out)
     return _UNSAFE_REF.sub("]: #unsafe-link-removed:", out)
 
 
-def md_cell(text: str | None) -> str:
+def md_cell(text: str | None, root: Path | None = None) -> str:
     """Text for a Markdown table cell: one line, pipes escaped."""
-    t = markdown_text(text)
+    t = markdown_text(text, root)
     return re.sub(r"\s*\n\s*", " <br> ", t.strip()).replace("|", "\\|")
 
 
+#: Line breaks of any kind become a space in a one-line CSS string (a running header).
+_CSS_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+#: What is escaped as ``\HH ``: the quote and backslash, every control character (a form feed or
+#: carriage return ends a CSS string), and ``<``/``>`` (``</style>`` must not appear).
+_CSS_ESCAPE = re.compile('["\\\\<>\x00-\x1f\x7f-\x9f]')
+
+
 def css_string(text: Any) -> str:
-    """A value as a CSS string literal (for running headers in @page rules)."""
+    """A value as a CSS string literal (for running headers in @page rules): one line, and
+    nothing in it can end the string or the style sheet."""
     from markupsafe import Markup
 
-    s = str(text)
-    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ").replace(">", "\\3e ")
+    s = _CSS_BREAKS.sub(" ", str(text))
+    s = _CSS_ESCAPE.sub(lambda m: f"\\{ord(m.group()):x} ", s)
     return Markup(f'"{s}"')
 
 
@@ -157,9 +174,11 @@ def make_env(repo_root: Path | None, conventions: Any, fmt: str):
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from cspkit.render.repo_templates import RepositoryLoader
+
     loaders = []
     if repo_root is not None and (repo_root / "templates").is_dir():
-        loaders.append(FileSystemLoader(str(repo_root / "templates")))
+        loaders.append(RepositoryLoader(repo_root))  # read by the one rule: inside the repository
     loaders.append(FileSystemLoader(str(package_templates())))
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
@@ -186,10 +205,10 @@ def make_env(repo_root: Path | None, conventions: Any, fmt: str):
         date=date_filter,
         time=lambda t: format_time(t, conv.time_style.value),
         timerange=lambda a, b=None: format_time_range(a, b, conv.time_style.value),
-        md=lambda t: markdown_html(t),
-        md_inline=lambda t: markdown_html(t, inline=True),
-        mdtext=markdown_text,
-        mdcell=md_cell,
+        md=lambda t: markdown_html(t, root=repo_root),
+        md_inline=lambda t: markdown_html(t, inline=True, root=repo_root),
+        mdtext=lambda t: markdown_text(t, repo_root),
+        mdcell=lambda t: md_cell(t, repo_root),
         roman=roman,
         letter=letter,
         point=point_label,

@@ -20,6 +20,7 @@ from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE, Action, ActionFil
 from cspkit.models.meeting import Decision, Meeting, MeetingStatus
 from cspkit.session import Session
 from cspkit.workflows._common import Written, parse_date, put, to_plain
+from cspkit.fileio import real_path
 
 
 @dataclass
@@ -90,7 +91,7 @@ def _action_data(action_id: str, text: str, owners: list[str], *, number: int | 
 def _write_actions(ctx: Session, day: dt.date, new: list[dict[str, Any]]) -> None:
     """Append actions to the meeting's actions file, creating it if needed."""
     path = ctx.path("actions", day)
-    if path.exists() or path.resolve() in ctx.changes:
+    if path.exists() or real_path(path) in ctx.changes:
         def mutate(doc: Any) -> None:
             if not doc.get("actions"):
                 put(doc, "actions", new, ActionFile)

@@ -178,7 +178,7 @@ def _mark_problem(exc: yaml.YAMLError, text_in: str = "") -> YamlProblem:
                        line, col, "yaml")
 
 
-def read_bytes(path: Path, inside: Path | None = None) -> bytes:
+def read_bytes(path: Path, inside: Path) -> bytes:
     """A record file's bytes, by the one rule for reading files (:func:`cspkit.fileio.read_file`):
     inside the repository ``inside``, a regular file, at most :data:`MAX_FILE_BYTES`."""
     try:
@@ -193,7 +193,7 @@ def read_bytes(path: Path, inside: Path | None = None) -> bytes:
         raise YamlProblem(exc.reason, code="io") from None
 
 
-def read_text(path: Path, inside: Path | None = None) -> str:
+def read_text(path: Path, inside: Path) -> str:
     """Read a record file as UTF-8 text, refusing what cannot be a record."""
     return decode(read_bytes(path, inside))
 
