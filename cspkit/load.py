@@ -199,10 +199,10 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
         return repo, problems
     resolved_root = real_path(root)
     resolved_records = real_path(records)
-    if resolved_records == resolved_root or resolved_root not in resolved_records.parents:
-        problems.append(Problem(cfg_src.rel, 0, 0, f"the records folder {display_path(records, root)}/ is a link to "
-                                                   "outside the repository; records are read only from inside it",
-                                loc=("records_dir",), code=ProblemCode.unreadable))
+    if not records_inside(repo):
+        problems.append(Problem(cfg_src.rel, 0, 0, f"the records folder {records.relative_to(root).as_posix()}/ is "
+                                                   "a link to outside the repository; records are read only from "
+                                                   "inside it", loc=("records_dir",), code=ProblemCode.unreadable))
         return repo, problems
     snap = getattr(cache, "snap", None)
     resolve: Callable[[Path], Path]
@@ -224,6 +224,12 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
     if strays:
         check_stray_files(repo, problems, resolve)
     return repo, problems
+
+
+def records_inside(repo: Repo) -> bool:
+    """Whether the records folder is a folder inside the repository (not a link out of it)."""
+    root, records = real_path(repo.root), real_path(repo.records_dir)
+    return records.is_dir() and records != root and root in records.parents
 
 
 def _shown(resolved: Path, resolved_root: Path) -> str:

@@ -19,7 +19,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from cspkit.models.action import Action, ActionStatus, action_sort_key
-from cspkit.models.meeting import MeetingStatus
+from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
 
@@ -49,18 +49,22 @@ def is_restricted(repo: Repo, record: Any) -> bool:
     return False
 
 
+def minute_restricted(meeting: Meeting, minute: MinuteItem) -> bool:
+    """Whether a minute is for partners only: marked so, or minuting a restricted agenda item."""
+    item = meeting.item(minute.item) if minute.item else None
+    return bool(minute.restricted or (item is not None and item.restricted))
+
+
 def decision_restricted(repo: Repo, action: Action) -> bool:
     """Whether the minute (or agenda item) whose decision raised ``action`` is restricted."""
     meeting = repo.meetings.get(action.meeting)
-    if meeting is None or meeting.minutes is None:
+    if meeting is None:
         return False
-    for minute in meeting.minutes.items:
+    for minute in meeting.minutes.items if meeting.minutes is not None else []:
         raised_here = any(d.action == action.id for d in minute.decisions) or (
             action.decision is not None and minute.item == action.item)
-        if not raised_here:
-            continue
-        item = meeting.item(minute.item) if minute.item else None
-        return bool(minute.restricted or (item is not None and item.restricted))
+        if raised_here:
+            return minute_restricted(meeting, minute)
     item = meeting.item(action.item)
     return bool(item is not None and item.restricted)
 

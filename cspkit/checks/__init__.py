@@ -10,6 +10,7 @@ from __future__ import annotations
 from cspkit.checks import actions, config, files, meetings, performance, programme, psa, registry, updates
 from cspkit.checks.context import CHECKS, CheckContext
 from cspkit.errors import Problem
+from cspkit.load import records_inside
 from cspkit.repo import Repo
 
 #: The modules whose checks run, in this order (imported for their registrations).
@@ -18,8 +19,8 @@ AREAS = (config, registry, files, meetings, actions, updates, psa, programme, pe
 
 def check_repo(repo: Repo) -> list[Problem]:
     """All cross-record problems of a loaded repository."""
-    if not repo.records_dir.is_dir():
-        return []  # loading has said so; every reference would look unknown
+    if not records_inside(repo):
+        return []  # loading has said so (missing, or a link out); every reference would look unknown
     ctx = CheckContext(repo)
     for run in CHECKS:
         run(ctx)

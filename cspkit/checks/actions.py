@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cspkit import views
 from cspkit.checks.context import CheckContext, check
 from cspkit.errors import ProblemCode
 from cspkit.models.action import ActionStatus
@@ -56,6 +57,10 @@ def check_actions(ctx: CheckContext) -> None:
             if a.status != ActionStatus.open and a.closed_date() is None:
                 ctx.problem(a, ("status",), f"a {a.status.value} action needs closed_on or a history entry "
                                             "that set the status", ProblemCode.history)
+            if not (a.restricted or a.public) and views.decision_restricted(ctx.repo, a):
+                ctx.problem(a, ("id",), "raised from a decision under a restricted minute or agenda item, but not "
+                                        "restricted: add restricted: true (or, to publish it on purpose, public: "
+                                        "true and a public_reason)", ProblemCode.restricted)
             if a.decision is not None and meeting is not None and meeting.minutes is not None:
                 minute = next((mi for mi in meeting.minutes.items if mi.item == a.item), None)
                 if minute is not None and a.decision > len(minute.decisions):

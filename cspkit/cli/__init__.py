@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from cspkit import __version__
+from cspkit import __version__, _interrupted_early
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,11 +23,28 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C is handled from the first line on: pressed while Python is still importing what the
     command needs (the first tenth of a second), it is "interrupted", exit 130, as it is later.
     """
+    import signal
+
     try:
+        if signal.getsignal(signal.SIGINT) in (_interrupted_early, signal.default_int_handler):
+            signal.signal(signal.SIGINT, _on_interrupt)  # from here on, Ctrl-C unwinds to the line below
         code = _main(argv)
     except KeyboardInterrupt:
         code = _interrupted()
     raise SystemExit(code)
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: raise KeyboardInterrupt, but never inside the import machinery's own callbacks,
+    where Python could only print it as "Exception ignored" and carry on: there it is raised
+    again as soon as control is back in ordinary code."""
+    code = getattr(frame, "f_code", None)
+    if code is not None and code.co_filename.startswith("<frozen importlib"):
+        import _thread
+
+        _thread.interrupt_main()
+        return
+    raise KeyboardInterrupt
 
 
 def _interrupted() -> int:

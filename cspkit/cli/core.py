@@ -65,6 +65,8 @@ def init(
 def schema(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write <kind>.schema.json files into this folder."),
     kind: Optional[str] = typer.Option(None, "--kind", help="Print the schema of one record kind."),
+    force: bool = typer.Option(False, "--force", help="With --out: replace files of the schemas' names that "
+                               "cspkit did not write."),
 ) -> None:
     """JSON Schemas (draft-07) of every record kind, for editors and other checkers."""
     import json
@@ -73,7 +75,7 @@ def schema(
     from cspkit.schema import all_kinds, schema_for, write_schemas
 
     if out is not None:
-        for path in write_schemas(out):
+        for path in write_schemas(out, force):
             say(str(path))
         return
     kinds = {k.name: k for k in all_kinds()}

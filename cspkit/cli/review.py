@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import repo_root, say
+from cspkit.cli.common import Audience, repo_root, say
 
 
 @app.command()
@@ -74,6 +74,9 @@ def diff(
         None, metavar="REV_B", help="Revision to compare to (default: the files as they are now)."),
     fmt_: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
                                     help="text, md (for a pull request comment) or json."),
+    audience: Audience = typer.Option(Audience.partners, "--audience",
+                                      help="partners (everything) or public (a change to a restricted record "
+                                           "shows only as 'a restricted record changed'; for a public pull request)."),
 ) -> None:
     """What changed in the records between two git revisions, in the partnership's terms.
 
@@ -85,7 +88,7 @@ def diff(
     from cspkit.diff import FORMATS
     from cspkit.diff import diff as run_diff
 
-    report = run_diff(repo_root(ctx), rev_a, rev_b)
+    report = run_diff(repo_root(ctx), rev_a, rev_b, audience.value)
     text = FORMATS[fmt_.value](report)
     say(json_safe(text) if fmt_ == DiffFormat.json else text)
 

@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from cspkit import views
 from cspkit.diff.gitrev import GitRepo
 from cspkit.load import load_repo
 from cspkit.locate import find_root
@@ -52,10 +53,15 @@ class Change:
     summary: str
     """One line for a person ("status scheduled → held")."""
     details: dict[str, Any] = field(default_factory=dict)
+    restricted: bool = False
+    """About something restricted (on either side): a public diff shows only that it changed."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"section": self.section, "subject": self.subject, "change": self.change,
                 "summary": self.summary, "details": _plain(self.details)}
+
+    def line(self) -> str:
+        return f"{self.subject}: {self.summary}" if self.subject else self.summary
 
 
 @dataclass
@@ -183,6 +189,11 @@ def _item_identity(item: Any) -> str:
     return item.key or " ".join(item.title.lower().split())
 
 
+def _restricted(a: Repo, old: Any, b: Repo, new: Any) -> bool:
+    """Whether a record is restricted on either side (:func:`cspkit.views.is_restricted`)."""
+    return (old is not None and views.is_restricted(a, old)) or (new is not None and views.is_restricted(b, new))
+
+
 def _meetings(a: Repo, b: Repo, names: _Names) -> list[Change]:
     out: list[Change] = []
     added = sorted(set(b.meetings) - set(a.meetings))
@@ -230,6 +241,12 @@ def _meeting_changes(subject: str, old: Any, new: Any, names: _Names) -> list[Ch
     return out
 
 
+def _marked(changes: list[Change], restricted: bool) -> list[Change]:
+    for c in changes:
+        c.restricted = c.restricted or restricted
+    return changes
+
+
 def _agenda(subject: str, old: Any, new: Any) -> list[Change]:
     out: list[Change] = []
     before = {_item_identity(i): i for i in old.agenda}
@@ -237,15 +254,16 @@ def _agenda(subject: str, old: Any, new: Any) -> list[Change]:
     for ident, item in after.items():
         if ident not in before:
             out.append(Change("agenda", subject, "added", f"item {item.number} “{_clip(item.title, 80)}” added",
-                              {"number": item.number, "title": item.title}))
+                              {"number": item.number, "title": item.title}, item.restricted))
     for ident, item in before.items():
         if ident not in after:
             out.append(Change("agenda", subject, "removed", f"item {item.number} “{_clip(item.title, 80)}” removed",
-                              {"number": item.number, "title": item.title}))
+                              {"number": item.number, "title": item.title}, item.restricted))
     for ident, item in after.items():
         was = before.get(ident)
         if was is None:
             continue
+        first = len(out)
         if was.number != item.number:
             out.append(Change("agenda", subject, "renumbered",
                               f"“{_clip(item.title, 80)}” renumbered {was.number} → {item.number}",
@@ -258,6 +276,7 @@ def _agenda(subject: str, old: Any, new: Any) -> list[Change]:
             state = "paper to follow" if item.to_follow else "paper no longer to follow"
             out.append(Change("agenda", subject, "to-follow", f"item {item.number}: {state}",
                               {"number": item.number, "to_follow": [was.to_follow, item.to_follow]}))
+        _marked(out[first:], was.restricted or item.restricted)
     return out
 
 
@@ -303,13 +322,15 @@ def _minutes(subject: str, old: Any, new: Any) -> list[Change]:
             out.append(Change("minutes", subject, "decision added",
                               f"decision added ({_minute_key(item)}): {_clip(decision.text)}",
                               {"item": item.item, "title": item.title, "text": decision.text,
-                               "owners": decision.owners, "action": decision.action}))
+                               "owners": decision.owners, "action": decision.action},
+                              views.minute_restricted(new, item)))
     for item in (om.items if om else []):
         for decision in item.decisions:
             if (_minute_key(item), decision.text) not in now:
                 out.append(Change("minutes", subject, "decision removed",
                                   f"decision removed ({_minute_key(item)}): {_clip(decision.text)}",
-                                  {"item": item.item, "title": item.title, "text": decision.text}))
+                                  {"item": item.item, "title": item.title, "text": decision.text},
+                                  views.minute_restricted(old, item)))
     return out
 
 
@@ -321,40 +342,48 @@ def _actions(a: Repo, b: Repo, names: _Names) -> list[Change]:
     ids = sorted(set(a.actions) | set(b.actions), key=action_sort_key)
     for aid in ids:
         old, new = a.actions.get(aid), b.actions.get(aid)
-        if old is None:
-            due = f"; due {new.due.isoformat()}" if new.due else ""
-            out.append(Change("actions", aid, "added",
-                              f"added: {_clip(new.text, 90)} (owner{'s' if len(new.owners) > 1 else ''}: "
-                              f"{names.persons(new.owners)}{due})",
-                              {"text": new.text, "owners": new.owners, "due": new.due, "status": new.status}))
+        first = len(out)
+        out += _action_changes(aid, old, new, names)
+        _marked(out[first:], _restricted(a, old, b, new))
+    return out
+
+
+def _action_changes(aid: str, old: Any, new: Any, names: _Names) -> list[Change]:
+    out: list[Change] = []
+    if old is None:
+        due = f"; due {new.due.isoformat()}" if new.due else ""
+        out.append(Change("actions", aid, "added",
+                          f"added: {_clip(new.text, 90)} (owner{'s' if len(new.owners) > 1 else ''}: "
+                          f"{names.persons(new.owners)}{due})",
+                          {"text": new.text, "owners": new.owners, "due": new.due, "status": new.status}))
+        return out
+    if new is None:
+        out.append(Change("actions", aid, "removed", f"removed: {_clip(old.text, 90)}", {"text": old.text}))
+        return out
+    if old.status != new.status:
+        if old.is_open:
+            kind = "closed"
+        elif new.is_open:
+            kind = "reopened"
+        else:
+            kind = "status"
+        out.append(Change("actions", aid, kind, f"{kind}: {_arrow(old.status, new.status)}",
+                          {"status": [old.status, new.status]}))
+    if old.owners != new.owners:
+        out.append(Change("actions", aid, "reassigned",
+                          f"reassigned: {names.persons(old.owners)} → {names.persons(new.owners)}",
+                          {"owners": [old.owners, new.owners]}))
+    seen = {(h.date, h.note, h.status, tuple(h.reassigned_to)) for h in old.history}
+    for h in new.history:
+        if (h.date, h.note, h.status, tuple(h.reassigned_to)) in seen:
             continue
-        if new is None:
-            out.append(Change("actions", aid, "removed", f"removed: {_clip(old.text, 90)}", {"text": old.text}))
-            continue
-        if old.status != new.status:
-            if old.is_open:
-                kind = "closed"
-            elif new.is_open:
-                kind = "reopened"
-            else:
-                kind = "status"
-            out.append(Change("actions", aid, kind, f"{kind}: {_arrow(old.status, new.status)}",
-                              {"status": [old.status, new.status]}))
-        if old.owners != new.owners:
-            out.append(Change("actions", aid, "reassigned",
-                              f"reassigned: {names.persons(old.owners)} → {names.persons(new.owners)}",
-                              {"owners": [old.owners, new.owners]}))
-        seen = {(h.date, h.note, h.status, tuple(h.reassigned_to)) for h in old.history}
-        for h in new.history:
-            if (h.date, h.note, h.status, tuple(h.reassigned_to)) in seen:
-                continue
-            what = _clip(h.note, 90) if h.note else (f"status {h.status.value}" if h.status else "reassigned")
-            out.append(Change("actions", aid, "update", f"update {h.date.isoformat()}: {what}",
-                              {"date": h.date, "note": h.note, "status": h.status,
-                               "reassigned_to": h.reassigned_to}))
-        other = _changed_fields(old, new, ("text", "due", "due_meeting", "deliverer", "restricted"))
-        if other:
-            out.append(Change("actions", aid, "changed", f"changed: {_fields_text(other)}", other))
+        what = _clip(h.note, 90) if h.note else (f"status {h.status.value}" if h.status else "reassigned")
+        out.append(Change("actions", aid, "update", f"update {h.date.isoformat()}: {what}",
+                          {"date": h.date, "note": h.note, "status": h.status,
+                           "reassigned_to": h.reassigned_to}))
+    other = _changed_fields(old, new, ("text", "due", "due_meeting", "deliverer", "restricted", "public"))
+    if other:
+        out.append(Change("actions", aid, "changed", f"changed: {_fields_text(other)}", other))
     return out
 
 
@@ -420,27 +449,35 @@ def _programme(a: Repo, b: Repo) -> list[Change]:
     after = {i.id: i for i in (b.programme.items if b.programme else [])}
     for pid in list(after) + [p for p in before if p not in after]:
         was, item = before.get(pid), after.get(pid)
-        if was is None:
-            out.append(Change("programme", pid, "added", f"added: “{_clip(item.item, 80)}” ({_when(item.when)})",
-                              {"item": item.item, "when": item.when, "status": item.status}))
-            continue
-        if item is None:
-            out.append(Change("programme", pid, "removed", f"removed: “{_clip(was.item, 80)}”", {"item": was.item}))
-            continue
-        if was.when != item.when:
-            out.append(Change("programme", pid, "when", f"“{_clip(item.item, 60)}” when {_arrow(was.when, item.when)}",
-                              {"when": [was.when, item.when]}))
-        if was.status != item.status:
-            out.append(Change("programme", pid, "status",
-                              f"“{_clip(item.item, 60)}” status {_arrow(was.status, item.status)}",
-                              {"status": [was.status, item.status]}))
-        if was.last_taken != item.last_taken:
-            out.append(Change("programme", pid, "taken",
-                              f"“{_clip(item.item, 60)}” last taken {_arrow(was.last_taken, item.last_taken)}",
-                              {"last_taken": [was.last_taken, item.last_taken]}))
-        other = _changed_fields(was, item, ("item", "recurs", "action_by"))
-        if other:
-            out.append(Change("programme", pid, "changed", f"changed: {_fields_text(other)}", other))
+        first = len(out)
+        out += _programme_changes(pid, was, item)
+        _marked(out[first:], _restricted(a, was, b, item))
+    return out
+
+
+def _programme_changes(pid: str, was: Any, item: Any) -> list[Change]:
+    out: list[Change] = []
+    if was is None:
+        out.append(Change("programme", pid, "added", f"added: “{_clip(item.item, 80)}” ({_when(item.when)})",
+                          {"item": item.item, "when": item.when, "status": item.status}))
+        return out
+    if item is None:
+        out.append(Change("programme", pid, "removed", f"removed: “{_clip(was.item, 80)}”", {"item": was.item}))
+        return out
+    if was.when != item.when:
+        out.append(Change("programme", pid, "when", f"“{_clip(item.item, 60)}” when {_arrow(was.when, item.when)}",
+                          {"when": [was.when, item.when]}))
+    if was.status != item.status:
+        out.append(Change("programme", pid, "status",
+                          f"“{_clip(item.item, 60)}” status {_arrow(was.status, item.status)}",
+                          {"status": [was.status, item.status]}))
+    if was.last_taken != item.last_taken:
+        out.append(Change("programme", pid, "taken",
+                          f"“{_clip(item.item, 60)}” last taken {_arrow(was.last_taken, item.last_taken)}",
+                          {"last_taken": [was.last_taken, item.last_taken]}))
+    other = _changed_fields(was, item, ("item", "recurs", "action_by"))
+    if other:
+        out.append(Change("programme", pid, "changed", f"changed: {_fields_text(other)}", other))
     return out
 
 
@@ -506,6 +543,8 @@ def _updates(a: Repo, b: Repo, names: _Names) -> list[Change]:
             out.append(Change("updates", subject, "changed",
                               f"{names.org(org)} update for {day.isoformat()} changed ({', '.join(changed)})",
                               {"meeting": day, "organisation": org, "fields": changed}))
+        if out and out[-1].subject == subject:
+            out[-1].restricted = _restricted(a, was, b, now)
     return out
 
 
@@ -562,9 +601,30 @@ def _leave_out_broken(a: Repo, b: Repo) -> None:
         b.forget(rel)
 
 
-def diff(root: Path, rev_a: str | None = None, rev_b: str | None = None) -> DiffReport:
+#: What a public diff says in place of every change to something restricted.
+RESTRICTED_CHANGE = "a restricted record changed"
+
+
+def public_view(report: DiffReport) -> DiffReport:
+    """The report for the public: each section's changes to restricted records (a restricted
+    agenda item, minute, action, partner update, programme row …) become one line saying only
+    that a restricted record changed; nothing of what they were or what they say is kept."""
+    out: list[Change] = []
+    noted: set[str] = set()
+    for c in report.changes:
+        if not c.restricted:
+            out.append(c)
+        elif c.section not in noted:
+            noted.add(c.section)
+            out.append(Change(c.section, "", "restricted", RESTRICTED_CHANGE, {}, True))
+    return DiffReport(report.base, report.head, out, list(report.warnings))
+
+
+def diff(root: Path, rev_a: str | None = None, rev_b: str | None = None,
+         audience: str = "partners") -> DiffReport:
     """Compare the records at ``rev_a`` (default: merge base of HEAD with the main branch)
-    with ``rev_b`` (default: the working tree)."""
+    with ``rev_b`` (default: the working tree). For the ``public`` audience, changes to
+    restricted records show only as :data:`RESTRICTED_CHANGE` (:func:`public_view`)."""
 
     root = find_root(root)
     git = GitRepo.around(root)
@@ -586,7 +646,8 @@ def diff(root: Path, rev_a: str | None = None, rev_b: str | None = None) -> Diff
         with git.checkout(commit_b) as folder:
             b = _load(folder, head.label, warnings)
     _leave_out_broken(a, b)
-    return DiffReport(base, head, compare(a, b), warnings)
+    report = DiffReport(base, head, compare(a, b), warnings)
+    return public_view(report) if audience == "public" else report
 
 
 # --------------------------------------------------------------------------- reporters
@@ -601,7 +662,7 @@ def format_text(report: DiffReport) -> str:
     for key, changes in report.by_section().items():
         lines.append("")
         lines.append(SECTIONS[key])
-        lines += [f"  {c.subject}: {c.summary}" for c in changes]
+        lines += [f"  {c.line()}" for c in changes]
     n = len(report.changes)
     lines.append("")
     lines.append(f"{n} change{'s' if n != 1 else ''}")
@@ -628,7 +689,8 @@ def format_markdown(report: DiffReport) -> str:
         out += ["", "No changes to the records."]
     for key, changes in report.by_section().items():
         out += ["", f"### {SECTIONS[key]}", ""]
-        out += [f"- **{_md(c.subject)}**: {_md(c.summary)}" for c in changes]
+        out += [f"- **{_md(c.subject)}**: {_md(c.summary)}" if c.subject else f"- {_md(c.summary)}"
+                for c in changes]
     return "\n".join(out)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cspkit.models.common import (
+    Date,
     Flag,
     ItemNumber, Markdown, Mode, OrgId, PersonId, Record, Slug, StrEnum, Time,
 )
@@ -111,7 +112,7 @@ class Decision(Record):
     """The decision, worded to follow the body's word ("that the information be noted")."""
     owners: list[PersonId] = []
     """People the decision gives a task to; cspkit turns such a decision into an action."""
-    due: dt.date | None = None
+    due: Date | None = None
     action: str | None = None
     """Id of the action raised by this decision."""
 
@@ -147,7 +148,7 @@ class MinutesState(StrEnum):
 
 class Minutes(Record):
     state: MinutesState = MinutesState.draft
-    approved_at: dt.date | None = None
+    approved_at: Date | None = None
     """The (later) meeting at which these minutes were approved."""
     ended: Time | None = None
     """When the meeting closed, if recorded."""
@@ -163,7 +164,7 @@ class Minutes(Record):
 
 
 class Meeting(Record):
-    date: dt.date
+    date: Date
     status: MeetingStatus = MeetingStatus.scheduled
     start: Time | None = None
     end: Time | None = None

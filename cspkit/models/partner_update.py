@@ -7,10 +7,10 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import Flag, MONTH_RE, Markdown, OrgId, PersonId, Record, Slug
+from cspkit.models.common import Date, Flag, MONTH_RE, Markdown, OrgId, PersonId, Record, Slug
 
 ReportDate = Annotated[
-    dt.date | Annotated[str, Field(pattern=MONTH_RE)],
+    Date | Annotated[str, Field(pattern=MONTH_RE)],
     Field(description="The date on the form: YYYY-MM-DD, or YYYY-MM where only a month is given."),
 ]
 
@@ -33,7 +33,7 @@ class PriorityUpdate(Record):
 class PartnerUpdate(Record):
     """The partner update form (every section of it; an empty one prints as "n/a")."""
 
-    meeting: dt.date
+    meeting: Date
     organisation: OrgId
     authors: list[PersonId] = []
     author_text: str | None = None

@@ -48,8 +48,10 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -
     if ref == "latest":
         live = [m for m in meetings if m.status != MeetingStatus.cancelled]
         return (live or meetings)[-1]
+    from cspkit.dates import iso_date
+
     try:
-        day = dt.date.fromisoformat(ref)
+        day = iso_date(str(ref))
     except ValueError:
         raise UsageError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
     if day not in repo.meetings:
@@ -205,7 +207,7 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
     Files cspkit wrote before (listed in the folder's manifest) are replaced; any other
     existing file is left alone unless ``force``.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _output_folder(out_dir)
     owned = _read_manifest(out_dir)
     suffix = "" if audience == "partners" else f"-{audience}"
     written: list[Path] = []
@@ -246,10 +248,27 @@ def _in(owned: set[str], target: Path) -> bool:
     return any(target.as_posix().endswith("/" + o) for o in owned)
 
 
-def _read_manifest(out_dir: Path) -> set[str]:
+def _output_folder(out_dir: Path) -> None:
+    """Make the output folder; a path under a file, under /proc or read-only is one line, exit 1."""
+    from cspkit.errors import UserError
+    from cspkit.fileio import cannot_write
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir}: is a file, not a folder (--output names the folder to write into)")
     try:
-        return set(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out_dir, exc) from None
+
+
+def _read_manifest(out_dir: Path) -> set[str]:
+    """The files cspkit wrote in ``out_dir`` before (by the one reading rule: never a pipe)."""
+    from cspkit.fileio import ANYWHERE, FileRefused, read_file
+
+    try:
+        names = json.loads(read_file(out_dir / MANIFEST, limit=1 << 20, inside=ANYWHERE))
+        return {n for n in names if isinstance(n, str)}
+    except (OSError, ValueError, TypeError, FileRefused):
         return set()
 
 

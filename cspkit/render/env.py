@@ -100,8 +100,8 @@ def md_cell(text: str | None, root: Path | None = None) -> str:
 
 #: Line breaks of any kind become a space in a one-line CSS string (a running header).
 _CSS_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
-#: What is escaped as ``\HH ``: the quote and backslash, every control character (a form feed or
-#: carriage return ends a CSS string), and ``<``/``>`` (``</style>`` must not appear).
+#: What is escaped: the quote and backslash (``\"``, ``\\``), every control character (a form feed
+#: or carriage return ends a CSS string) and ``<``/``>`` (``</style>`` must not appear), as ``\HH ``.
 _CSS_ESCAPE = re.compile('["\\\\<>\x00-\x1f\x7f-\x9f]')
 
 
@@ -111,7 +111,7 @@ def css_string(text: Any) -> str:
     from markupsafe import Markup
 
     s = _CSS_BREAKS.sub(" ", str(text))
-    s = _CSS_ESCAPE.sub(lambda m: f"\\{ord(m.group()):x} ", s)
+    s = _CSS_ESCAPE.sub(lambda m: "\\" + m.group() if m.group() in '"\\' else f"\\{ord(m.group()):x} ", s)
     return Markup(f'"{s}"')
 
 

@@ -69,7 +69,7 @@ def _uses_numbers(ctx: Session) -> bool:
 
 def _action_data(action_id: str, text: str, owners: list[str], *, number: int | None = None,
                  deliverer: str | None = None, due: dt.date | None = None, due_meeting: dt.date | None = None,
-                 decision: int | None = None) -> dict[str, Any]:
+                 decision: int | None = None, restricted: bool = False) -> dict[str, Any]:
     """An action as data, keys in the order :class:`Action` declares them."""
     data: dict[str, Any] = {"id": action_id}
     if number is not None:
@@ -85,6 +85,8 @@ def _action_data(action_id: str, text: str, owners: list[str], *, number: int | 
     if decision is not None:
         data["decision"] = decision
     data["status"] = ActionStatus.open
+    if restricted:
+        data["restricted"] = True
     return data
 
 
@@ -136,7 +138,9 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
     The action goes into ``records/actions/<date>.yaml`` with id ``<date>/<item>.<n>``, the
     decision's text, owners and due date, and ``decision:`` its place in the minute; its id
     is written back into the decision (``action:``), so running this twice raises nothing new.
-    Both files are written together or not at all.
+    An action raised under a restricted minute or agenda item is ``restricted`` too.
+    Both files are written together or not at all (an interrupted run is completed by the next
+    command, see :mod:`cspkit.session`).
     """
     m = _held(ctx, meeting)
     if m.minutes is None:
@@ -155,7 +159,8 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
                                 "number to raise its action under; give it item: N")
             aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [a['id'] for a in new])}"
             new.append(_action_data(aid, _action_text(d.text), list(d.owners), due=d.due, decision=j + 1,
-                                    number=next_number if numbered else None))
+                                    number=next_number if numbered else None,
+                                    restricted=views.minute_restricted(m, mi)))
             if numbered:
                 next_number += 1
             links.append((i, j, aid))
@@ -211,7 +216,9 @@ def add_action(ctx: Session, meeting: str | dt.date, item: str, owners: list[str
             raise NotFound(f"no meeting on {due_m} (not on file nor in the schedule) for --due-meeting")
     aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [])}"
     number = (max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1) if _uses_numbers(ctx) else None
-    data = _action_data(aid, text.strip(), ids, number=number, deliverer=doer, due=due_d, due_meeting=due_m)
+    agenda_item = m.item(item)
+    data = _action_data(aid, text.strip(), ids, number=number, deliverer=doer, due=due_d, due_meeting=due_m,
+                        restricted=bool(agenda_item is not None and agenda_item.restricted))
     _write_actions(ctx, m.date, [data])
     done = Written.of(ctx.commit(dry_run))
     return ActionsResult(**done, actions=[_summary(ctx, data)])
@@ -351,6 +358,7 @@ ACTION_COLUMNS = [
     Column("due", "Due"),
     Column("overdue", "Overdue", text=False),
     Column("last_note", "Latest note", ratio=2, min_width=12),
+    Column("public_reason", "Published on purpose because", text=False),
 ]
 
 
@@ -384,7 +392,8 @@ def list_actions(ctx: Session, *, open_only: bool = False, owner: str | None = N
         rows.append({"id": a.id, "meeting": a.meeting.isoformat(), "item": a.item, "text": a.text,
                      "owners": [names.get(o, o) for o in owners], "owner_ids": owners, "status": status.value,
                      "due": due.isoformat() if due else None, "overdue": late,
-                     "last_note": notes[-1] if notes else None})
+                     "last_note": notes[-1] if notes else None,
+                     **({} if _is_public(audience) else {"public_reason": a.public_reason})})
     return Table(ACTION_COLUMNS, rows, empty="No actions match.")
 
 
