@@ -195,7 +195,12 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
     if path.exists() and path.is_dir():
         raise ConflictError(f"{path}: is a folder")
     if expect is not None:
-        current = digest(path.read_bytes()) if path.exists() else None
+        try:  # by the reading rule: a file swapped for a pipe meanwhile must not hang the write
+            current = digest(read_file(path, limit=_EXPECT_LIMIT, inside=ANYWHERE))
+        except FileNotFoundError:
+            current = None
+        except FileRefused:
+            current = "unreadable"
         if current != expect:
             raise ConflictError(f"{path}: changed on disk since cspkit read it; nothing was written (run the command again)")
     elif path.exists() and not overwrite:
@@ -207,6 +212,15 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
     except BaseException as exc:
         raise _discarded(tmp, path, exc) from None
     fsync_dir(path.parent)
+
+
+#: The largest file whose content a write compares with what was read (records are far smaller).
+_EXPECT_LIMIT = 64 * 1024 * 1024
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links resolved, is ``folder`` or lies inside it."""
+    return _within(real_path(path), folder)
 
 
 def cannot_write(path: Path, exc: OSError) -> UserError:

@@ -192,8 +192,8 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
     if config is not None:
         repo.index(cfg_src, config)
     records = repo.records_dir
+    where = ("records_dir",) if isinstance(cfg_src.data, dict) and "records_dir" in cfg_src.data else ()
     if not records.is_dir():
-        where = ("records_dir",) if isinstance(cfg_src.data, dict) and "records_dir" in cfg_src.data else ()
         problems.append(Problem(cfg_src.rel, 0, 0, f"records folder {display_path(records, root)}/ does not exist",
                                 loc=where, code=ProblemCode.unreadable))
         return repo, problems
@@ -202,7 +202,7 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
     if not records_inside(repo):
         problems.append(Problem(cfg_src.rel, 0, 0, f"the records folder {records.relative_to(root).as_posix()}/ is "
                                                    "a link to outside the repository; records are read only from "
-                                                   "inside it", loc=("records_dir",), code=ProblemCode.unreadable))
+                                                   "inside it", loc=where, code=ProblemCode.unreadable))
         return repo, problems
     snap = getattr(cache, "snap", None)
     resolve: Callable[[Path], Path]

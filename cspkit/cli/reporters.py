@@ -111,12 +111,12 @@ def table_text(table: Table, console: Any) -> None:
     terminal (rich would otherwise squeeze them out to fit the no-wrap columns).
     """
     if not table.rows:
-        console.print(table.empty, markup=False, highlight=False)
+        console.print(terminal_safe(table.empty), markup=False, highlight=False)
         return
     from rich.table import Table as RichTable
 
     shown = [c for c in table.columns if c.text]
-    out = RichTable(title=table.title, show_lines=False)
+    out = RichTable(title=_rich_text(terminal_safe(table.title)) if table.title else None, show_lines=False)
     for col in shown:
         if col.ratio is None:
             out.add_column(col.heading, no_wrap=True)

@@ -33,8 +33,6 @@ def fmt(
     wrapped, and the first line names the file's JSON Schema for editors. Running it
     twice changes nothing the second time.
     """
-    import sys
-
     from cspkit.errors import RecordError
     from cspkit.fmt import fmt as run_fmt
     from cspkit.fmt import shown
@@ -51,7 +49,7 @@ def fmt(
         summary = f"{files} reformatted" if n else "nothing to change"
     if unread:  # never "all files are in the canonical layout" beside a file that was not read
         summary = (f"{summary}, " if n else "") + f"{unread} file{'s' if unread != 1 else ''} could not be read"
-    sys.stderr.write(f"{summary} ({report.checked} checked)\n")
+    say(f"{summary} ({report.checked} checked)", err=True)
     if report.problems:
         raise RecordError(report.problems)
     if check and n:

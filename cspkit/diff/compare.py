@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from cspkit import views
 from cspkit.diff.gitrev import GitRepo
+from cspkit.errors import one_line
 from cspkit.load import load_repo
 from cspkit.locate import find_root
 from cspkit.models.action import action_sort_key
@@ -539,7 +540,7 @@ def _updates(a: Repo, b: Repo, names: _Names) -> list[Change]:
             out.append(Change("updates", subject, "removed", f"{names.org(org)} update for {day.isoformat()} removed",
                               {"meeting": day, "organisation": org}))
         elif was.model_dump() != now.model_dump():
-            changed = [k for k in now.model_fields if getattr(was, k) != getattr(now, k)]
+            changed = [k for k in type(now).model_fields if getattr(was, k) != getattr(now, k)]
             out.append(Change("updates", subject, "changed",
                               f"{names.org(org)} update for {day.isoformat()} changed ({', '.join(changed)})",
                               {"meeting": day, "organisation": org, "fields": changed}))
@@ -586,7 +587,8 @@ def _load(folder: Path | None, label: str, warnings: list[str]) -> Repo:
     if broken:
         warnings.append(f"{label}: {len(broken)} file{'s' if len(broken) != 1 else ''} did not load and "
                         f"{'are' if len(broken) != 1 else 'is'} left out of the comparison "
-                        f"({', '.join(broken[:5])}{' …' if len(broken) > 5 else ''}); run cspkit validate")
+                        f"({', '.join(one_line(b) for b in broken[:5])}{' …' if len(broken) > 5 else ''}); "
+                        "run cspkit validate")
     return repo
 
 

@@ -100,9 +100,11 @@ def md_cell(text: str | None, root: Path | None = None) -> str:
 
 #: Line breaks of any kind become a space in a one-line CSS string (a running header).
 _CSS_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
-#: What is escaped: the quote and backslash (``\"``, ``\\``), every control character (a form feed
-#: or carriage return ends a CSS string) and ``<``/``>`` (``</style>`` must not appear), as ``\HH ``.
-_CSS_ESCAPE = re.compile('["\\\\<>\x00-\x1f\x7f-\x9f]')
+#: Other control characters show as nothing (a form feed or carriage return would end the string).
+_CSS_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Escaped: the quote and backslash (``\"``, ``\\``), and ``<``/``>`` as ``\3c ``/``\3e `` (no
+#: ``</style>`` can appear).
+_CSS_ESCAPE = re.compile('["\\\\<>]')
 
 
 def css_string(text: Any) -> str:
@@ -110,7 +112,7 @@ def css_string(text: Any) -> str:
     nothing in it can end the string or the style sheet."""
     from markupsafe import Markup
 
-    s = _CSS_BREAKS.sub(" ", str(text))
+    s = _CSS_CONTROLS.sub("", _CSS_BREAKS.sub(" ", str(text)))
     s = _CSS_ESCAPE.sub(lambda m: "\\" + m.group() if m.group() in '"\\' else f"\\{ord(m.group()):x} ", s)
     return Markup(f'"{s}"')
 
