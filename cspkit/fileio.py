@@ -1,4 +1,9 @@
-"""Writing files so that nothing is ever half-written or silently clobbered.
+"""Reading files by one rule, and writing them so that nothing is half-written or clobbered.
+
+Reading (:func:`read_file`): every file cspkit did not write itself is resolved, must be a
+regular file (inside the repository, for anything a record or ``cspkit.yaml`` names), is opened
+without blocking and is size-bounded before it is read. A link to ``/proc/self/environ``, a
+pipe, a device or a link loop is refused with a reason (:class:`FileRefused`), never read.
 
 Every write goes to a temporary file in the same folder, is flushed and fsync'd, and then
 replaces the target in one step (``os.replace``), so a reader (or a crash) sees the old file

@@ -4,6 +4,7 @@ Plain functions, no I/O: the renderer (agenda pack, action log, forward programm
 officer workflows (``cspkit new-meeting``, ``cspkit actions list``, ``cspkit update chase``)
 ask the same questions and must get the same answers. Every function takes the repo first.
 
+* :func:`is_restricted` — the one restriction policy every output and listing asks.
 * :func:`open_actions` — actions open at the end of a day.
 * :func:`action_log` — what a meeting's action log shows: open actions plus those closed
   since the previous meeting.

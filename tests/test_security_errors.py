@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,14 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHARNWOOD, MINI, copy_repo
+from conftest import CHARNWOOD, copy_repo
 
-
-@pytest.fixture
-def mini(tmp_path) -> Path:
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    return root
 
 
 def test_render_to_a_folder_under_a_file_or_in_proc_is_one_line(mini, cli, tmp_path):

@@ -19,14 +19,12 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import MINI
 from security_support import run_cspkit, text_of
 
 ACTIONS = "records/actions/2023-07-13.yaml"
@@ -35,12 +33,6 @@ HELD = "records/meetings/2023-07-13.yaml"
 #: A 1x1 PNG image.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
-
-@pytest.fixture
-def mini(tmp_path) -> Path:
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    return root
 
 
 def _replace(path: Path, old: str, new: str) -> None:

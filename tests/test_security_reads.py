@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COUNTY, MINI, copy_repo
+from conftest import COUNTY, copy_repo
 from security_support import run_cspkit, texts_of
 
 #: What a CI job keeps in its environment; a linked paper once put it in public packs.
@@ -23,12 +23,6 @@ SECRET = "ZQSECRETTOKEN4711"
 COUNTY_PAPER = "records/papers/2024-03-22/asb-update.md"
 COUNTY_SOURCE = "records/meetings/2024-03-22.yaml:60:13: agenda[7].papers[0].source"
 
-
-@pytest.fixture
-def mini(tmp_path) -> Path:
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    return root
 
 
 def _summary(problems: int, files: int, checked: int) -> str:

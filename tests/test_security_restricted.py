@@ -11,12 +11,10 @@ one restriction policy (:func:`cspkit.views.is_restricted`).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import MINI
 from security_support import texts_of
 
 HELD = "records/meetings/2023-07-13.yaml"
@@ -58,11 +56,13 @@ def held_meeting_with_a_private_decision(root: Path, where: str) -> None:
     meeting.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture
-def mini(tmp_path) -> Path:
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    return root
+
+def _add_action(root: Path, extra: str = "") -> Path:
+    """The action of item 5's decision, written by hand (without what actions raise would add)."""
+    actions = root / ACTIONS
+    actions.write_text(actions.read_text(encoding="utf-8") + f"- id: 2023-07-13/5.1\n  text: {ACTION_TEXT}\n"
+                       f"  owners: [alice-smith]\n  decision: 1\n  status: open\n{extra}", encoding="utf-8")
+    return actions
 
 
 @pytest.mark.parametrize("where", ["item", "minute"])
@@ -98,14 +98,7 @@ def test_actions_raise_copies_restricted_and_no_public_output_shows_the_decision
 
 def test_an_unrestricted_action_from_a_restricted_decision_is_reported(mini, cli):
     held_meeting_with_a_private_decision(mini, "item")
-    actions = mini / ACTIONS
-    actions.write_text(actions.read_text(encoding="utf-8") + f"""\
-- id: 2023-07-13/5.1
-  text: {ACTION_TEXT}
-  owners: [alice-smith]
-  decision: 1
-  status: open
-""", encoding="utf-8")
+    actions = _add_action(mini)
     r = cli("--repo", mini, "validate")
     assert (r.code, r.out) == (1, "records/actions/2023-07-13.yaml:14:7: actions[1].id: raised from a decision "
                                   "under a restricted minute or agenda item, but not restricted: add restricted: "
@@ -124,17 +117,8 @@ def test_an_unrestricted_action_from_a_restricted_decision_is_reported(mini, cli
 
 def test_an_action_published_on_purpose_shows_its_reason_to_partners_only(mini, cli, tmp_path):
     held_meeting_with_a_private_decision(mini, "minute")
-    actions = mini / ACTIONS
     reason = "ZQAGREEDBYCHAIR to publish"
-    actions.write_text(actions.read_text(encoding="utf-8") + f"""\
-- id: 2023-07-13/5.1
-  text: {ACTION_TEXT}
-  owners: [alice-smith]
-  decision: 1
-  status: open
-  public: true
-  public_reason: {reason}
-""", encoding="utf-8")
+    _add_action(mini, f"  public: true\n  public_reason: {reason}\n")
     assert cli("--repo", mini, "validate").code == 0
     texts = {}
     for audience in ("public", "partners"):

@@ -59,12 +59,6 @@ def double_quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-@pytest.fixture
-def mini(tmp_path) -> Path:
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    return root
-
 
 # --------------------------------------------------------------------------- the journal
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field, model_validator
 
 from cspkit.models.common import Date, ItemNumber, Markdown, MeetingRef, PersonId, Record, StrEnum
