@@ -21,8 +21,11 @@ demo: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/cspkit validate
 
+# The gates first (seconds), then the suite on every CPU (pytest-xdist).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-logo --no-cache >/dev/null || $(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'

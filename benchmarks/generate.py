@@ -51,20 +51,8 @@ SCHEDULED = 4
 
 # --------------------------------------------------------------------------- vocabulary
 
-FIRST = """Aisha Alan Alison Amanda Amrit Andrew Angela Anita Ann Anthony Ashok Barbara Ben Bernard Beverley Bob
-Carl Carly Caroline Catherine Chris Christine Claire Colin Craig Dalbir Daniel Darren David Dawn Deborah Dean Diane
-Donna Duncan Elaine Eleanor Emma Euan Fiona Gareth Gary Gemma Geoff Gillian Graham Gurjit Hannah Harjit Helen Ian
-Imran Jackie Jade James Jamie Jane Janet Jason Jennifer Jo John Jonathan Joshna Julie Karen Kate Kelly Kevin Kirsty
-Lee Leon Lesley Linda Lindsey Lisa Liz Louise Lucy Maddie Mandeep Mark Martin Matthew Michael Michelle Mohammed Naomi
-Neil Nicola Nigel Paul Pauline Peter Philip Priya Rachel Rajesh Rani Rebecca Richard Rik Rob Sajan Sally Samantha
-Sandra Sarah Sharon Simon Siobhan Stephen Steve Stuart Susan Tim Tina Tom Tony Tracey Victoria Wendy Zoe""".split()
-LAST = """Adams Ahmed Allen Ardley Ashford Atkins Bailey Baker Bannister Basra Bearne Bee Bell Bennett Blackshaw Bond
-Brown Burgess Butler Carter Chavda Clarke Clay Cooke Cooper Cox Cumbers Dales Davies Devshi Dixon Edwards Evans Fisher
-Foster Gill Green Griffiths Hajat Hall Harris Harvey Heath Hewitt Hill Hope Hughes Hussain Jackson James Johnson Jones
-Kaur Kelly King Kitson Lewis Loydall Madeley Mahal Mansfield Marshall Martin Mavji McCabe Mistry Moore Morgan Morris
-Murphy Osborne Owen Parker Patel Perry Phillimore Pickering Price Richards Roberts Robinson Rogers Russell Samra Scott
-Shah Simpson Singh Singleton Smith Starbuck Stokes Streets Strong Stubbs Taylor Thomas Thompson Turner Vassallo
-Walker Walters Ward Watson White Wilkinson Williams Wilson Wise Woodiwiss Wright Young""".split()
+FIRST = ["Aisha", "Alan", "Alison", "Amanda", "Amrit", "Andrew", "Angela", "Anita", "Ann", "Anthony", "Ashok", "Barbara", "Ben", "Bernard", "Beverley", "Bob", "Carl", "Carly", "Caroline", "Catherine", "Chris", "Christine", "Claire", "Colin", "Craig", "Dalbir", "Daniel", "Darren", "David", "Dawn", "Deborah", "Dean", "Diane", "Donna", "Duncan", "Elaine", "Eleanor", "Emma", "Euan", "Fiona", "Gareth", "Gary", "Gemma", "Geoff", "Gillian", "Graham", "Gurjit", "Hannah", "Harjit", "Helen", "Ian", "Imran", "Jackie", "Jade", "James", "Jamie", "Jane", "Janet", "Jason", "Jennifer", "Jo", "John", "Jonathan", "Joshna", "Julie", "Karen", "Kate", "Kelly", "Kevin", "Kirsty", "Lee", "Leon", "Lesley", "Linda", "Lindsey", "Lisa", "Liz", "Louise", "Lucy", "Maddie", "Mandeep", "Mark", "Martin", "Matthew", "Michael", "Michelle", "Mohammed", "Naomi", "Neil", "Nicola", "Nigel", "Paul", "Pauline", "Peter", "Philip", "Priya", "Rachel", "Rajesh", "Rani", "Rebecca", "Richard", "Rik", "Rob", "Sajan", "Sally", "Samantha", "Sandra", "Sarah", "Sharon", "Simon", "Siobhan", "Stephen", "Steve", "Stuart", "Susan", "Tim", "Tina", "Tom", "Tony", "Tracey", "Victoria", "Wendy", "Zoe"]
+LAST = ["Adams", "Ahmed", "Allen", "Ardley", "Ashford", "Atkins", "Bailey", "Baker", "Bannister", "Basra", "Bearne", "Bee", "Bell", "Bennett", "Blackshaw", "Bond", "Brown", "Burgess", "Butler", "Carter", "Chavda", "Clarke", "Clay", "Cooke", "Cooper", "Cox", "Cumbers", "Dales", "Davies", "Devshi", "Dixon", "Edwards", "Evans", "Fisher", "Foster", "Gill", "Green", "Griffiths", "Hajat", "Hall", "Harris", "Harvey", "Heath", "Hewitt", "Hill", "Hope", "Hughes", "Hussain", "Jackson", "James", "Johnson", "Jones", "Kaur", "Kelly", "King", "Kitson", "Lewis", "Loydall", "Madeley", "Mahal", "Mansfield", "Marshall", "Martin", "Mavji", "McCabe", "Mistry", "Moore", "Morgan", "Morris", "Murphy", "Osborne", "Owen", "Parker", "Patel", "Perry", "Phillimore", "Pickering", "Price", "Richards", "Roberts", "Robinson", "Rogers", "Russell", "Samra", "Scott", "Shah", "Simpson", "Singh", "Singleton", "Smith", "Starbuck", "Stokes", "Streets", "Strong", "Stubbs", "Taylor", "Thomas", "Thompson", "Turner", "Vassallo", "Walker", "Walters", "Ward", "Watson", "White", "Wilkinson", "Williams", "Wilson", "Wise", "Woodiwiss", "Wright", "Young"]
 TITLES = [None, None, None, None, "Cllr.", "Inspector", "Superintendent", "Chief Inspector", "Dr", "Sergeant"]
 
 ORGS = [
@@ -340,7 +328,6 @@ class World:
     def build_meetings(self) -> None:
         """Agenda, attendance and minutes of every meeting; actions are raised from decisions."""
         r = self.rng
-        t = self.text
         self.meetings: dict[dt.date, dict] = {}
         self.actions: dict[dt.date, list[dict]] = {}
         self.docs: dict[str, str] = {}
@@ -350,7 +337,7 @@ class World:
         minute_number = 0
         action_number = 0
         chair_by_year: dict[int, str] = {}
-        for i, day in enumerate(self.dates):
+        for day in self.dates:
             status = self.status[day]
             pool = self.active(day)
             m: dict = {"date": day, "status": status, "start": r.choice(["10:00", "14:00", "09:30"])}
@@ -387,7 +374,7 @@ class World:
         per = self._spread(self.p["updates"], len(self.live))
         senders = self.org_ids[:24]
         out = {}
-        for day, n in zip(self.live, per):
+        for day, n in zip(self.live, per, strict=True):
             out[day] = sorted(self.rng.sample(senders, min(n, len(senders))))
         return out
 
@@ -485,8 +472,8 @@ class World:
         r = self.rng
         t = self.text
         items = []
-        topical = [it for it in agenda if it.get("kind") in ("report", "presentation", "verbal")
-                   and "papers" in it or it.get("kind") == "verbal"]
+        topical = [it for it in agenda if (it.get("kind") in ("report", "presentation", "verbal")
+                   and "papers" in it) or it.get("kind") == "verbal"]
         topical = topical or [agenda[-1]]
         action_items: dict[str, int] = {}
         for _ in range(n_actions):
@@ -613,11 +600,10 @@ class World:
         return out
 
     def programme(self) -> dict:
-        r = self.rng
         future = [d for d in self.dates if self.status[d] == "scheduled"] + self.schedule_dates
         items = []
         self.programme_ids = []
-        for i, (topic, key) in enumerate(TOPICS * 3):
+        for i, (_topic, key) in enumerate(TOPICS * 3):
             pid = f"{key}-{i // len(TOPICS) + 1}"
             self.programme_ids.append(pid)
         return {"items": items, "future": future}

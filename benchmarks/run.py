@@ -87,6 +87,28 @@ def timed(cmd: list[str], runs: int, before=None, check: bool = True, cwd: Path 
     return statistics.median(times)
 
 
+def timed_each(cmd: list[str], runs: int, after=None, env: dict | None = None) -> float:
+    """Median seconds of ``runs`` runs of ``cmd``, ``after`` run untimed after each (a reset)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env={**os.environ, **env} if env else None)
+        times.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
+        if after is not None:
+            after()
+    return statistics.median(times)
+
+
+def first_open_action(repo: Path) -> str:
+    """The id of an action that is open (so that `actions update` accepts a note)."""
+    proc = subprocess.run([*cspkit_command(), "--repo", str(repo), "actions", "list", "--open", "--format", "csv"],
+                          capture_output=True, text=True, check=True)
+    return proc.stdout.splitlines()[1].split(",")[0]
+
+
 def kinds_of(repo: Path) -> dict[str, list[str]]:
     """Record files grouped by kind (the schema that checks them)."""
     from cspkit.load import kind_for
@@ -146,7 +168,7 @@ def machine() -> list[str]:
 
     return [f"CPU: {cpu}, {os.cpu_count()} logical CPUs (nproc)", f"memory: {mem}",
             f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}",
-            f"PyYAML {yaml.__version__} (libyaml {getattr(yaml, '__with_libyaml__', False) and 'yes' or 'no'}), "
+            f"PyYAML {yaml.__version__} (libyaml {(getattr(yaml, '__with_libyaml__', False) and 'yes') or 'no'}), "
             f"pydantic {pydantic.VERSION}"]
 
 
@@ -237,7 +259,28 @@ def main(argv: list[str] | None = None) -> int:
         res.add("`cspkit validate`, warm (nothing changed)", t_warm, "validate cold", f"{t_warm / t_cold:.2f}×",
                 "≤ 0.2×", t_warm <= 0.2 * t_cold)
 
-        # 4. the pack of one meeting
+        # 4. write commands: one officer's change, warm (the normal case) and with no cache at all
+        open_action = first_open_action(repo)
+        actions_file = repo / "records" / "actions" / f"{open_action.split('/')[0]}.yaml"
+        original = actions_file.read_bytes()
+
+        def reset() -> None:
+            actions_file.write_bytes(original)
+
+        update = [*cspkit, "--repo", str(repo), "actions", "update", open_action, "--note", "x",
+                  "--date", dt.date.today().isoformat()]
+        writes = [("`actions update ID --note x` (a real write, then reset)", update, reset),
+                  ("`actions update ID --note x --dry-run`", [*update, "--dry-run"], None),
+                  ("`new-meeting --dry-run`", [*cspkit, "--repo", str(repo), "new-meeting", "--dry-run"], None)]
+        for label, cmd, after in writes:
+            subprocess.run([*cspkit, "--repo", str(repo), "validate"], stdout=subprocess.DEVNULL, check=True)
+            t = timed_each(cmd, runs, after)
+            res.add(f"{label}, cache warm", t, "validate cold", f"{t / t_cold:.2f}×", "≤ 0.5×", t <= 0.5 * t_cold)
+            t = timed_each(cmd, runs, after, env={"CSPKIT_CACHE": "0"})
+            res.add(f"{label}, no cache", t, "validate cold", f"{t / t_cold:.2f}×", "≤ 1.2×", t <= 1.2 * t_cold)
+        reset()
+
+        # 5. the pack of one meeting
         out = work / "build"
         pack = [*cspkit, "--repo", str(repo), "render", "pack", meeting, "--force", "-o", str(out)]
         t_html = timed([*pack, "--format", "html"], runs)
@@ -326,6 +369,11 @@ EXPLAINED = """\
   time included, is not the one recorded), finds the
   digest of all of it (and of cspkit's own code) unchanged, and prints the stored report.
   A changed repository re-parses only the files whose content changed (`cspkit/cache.py`).
+- A write command (`actions update`, `new-meeting`) loads the records once, through the parse
+  cache, under the repository's write lock; its change is checked by validating the changed
+  files again and running the per-record checks only over the files the change affects
+  (`cspkit/session.py`), then written (temporary file, fsync, rename). "cache warm" follows a
+  `validate`; "no cache" runs with `CSPKIT_CACHE=0`.
 - `render --format pdf` starts a worker process that imports WeasyPrint (about 0.6 s) while
   cspkit loads the records and renders the HTML, then hands it the HTML (`cspkit/pdf.py`);
   "WeasyPrint alone" pays that import too. With one CPU the PDF is made in-process.

@@ -13,7 +13,7 @@ import sys as _sys
 __version__ = "0.1.0"
 
 
-def _interrupted_early(signum, frame):  # type: ignore[no-untyped-def]
+def _interrupted_early(signum: int, frame: object) -> None:
     """Ctrl-C while the command line is still starting (importing itself): nothing has been
     read or written yet, so the process simply stops, as it would later ("interrupted", 130)."""
     import os
@@ -34,7 +34,7 @@ def _started_as_command() -> bool:
 # imported (a tenth of a second, more on a busy machine); cspkit.cli.main takes over. (_signal:
 # the signal module's C core, which is already loaded; the module itself takes long to import.)
 if _started_as_command():
-    import _signal
+    import _signal  # type: ignore[import-not-found]  # the C core, without stubs
 
     if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
         _signal.signal(_signal.SIGINT, _interrupted_early)

@@ -193,7 +193,7 @@ class Cache:
         self._used: dict[bytes, Any] = {}
         self._changed = False
         self.snap: Snapshot | None = None
-        self._stored: dict | None = None
+        self._stored: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, root: Path) -> Cache | None:
@@ -223,13 +223,13 @@ class Cache:
             return None
         try:
             stored = _unpickle(payload)
-        except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache
+        except Exception:
             return None
         if not isinstance(stored, dict) or stored.get("code") != code_fingerprint():
             return None
         return stored
 
-    def _write(self, name: str, stored: dict) -> None:
+    def _write(self, name: str, stored: dict[str, Any]) -> None:
         import hmac
         import io
         import pickle
@@ -242,7 +242,7 @@ class Cache:
         pickler.fast = True
         try:
             pickler.dump(stored)
-        except Exception:  # noqa: BLE001 - something that does not pickle is simply not cached
+        except Exception:
             return
         payload = buffer.getvalue()
         blob = hmac.new(self._key, payload, "sha256").digest() + payload
@@ -319,7 +319,7 @@ class Cache:
         records_dir = stored.get("records_dir") if stored else None
         config = _read_bytes(self.root / "cspkit.yaml")
         if not (stored and isinstance(records_dir, str) and stored.get("config") == _digest(config)):
-            from cspkit.locate import records_dir_of
+            from cspkit.yaml.read import records_dir_of
 
             records_dir = records_dir_of(config)
         seen = stored.get("seen") if stored and not read_all and os.name == "posix" else None
@@ -388,6 +388,11 @@ _KEEP_BYTES = 1024 * 1024
 #: same timestamp tick, unseen by its stat: its digest is never reused on the strength of a stat.
 _RACY_NS = 2_000_000_000
 
+#: What tells a file changed: inode, size, modification and change times (nanoseconds).
+StatKey = tuple[int, int, int, int]
+#: What a snapshot recorded of each YAML file, by path under the records folder: stat, digest, settled.
+Seen = dict[str, tuple[StatKey, bytes, bool]]
+
 
 class Snapshot:
     """A digest of ``cspkit.yaml`` and everything under the records folder.
@@ -403,27 +408,27 @@ class Snapshot:
     a re-hash, never a wrong answer.
     """
 
-    def __init__(self, root: Path, records_dir: str, config: bytes | None, seen: dict | None = None):
+    def __init__(self, root: Path, records_dir: str, config: bytes | None, seen: Seen | None = None):
         self.root, self.records_dir, self.config = root, records_dir, config
         #: the records folder walked (resolved); nothing under it is a symbolic link
         self.records: Path | None = None
         self.digest = b""
-        self.stats: list[tuple[str, tuple]] = []
+        self.stats: list[tuple[str, StatKey]] = []
         self.files: dict[str, tuple[bytes, bytes]] = {}
-        self.seen: dict[str, tuple[tuple, bytes, bool]] = {}
+        self.seen: Seen = {}
         self._known = seen or {}
         self._now = 0
 
     @classmethod
-    def take(cls, root: Path, records_dir: str, config: bytes | None, seen: dict | None = None) -> Snapshot | None:
+    def take(cls, root: Path, records_dir: str, config: bytes | None, seen: Seen | None = None) -> Snapshot | None:
         import time
 
         snap = cls(root, records_dir, config, seen)
         snap._now = time.time_ns()
         try:
-            resolved = root.resolve()
+            resolved = Path(os.path.realpath(root))  # realpath: a link loop must not raise here
             records = resolved / records_dir
-            if records.resolve() == resolved or CACHE_DIR in Path(records_dir).parts:
+            if Path(os.path.realpath(records)) == resolved or CACHE_DIR in Path(records_dir).parts:
                 return None  # the cache would be part of what it caches
             h = hashlib.sha256(code_fingerprint())
             h.update(str(resolved).encode("utf-8", "surrogateescape") + b"\0")
@@ -438,7 +443,7 @@ class Snapshot:
         snap.digest = h.digest()
         return snap
 
-    def _walk(self, folder: Path, prefix: str, h: Any) -> bool:
+    def _walk(self, folder: Path, prefix: str, h: hashlib._Hash) -> bool:
         """Feed every entry under ``folder`` to ``h``; False for what a digest cannot vouch for."""
         if not folder.is_dir():
             h.update(b"no records folder")
@@ -504,5 +509,5 @@ class Snapshot:
             return False
 
 
-def _stat_key(st: os.stat_result) -> tuple:
+def _stat_key(st: os.stat_result) -> StatKey:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)

@@ -12,9 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from typing import TYPE_CHECKING
 
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Timezone
 
 TZID = "Europe/London"
 #: Length of a meeting whose end is not known.
@@ -34,8 +38,8 @@ def _stamp() -> dt.datetime:
     # SOURCE_DATE_EPOCH makes the file reproducible (the one thing that changes between runs).
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _times(day: dt.date, start: dt.time | None, end: dt.time | None,
@@ -63,7 +67,7 @@ def _description(meeting: Meeting) -> str:
     return ("Agenda:\n" + "\n".join(lines)) if lines else ""
 
 
-def build_calendar(repo: Repo):
+def build_calendar(repo: Repo) -> Calendar:
     """An :class:`icalendar.Calendar` of every meeting and scheduled date of ``repo``."""
     from icalendar import Calendar, Event
 
@@ -135,7 +139,7 @@ def uk_rules_hold(first_year: int, last_year: int) -> bool:
     from zoneinfo import ZoneInfo
 
     london = ZoneInfo(TZID)
-    utc = dt.timezone.utc
+    utc = dt.UTC
 
     def offset(day: dt.date, hour: int, minute: int = 0) -> dt.timedelta | None:
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=utc).astimezone(london).utcoffset()
@@ -151,7 +155,7 @@ def uk_rules_hold(first_year: int, last_year: int) -> bool:
     return True
 
 
-def vtimezone(first_year: int, last_year: int):
+def vtimezone(first_year: int, last_year: int) -> Timezone:
     """The VTIMEZONE for Europe/London.
 
     The rule-based form (``RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU``), which is what Outlook
@@ -184,4 +188,5 @@ def vtimezone(first_year: int, last_year: int):
 
 def calendar_bytes(repo: Repo) -> bytes:
     """The iCalendar file (CRLF line endings, as RFC 5545 wants)."""
-    return build_calendar(repo).to_ical()
+    ical: bytes = build_calendar(repo).to_ical()  # icalendar leaves to_ical unannotated
+    return ical

@@ -14,12 +14,13 @@ import re
 MIN_YEAR = 1900
 MAX_YEAR = 2999
 
-_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: The one form a date is written in.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def iso_date(text: str) -> dt.date:
     """``YYYY-MM-DD`` as a date; ``ValueError`` (with a message for a person) for anything else."""
-    if not _ISO.fullmatch(text):
+    if not ISO_DATE.fullmatch(text):
         raise ValueError(f"not a date: write YYYY-MM-DD (got '{text}')")
     try:
         day = dt.date.fromisoformat(text)

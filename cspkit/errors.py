@@ -11,6 +11,10 @@ import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
+
+#: A place inside a record file: keys and list indexes, ``('attendance', 'present', 3, 'person')``.
+Loc = tuple[Any, ...]
 
 
 class CspkitError(Exception):
@@ -108,16 +112,18 @@ class Problem:
     line: int = 0
     col: int = 0
     message: str = field(default="", compare=False)
-    loc: tuple = field(default=(), compare=False, repr=False)
+    loc: Loc = field(default=(), compare=False, repr=False)
     code: ProblemCode = field(default=ProblemCode.invalid_value, compare=False)
     severity: Severity = field(default=Severity.error, compare=False)
+    #: the cross-record check that found it ("" for problems found reading a file)
+    check: str = field(default="", compare=False, repr=False)
 
     @property
     def is_error(self) -> bool:
         return self.severity == Severity.error
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, str, ProblemCode, str, Severity]:
         """What makes two problems the same problem (used to tell new ones from old)."""
         return (self.file, self.field_path, self.code, self.message, self.severity)
 
@@ -133,17 +139,17 @@ class Problem:
         warning = "warning: " if self.severity == Severity.warning else ""
         return one_line(f"{where}: {warning}{fp + ': ' if fp else ''}{self.message}")
 
-    def to_record(self) -> dict:
+    def to_record(self) -> dict[str, Any]:
         """Plain data (kept in the cache's report): everything, codes as their words."""
         return {"file": self.file, "line": self.line, "col": self.col, "message": self.message,
-                "loc": list(self.loc), "code": self.code.value, "severity": self.severity.value}
+                "loc": list(self.loc), "code": self.code.value, "severity": self.severity.value, "check": self.check}
 
     @classmethod
-    def from_record(cls, data: dict) -> Problem:
+    def from_record(cls, data: dict[str, Any]) -> Problem:
         return cls(data["file"], data["line"], data["col"], data["message"], tuple(data["loc"]),
-                   ProblemCode(data["code"]), Severity(data["severity"]))
+                   ProblemCode(data["code"]), Severity(data["severity"]), data.get("check", ""))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "line": self.line,
@@ -177,7 +183,7 @@ def one_line(text: str) -> str:
     return text.translate(_LINE_BREAKS)
 
 
-def format_loc(loc: tuple) -> str:
+def format_loc(loc: Loc) -> str:
     """``('attendance', 'present', 3, 'person')`` -> ``attendance.present[3].person``."""
     out = ""
     for part in loc:

@@ -34,12 +34,15 @@ class FileRefused(Exception):
     """A file cspkit will not read, with the reason as a person should read it (no path).
 
     ``code``: ``io`` (cannot be read: a link out of the repository, a pipe, a loop …), ``size``
-    (over the limit) or ``encoding`` (not UTF-8 text).
+    (over the limit) or ``encoding`` (not UTF-8 text). ``what`` says exactly what was refused,
+    for a caller that words it its own way: ``loop``, ``dangling-link``, ``outside``, ``folder``,
+    ``pipe``, ``device``, ``socket``, ``size`` (``size`` then holds the file's size), ``grew``,
+    ``encoding``, ``io`` (``detail``: the system's words).
     """
 
-    def __init__(self, reason: str, code: str = "io"):
+    def __init__(self, reason: str, code: str = "io", what: str = "io", size: int = 0, detail: str = ""):
         super().__init__(reason)
-        self.reason, self.code = reason, code
+        self.reason, self.code, self.what, self.size, self.detail = reason, code, what, size, detail
 
 
 class _Anywhere:
@@ -70,54 +73,62 @@ def read_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> bytes:
     try:
         resolved = Path(path).resolve(strict=True)
     except RuntimeError:  # Python < 3.13 reports a link loop this way
-        raise FileRefused("a symbolic link loop") from None
+        raise FileRefused("a symbolic link loop", what="loop") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise FileRefused("a symbolic link loop") from None
+            raise FileRefused("a symbolic link loop", what="loop") from None
         if isinstance(exc, FileNotFoundError):
             if os.path.islink(path):
-                raise FileRefused("a symbolic link to a file that does not exist") from None
+                raise FileRefused("a symbolic link to a file that does not exist", what="dangling-link") from None
             raise
         if exc.errno == errno.ENOTDIR:
             raise FileNotFoundError(errno.ENOENT, "not found", str(path)) from None
-        raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
+        raise _cannot_read(exc) from None
     if not isinstance(inside, _Anywhere) and not _within(resolved, inside):
         raise FileRefused("a symbolic link to outside the repository" if _has_link(Path(path)) else
-                          "outside the repository")
+                          "outside the repository", what="outside")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
         getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(resolved, flags)
     except PermissionError:
-        raise FileRefused("cannot read file (permission denied)") from None
+        raise FileRefused("cannot read file (permission denied)", detail="permission denied") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # replaced by a link since it was resolved
-            raise FileRefused("a symbolic link loop") from None
-        raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
+            raise FileRefused("a symbolic link loop", what="loop") from None
+        raise _cannot_read(exc) from None
     try:
         st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise FileRefused("is a folder, expected a file")
-        if not stat.S_ISREG(st.st_mode):
-            raise FileRefused("not a regular file (a pipe, device or socket is never read)")
+        mode = st.st_mode
+        if stat.S_ISDIR(mode):
+            raise FileRefused("is a folder, expected a file", what="folder")
+        if not stat.S_ISREG(mode):
+            what = "pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+            raise FileRefused("not a regular file (a pipe, device or socket is never read)", what=what)
         if st.st_size > limit:
-            raise FileRefused(f"file is {_size(st.st_size)}, over the {_size(limit)} limit", "size")
+            raise FileRefused(f"file is {_size(st.st_size)}, over the {_size(limit)} limit", "size", "size",
+                              st.st_size)
         chunks: list[bytes] = []
         total = 0
         while True:
             try:
                 chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             except OSError as exc:
-                raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
+                raise _cannot_read(exc) from None
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
-                raise FileRefused(f"file is over the {_size(limit)} limit", "size")
+                raise FileRefused(f"file is over the {_size(limit)} limit", "size", "grew")
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _cannot_read(exc: OSError) -> FileRefused:
+    detail = str(exc.strerror or exc)
+    return FileRefused(f"cannot read file ({detail})", detail=detail)
 
 
 def read_text(path: Path, *, limit: int, inside: Path | _Anywhere) -> str:
@@ -135,7 +146,7 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileRefused(f"not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8",
-                          "encoding") from None
+                          "encoding", "encoding") from None
 
 
 def real_path(path: Path) -> Path:

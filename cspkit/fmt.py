@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cspkit.errors import NotFound, Problem, ProblemCode, RepoNotFound, UserError
+from cspkit.fileio import digest, real_path, write_text
 from cspkit.load import kind_for
 from cspkit.locate import find_root
-from cspkit.locate import records_dir_of as _records_dir_of
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 from cspkit.yaml import read as yamlio
 from cspkit.yaml.layout import FormatError, canonical
-from cspkit.fileio import real_path
+from cspkit.yaml.read import records_dir_of as _records_dir_of
 
 
 def records_dir_of(root: Path) -> str:
@@ -44,7 +45,7 @@ class Target:
 
     path: Path
     root: Path
-    kind: Kind
+    kind: Kind[Any]
 
 
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "build", "__pycache__", ".tox", ".cspkit-cache"}
@@ -130,8 +131,6 @@ def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool =
 
     Files are rewritten atomically, and only if they did not change on disk meanwhile.
     """
-    from cspkit.fileio import digest, write_text
-
     report = FmtReport()
     for target in targets(paths, root):
         report.checked += 1

@@ -22,14 +22,15 @@ from pydantic import BaseModel, ValidationError
 
 from cspkit.cache import NULL_CACHE, ParseCache
 from cspkit.errors import Problem, ProblemCode, display_path
+from cspkit.fileio import FileRefused, read_text, real_path
+from cspkit.gcpolicy import loading
 from cspkit.locate import CONFIG_NAME, find_root  # noqa: F401 - find_root is re-exported
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 from cspkit.models.config import Config
 from cspkit.problems import pydantic_problems, yaml_type
 from cspkit.repo import Repo, Source
 from cspkit.yaml.locate import fill_lines
-from cspkit.yaml.read import YamlProblem
-from cspkit.fileio import real_path
+from cspkit.yaml.read import YamlProblem, parse_reporting_all
 
 # --------------------------------------------------------------------------- finding files
 
@@ -110,10 +111,15 @@ def read_source(path: Path, root: Path, kind: Kind[Any], problems: list[Problem]
             src.digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
         else:
             src.text, src.digest = cache.read(path, root)
-        src.data = cache.parse(src.text, src.digest)
     except YamlProblem as exc:
-        problems.append(Problem(src.rel, exc.line, exc.col, exc.message, code=_YAML_CODES.get(exc.code,
-                                                                                             ProblemCode.yaml_syntax)))
+        problems.append(_yaml_problem(src.rel, exc))
+        return src
+    try:
+        src.data = cache.parse(src.text, src.digest)
+    except YamlProblem:
+        # every syntax error the file has, in one run (not just the first)
+        _, found = parse_reporting_all(src.text)
+        problems.extend(_yaml_problem(src.rel, exc) for exc in found)
         src.data = None
         return src
     if src.data is None:
@@ -135,8 +141,6 @@ def read_paper(repo: Repo, source: str) -> str:
 
     Raises :class:`~cspkit.fileio.FileRefused` (with the reason) or ``FileNotFoundError``.
     """
-    from cspkit.fileio import FileRefused, read_text
-
     if PurePosixPath(source).is_absolute() or ".." in PurePosixPath(source).parts or "\0" in source:
         raise FileRefused("a paper's source must be a path inside the records folder")
     return read_text(repo.records_dir / source, limit=MAX_PAPER_BYTES, inside=repo.root)
@@ -144,6 +148,10 @@ def read_paper(repo: Repo, source: str) -> str:
 
 _YAML_CODES = {"io": ProblemCode.unreadable, "encoding": ProblemCode.encoding, "yaml": ProblemCode.yaml_syntax,
                "conflict": ProblemCode.merge_conflict}
+
+
+def _yaml_problem(rel: str, exc: YamlProblem) -> Problem:
+    return Problem(rel, exc.line, exc.col, exc.message, code=_YAML_CODES.get(exc.code, ProblemCode.yaml_syntax))
 
 
 def validate_source(src: Source, problems: list[Problem]) -> BaseModel | None:
@@ -176,8 +184,6 @@ def load_repo(root: Path, cache: ParseCache = NULL_CACHE, overrides: dict[Path, 
     files, including ones not yet written. ``strays=False`` skips looking for files that are not
     records (the session does, when a clean report for these very files says there are none).
     """
-    from cspkit.gcpolicy import loading
-
     with loading():
         return _load_repo(root, cache, overrides, strays)
 
@@ -260,8 +266,8 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
 def finish(repo: Repo, problems: list[Problem]) -> list[Problem]:
     """Fill in line numbers, drop duplicates and sort problems by file and line."""
     texts = {rel: s.text for rel, s in repo.sources.items() if s.text}
-    fill_lines(problems, texts)  # type: ignore[arg-type]
-    unique: dict[tuple, Problem] = {}
+    fill_lines(problems, texts)
+    unique: dict[tuple[str, int, int, str], Problem] = {}
     for p in problems:
         unique.setdefault((p.file, p.line, p.col, p.message), p)
     return sorted(unique.values(), key=lambda p: (p.file, p.line, p.col, p.message))

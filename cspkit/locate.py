@@ -7,7 +7,6 @@ importing the models (pydantic and every record model take longer to import than
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from cspkit.errors import RepoNotFound
@@ -16,22 +15,6 @@ CONFIG_NAME = "cspkit.yaml"
 
 #: ``records_dir`` in cspkit.yaml: one folder name inside the repository (no "..", no hidden folder).
 RECORDS_DIR_RE = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$"
-
-
-def records_dir_of(config: bytes | Path | None) -> str:
-    """The records folder ``cspkit.yaml`` names (``records`` unless it names a valid one).
-
-    ``config`` is the file's bytes or its path. Loading checks the value properly and reports
-    it; this is for what must know the folder before (the cache, fmt, reading a git revision).
-    """
-    from cspkit.yaml.read import YamlProblem, decode, parse, read_bytes
-
-    try:
-        data = config if isinstance(config, bytes) or config is None else read_bytes(config, config.parent)
-        value = parse(decode(data)).get("records_dir") if data is not None else None
-    except (YamlProblem, AttributeError):
-        return "records"
-    return value if isinstance(value, str) and re.match(RECORDS_DIR_RE, value) else "records"
 
 
 def find_root(start: Path | None = None) -> Path:

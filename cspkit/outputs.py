@@ -29,17 +29,28 @@ record must reach some partners' output.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from rich.console import Console
+
+from cspkit import diff as records_diff
+from cspkit import render
+from cspkit.calendar import calendar_bytes
+from cspkit.cli import reporters
+from cspkit.diff.gitrev import GitError
 from cspkit.errors import NotFound
+from cspkit.fileio import write_bytes, write_text
+from cspkit.listing import Table
+from cspkit.session import Session, open_session
+from cspkit.workflows.actions import list_actions
+from cspkit.workflows.agenda import list_agenda
+from cspkit.workflows.programme import list_programme
+from cspkit.workflows.psa import list_recommendations
 
-if TYPE_CHECKING:
-    from cspkit.session import Session
-
-Producer = Callable[["Session", str, Path, Sequence[str]], list[Path]]
+Producer = Callable[[Session, str, Path, Sequence[str]], list[Path]]
 
 #: The render formats a producer is asked for when the caller names none.
 ALL_FORMATS = ("pdf", "html", "md")
@@ -78,8 +89,6 @@ def output(name: str, description: str, *, audiences: tuple[str, ...] = ("partne
 def produce_all(root: Path, audience: str, out: Path, formats: Sequence[str] = ALL_FORMATS,
                 names: Sequence[str] | None = None) -> dict[str, list[Path]]:
     """Produce every registered output (or those ``names``) for ``audience`` into ``out/NAME/``."""
-    from cspkit.session import open_session
-
     written: dict[str, list[Path]] = {}
     with open_session(root) as s:
         for name, o in OUTPUTS.items():
@@ -95,77 +104,60 @@ def produce_all(root: Path, audience: str, out: Path, formats: Sequence[str] = A
 
 
 def _render(s: Session, make_doc: Callable, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.render import FORMATS, write_outputs
-
-    wanted = [f for f in formats if f in FORMATS]
+    wanted = [f for f in formats if f in render.FORMATS]
     if not wanted:
         return []
     try:
         doc = make_doc(s.repo)
     except NotFound:
         return []  # nothing of that kind in these records (no PSA; an update restricted to partners)
-    return write_outputs(s.repo, doc, wanted, out, audience, force=True)
+    return render.write_outputs(s.repo, doc, wanted, out, audience, force=True)
 
 
 @output("pack", "The agenda pack of each meeting")
 def _packs(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.render import pack_document
-
     return [p for m in s.repo.meeting_list()
-            for p in _render(s, lambda repo, m=m: pack_document(repo, m, audience), audience, out, formats)]
+            for p in _render(s, lambda repo, m=m: render.pack_document(repo, m, audience), audience, out, formats)]
 
 
 @output("minutes", "The minutes of each held meeting")
 def _minutes(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.render import minutes_document
-
     return [p for m in s.repo.meeting_list() if m.minutes is not None
-            for p in _render(s, lambda repo, m=m: minutes_document(repo, m, audience), audience, out, formats)]
+            for p in _render(s, lambda repo, m=m: render.minutes_document(repo, m, audience), audience, out, formats)]
 
 
 @output("action-log", "The action log as of each meeting's date")
 def _action_logs(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.render import action_log_document
-
     days = sorted({m.date for m in s.repo.meeting_list()} | {dt.date.today()})
     return [p for day in days
-            for p in _render(s, lambda repo, d=day: action_log_document(repo, d, audience), audience, out, formats)]
+            for p in _render(s, lambda repo, d=day: render.action_log_document(repo, d, audience), audience, out, formats)]
 
 
 @output("forward-programme", "The forward programme")
 def _programme(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.render import programme_document
-
     day = max((m.date for m in s.repo.meeting_list()), default=dt.date.today())
-    return _render(s, lambda repo: programme_document(repo, day, audience), audience, out, formats)
+    return _render(s, lambda repo: render.programme_document(repo, day, audience), audience, out, formats)
 
 
 @output("psa", "The PSA recommendations tracker of each year")
 def _psa(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.render import psa_document
-
     return [p for year in sorted(s.repo.psa)
-            for p in _render(s, lambda repo, y=year: psa_document(repo, y, audience), audience, out, formats)]
+            for p in _render(s, lambda repo, y=year: render.psa_document(repo, y, audience), audience, out, formats)]
 
 
 @output("update", "Each partner's update report to each meeting")
 def _updates(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.render import update_document
-
     written: list[Path] = []
     for (day, org) in sorted(s.repo.updates):
         meeting = s.repo.meetings.get(day)
         if meeting is not None:
-            written += _render(s, lambda repo, m=meeting, o=org: update_document(repo, m, o, audience),
+            written += _render(s, lambda repo, m=meeting, o=org: render.update_document(repo, m, o, audience),
                                audience, out, formats)
     return written
 
 
 @output("calendar", "The meetings as an iCalendar file (published as it is)", audiences=("partners",))
 def _calendar(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.calendar import calendar_bytes
-    from cspkit.fileio import write_bytes
-
     path = out / "meetings.ics"
     write_bytes(path, calendar_bytes(s.repo), overwrite=True)
     return [path]
@@ -174,19 +166,11 @@ def _calendar(s: Session, audience: str, out: Path, formats: Sequence[str]) -> l
 # --------------------------------------------------------------------------- listings and the diff
 
 
-def _listing(table: object, out: Path, stem: str) -> list[Path]:
+def _listing(table: Table, out: Path, stem: str) -> list[Path]:
     """A listing as the command line prints it: a text table, JSON and CSV."""
-    import io
-
-    from rich.console import Console
-
-    from cspkit.cli import reporters
-    from cspkit.fileio import write_text
-
     buffer = io.StringIO()
-    reporters.table_text(table, Console(file=buffer, width=200, color_system=None))  # type: ignore[arg-type]
-    texts = {"txt": buffer.getvalue(), "json": reporters.table_json(table),  # type: ignore[arg-type]
-             "csv": reporters.table_csv(table)}  # type: ignore[arg-type]
+    reporters.table_text(table, Console(file=buffer, width=200, color_system=None))
+    texts = {"txt": buffer.getvalue(), "json": reporters.table_json(table), "csv": reporters.table_csv(table)}
     paths = []
     for suffix, text in texts.items():
         path = out / f"{stem}.{suffix}"
@@ -197,37 +181,33 @@ def _listing(table: object, out: Path, stem: str) -> list[Path]:
 
 @output("actions-list", "cspkit actions list (every action, as of today)")
 def _actions_list(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.workflows.actions import list_actions
-
     return _listing(list_actions(s, audience=audience), out, "actions")
+
+
+@output("agenda-list", "cspkit agenda list, for each meeting")
+def _agenda_list(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
+    return [p for m in s.repo.meeting_list()
+            for p in _listing(list_agenda(s, m.date, audience), out, f"agenda-{m.date.isoformat()}")]
 
 
 @output("programme-list", "cspkit programme list")
 def _programme_list(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.workflows.programme import list_programme
-
     return _listing(list_programme(s, audience=audience), out, "programme")
 
 
 @output("psa-list", "cspkit psa list (PSA recommendations are never restricted)", audiences=("partners",))
 def _psa_list(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.workflows.psa import list_recommendations
-
     return [p for year in sorted(s.repo.psa) for p in _listing(list_recommendations(s, year), out, f"psa-{year}")]
 
 
 @output("diff", "cspkit diff from where the branch left main to the working tree, in every format")
 def _diff(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
-    from cspkit.diff import FORMATS, diff
-    from cspkit.diff.gitrev import GitError
-    from cspkit.fileio import write_text
-
     try:
-        report = diff(s.root, audience=audience)
+        report = records_diff.diff(s.root, audience=audience)
     except GitError:
         return []  # not in git, or no main branch: there is no diff to publish
     paths = []
-    for fmt, make in FORMATS.items():
+    for fmt, make in records_diff.FORMATS.items():
         path = out / f"diff.{'txt' if fmt == 'text' else fmt}"
         write_text(path, make(report), overwrite=True)
         paths.append(path)

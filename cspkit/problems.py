@@ -7,13 +7,15 @@ One problem per field, located by its field path, worded for the person editing 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from cspkit.errors import Problem, ProblemCode
+from cspkit.errors import Loc, Problem, ProblemCode
 from cspkit.locate import RECORDS_DIR_RE
 from cspkit.lookup import did_you_mean
 from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE
@@ -24,15 +26,12 @@ if TYPE_CHECKING:
     from cspkit.repo import Source
 
 
-def _strip_union_tags(data: Any, loc: tuple) -> tuple:
+def _strip_union_tags(data: Any, loc: Loc) -> Loc:
     """Drop the union-member names pydantic puts in ``loc`` (they are not keys in the file)."""
     out: list[Any] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
             out.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not _looks_like_tag(part):
@@ -48,7 +47,7 @@ def _looks_like_tag(part: str) -> bool:
                                    "list", "dict", "none", "enum"} or part.startswith("function-")
 
 
-def field_info_at(model: type, loc: tuple) -> tuple[type | None, str | None]:
+def field_info_at(model: type, loc: Loc) -> tuple[type | None, str | None]:
     """The model class that owns the last key of ``loc`` and that field's description."""
     current: Any = model
     owner: type | None = None
@@ -75,8 +74,9 @@ def _annotated_description(tp: Any) -> str | None:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             for meta in typing.get_args(tp)[1:]:
-                if getattr(meta, "description", None):
-                    return meta.description
+                description = getattr(meta, "description", None)
+                if isinstance(description, str) and description:
+                    return description
             tp = typing.get_args(tp)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -105,7 +105,7 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
-def _owner_at(model: type, loc: tuple) -> type | None:
+def _owner_at(model: type, loc: Loc) -> type[BaseModel] | None:
     current: Any = model
     for part in loc:
         current = _unwrap(current)
@@ -122,7 +122,7 @@ def _owner_at(model: type, loc: tuple) -> type | None:
 
 def pydantic_problems(src: Source, exc: ValidationError) -> list[Problem]:
     """Turn a ValidationError into one problem per field, with a message a person can act on."""
-    by_loc: dict[tuple, list[dict]] = {}
+    by_loc: dict[Loc, list[ErrorDetails]] = {}
     for err in exc.errors(include_url=False):
         loc = _strip_union_tags(src.data, tuple(err["loc"]))
         by_loc.setdefault(loc, []).append(err)
@@ -155,7 +155,8 @@ def pydantic_problems(src: Source, exc: ValidationError) -> list[Problem]:
             msg = f"{expected.rstrip('.')}. Got {isoformat(value)}."
         else:
             msg = _clean_msg(err)
-            if etype not in ("value_error", "assertion_error") and not isinstance(value, (dict, list)):
+            shown = etype not in ("value_error", "assertion_error", *_NOT_A_DATE) or "is not a real date" not in msg
+            if shown and etype not in ("value_error", "assertion_error") and not isinstance(value, (dict, list)):
                 msg += f" (got {isoformat(value)})"
             msg += _type_hint(etype, value)
         problems.append(Problem(src.rel, message=msg, loc=loc, code=ProblemCode.invalid_value))
@@ -169,15 +170,25 @@ def _visible(text: str) -> str:
                    for ch in text)
 
 
-def _clean_msg(err: dict) -> str:
-    msg = err["msg"]
+#: pydantic's errors for a date-shaped text that is not a real date (2023-02-30).
+_NOT_A_DATE = {"date_from_datetime_parsing", "date_parsing", "datetime_from_date_parsing", "datetime_parsing"}
+
+
+def _clean_msg(err: ErrorDetails) -> str:
+    if err["type"] in _NOT_A_DATE and isinstance(err.get("input"), str):
+        text = str(err["input"])
+        if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text):
+            return "not a date: write YYYY-MM-DD"
+        reason = str((err.get("ctx") or {}).get("error", "")).strip()
+        return f"'{text}' is not a real date" + (f" ({reason})" if reason else "")
+    msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
     if err["type"] == "finite_number":
         msg = "a figure must be a finite number: .nan, .inf and numbers too large to hold are refused"
     if err["type"] == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
+        pattern = str((err.get("ctx") or {}).get("pattern", ""))
         if pattern == ITEM_NUMBER_RE:
             msg = "not an item number: write a number such as 5 (no leading zero), or a number and a letter such as 8a"
         elif pattern == FINANCIAL_YEAR_RE:

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from cspkit.errors import Loc
+from cspkit.fileio import real_path
 from cspkit.models import CONFIG_KIND, Kind
 from cspkit.models.action import Action, ActionFile
 from cspkit.models.config import Config
@@ -23,7 +25,6 @@ from cspkit.models.performance import PerformanceYear
 from cspkit.models.programme import ForwardProgramme
 from cspkit.models.psa import PSA
 from cspkit.models.registry import Organisation, Person
-from cspkit.fileio import real_path
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Repo:
     performance: dict[str, PerformanceYear] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     #: id(model object) -> (file, loc) so cross-record checks can point into files
-    origin: dict[int, tuple[str, tuple]] = field(default_factory=dict)
+    origin: dict[int, tuple[str, Loc]] = field(default_factory=dict)
 
     @property
     def records_dir(self) -> Path:
@@ -101,7 +102,7 @@ class Repo:
         where = self.origin.get(id(record))
         return self.sources.get(where[0]) if where else None
 
-    def where(self, record: Any, *loc: Any) -> tuple[str, tuple]:
+    def where(self, record: Any, *loc: Any) -> tuple[str, Loc]:
         """File and field path of ``record`` (a model object loaded from a file) plus ``loc``."""
         file, base = self.origin.get(id(record), ("?", ()))
         return file, base + tuple(loc)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cspkit.errors import ConflictError, UsageError, UserError
+from cspkit.fileio import ANYWHERE, FileRefused, cannot_write, read_file, write_text
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 
 SCHEMA_BASE = "https://cspkit.dev/schema/"
@@ -23,7 +25,8 @@ def schema_for(kind: Kind[Any]) -> dict[str, Any]:
     }
     if defs:
         schema["definitions"] = defs
-    return _draft7(schema)
+    draft7: dict[str, Any] = _draft7(schema)  # a dict in, a dict out
+    return draft7
 
 
 def _draft7(node: Any) -> Any:
@@ -49,8 +52,6 @@ def all_kinds() -> tuple[Kind[Any], ...]:
 
 def schemas(kind: str | None = None) -> dict[str, Any]:
     """The schema of one record kind (by name), or of every kind by name."""
-    from cspkit.errors import UsageError
-
     kinds = {k.name: k for k in all_kinds()}
     if kind is None:
         return {name: schema_for(k) for name, k in kinds.items()}
@@ -65,9 +66,6 @@ def write_schemas(out: Path, force: bool = False) -> list[Path]:
     Schemas written before (by cspkit) are replaced: they are generated. Any other file of one
     of those names is left alone unless ``force``; ``out`` naming a file is refused.
     """
-    from cspkit.errors import ConflictError, UserError
-    from cspkit.fileio import cannot_write, write_text
-
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: is a file, not a folder (--out names the folder to write the "
                         "<kind>.schema.json files into)")
@@ -81,15 +79,13 @@ def write_schemas(out: Path, force: bool = False) -> list[Path]:
         if foreign:
             raise ConflictError(f"{foreign[0]}: exists and is not a schema cspkit wrote; nothing was written "
                                 "(use --force to replace it)")
-    for kind, path in zip(all_kinds(), paths):
+    for kind, path in zip(all_kinds(), paths, strict=True):
         write_text(path, json.dumps(schema_for(kind), indent=2) + "\n", overwrite=True)
     return paths
 
 
 def _generated(path: Path) -> bool:
     """Whether ``path`` holds a schema cspkit wrote (its ``$id`` is one of cspkit's)."""
-    from cspkit.fileio import ANYWHERE, FileRefused, read_file
-
     try:
         data = json.loads(read_file(path, limit=4 * 1024 * 1024, inside=ANYWHERE))
     except (OSError, FileRefused, ValueError):

@@ -32,20 +32,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cspkit.cache import CACHE_DIR, Cache, ParseCache
-from cspkit.checks import check_repo
-from cspkit.errors import ConflictError, NotFound, Problem, ProblemCode, RecordError, UserError
+from filelock import FileLock, Timeout
+
 from cspkit import fileio
-from cspkit.fileio import fsync_dir, write_temporary
+from cspkit.cache import CACHE_DIR, Cache, ParseCache
+from cspkit.checks import check_repo, scoped_checks
+from cspkit.errors import ConflictError, NotFound, Problem, RecordError, UserError
+from cspkit.fileio import fsync_dir, real_path, write_temporary
 from cspkit.load import check_stray_files, finish, kind_for, load_repo, read_source, validate_source
 from cspkit.locate import find_root
 from cspkit.lookup import organisation_index, parse_date, people_index
 from cspkit.models import BY_NAME, CONFIG_KIND, Kind
-from cspkit.models.meeting import Meeting
+from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo, Source
 from cspkit.yaml.layout import schema_comment
+from cspkit.yaml.read import MAX_FILE_BYTES, records_dir_of
 from cspkit.yaml.write import edit_text, new_file_text
-from cspkit.fileio import real_path
 
 #: How long a writing command waits for another to finish before giving up (seconds).
 LOCK_TIMEOUT = 30.0
@@ -76,7 +78,7 @@ def check_all(root: Path, cache: ParseCache | None = None) -> tuple[Repo, list[P
         if known[1] == len(repo.sources) and not problems:
             return repo, []
         check_stray_files(repo, problems)  # not the same files after all
-    problems = finish(repo, problems + check_repo(repo))
+    problems = finish(repo, problems + check_repo(repo, loaded=problems))
     if real is not None:
         real.save_report(repo.config.records_dir if repo.config is not None else "records", problems,
                          len(repo.sources))
@@ -181,7 +183,16 @@ class Session:
 
     def person(self, text: str) -> str:
         """A person's id from an id, name or alias as typed; unknown/ambiguous refused with suggestions."""
+        self._registry_loaded("people")
         return people_index(self.repo.people).resolve(text.strip())
+
+    def _registry_loaded(self, kind: str) -> None:
+        """Refuse to look a name up in a registry file that exists but did not load (else every
+        name in it would look unknown, and adding one would be the wrong advice)."""
+        path = self.path(kind)
+        src = self._source(path)
+        if src is not None and src.model is None and path.exists():
+            raise self.invalid(path)
 
     def people(self, texts: list[str]) -> list[str]:
         """Ids of people as typed; joint owners may be written "A/B"."""
@@ -194,6 +205,7 @@ class Session:
         return out
 
     def organisation(self, text: str) -> str:
+        self._registry_loaded("organisations")
         return organisation_index(self.repo.organisations).resolve(text.strip())
 
     def person_name(self, pid: str | None) -> str:
@@ -325,29 +337,20 @@ def _changed_repo(session: Session) -> list[Problem]:
     """Every problem of the records with the session's changes in place.
 
     Files that did not change keep the problems found when they were read; changed files are
-    read (from their new text) and validated again; then every cross-record check runs over
-    the records as changed.
+    read (from their new text) and validated again; then the cross-record checks run over the
+    records as changed — whole, or, where :func:`affected_files` can say which files a change
+    affects, the per-record checks only over those (the rest keep what they found before).
     """
     before = session.repo
     repo = Repo(root=before.root)
-    problems: list[Problem] = []
-    changed_rels = {session.rel(c.path) for c in session.changes.values()}
+    new_file_problems: list[Problem] = []
     by_rel = {session.rel(c.path): c for c in session.changes.values()}
-    file_problems = [p for p in session.problems if p.file not in changed_rels and _file_level(p)]
-    sources: dict[str, Source] = {}
-    for rel, src in before.sources.items():
-        change = by_rel.get(rel)
-        if change is None:
-            sources[rel] = src
-            continue
-        new = read_source(change.path, session.root, src.kind, problems, session.cache, rel, change.text)
-        validate_source(new, problems)
-        sources[rel] = new
+    sources = dict(before.sources)
     for rel, change in by_rel.items():
-        if rel not in sources:
-            new = read_source(change.path, session.root, change.kind, problems, session.cache, rel, change.text)
-            validate_source(new, problems)
-            sources[rel] = new
+        kind = before.sources[rel].kind if rel in before.sources else change.kind
+        new = read_source(change.path, session.root, kind, new_file_problems, session.cache, rel, change.text)
+        validate_source(new, new_file_problems)
+        sources[rel] = new
     config_src = next((s for s in sources.values() if s.kind is CONFIG_KIND), None)
     if config_src is not None and config_src.model is not None:
         repo.index(config_src, config_src.model)
@@ -355,18 +358,85 @@ def _changed_repo(session: Session) -> list[Problem]:
         repo.sources[rel] = src
         if src.model is not None and src.kind is not CONFIG_KIND:
             repo.index(src, src.model)
-    return finish(repo, file_problems + problems + check_repo(repo))
+    kept_file_problems = [p for p in session.problems if not p.check and p.file not in by_rel]
+    loaded = kept_file_problems + new_file_problems
+    scope = affected_files(before, repo, set(by_rel))
+    if scope is None:
+        return finish(repo, loaded + check_repo(repo, loaded=loaded))
+    scoped = scoped_checks()
+    kept = [p for p in session.problems if p.check in scoped and p.file not in scope]
+    return finish(repo, loaded + kept + check_repo(repo, scope, loaded))
 
 
-#: Codes of the problems found reading and validating one file (not by cross-record checks).
-_FILE_LEVEL = frozenset({ProblemCode.yaml_syntax, ProblemCode.merge_conflict, ProblemCode.encoding,
-                         ProblemCode.unreadable, ProblemCode.empty, ProblemCode.not_a_mapping,
-                         ProblemCode.unknown_key, ProblemCode.missing_key, ProblemCode.invalid_value,
-                         ProblemCode.stray_file})
+def affected_files(before: Repo, after: Repo, changed: set[str]) -> frozenset[str] | None:
+    """The files whose records a change to the files ``changed`` can affect the checks of
+    (None: any — a change to cspkit.yaml or a registry, or a file that starts or stops loading).
+
+    The changed files themselves, and the files of records that refer to what a changed file
+    holds (old or new): a meeting's actions, updates, PSA and programme rows and the meetings
+    that name it; the meeting whose decisions link to changed actions; the meeting an update
+    or a programme row belongs to.
+    """
+    files = set(changed)
+    for rel in changed:
+        old, new = before.sources.get(rel), after.sources.get(rel)
+        kind = (new or old).kind if (new or old) is not None else None  # type: ignore[union-attr]
+        if kind is None or kind.name in ("config", "people", "organisations"):
+            return None
+        if (old is None or old.model is None) != (new is None or new.model is None):
+            return None  # references into a file that did or did not load are judged differently
+        for src in (old, new):
+            if src is None or src.model is None:
+                continue
+            for index, key, record in src.kind.entries(src.model):
+                for repo in (before, after):
+                    files |= _referrers(repo, index, key, record)
+    return frozenset(files)
 
 
-def _file_level(p: Problem) -> bool:
-    return p.code in _FILE_LEVEL
+def _referrers(repo: Repo, index: str, key: Any, record: Any) -> set[str]:
+    """Files of ``repo`` whose scoped checks look up the record ``index[key]``."""
+    out: set[str] = set()
+
+    def add(rec: Any) -> None:
+        out.add(repo.where(rec)[0])
+
+    if index == "meetings":
+        day = key
+        following = next((m for d, m in sorted(repo.meetings.items())
+                          if d > day and m.status != MeetingStatus.cancelled), None)
+        if following is not None:  # its pack takes this meeting's minutes for approval
+            add(following)
+        for af in repo.action_files.values():
+            if af.meeting == day or any(a.due_meeting == day or any(h.meeting == day for h in a.history)
+                                        for a in af.actions):
+                add(af)
+        for (d, _), update in repo.updates.items():
+            if d == day:
+                add(update)
+        for psa in repo.psa.values():
+            if any(any(u.meeting == day for u in r.updates) or (r.removed is not None and r.removed.meeting == day)
+                   for r in psa.recommendations):
+                add(psa)
+        for m in repo.meetings.values():
+            if m.minutes is not None and m.minutes.approved_at == day:
+                add(m)
+    elif index in ("actions", "action_files"):
+        ids = {a.id for a in record.actions} if index == "action_files" else {key}
+        days = {record.meeting}
+        for m in repo.meetings.values():
+            if m.date in days or (m.minutes is not None and any(
+                    d.action in ids for mi in m.minutes.items for d in mi.decisions)):
+                add(m)
+    elif index == "updates":
+        meeting = repo.meetings.get(key[0])
+        if meeting is not None:
+            add(meeting)
+    elif index == "programmes":
+        for m in repo.meetings.values():
+            if any(item.programme_item for item in m.agenda):
+                add(m)
+    return out
 
 
 def open_session(root: Path | None = None, *, write: bool = False, allow_broken_config: bool = False) -> Session:
@@ -415,8 +485,6 @@ class _WriteLock:
         self._lock: Any = None
 
     def acquire(self) -> None:
-        from filelock import FileLock, Timeout
-
         _ensure_folder(self.folder)
         self._lock = FileLock(str(self.folder / LOCK_NAME))
         timeout = float(os.environ.get("CSPKIT_LOCK_TIMEOUT", LOCK_TIMEOUT))
@@ -447,9 +515,9 @@ class _WriteLock:
 
 def _read_holder(folder: Path) -> str:
     try:
-        info = json.loads((folder / "write.holder").read_text(encoding="utf-8"))
+        info = json.loads(fileio.read_file(folder / "write.holder", limit=4096, inside=folder))
         return f" ({info.get('command') or 'cspkit'}, process {info.get('pid')}, since {info.get('since')})"
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, fileio.FileRefused):
         return ""
 
 
@@ -520,7 +588,7 @@ def _write_all(root: Path, changes: list[Change]) -> None:
                     change.path.unlink()
                 else:
                     fileio.write_bytes(change.path, old, overwrite=True)
-            except Exception:  # noqa: BLE001 - the original failure is what gets reported
+            except Exception:  # noqa: S110 - putting back is best effort: the failure above is reported
                 pass
         for _, tmp in temps:
             _unlink(tmp)
@@ -535,8 +603,6 @@ def _write_all(root: Path, changes: list[Change]) -> None:
 
 def _read_or_none(path: Path) -> bytes | None:
     """The bytes of a record file about to be replaced, by the one reading rule (None: not there)."""
-    from cspkit.yaml.read import MAX_FILE_BYTES
-
     try:
         return fileio.read_file(path, limit=MAX_FILE_BYTES, inside=path.parent)
     except FileNotFoundError:
@@ -607,8 +673,6 @@ def _journaled(root: Path, path: Path, tmp: Path) -> bool:
 
 
 def _records_dir(root: Path) -> str:
-    from cspkit.locate import records_dir_of
-
     return records_dir_of(root / "cspkit.yaml")
 
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from cspkit.models.action import Action, ActionStatus, action_sort_key
-from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem
+from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem, Minutes
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
 
@@ -158,6 +160,57 @@ def is_overdue(action: Action, as_of: dt.date) -> bool:
 def overdue_actions(repo: Repo, as_of: dt.date) -> list[Action]:
     """Open actions whose target date or target meeting is before ``as_of``, by id."""
     return [a for a in open_actions(repo, as_of) if is_overdue(a, as_of)]
+
+
+# --------------------------------------------------------------------------- minutes
+
+
+#: What a minutes skeleton has before anything is written: numbers, titles, flags.
+_FRAME = frozenset({"number", "item", "title", "restricted"})
+
+
+def minutes_written(minutes: Minutes) -> bool:
+    """Whether minutes say anything: kept elsewhere, or with some text under an item (a point,
+    an introduction, a decision). A skeleton from ``minutes start`` has only numbers and titles."""
+    return minutes.external is not None or any(_has_text(item) for item in minutes.items)
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, BaseModel):
+        return any(_has_text(v) for k, v in value if k not in _FRAME)
+    if isinstance(value, (list, tuple)):
+        return any(_has_text(v) for v in value)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def meeting_before(repo: Repo, day: dt.date) -> Meeting | None:
+    """The meeting before ``day`` that was not cancelled (held or not): the one whose minutes a
+    meeting on ``day`` approves."""
+    earlier = [m for d, m in sorted(repo.meetings.items()) if d < day and m.status != MeetingStatus.cancelled]
+    return earlier[-1] if earlier else None
+
+
+def raised_wording(decision: str) -> str:
+    """A decision's wording as the action raised from it carries it: "That a plan be brought …"."""
+    text = decision.strip()
+    return text[:1].upper() + text[1:] if text else decision
+
+
+def same_wording(decision: str, action_text: str) -> bool:
+    """Whether an action's text is a decision's wording: spacing, a closing full stop and the
+    case of letters left aside."""
+    def words(text: str) -> str:
+        return " ".join(text.split()).rstrip(".").casefold()
+
+    return words(raised_wording(decision)) == words(action_text)
+
+
+def decision_of(repo: Repo, action: Action) -> Any:
+    """The decision in its meeting's minutes that raised ``action`` (``action:`` names it), if any."""
+    meeting = repo.meetings.get(action.meeting)
+    if meeting is None or meeting.minutes is None:
+        return None
+    return next((d for mi in meeting.minutes.items for d in mi.decisions if d.action == action.id), None)
 
 
 # --------------------------------------------------------------------------- calendar

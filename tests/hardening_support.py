@@ -9,19 +9,20 @@ through pypdf), and ``pdf_link_targets`` lists every link target a PDF carries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 #: Keys holding text a person typed, per kind of file: (path pattern of the file, keys).
 #: ``*`` matches any one file name. Ids, dates, enums, file paths and numbers are left alone.
 TEXT_KEYS: dict[str, set[str]] = {
     "cspkit.yaml": {"name", "short_name", "venue", "title", "purpose", "label", "minutes_title",
-                    "action_log_title", "open", "complete", "closed"},
+                    "action_log_title", "open", "complete", "closed", "online_marker"},
     "records/people.yaml": {"name", "title", "role"},
     "records/organisations.yaml": {"name", "short_name"},
     "records/meetings/*": {"title", "purpose", "intro", "points", "text", "venue", "capacity", "lead_text",
-                           "note"},
-    "records/actions/*": {"text", "note"},
+                           "note", "qualifier", "honorific", "external"},
+    "records/actions/*": {"text", "note", "raised_text"},
     "records/updates/*/*": {"subject", "summary", "recommendations", "performance", "text", "budget", "risks",
                             "planned_activity", "other", "support_required"},
     "records/psa/*": {"title", "assessment", "text", "reason"},
@@ -39,7 +40,8 @@ def text_keys_for(rel: str) -> set[str]:
 
 def rewrite(path: Path, mutate: Callable[[Any], None]) -> None:
     """Change one record file through the round-trip loader (comments and layout kept)."""
-    from cspkit.yaml._ruamel import dump as dump_rt, load as load_rt
+    from cspkit.yaml._ruamel import dump as dump_rt
+    from cspkit.yaml._ruamel import load as load_rt
 
     doc = load_rt(path.read_text(encoding="utf-8"))
     mutate(doc)
@@ -69,7 +71,7 @@ def poison(root: Path, change: Callable[[str], str]) -> list[str]:
         rel = path.relative_to(root).as_posix()
         keys = text_keys_for(rel)
         if keys:
-            rewrite(path, lambda doc: _walk(doc, keys, change))
+            rewrite(path, lambda doc, keys=keys: _walk(doc, keys, change))
             changed.append(rel)
     return changed
 

@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_invalid_records import CASES, INVALID, build_case
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -101,7 +100,7 @@ def test_the_cli_prints_the_same_cold_and_warm(mini, cli):
     broken = mini / "records" / "meetings" / "2023-10-12.yaml"
     broken.write_text(broken.read_text(encoding="utf-8") + "chair: nobody-known\nvenu: x\n", encoding="utf-8")
     runs = [cli("--repo", mini, "validate", "--format", fmt) for fmt in ("text", "json", "github") for _ in (0, 1)]
-    for first, second in zip(runs[::2], runs[1::2]):
+    for first, second in zip(runs[::2], runs[1::2], strict=False):
         assert (first.code, first.out, first.err) == (second.code, second.out, second.err)
         assert first.code == 1
 

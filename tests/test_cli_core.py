@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,9 @@ from conftest import snapshot
 from jsonschema import Draft7Validator
 
 from cspkit import __version__
-from cspkit.yaml import read as yamlio
-from cspkit.models import KINDS
 from cspkit.load import kind_for
+from cspkit.models import KINDS
+from cspkit.yaml import read as yamlio
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
@@ -233,6 +232,26 @@ def test_init_creates_a_repository_that_validates(tmp_path, cli):
     cfg = yamlio.parse((target / "cspkit.yaml").read_text(encoding="utf-8"))
     assert cfg["partnership"]["name"] == "Testshire Community Safety Partnership"
     assert cfg["partnership"]["short_name"] == "Testshire CSP"
+
+
+@pytest.mark.parametrize("name", ["#1 Partnership", "A: B", "Safer 'Oakshire' — \"North\" & East", "yes",
+                                  "2024-01-01", "- list? [x] {y} %z @a `b` *c !d |e >f"])
+def test_init_writes_any_name_as_yaml_needs_it(tmp_path, cli, name):
+    """A name is data, not text pasted into YAML: '#1 …' (a comment), 'A: B' (a mapping), 'yes'
+    (a boolean to older readers) and the rest come back exactly, and the repository validates."""
+    target = tmp_path / "csp"
+    r = cli("init", target, "--name", name, "--first-meeting", "2024-03-14")
+    assert r.code == 0, r.err
+    r = cli("--repo", target, "validate")
+    assert r.code == 0, r.out
+    cfg = yamlio.parse((target / "cspkit.yaml").read_text(encoding="utf-8"))
+    assert cfg["partnership"]["name"] == cfg["partnership"]["short_name"] == name
+
+
+def test_init_refuses_a_name_on_two_lines(tmp_path, cli):
+    r = cli("init", tmp_path / "csp", "--name", "Oakshire\nCSP")
+    assert (r.code, r.err) == (1, "error: --name must be a name on one line, without control characters\n")
+    assert not (tmp_path / "csp").exists()
 
 
 def test_init_ignores_the_cache_the_build_and_leftover_temporary_files(tmp_path, cli):

@@ -57,12 +57,12 @@ TRICKY = {
 def outcome(load, text: str):
     try:
         return ("ok", load(text))
-    except Exception as exc:  # noqa: BLE001 - the error is part of what must be the same
+    except Exception as exc:
         return ("error", type(exc).__name__, str(exc))
 
 
 def full(text: str):
-    return yaml.load(text, Loader=RecordLoader)  # noqa: S506
+    return yaml.load(text, Loader=RecordLoader)
 
 
 def fast(text: str):
@@ -102,4 +102,4 @@ def test_a_loader_that_builds_differently_is_always_used():
         pass
 
     Shouting.add_constructor("tag:yaml.org,2002:str", lambda loader, node: node.value.upper())
-    assert fastyaml.load("a: b\n", Shouting) == yaml.load("a: b\n", Loader=Shouting) == {"A": "B"}  # noqa: S506
+    assert fastyaml.load("a: b\n", Shouting) == yaml.load("a: b\n", Loader=Shouting) == {"A": "B"}

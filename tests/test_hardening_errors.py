@@ -95,7 +95,7 @@ def test_an_internal_error_in_a_real_process(mini, tmp_path):
     """The console entry point: exit status 3, one line, a log without the local's value."""
     script = textwrap.dedent(f"""
         import cspkit.session
-        def check_repo(repo):
+        def check_repo(repo, *args, **kwargs):
             who = "{FAKE_NAME[:5]}" + "{FAKE_NAME[5:]}"
             raise RuntimeError("the layout engine gave up")
         cspkit.session.check_repo = check_repo

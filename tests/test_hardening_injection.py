@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI
 from hardening_support import output_texts, pdf_link_targets, poison, with_every_paper
 

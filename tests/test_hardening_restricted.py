@@ -15,11 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import MINI
 from hardening_support import pdf_text, rewrite, with_every_paper
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 MEETING = "records/meetings/2023-10-12.yaml"
 HELD = "records/meetings/2023-07-13.yaml"

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-import cspkit.session
 import cspkit.fileio
+import cspkit.session
 
 ACTIONS = "records/actions/2023-07-13.yaml"
 MEETING = "records/meetings/2023-07-13.yaml"

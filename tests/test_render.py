@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CHARNWOOD, COUNTY
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -148,10 +147,11 @@ def test_performance_paper_derives_change_and_rag(cli, tmp_path):
 
 
 def test_charnwood_changes_reported_only_as_percent_are_marked(cli, tmp_path):
+    import datetime as dt
+
     from cspkit.render import Document, render_html
     from cspkit.render.context import Builder
     from cspkit.session import open_repo
-    import datetime as dt
 
     repo = open_repo(CHARNWOOD)
     view = Builder(repo).performance(dt.date(2023, 10, 12), quarter="Q1")
@@ -170,7 +170,8 @@ SECRET = "Confidential case detail: named youth at 12 Acacia Avenue"
 
 def _restrict(root: Path) -> None:
     """Mark an agenda item, a minute, a partner update and an action restricted."""
-    from cspkit.yaml._ruamel import dump as dump_rt, load as load_rt
+    from cspkit.yaml._ruamel import dump as dump_rt
+    from cspkit.yaml._ruamel import load as load_rt
 
     def edit(rel, fn):
         path = root / "records" / rel
@@ -204,8 +205,9 @@ def _restrict(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def restricted_outputs(tmp_path_factory):
-    from cspkit.cli import run
     from conftest import copy_repo
+
+    from cspkit.cli import run
 
     root = copy_repo(CHARNWOOD, tmp_path_factory.mktemp("restricted") / "repo")
     _restrict(root)
@@ -262,7 +264,8 @@ def test_partners_outputs_keep_restricted_text(restricted_outputs):
 
 
 def test_markup_and_template_syntax_in_records_render_as_text(charnwood_copy, cli, tmp_path):
-    from cspkit.yaml._ruamel import dump as dump_rt, load as load_rt
+    from cspkit.yaml._ruamel import dump as dump_rt
+    from cspkit.yaml._ruamel import load as load_rt
 
     path = charnwood_copy / "records" / "actions" / "2023-07-13.yaml"
     doc = load_rt(path.read_text(encoding="utf-8"))
@@ -310,7 +313,7 @@ def test_render_errors_are_one_line(cli, tmp_path):
     r = cli("--repo", CHARNWOOD, "render", "pack", "2023-10-13", "-o", tmp_path)
     assert r.code == 1 and r.err.startswith("error: no meeting on 2023-10-13") and len(r.err.splitlines()) == 1
     r = cli("--repo", CHARNWOOD, "render", "pack", "12/10/2023", "-o", tmp_path)
-    assert r.code == 2 and "is not a date (YYYY-MM-DD), 'next' or 'latest'" in r.err
+    assert r.code == 1 and r.err == "error: meeting '12/10/2023' is not a date (YYYY-MM-DD), 'next' or 'latest'\n"
     r = cli("--repo", CHARNWOOD, "render", "pack", "latest", "--format", "docx", "-o", tmp_path)
     assert r.code == 2 and "unknown format 'docx'" in r.err
     r = cli("--repo", CHARNWOOD, "render", "update", "2023-10-12", "Turning Point", "-o", tmp_path)
@@ -360,7 +363,7 @@ def test_pdf_build_reads_no_url_outside_the_repository(tmp_path):
     hits = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(404)
             self.end_headers()

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import CHARNWOOD, COUNTY
+from pypdf import PdfReader
 
 
 def _pages(pdf_path) -> list[str]:
@@ -57,7 +56,7 @@ def test_charnwood_attached_at_page_is_where_each_paper_starts(charnwood_pdf):
     papers = _papers(CHARNWOOD, dt.date(2023, 10, 12))
     # minutes, action log, the Priority 2 report, PSA tracker, partner updates, forward programme
     assert len(refs) == len(papers) == 6
-    for page_no, (item, title) in zip(refs, papers):
+    for page_no, (item, title) in zip(refs, papers, strict=True):
         page = pages[page_no - 1]
         assert page.startswith(f"AGENDA ITEM {item} "), (page_no, item, page[:80])
         assert title in page, (page_no, title)
@@ -86,14 +85,14 @@ def test_county_page_ranges_span_each_paper_with_its_padding(county_pdf):
     ranges = [(int(a), int(b)) for a, b in re.findall(r"\(Pages (\d+) - (\d+)\)", pages[0])]
     papers = _papers(COUNTY, dt.date(2024, 3, 22))
     assert len(ranges) == len(papers) == 9
-    for (start, end), (item, title) in zip(ranges, papers):
+    for (start, end), (item, title) in zip(ranges, papers, strict=True):
         assert start % 2 == 1, f"item {item} starts on even page {start}"
         assert end % 2 == 0 or end == len(pages)
         assert pages[start - 1].startswith(f"AGENDA ITEM {item} "), (start, item)
         assert title in pages[start - 1]
         # nothing else starts inside the range
         assert not any(p.startswith("AGENDA ITEM") for p in pages[start:end])
-    for (_, end), (start, _) in zip(ranges, ranges[1:]):
+    for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
         assert start == end + 1
     assert ranges[-1][1] == len(pages)
 

@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
-from cspkit.models import CONFIG_KIND, KINDS
 from cspkit.init.editor import vscode_settings
+from cspkit.models import CONFIG_KIND, KINDS
 from cspkit.yaml.layout import schema_comment, schema_path
 
 KIND = {k.name: k for k in (CONFIG_KIND, *KINDS)}

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cspkit.yaml import read as yamlio
 from cspkit.models import Meeting, People
+from cspkit.yaml import read as yamlio
 from cspkit.yaml.layout import format_text, needs_quotes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -174,8 +174,8 @@ def test_every_record_file_names_its_schema_and_the_schema_is_there(records_repo
 
 
 def test_the_embedded_records_name_schemas_that_exist():
-    from cspkit.load import kind_for
     from cspkit.fmt import record_files
+    from cspkit.load import kind_for
 
     for root in (ROOT, ROOT / "examples" / "county-board"):
         if not (root / "cspkit.yaml").is_file():

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI
 
 HELD = "records/meetings/2023-07-13.yaml"

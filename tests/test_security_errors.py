@@ -16,9 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CHARNWOOD, copy_repo
-
 
 
 def test_render_to_a_folder_under_a_file_or_in_proc_is_one_line(mini, cli, tmp_path):
@@ -99,7 +97,7 @@ def test_ctrl_c_in_the_first_moments_is_never_a_traceback(mini):
             assert proc.stderr.read(1) == b"."
             time.sleep(rng.uniform(0, 0.05))
             proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=30)
+            _, err = proc.communicate(timeout=30)
         finally:
             proc.kill()
         text = err.decode("utf-8", "replace")

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import COUNTY, copy_repo
 from security_support import run_cspkit, texts_of
 

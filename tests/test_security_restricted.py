@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from security_support import texts_of
 
 HELD = "records/meetings/2023-07-13.yaml"
@@ -100,7 +99,7 @@ def test_an_unrestricted_action_from_a_restricted_decision_is_reported(mini, cli
     held_meeting_with_a_private_decision(mini, "item")
     actions = _add_action(mini)
     r = cli("--repo", mini, "validate")
-    assert (r.code, r.out) == (1, "records/actions/2023-07-13.yaml:14:7: actions[1].id: raised from a decision "
+    assert (r.code, r.out) == (1, "records/actions/2023-07-13.yaml:15:7: actions[1].id: raised from a decision "
                                   "under a restricted minute or agenda item, but not restricted: add restricted: "
                                   "true (or, to publish it on purpose, public: true and a public_reason)\n"
                                   "1 problem in 1 file (10 checked)\n")
@@ -110,7 +109,7 @@ def test_an_unrestricted_action_from_a_restricted_decision_is_reported(mini, cli
 
     actions.write_text(actions.read_text(encoding="utf-8") + "  public: true\n", encoding="utf-8")
     r = cli("--repo", mini, "validate")
-    assert (r.code, r.out) == (1, "records/actions/2023-07-13.yaml:14:3: actions[1]: public: true needs "
+    assert (r.code, r.out) == (1, "records/actions/2023-07-13.yaml:15:3: actions[1]: public: true needs "
                                   "public_reason: why it is published although its decision is restricted\n"
                                   "1 problem in 1 file (10 checked)\n")
 

@@ -22,17 +22,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import MINI
 
 
 def parse(text: str):
     """What a YAML reader (libyaml, as cspkit and most tools use) reads in ``text``."""
     import yaml
 
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 ACTIONS = "records/actions/2023-07-13.yaml"
 HELD = "records/meetings/2023-07-13.yaml"

@@ -36,7 +36,7 @@ HEAVY = ("weasyprint", "jinja2", "pydantic", "pydantic_core", "yaml", "ruamel", 
 def probe(*args: str, env: dict | None = None) -> tuple[int, str, set[str]]:
     proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "CSPKIT_CACHE": "1", **(env or {})}, timeout=120)
-    head, _, tail = proc.stderr.rpartition("\nMODULES ")
+    _, _, tail = proc.stderr.rpartition("\nMODULES ")
     assert tail, proc.stderr
     data = json.loads(tail)
     return data["code"], proc.stdout, set(data["modules"])

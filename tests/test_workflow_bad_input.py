@@ -7,8 +7,6 @@ changes nothing.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import snapshot
 

@@ -110,19 +110,24 @@ def test_minutes_numbered_continuously_carry_on_from_the_last_meeting(mini, run)
     m = open_repo(mini).meetings[D(2023, 10, 12)]
     assert [(mi.number, mi.item, mi.title) for mi in m.minutes.items] == [
         (32, "1", "Apologies"), (33, "2", "Partner Updates")]
-    # members active on the day, the chair first; Eve Black had left by October
-    assert [(a.person, a.role and a.role.value) for a in m.attendance.present] == [
-        ("alice-smith", "chair"), ("bob-jones", None)]
+    # nobody is marked present who was not recorded as present: the clerk is told to record them
+    assert m.attendance.present == []
+    assert "nobody is recorded as present yet (cspkit attendance 2023-10-12 --present NAME" in out
 
 
 def test_minutes_circulated_then_approved_at_the_next_meeting(mini, run, cli):
     run("minutes", "circulate", "2023-07-13")
     assert open_repo(mini).meetings[D(2023, 7, 13)].minutes.state.value == "circulated"
     assert cli("--repo", mini, "minutes", "circulate", "2023-07-13").code == 1
+    # not at a meeting that has not been held yet
+    r = cli("--repo", mini, "minutes", "approve", "2023-07-13")
+    assert (r.code, r.err) == (1, "error: the meeting on 2023-10-12 is scheduled: minutes are approved at a meeting "
+                                  "that has been held (cspkit minutes start 2023-10-12 once it has)\n")
+    run("minutes", "start", "2023-10-12")
     before = snapshot(mini)
     out = run("minutes", "approve", "2023-07-13")  # --at defaults to the next meeting on file
     assert "approved at 2023-10-12" in out
-    # October has no minutes yet, so only July's file changes
+    # October's minutes have no minutes item, so only July's file changes
     assert changed(before, snapshot(mini)) == {"records/meetings/2023-07-13.yaml"}
     minutes = open_repo(mini).meetings[D(2023, 7, 13)].minutes
     assert (minutes.state.value, minutes.approved_at) == ("approved", D(2023, 10, 12))

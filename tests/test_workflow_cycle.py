@@ -124,17 +124,26 @@ def test_the_meeting_cycle(charnwood: Path, cli) -> None:
     path.write_text(text.replace("\nagenda:\n", f"\n{COMMENT}\nagenda:\n", 1), encoding="utf-8")
     commit(root, "new meeting, with a note")
 
-    # ------------------------------------------------------------------ 2. minutes started
+    # ------------------------------------------------------------------ 2. attendance, minutes started
+    chair = meeting.chair
+    step("attendance", str(day), "--chair", chair, "--present", "Dave Stokes", "--online", "Gareth Harvey",
+         "--apologies", "Tim McCabe")
+    assert changed(root) == {rel(day)}
+    comment_survives()
+    commit(root, "attendance recorded")
     out = step("minutes", "start", str(day))
     assert changed(root) == {rel(day)}
     comment_survives()
     removed, added = diff_lines(root, rel(day))
     assert removed == ["status: scheduled"]
     assert "status: held" in added and "minutes:" in added and "  state: draft" in added
+    assert not any("person:" in line for line in added), "minutes start leaves attendance as recorded"
     held = open_repo(root).meetings[day]
     assert held.status.value == "held"
     assert [mi.item for mi in held.minutes.items] == [a.number for a in held.agenda]
-    assert held.attendance.present and held.attendance.present[0].person == held.chair
+    assert [a.person for a in held.attendance.present] == [chair, "dave-stokes", "gareth-harvey"]
+    assert held.attendance.present[0].role.value == "chair" and held.attendance.present[2].remote
+    assert [a.person for a in held.attendance.apologies] == ["tim-mccabe"]
     commit(root, "minutes started")
 
     # ------------------------------------------------------------------ 3. decisions with owners -> actions

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from cspkit import views
 from cspkit.checks.context import CheckContext, check
-from cspkit.errors import ProblemCode
+from cspkit.errors import ProblemCode, Severity
 from cspkit.models.action import ActionStatus
 
 
 @check
-def check_actions(ctx: CheckContext) -> None:
+def check_action_ids(ctx: CheckContext) -> None:
+    """Action ids and the body's action numbers are unique across every actions file."""
     files = sorted(ctx.repo.action_files.items())
     ctx.unique_across(((a.id, ctx.repo.where(af)[0], ("actions", i, "id"))
                        for _, af in files for i, a in enumerate(af.actions)), "action id")
-    for day, af in files:
+    numbers: dict[int, str] = {}
+    for aid, a in sorted(ctx.repo.actions.items()):
+        if a.number is not None:
+            if a.number in numbers:
+                ctx.problem(a, ("number",), f"action number {a.number} is also used by {numbers[a.number]}",
+                            ProblemCode.duplicate)
+            numbers.setdefault(a.number, aid)
+
+
+@check(scoped=True)
+def check_actions(ctx: CheckContext) -> None:
+    """Each action: of its meeting and item, owners real, history in order and agreeing with it."""
+    for day, af in sorted(ctx.repo.action_files.items()):
+        if not ctx.in_scope(af):
+            continue
         file = ctx.repo.where(af)[0]
         meeting = ctx.meeting_exists(af, ("meeting",), day, held=True)
         for i, a in enumerate(af.actions):
@@ -66,9 +81,31 @@ def check_actions(ctx: CheckContext) -> None:
                 if minute is not None and a.decision > len(minute.decisions):
                     ctx.problem(a, ("decision",), f"the minute of item {a.item} has "
                                                  f"{len(minute.decisions)} decision(s), not {a.decision}")
-    numbers: dict[int, str] = {}
-    for aid, a in sorted(ctx.repo.actions.items()):
-        if a.number is not None:
-            if a.number in numbers:
-                ctx.problem(a, ("number",), f"action number {a.number} is also used by {numbers[a.number]}", ProblemCode.duplicate)
-            numbers.setdefault(a.number, aid)
+
+
+@check(scoped=True)
+def check_decisions_agree_with_their_actions(ctx: CheckContext) -> None:
+    """A decision reworded, or given other owners, after its action was raised leaves the action
+    log saying something the minutes no longer do. Compared with what was *raised* (the action's
+    ``raised_text`` and ``raised_owners`` where it has since been reworded or reassigned), so
+    progress recorded on the action never counts as drift."""
+    for m in ctx.repo.meeting_list():
+        if m.minutes is None or not ctx.in_scope(m):
+            continue
+        for i, minute in enumerate(m.minutes.items):
+            for j, d in enumerate(minute.decisions):
+                a = ctx.repo.actions.get(d.action) if d.action else None
+                if a is None:
+                    continue
+                loc = ("minutes", "items", i, "decisions", j)
+                if not views.same_wording(d.text, a.raised_text or a.text):
+                    ctx.problem(m, (*loc, "text"), f"this decision's text is not what action {a.id} was raised "
+                                f"with: change the action too (cspkit actions update {a.id} --text …) or put "
+                                "the decision back", ProblemCode.drift, Severity.warning)
+                raised = a.raised_owners or a.owners
+                known = all(p in ctx.repo.people for p in (*raised, *d.owners))  # else that is the problem
+                if d.owners and known and sorted(d.owners) != sorted(raised):
+                    ctx.problem(m, (*loc, "owners"), f"this decision's owners ({', '.join(d.owners)}) are not those "
+                                f"action {a.id} was raised for ({', '.join(raised)}): reassign the action (cspkit "
+                                f"actions update {a.id} --reassign …) or put the decision back",
+                                ProblemCode.drift, Severity.warning)

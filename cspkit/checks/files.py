@@ -12,6 +12,7 @@ def check_files(ctx: CheckContext) -> None:
     """A record whose key (date, year …) does not match its file's name, or that another file
     already holds (the second is not indexed: say so)."""
     repo = ctx.repo
+    records = real_path(repo.records_dir)  # loading resolved the folders of every record path
     for src in repo.sources.values():
         rec, kind = src.model, src.kind
         if rec is None or kind.path is None:
@@ -28,10 +29,10 @@ def check_files(ctx: CheckContext) -> None:
                 ctx.at(src.rel, name_field, f"{other.rel if other else 'another file'} already holds "
                                             f"{kind.describe(key)}: each belongs in one file", ProblemCode.duplicate)
                 shadowed = True
-        expected = repo.path_for(kind, key)
-        if shadowed or real_path(src.path) == real_path(expected):
+        expected = records / kind.file_for(key)
+        if shadowed or src.path == expected:
             continue
-        if real_path(src.path.parent) == real_path(expected.parent):
+        if src.path.parent == expected.parent:
             ctx.at(src.rel, name_field, f"the file is named {src.path.name} but holds {kind.describe(key)}: "
                                         f"name it {expected.name}", ProblemCode.file_name)
         else:

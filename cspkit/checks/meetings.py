@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
+from cspkit import views
 from cspkit.checks.context import CheckContext, check
-from cspkit.errors import ProblemCode
+from cspkit.errors import Loc, ProblemCode, Severity
 from cspkit.fileio import FileRefused
 from cspkit.load import read_paper
 from cspkit.models.config import PaperKind
-from cspkit.models.meeting import Meeting, MeetingStatus
+from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState, Paper
 
 
-@check
+@check(scoped=True)
 def check_meetings(ctx: CheckContext) -> None:
     for m in ctx.repo.meeting_list():
-        check_meeting(ctx, m)
+        if ctx.in_scope(m):
+            check_meeting(ctx, m)
 
 
 def check_meeting(ctx: CheckContext, m: Meeting) -> None:
@@ -40,8 +43,7 @@ def check_meeting(ctx: CheckContext, m: Meeting) -> None:
                             f"someone giving apologies cannot be {a.role.value}", ProblemCode.attendance)
     if m.chair and chair_roles and m.chair not in chair_roles:
         ctx.problem(m, ("chair",), f"chair is '{m.chair}' but attendance shows '{chair_roles[0]}' in the chair", ProblemCode.attendance)
-    if m.status == MeetingStatus.held and m.attendance.present == [] and m.minutes and m.minutes.items:
-        ctx.problem(m, ("attendance", "present"), "a held meeting with minutes needs the people present", ProblemCode.attendance)
+    check_attendance_recorded(ctx, m)
     plan = ctx.repo.config.plan_for(m.date) if ctx.repo.config else None
     numbers: dict[str, int] = {}
     for i, item in enumerate(m.agenda):
@@ -83,13 +85,65 @@ def check_meeting(ctx: CheckContext, m: Meeting) -> None:
                     ctx.problem(m, ("minutes", "items", i, "decisions", j, "action"),
                                 f"no action '{d.action}' in {ctx.records_name}/actions/")
         if m.minutes.approved_at is not None:
-            ctx.meeting_exists(m, ("minutes", "approved_at"), m.minutes.approved_at)
+            ctx.meeting_exists(m, ("minutes", "approved_at"), m.minutes.approved_at, held=True)
             if m.minutes.approved_at <= m.date:
                 ctx.problem(m, ("minutes", "approved_at"),
                             "minutes are approved at a later meeting", ProblemCode.order)
+        if m.minutes.state == MinutesState.approved and not views.minutes_written(m.minutes):
+            ctx.problem(m, ("minutes", "state"), "these minutes are approved but say nothing: write them first, "
+                        "or, if they are kept elsewhere, say where (cspkit minutes external "
+                        f"{m.date} --reference WHERE)", ProblemCode.minutes)
+    check_previous_minutes(ctx, m)
 
 
-def check_paper(ctx: CheckContext, m: Meeting, loc: tuple, paper: Any) -> None:
+def check_attendance_recorded(ctx: CheckContext, m: Meeting) -> None:
+    """Minutes need the people present: a warning while they are a draft (the clerk records
+    attendance as they write them), an error once they are circulated or approved."""
+    if m.status != MeetingStatus.held or m.minutes is None or not m.minutes.items or m.attendance.present:
+        return
+    draft = m.minutes.state == MinutesState.draft
+    ctx.problem(m, ("attendance", "present"),
+                f"no one is recorded as present{' yet' if draft else ''}: cspkit attendance {m.date} "
+                "--present NAME … --apologies NAME …", ProblemCode.attendance,
+                Severity.warning if draft else Severity.error)
+
+
+def check_previous_minutes(ctx: CheckContext, m: Meeting) -> None:
+    """A pack attaches the previous meeting's minutes for approval: say when it cannot (that
+    meeting not marked held, no minutes on file, an empty skeleton), rather than let the pack
+    go out without them or with another meeting's."""
+    if m.status == MeetingStatus.cancelled:
+        return
+    at = next((loc for loc, paper in _papers(m) if paper.kind == PaperKind.previous_minutes), None)
+    prev = views.meeting_before(ctx.repo, m.date)
+    if at is None or prev is None:
+        return
+    loc = (*at, "kind")
+    if prev.status != MeetingStatus.held:
+        message = (f"the previous meeting ({prev.date}) is not marked held, so no minutes come to this one for "
+                   f"approval: cspkit minutes start {prev.date} (or, for minutes kept elsewhere, cspkit minutes "
+                   f"external {prev.date} --reference WHERE)")
+    elif prev.minutes is None:
+        message = (f"the previous meeting ({prev.date}) has no minutes on file, so the pack attaches none: "
+                   f"cspkit minutes start {prev.date} (or cspkit minutes external {prev.date} --reference WHERE)")
+    elif not views.minutes_written(prev.minutes):
+        message = f"the minutes of the previous meeting ({prev.date}) are still empty, so the pack attaches none"
+    else:
+        return
+    ctx.problem(m, loc, message, ProblemCode.minutes, Severity.warning)
+
+
+def _papers(m: Meeting) -> Iterator[tuple[Loc, Paper]]:
+    """Every paper of a meeting's agenda with its field path, sub-items' papers included."""
+    for i, item in enumerate(m.agenda):
+        for j, paper in enumerate(item.papers):
+            yield ("agenda", i, "papers", j), paper
+        for k, sub in enumerate(item.sub_items):
+            for j, paper in enumerate(sub.papers):
+                yield ("agenda", i, "sub_items", k, "papers", j), paper
+
+
+def check_paper(ctx: CheckContext, m: Meeting, loc: Loc, paper: Any) -> None:
     ctx.person(m, (*loc, "author"), paper.author)
     if paper.organisation is not None:
         ctx.org(m, (*loc, "organisation"), paper.organisation)

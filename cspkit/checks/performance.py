@@ -5,12 +5,11 @@ from __future__ import annotations
 from cspkit.checks.context import CheckContext, check
 
 
-@check
+@check(scoped=True)
 def check_performance(ctx: CheckContext) -> None:
-    for year, perf in sorted(ctx.repo.performance.items()):
-        ctx.unique(perf, perf.indicators, lambda ind: ind.id, lambda i: ("indicators", i, "id"),
-                    lambda k: f"duplicate indicator id '{k}'")
+    for _, perf in sorted(ctx.repo.performance.items()):
+        if not ctx.in_scope(perf):
+            continue
+        ctx.unique(perf, perf.indicators, "id", ("indicators",), "duplicate indicator id '{key}'")
         for i, ind in enumerate(perf.indicators):
-            ctx.unique(perf, ind.readings, lambda r: r.quarter,
-                        lambda j, i=i: ("indicators", i, "readings", j, "quarter"),
-                        lambda k, ind=ind: f"{k} is given twice for {ind.id}")
+            ctx.unique(perf, ind.readings, "quarter", ("indicators", i, "readings"), "{key} is given twice for " + ind.id)

@@ -13,8 +13,7 @@ def check_programme(ctx: CheckContext) -> None:
     prog = ctx.repo.programme
     if prog is None:
         return
-    ctx.unique(prog, prog.items, lambda it: it.id, lambda i: ("items", i, "id"),
-                lambda k: f"duplicate forward programme id '{k}'")
+    ctx.unique(prog, prog.items, "id", ("items",), "duplicate forward programme id '{key}'")
     for it in prog.items:
         for j, p in enumerate(it.action_by):
             ctx.person(it, ("action_by", j), p)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from cspkit.checks.context import CheckContext, check
 
 
-@check
+@check(scoped=True)
 def check_psa(ctx: CheckContext) -> None:
-    for year, psa in sorted(ctx.repo.psa.items()):
-        ctx.unique(psa, psa.recommendations, lambda r: r.number, lambda i: ("recommendations", i, "number"),
-                    lambda k: f"duplicate recommendation number {k}")
+    for _, psa in sorted(ctx.repo.psa.items()):
+        if not ctx.in_scope(psa):
+            continue
+        ctx.unique(psa, psa.recommendations, "number", ("recommendations",), "duplicate recommendation number {key}")
         for r in psa.recommendations:
             for j, o in enumerate(r.owners):
                 ctx.person(r, ("owners", j), o)

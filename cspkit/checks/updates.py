@@ -5,10 +5,12 @@ from __future__ import annotations
 from cspkit.checks.context import CheckContext, check
 
 
-@check
+@check(scoped=True)
 def check_updates(ctx: CheckContext) -> None:
     cfg = ctx.repo.config
     for (day, oid), u in sorted(ctx.repo.updates.items()):
+        if not ctx.in_scope(u):
+            continue
         ctx.meeting_exists(u, ("meeting",), day)
         ctx.org(u, ("organisation",), oid)
         for i, a in enumerate(u.authors):

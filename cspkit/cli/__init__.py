@@ -129,7 +129,7 @@ def run(args: list[str]) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - this is the one place that catches everything
+    except Exception as exc:
         log = _log_internal_error(exc)
         # Only the type on screen: an exception's message can quote record text (names).
         _err(f"internal error: {type(exc).__name__}. This is a bug in cspkit; details in {log}")
@@ -138,8 +138,11 @@ def run(args: list[str]) -> int:
 
 
 def _has_location(line: str) -> bool:
+    """Whether a message starts by naming where it is (``path:line:col: …``, ``path: …``)."""
     head = line.split(": ", 1)[0]
-    return ":" in head or head.endswith((".yaml", ".yml", ".md"))
+    if not head or any(c.isspace() for c in head):
+        return False
+    return ":" in head or head.endswith((".yaml", ".yml", ".md", ".docx"))
 
 
 def _not_utf8(args: list[str]) -> str | None:

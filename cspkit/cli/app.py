@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from cspkit import __version__
+
+if TYPE_CHECKING:
+    # Typer vendors Click and names its command type only in this private module.
+    from typer._click import Command
+    from typer.models import CommandInfo, TyperInfo
 
 app = typer.Typer(
     name="cspkit",
@@ -45,14 +50,16 @@ def _root(
 _COMMAND_MODULES = {
     "validate": "core", "init": "core", "schema": "core",
     "render": "render", "templates": "render",
-    "new-meeting": "workflow", "minutes": "workflow", "actions": "workflow", "update": "workflow",
+    "people": "registry", "organisations": "registry",
+    "new-meeting": "workflow", "agenda": "agenda", "attendance": "agenda",
+    "minutes": "workflow", "actions": "workflow", "update": "workflow",
     "psa": "workflow", "programme": "workflow",
     "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
 }
-_MODULES = ("core", "render", "workflow", "review")
+_MODULES = ("core", "render", "registry", "workflow", "agenda", "review")
 
 
-def build_app(args: list[str] | None = None):
+def build_app(args: list[str] | None = None) -> Command:
     """The Click command behind the Typer app, with the command modules registered.
 
     Given the arguments of this run, only the module of the command they name is imported
@@ -76,7 +83,7 @@ def _canonical_order() -> None:
     imported first (one process may run several commands: the tests, a library user)."""
     rank = {name: i for i, name in enumerate(_COMMAND_MODULES)}
 
-    def key(info) -> int:
+    def key(info: CommandInfo | TyperInfo) -> int:
         name = info.name or getattr(getattr(info, "callback", None), "__name__", "").replace("_", "-")
         return rank.get(name, len(rank))
 

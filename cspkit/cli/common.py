@@ -6,13 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from cspkit.lookup import parse_date  # noqa: F401  - the commands' one date parser
+from cspkit.lookup import parse_date as parse_date  # re-exported: the commands' one date parser
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from cspkit.listing import Table
     from cspkit.session import Session
     from cspkit.workflows._common import Written
@@ -55,7 +57,7 @@ def repo_root(ctx: typer.Context) -> Path:
     return find_root(given)
 
 
-def console(stderr: bool = False) -> Any:
+def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)

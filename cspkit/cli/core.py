@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -21,7 +21,7 @@ class ValidateFormat(str, Enum):
 @app.command()
 def validate(
     ctx: typer.Context,
-    paths: Optional[List[Path]] = typer.Argument(None, help="Only report problems in these files or folders."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Only report problems in these files or folders."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f",
                                        help="text (file:line:col: message), json, or github annotations."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too (exit 1)."),
@@ -32,8 +32,8 @@ def validate(
     changed after it was raised) are reported and fail only with --strict.
     """
     from cspkit import validate as v
-    from cspkit.fileio import real_path
     from cspkit.cli.reporters import PROBLEM_FORMATS
+    from cspkit.fileio import real_path
 
     root = repo_root(ctx)
     report = v.validate(root, [real_path(p) for p in paths] if paths else None)

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ok:
         sys.stderr.write(f"{path} is out of date: run {REGENERATE}\n")
         return 1
-    print(path)
+    sys.stdout.write(f"{path}\n")
     return 0
 
 

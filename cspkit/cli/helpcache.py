@@ -21,13 +21,11 @@ import hashlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 if TYPE_CHECKING:
-    from typing import Callable
+    from collections.abc import Callable, Iterable
 
-#: Arguments whose output is kept.
-HELP_ARGS = (["--help"], ["-h"])
 _IGNORED_ENV = {"PWD", "OLDPWD", "_", "SHLVL"}
 _DEPENDENCIES = ("typer", "click", "rich")
 
@@ -73,7 +71,7 @@ def lookup(args: list[str]) -> str | None:
 class _Tee:
     """``sys.stdout`` that also remembers what was written."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO):
         self._stream = stream
         self.parts: list[str] = []
 
@@ -82,18 +80,19 @@ class _Tee:
         self.parts.append(text)
         return written
 
-    def writelines(self, lines) -> None:
+    def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
 
 def run_and_keep(args: list[str], run: Callable[[list[str]], int]) -> int:
     """``run(args)``, keeping what it printed when it succeeded quietly."""
     out, err = _Tee(sys.stdout), _Tee(sys.stderr)
-    sys.stdout, sys.stderr = out, err
+    # A _Tee is a TextIO for every purpose: what it does not define it forwards to the stream.
+    sys.stdout, sys.stderr = cast(TextIO, out), cast(TextIO, err)
     try:
         code = run(args)
     finally:

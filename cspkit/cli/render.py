@@ -67,13 +67,14 @@ def pack(
 @render_app.command("minutes")
 def minutes(
     ctx: typer.Context,
-    meeting: str = typer.Argument(..., help="YYYY-MM-DD or latest."),
+    meeting: str = typer.Argument(..., help="YYYY-MM-DD, or latest (the latest meeting with minutes)."),
     fmt: str = FormatOpt, output: Path = OutputOpt, audience: Audience = AudienceOpt, force: bool = ForceOpt,
 ) -> None:
     """The minutes of a held meeting."""
     from cspkit.render import minutes_document, resolve_meeting
 
-    _write(ctx, lambda repo: minutes_document(repo, resolve_meeting(repo, meeting), audience.value),
+    _write(ctx, lambda repo: minutes_document(repo, resolve_meeting(repo, meeting, with_minutes=True),
+                                              audience.value),
            fmt, output, audience, force)
 
 
@@ -156,7 +157,7 @@ def templates_copy(
     say(str(path))
 
 
-def _optional_root(ctx: typer.Context):
+def _optional_root(ctx: typer.Context) -> Path | None:
     from cspkit.errors import RepoNotFound
 
     try:

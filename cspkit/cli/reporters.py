@@ -13,10 +13,14 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspkit.listing import Table
 from cspkit.validate import Report
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 # --------------------------------------------------------------------------- text safety
 
@@ -104,7 +108,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def table_text(table: Table, console: Any) -> None:
+def table_text(table: Table, console: Console) -> None:
     """The table laid out by rich on ``console`` (text cells terminal-safe).
 
     Text columns share what the fixed ones leave, and never shrink to nothing on a narrow
@@ -127,7 +131,7 @@ def table_text(table: Table, console: Any) -> None:
     console.print(out)
 
 
-def _rich_text(text: str) -> Any:
+def _rich_text(text: str) -> Text:
     from rich.text import Text
 
     return Text(text)  # never markup: record text with [brackets] is shown as it is

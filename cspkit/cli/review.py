@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -20,7 +20,7 @@ from cspkit.cli.common import Audience, repo_root, say
 @app.command()
 def fmt(
     ctx: typer.Context,
-    paths: Optional[List[Path]] = typer.Argument(
+    paths: Optional[list[Path]] = typer.Argument(
         None, metavar="PATHS", help="Record files, or folders to search for them (default: cspkit.yaml and every "
         "record file of the repository)."),
     check: bool = typer.Option(False, "--check", help="Change nothing: list the files that are not in the "

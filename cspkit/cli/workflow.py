@@ -13,15 +13,17 @@ argument).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from cspkit.cli.app import app
+
 if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
 
-from cspkit.cli.common import AUDIENCE, Audience, DRY_RUN, LIST_FORMAT, ListFormat, print_table, say, session, wrote
+from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, say, session, wrote
 
 minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, circulate, approve.",
                           no_args_is_help=True)
@@ -50,6 +52,8 @@ def new_meeting(
     ctx: typer.Context,
     date: Optional[str] = typer.Option(None, "--date", help="Meeting date, YYYY-MM-DD (default: the next date "
                                        "in the schedule after the latest meeting)."),
+    venue: Optional[str] = typer.Option(None, "--venue", help="Where it is held, when not the usual venue "
+                                        "(\"tbc\" or \"to be confirmed\" when not yet known)."),
     force: bool = typer.Option(False, "--force", help="Replace the meeting file if it exists."),
     dry_run: bool = DRY_RUN,
 ) -> None:
@@ -57,10 +61,11 @@ def new_meeting(
     from cspkit.workflows.meeting import new_meeting as run
 
     with session(ctx, write=True) as s:
-        r = run(s, date, force=force, dry_run=dry_run)
+        r = run(s, date, force=force, venue=venue, dry_run=dry_run)
         wrote(s.root, r)
         names = s.names()
-        say(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items")
+        say(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items" +
+                   (f", venue {r.venue}" if r.venue else ""))
         taken = {it.id for it in r.programme_items}
         for item in r.agenda:
             lead = f" ({_leads(item.leads, names)})" if item.leads else ""
@@ -98,8 +103,11 @@ def minutes_start(
         wrote(s.root, r)
         numbers = f", numbered from {r.first_number}" if r.first_number else ""
         say(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
-        if r.present:
-            say(f"Present (from the registry's members; edit as needed): {len(r.present)}")
+        if r.attendance_missing:
+            say(f"Attendance: nobody is recorded as present yet (cspkit attendance {r.date} --present NAME "
+                       "… --apologies NAME …).")
+        else:
+            say(f"Attendance: {len(r.present)} present, as recorded.")
         say(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
 
 
@@ -136,6 +144,25 @@ def minutes_approve(
         say(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
 
 
+@minutes_app.command("external")
+def minutes_external(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The (held) meeting whose minutes are kept elsewhere (YYYY-MM-DD)."),
+    reference: str = typer.Option(..., "--reference", help="Where they are: a document, a web page."),
+    approved_at: Optional[str] = typer.Option(None, "--approved-at", help="The later meeting that approved them, "
+                                              "if it has."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Record that a meeting's minutes are kept elsewhere (no attendance or items made up for it)."""
+    from cspkit.workflows.meeting import minutes_kept_elsewhere
+
+    with session(ctx, write=True) as s:
+        r = minutes_kept_elsewhere(s, meeting, reference, approved_at=approved_at, dry_run=dry_run)
+        wrote(s.root, r)
+        approved = f", approved at {r.approved_at}" if r.approved_at else ""
+        say(f"Minutes of {r.date}: kept elsewhere ({r.external}){approved}; meeting marked held.")
+
+
 # --------------------------------------------------------------------------- actions
 
 
@@ -168,7 +195,7 @@ def actions_add(
     ctx: typer.Context,
     meeting: str = typer.Option(..., "--meeting", help="Meeting the action was raised at (YYYY-MM-DD)."),
     item: str = typer.Option(..., "--item", help="Agenda item number it was raised under."),
-    owner: List[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
+    owner: list[str] = typer.Option(..., "--owner", help="Owner: a name, alias or id (repeat for joint owners)."),
     text: str = typer.Option(..., "--text", help="What is to be done."),
     deliverer: Optional[str] = typer.Option(None, "--deliverer",
                                             help="Someone other than the owners who will do or report it."),
@@ -212,43 +239,51 @@ def actions_update(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
     status: Optional[str] = typer.Option(None, "--status", help="open, complete or closed."),
     note: Optional[str] = typer.Option(None, "--note", help="The update, as it should appear in the log."),
-    reassign: Optional[List[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    reassign: Optional[list[str]] = typer.Option(None, "--reassign", help="New owner (repeat for joint owners)."),
+    text: Optional[str] = typer.Option(None, "--text", help="New wording for the action (what it was raised "
+                                       "with is kept)."),
+    due: Optional[str] = typer.Option(None, "--due", metavar="MEETING|DATE",
+                                      help="New target: a meeting's date (on file or scheduled), any other date, "
+                                           "or next (the next meeting)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date of the update (default: today)."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which the update was given."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Append a dated history entry to an action (a note, a status, a reassignment)."""
+    """Change an action: a dated history entry (note, status, reassignment), its wording or its target."""
     from cspkit.workflows.actions import update_action
 
     with session(ctx, write=True) as s:
-        r = update_action(s, action_id, status=status, note=note, reassign=reassign, date=date, meeting=meeting,
-                          dry_run=dry_run)
+        r = update_action(s, action_id, status=status, note=note, reassign=reassign, text=text, due=due, date=date,
+                          meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
         a = r.actions[0]
         parts = [f"status {a.new_status}" if a.new_status else "",
                  f"reassigned to {'/'.join(a.reassigned_to)}" if a.reassigned_to else "",
-                 "note added" if a.note else ""]
-        say(f"Action {a.id} ({a.date}): " + ", ".join(p for p in parts if p) + ".")
+                 "note added" if a.note else "", "reworded" if a.new_text else "",
+                 f"due {a.new_due}" if a.new_due else ""]
+        when = f" ({a.date})" if a.date else ""
+        say(f"Action {a.id}{when}: " + ", ".join(p for p in parts if p) + ".")
 
 
 @actions_app.command("close")
 def actions_close(
     ctx: typer.Context,
-    action_id: str = typer.Argument(..., metavar="ID", help="Action id, e.g. 2023-07-13/11.1."),
+    action_ids: list[str] = typer.Argument(..., metavar="ID...", help="Action ids, e.g. 2023-07-13/11.1 (several "
+                                           "are closed together, with the same note)."),
     note: Optional[str] = typer.Option(None, "--note", help="Closing comment."),
     date: Optional[str] = typer.Option(None, "--date", help="Date closed (default: today)."),
     dropped: bool = typer.Option(False, "--dropped", help="Closed without (further) action, not completed."),
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was closed."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Mark an action complete (or closed, with --dropped)."""
-    from cspkit.workflows.actions import close_action
+    """Mark actions complete (or closed, with --dropped)."""
+    from cspkit.workflows.actions import close_actions
 
     with session(ctx, write=True) as s:
-        r = close_action(s, action_id, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
+        r = close_actions(s, action_ids, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
-        a = r.actions[0]
-        say(f"Action {a.id}: {a.new_status} on {a.date}.")
+        for a in r.actions:
+            say(f"Action {a.id}: {a.new_status} on {a.date}.")
 
 
 @actions_app.command("reopen")
@@ -329,10 +364,55 @@ def psa_list(
     print_table(table, fmt.value)
 
 
+@psa_app.command("new")
+def psa_new(
+    ctx: typer.Context,
+    year: str = typer.Argument(..., help="The PSA's year (e.g. 2024)."),
+    from_file: Optional[Path] = typer.Option(None, "--from-file", help="The recommendations as the assessment lists "
+                                             "them: Markdown (a numbered list; a # heading is the title) or YAML.",
+                                             dir_okay=False),
+    title: Optional[str] = typer.Option(None, "--title", help="Default: \"YEAR PSA Recommendations\"."),
+    assessment: Optional[str] = typer.Option(None, "--assessment", help="The assessment they come from "
+                                             "(\"2023/24 Partnership Strategic Assessment\")."),
+    force: bool = typer.Option(False, "--force", help="Replace the year's file if it exists."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Start a new year's PSA recommendations (records/psa/YEAR.yaml), from a file or empty."""
+    from cspkit.workflows.psa import new_psa
+
+    with session(ctx, write=True) as s:
+        r = new_psa(s, year, from_file=from_file, title=title, assessment=assessment, force=force, dry_run=dry_run)
+        wrote(s.root, r)
+        listed = f"recommendations {r.numbers[0]} to {r.numbers[-1]}" if len(r.numbers) > 1 else \
+            f"recommendation {r.numbers[0]}" if r.numbers else "no recommendations yet (cspkit psa add)"
+        say(f"{r.title}: {listed}.")
+
+
+@psa_app.command("add")
+def psa_add(
+    ctx: typer.Context,
+    year: str = typer.Argument(..., help="The PSA's year."),
+    text: str = typer.Argument(..., help="The recommendation."),
+    owner: Optional[list[str]] = typer.Option(None, "--owner", help="Who owns it (repeat for several)."),
+    status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
+    number: Optional[int] = typer.Option(None, "--number", help="Its number (default: after the last)."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Add a recommendation to a year's PSA."""
+    from cspkit.workflows.psa import add_recommendation
+
+    with session(ctx, write=True) as s:
+        r = add_recommendation(s, year, text, owners=owner or [], status=status, number=number, dry_run=dry_run)
+        wrote(s.root, r)
+        say(f"{r.year} PSA recommendation {r.number} added.")
+
+
 @psa_app.command("update")
 def psa_update(
     ctx: typer.Context,
-    number: int = typer.Argument(..., metavar="N", help="Recommendation number."),
+    first: str = typer.Argument(..., metavar="[YEAR] WHICH", help="Which recommendations: N, N,M…, N-M or all; "
+                                "with the PSA's year before it (or --year; default: the latest on file)."),
+    second: Optional[str] = typer.Argument(None, hidden=True),
     note: str = typer.Option(..., "--note", help="The update."),
     status: Optional[str] = typer.Option(None, "--status", help="proposed, agreed, in-progress or complete."),
     year: Optional[str] = typer.Option(None, "--year", help="PSA year (default: the latest on file)."),
@@ -340,14 +420,22 @@ def psa_update(
     meeting: Optional[str] = typer.Option(None, "--meeting", help="Meeting at which it was given or agreed."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """Record progress on a PSA recommendation."""
-    from cspkit.workflows.psa import update_recommendation
+    """Record progress on PSA recommendations: one, several (1,2,5) or all."""
+    from cspkit.errors import UsageError
+    from cspkit.workflows.psa import update_recommendations
 
+    which = first
+    if second is not None:
+        if year is not None:
+            raise UsageError(f"give the year once: {first} or --year {year}")
+        year, which = first, second
     with session(ctx, write=True) as s:
-        r = update_recommendation(s, number, note, status=status, year=year, date=date, meeting=meeting,
-                                  dry_run=dry_run)
+        r = update_recommendations(s, which, note, status=status, year=year, date=date, meeting=meeting,
+                                   dry_run=dry_run)
         wrote(s.root, r)
-        say(f"{r.year} PSA recommendation {r.number}: update added{f', status {r.status}' if r.status else ''}.")
+        numbers = ", ".join(map(str, r.numbers))
+        say(f"{r.year} PSA recommendation{'s' if len(r.numbers) > 1 else ''} {numbers}: update added"
+                   f"{f', status {r.status}' if r.status else ''}.")
 
 
 @psa_app.command("remove")
@@ -387,17 +475,85 @@ def programme_list(
     print_table(table, fmt.value)
 
 
+@programme_app.command("add")
+def programme_add(
+    ctx: typer.Context,
+    item: str = typer.Argument(..., help="The item as the agenda will print it."),
+    detail: Optional[str] = typer.Option(None, "--detail", help="What it is for (\"To update on …\")."),
+    when: str = typer.Option("tbc", "--date", help="When: a meeting's date, a month (YYYY-MM), civic-year or tbc."),
+    by: Optional[list[str]] = typer.Option(None, "--by", help="Who brings it (repeat for several)."),
+    recurring: bool = typer.Option(False, "--recurring", help="A standing item, at every meeting."),
+    recurs: Optional[str] = typer.Option(None, "--recurs", help="standing, annual or six-monthly."),
+    note: Optional[str] = typer.Option(None, "--note", help="A line printed under the item."),
+    row_id: Optional[str] = typer.Option(None, "--id", help="The row's id (default: made from the item)."),
+    restricted: bool = typer.Option(False, "--restricted", help="Partners only: left out of public packs."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Add a row to the forward programme."""
+    from cspkit.errors import UsageError
+    from cspkit.workflows.programme import add_programme_item
+
+    if recurring and recurs and recurs.strip().lower() != "standing":
+        raise UsageError(f"--recurring is --recurs standing: give one of them, not --recurs {recurs} as well")
+    with session(ctx, write=True) as s:
+        r = add_programme_item(s, item, when=when, detail=detail, by=by or [], recurs="standing" if recurring else
+                               recurs, note=note, row_id=row_id, restricted=restricted, dry_run=dry_run)
+        wrote(s.root, r)
+        say(f"Forward programme: '{r.id}' ({r.item}) due {r.when}.")
+
+
+@programme_app.command("defer")
+def programme_defer(
+    ctx: typer.Context,
+    row_id: str = typer.Argument(..., metavar="ID", help="The row's id (cspkit programme list shows them)."),
+    to: str = typer.Option(..., "--to", help="A meeting's date, a month (YYYY-MM), next or tbc."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Move a forward programme row to a later meeting."""
+    from cspkit.workflows.programme import defer_programme_item
+
+    with session(ctx, write=True) as s:
+        r = defer_programme_item(s, row_id, to, dry_run=dry_run)
+        wrote(s.root, r)
+        say(f"Forward programme: '{r.id}' ({r.item}) moved from {r.previous} to {r.when}.")
+
+
 @programme_app.command("roll")
 def programme_roll(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The (held) meeting whose items to roll on (YYYY-MM-DD)."),
+    defer: Optional[list[str]] = typer.Option(None, "--defer", metavar="ID", help="A row due but not taken: due "
+                                              "again at the next meeting."),
+    drop: Optional[list[str]] = typer.Option(None, "--drop", metavar="ID", help="A row due but not taken: dropped."),
     dry_run: bool = DRY_RUN,
 ) -> None:
-    """After a meeting: rows it took are marked done, recurring ones move to their next date."""
-    from cspkit.workflows.programme import roll_programme
+    """After a meeting: rows it took are marked done, recurring ones move to their next date.
 
+    Rows that were due but not on its agenda are listed, and each must be given to --defer or
+    --drop (on a terminal, cspkit asks); otherwise nothing is written and the exit code is 1.
+    """
+    import sys
+
+    from cspkit.workflows.programme import NotTaken, roll_programme
+
+    defer, drop = list(defer or []), list(drop or [])
     with session(ctx, write=True) as s:
-        r = roll_programme(s, meeting, dry_run=dry_run)
+        try:
+            r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
+        except NotTaken as missed:
+            say(f"Due at {missed.meeting} but not on its agenda:")
+            for it in missed.rows:
+                say(f"  {it.id}: {it.item} (due {it.when.value if hasattr(it.when, 'value') else it.when})"
+                           f" -- --defer {it.id} or --drop {it.id}")
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                raise
+            for it in missed.rows:
+                answer = ""
+                while answer not in ("defer", "drop"):
+                    answer = typer.prompt(f"{it.id}: defer (to the next meeting) or drop?", default="defer")
+                    answer = answer.strip().lower()
+                (defer if answer == "defer" else drop).append(it.id)
+            r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
         if not r.rolled:
             say(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
             return

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from cspkit import views
 from cspkit.diff.gitrev import GitRepo
@@ -22,6 +23,7 @@ from cspkit.errors import one_line
 from cspkit.load import load_repo
 from cspkit.locate import find_root
 from cspkit.models.action import action_sort_key
+from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem
 from cspkit.repo import Repo
 
 #: Sections in the order they are reported, with their headings.
@@ -177,7 +179,7 @@ def _fields_text(fields: dict[str, list[Any]], show: Callable[[str, Any], str] |
 # --------------------------------------------------------------------------- meetings
 
 
-def _meeting_line(m: Any) -> str:
+def _meeting_line(m: Meeting) -> str:
     bits = [m.status.value]
     if m.start:
         bits.append(f"{m.start:%H:%M}" + (f"–{m.end:%H:%M}" if m.end else ""))
@@ -186,13 +188,8 @@ def _meeting_line(m: Any) -> str:
     return ", ".join(bits)
 
 
-def _item_identity(item: Any) -> str:
+def _item_identity(item: AgendaItem) -> str:
     return item.key or " ".join(item.title.lower().split())
-
-
-def _restricted(a: Repo, old: Any, b: Repo, new: Any) -> bool:
-    """Whether a record is restricted on either side (:func:`cspkit.views.is_restricted`)."""
-    return (old is not None and views.is_restricted(a, old)) or (new is not None and views.is_restricted(b, new))
 
 
 def _meetings(a: Repo, b: Repo, names: _Names) -> list[Change]:
@@ -222,7 +219,7 @@ def _meetings(a: Repo, b: Repo, names: _Names) -> list[Change]:
     return out
 
 
-def _meeting_changes(subject: str, old: Any, new: Any, names: _Names) -> list[Change]:
+def _meeting_changes(subject: str, old: Meeting, new: Meeting, names: _Names) -> list[Change]:
     out: list[Change] = []
     if old.status != new.status:
         kind = {"cancelled": "cancelled", "held": "held"}.get(new.status.value, "status")
@@ -242,13 +239,7 @@ def _meeting_changes(subject: str, old: Any, new: Any, names: _Names) -> list[Ch
     return out
 
 
-def _marked(changes: list[Change], restricted: bool) -> list[Change]:
-    for c in changes:
-        c.restricted = c.restricted or restricted
-    return changes
-
-
-def _agenda(subject: str, old: Any, new: Any) -> list[Change]:
+def _agenda(subject: str, old: Meeting, new: Meeting) -> list[Change]:
     out: list[Change] = []
     before = {_item_identity(i): i for i in old.agenda}
     after = {_item_identity(i): i for i in new.agenda}
@@ -277,14 +268,15 @@ def _agenda(subject: str, old: Any, new: Any) -> list[Change]:
             state = "paper to follow" if item.to_follow else "paper no longer to follow"
             out.append(Change("agenda", subject, "to-follow", f"item {item.number}: {state}",
                               {"number": item.number, "to_follow": [was.to_follow, item.to_follow]}))
-        _marked(out[first:], was.restricted or item.restricted)
+        for c in out[first:]:
+            c.restricted = was.restricted or item.restricted
     return out
 
 
 _GROUPS = ("present", "officers", "apologies", "absent")
 
 
-def _attendance(subject: str, old: Any, new: Any, names: _Names) -> list[Change]:
+def _attendance(subject: str, old: Meeting, new: Meeting, names: _Names) -> list[Change]:
     out: list[Change] = []
     for group in _GROUPS:
         was = [a.person for a in getattr(old.attendance, group)]
@@ -300,11 +292,11 @@ def _attendance(subject: str, old: Any, new: Any, names: _Names) -> list[Change]
     return out
 
 
-def _minute_key(item: Any) -> str:
+def _minute_key(item: MinuteItem) -> str:
     return f"item {item.item}" if item.item is not None else _clip(item.title, 60)
 
 
-def _minutes(subject: str, old: Any, new: Any) -> list[Change]:
+def _minutes(subject: str, old: Meeting, new: Meeting) -> list[Change]:
     out: list[Change] = []
     om, nm = old.minutes, new.minutes
     if om is None and nm is not None:
@@ -343,48 +335,41 @@ def _actions(a: Repo, b: Repo, names: _Names) -> list[Change]:
     ids = sorted(set(a.actions) | set(b.actions), key=action_sort_key)
     for aid in ids:
         old, new = a.actions.get(aid), b.actions.get(aid)
-        first = len(out)
-        out += _action_changes(aid, old, new, names)
-        _marked(out[first:], _restricted(a, old, b, new))
-    return out
-
-
-def _action_changes(aid: str, old: Any, new: Any, names: _Names) -> list[Change]:
-    out: list[Change] = []
-    if old is None:
-        due = f"; due {new.due.isoformat()}" if new.due else ""
-        out.append(Change("actions", aid, "added",
-                          f"added: {_clip(new.text, 90)} (owner{'s' if len(new.owners) > 1 else ''}: "
-                          f"{names.persons(new.owners)}{due})",
-                          {"text": new.text, "owners": new.owners, "due": new.due, "status": new.status}))
-        return out
-    if new is None:
-        out.append(Change("actions", aid, "removed", f"removed: {_clip(old.text, 90)}", {"text": old.text}))
-        return out
-    if old.status != new.status:
-        if old.is_open:
-            kind = "closed"
-        elif new.is_open:
-            kind = "reopened"
-        else:
-            kind = "status"
-        out.append(Change("actions", aid, kind, f"{kind}: {_arrow(old.status, new.status)}",
-                          {"status": [old.status, new.status]}))
-    if old.owners != new.owners:
-        out.append(Change("actions", aid, "reassigned",
-                          f"reassigned: {names.persons(old.owners)} → {names.persons(new.owners)}",
-                          {"owners": [old.owners, new.owners]}))
-    seen = {(h.date, h.note, h.status, tuple(h.reassigned_to)) for h in old.history}
-    for h in new.history:
-        if (h.date, h.note, h.status, tuple(h.reassigned_to)) in seen:
+        if old is None:
+            assert new is not None  # the id is on one side at least
+            due = f"; due {new.due.isoformat()}" if new.due else ""
+            out.append(Change("actions", aid, "added",
+                              f"added: {_clip(new.text, 90)} (owner{'s' if len(new.owners) > 1 else ''}: "
+                              f"{names.persons(new.owners)}{due})",
+                              {"text": new.text, "owners": new.owners, "due": new.due, "status": new.status}))
             continue
-        what = _clip(h.note, 90) if h.note else (f"status {h.status.value}" if h.status else "reassigned")
-        out.append(Change("actions", aid, "update", f"update {h.date.isoformat()}: {what}",
-                          {"date": h.date, "note": h.note, "status": h.status,
-                           "reassigned_to": h.reassigned_to}))
-    other = _changed_fields(old, new, ("text", "due", "due_meeting", "deliverer", "restricted", "public"))
-    if other:
-        out.append(Change("actions", aid, "changed", f"changed: {_fields_text(other)}", other))
+        if new is None:
+            out.append(Change("actions", aid, "removed", f"removed: {_clip(old.text, 90)}", {"text": old.text}))
+            continue
+        if old.status != new.status:
+            if old.is_open:
+                kind = "closed"
+            elif new.is_open:
+                kind = "reopened"
+            else:
+                kind = "status"
+            out.append(Change("actions", aid, kind, f"{kind}: {_arrow(old.status, new.status)}",
+                              {"status": [old.status, new.status]}))
+        if old.owners != new.owners:
+            out.append(Change("actions", aid, "reassigned",
+                              f"reassigned: {names.persons(old.owners)} → {names.persons(new.owners)}",
+                              {"owners": [old.owners, new.owners]}))
+        seen = {(h.date, h.note, h.status, tuple(h.reassigned_to)) for h in old.history}
+        for h in new.history:
+            if (h.date, h.note, h.status, tuple(h.reassigned_to)) in seen:
+                continue
+            what = _clip(h.note, 90) if h.note else (f"status {h.status.value}" if h.status else "reassigned")
+            out.append(Change("actions", aid, "update", f"update {h.date.isoformat()}: {what}",
+                              {"date": h.date, "note": h.note, "status": h.status,
+                               "reassigned_to": h.reassigned_to}))
+        other = _changed_fields(old, new, ("text", "due", "due_meeting", "deliverer", "restricted", "public"))
+        if other:
+            out.append(Change("actions", aid, "changed", f"changed: {_fields_text(other)}", other))
     return out
 
 
@@ -396,6 +381,7 @@ def _psa(a: Repo, b: Repo, names: _Names) -> list[Change]:
     for year in sorted(set(a.psa) | set(b.psa)):
         old, new = a.psa.get(year), b.psa.get(year)
         if old is None:
+            assert new is not None  # the year is on one side at least
             out.append(Change("psa", str(year), "added",
                               f"{new.title} added ({len(new.recommendations)} recommendations)",
                               {"title": new.title, "recommendations": len(new.recommendations)}))
@@ -409,6 +395,7 @@ def _psa(a: Repo, b: Repo, names: _Names) -> list[Change]:
             subject = f"{year}/{number}"
             was, rec = before.get(number), after.get(number)
             if was is None:
+                assert rec is not None  # the number is on one side at least
                 out.append(Change("psa", subject, "added", f"recommendation added: {_clip(rec.text, 90)}",
                                   {"text": rec.text, "owners": rec.owners}))
                 continue
@@ -450,35 +437,28 @@ def _programme(a: Repo, b: Repo) -> list[Change]:
     after = {i.id: i for i in (b.programme.items if b.programme else [])}
     for pid in list(after) + [p for p in before if p not in after]:
         was, item = before.get(pid), after.get(pid)
-        first = len(out)
-        out += _programme_changes(pid, was, item)
-        _marked(out[first:], _restricted(a, was, b, item))
-    return out
-
-
-def _programme_changes(pid: str, was: Any, item: Any) -> list[Change]:
-    out: list[Change] = []
-    if was is None:
-        out.append(Change("programme", pid, "added", f"added: “{_clip(item.item, 80)}” ({_when(item.when)})",
-                          {"item": item.item, "when": item.when, "status": item.status}))
-        return out
-    if item is None:
-        out.append(Change("programme", pid, "removed", f"removed: “{_clip(was.item, 80)}”", {"item": was.item}))
-        return out
-    if was.when != item.when:
-        out.append(Change("programme", pid, "when", f"“{_clip(item.item, 60)}” when {_arrow(was.when, item.when)}",
-                          {"when": [was.when, item.when]}))
-    if was.status != item.status:
-        out.append(Change("programme", pid, "status",
-                          f"“{_clip(item.item, 60)}” status {_arrow(was.status, item.status)}",
-                          {"status": [was.status, item.status]}))
-    if was.last_taken != item.last_taken:
-        out.append(Change("programme", pid, "taken",
-                          f"“{_clip(item.item, 60)}” last taken {_arrow(was.last_taken, item.last_taken)}",
-                          {"last_taken": [was.last_taken, item.last_taken]}))
-    other = _changed_fields(was, item, ("item", "recurs", "action_by"))
-    if other:
-        out.append(Change("programme", pid, "changed", f"changed: {_fields_text(other)}", other))
+        if was is None:
+            assert item is not None  # the id is on one side at least
+            out.append(Change("programme", pid, "added", f"added: “{_clip(item.item, 80)}” ({_when(item.when)})",
+                              {"item": item.item, "when": item.when, "status": item.status}))
+            continue
+        if item is None:
+            out.append(Change("programme", pid, "removed", f"removed: “{_clip(was.item, 80)}”", {"item": was.item}))
+            continue
+        if was.when != item.when:
+            out.append(Change("programme", pid, "when", f"“{_clip(item.item, 60)}” when {_arrow(was.when, item.when)}",
+                              {"when": [was.when, item.when]}))
+        if was.status != item.status:
+            out.append(Change("programme", pid, "status",
+                              f"“{_clip(item.item, 60)}” status {_arrow(was.status, item.status)}",
+                              {"status": [was.status, item.status]}))
+        if was.last_taken != item.last_taken:
+            out.append(Change("programme", pid, "taken",
+                              f"“{_clip(item.item, 60)}” last taken {_arrow(was.last_taken, item.last_taken)}",
+                              {"last_taken": [was.last_taken, item.last_taken]}))
+        other = _changed_fields(was, item, ("item", "recurs", "action_by"))
+        if other:
+            out.append(Change("programme", pid, "changed", f"changed: {_fields_text(other)}", other))
     return out
 
 
@@ -533,6 +513,7 @@ def _updates(a: Repo, b: Repo, names: _Names) -> list[Change]:
         subject = f"{day.isoformat()}/{org}"
         was, now = a.updates.get(key), b.updates.get(key)
         if was is None:
+            assert now is not None  # the key is on one side at least
             out.append(Change("updates", subject, "added",
                               f"{names.org(org)} update for {day.isoformat()} added: {_clip(now.subject, 80)}",
                               {"meeting": day, "organisation": org, "subject": now.subject}))
@@ -544,8 +525,6 @@ def _updates(a: Repo, b: Repo, names: _Names) -> list[Change]:
             out.append(Change("updates", subject, "changed",
                               f"{names.org(org)} update for {day.isoformat()} changed ({', '.join(changed)})",
                               {"meeting": day, "organisation": org, "fields": changed}))
-        if out and out[-1].subject == subject:
-            out[-1].restricted = _restricted(a, was, b, now)
     return out
 
 
@@ -566,12 +545,35 @@ def _performance(a: Repo, b: Repo) -> list[Change]:
 # --------------------------------------------------------------------------- comparing
 
 
+def _restricted(a: Repo, old: Any, b: Repo, new: Any) -> bool:
+    """Whether a record is restricted on either side (:func:`cspkit.views.is_restricted`)."""
+    return (old is not None and views.is_restricted(a, old)) or (new is not None and views.is_restricted(b, new))
+
+
+def _restricted_records(a: Repo, b: Repo) -> set[tuple[str, str]]:
+    """(section, subject) of every action, programme row and partner update restricted on either
+    side: every change reported about one is a change to something restricted. (Agenda items and
+    minutes, whose changes are reported under their meeting, are marked where they are found.)"""
+    out = {("actions", aid) for aid in set(a.actions) | set(b.actions)
+           if _restricted(a, a.actions.get(aid), b, b.actions.get(aid))}
+    rows_a = {i.id: i for i in (a.programme.items if a.programme else [])}
+    rows_b = {i.id: i for i in (b.programme.items if b.programme else [])}
+    out |= {("programme", pid) for pid in set(rows_a) | set(rows_b)
+            if _restricted(a, rows_a.get(pid), b, rows_b.get(pid))}
+    out |= {("updates", f"{day.isoformat()}/{org}") for day, org in set(a.updates) | set(b.updates)
+            if _restricted(a, a.updates.get((day, org)), b, b.updates.get((day, org)))}
+    return out
+
+
 def compare(a: Repo, b: Repo) -> list[Change]:
     """Every difference between two loaded repositories, in report order."""
     names = _Names(a, b)
     changes = (_meetings(a, b, names) + _actions(a, b, names) + _psa(a, b, names) + _programme(a, b)
                + _schedule(a, b) + _updates(a, b, names) + _performance(a, b) + _people(a, b)
                + _organisations(a, b))
+    restricted = _restricted_records(a, b)
+    for c in changes:
+        c.restricted = c.restricted or (c.section, c.subject) in restricted
     order = {key: i for i, key in enumerate(SECTIONS)}
     by_date = {"meetings", "agenda", "attendance", "minutes", "schedule"}
     # Stable: within a section, changes keep the order they were found in (meetings by date).

@@ -16,12 +16,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from cspkit.errors import UserError
+from cspkit.yaml.read import records_dir_of
 
 #: Branches tried, in order, for the default base of ``cspkit diff``.
 MAIN_BRANCHES = ("main", "master", "origin/main", "origin/master")
@@ -31,7 +32,7 @@ class GitError(UserError):
     """git is missing, the folder is not in a repository, or a revision does not exist."""
 
 
-def _git(cwd: Path, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def _git(cwd: Path, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     if shutil.which("git") is None:
         raise GitError("git is not installed (cspkit diff reads revisions through git)")
     proc = subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, input=input, capture_output=True,
@@ -51,7 +52,7 @@ class GitRepo:
     """The partnership's folder relative to the top of the work tree ("" at the top)."""
 
     @classmethod
-    def around(cls, root: Path) -> "GitRepo":
+    def around(cls, root: Path) -> GitRepo:
         root = root.resolve()
         if shutil.which("git") is None:
             raise GitError("git is not installed (cspkit diff reads revisions through git)")
@@ -161,7 +162,6 @@ class GitRepo:
         Yields None when there was no ``cspkit.yaml`` at that revision (the records did not
         exist yet). Only ``cspkit.yaml`` and the records folder are written.
         """
-        from cspkit.locate import records_dir_of
 
         with tempfile.TemporaryDirectory(prefix="cspkit-rev-") as tmp:
             where = Path(tmp)

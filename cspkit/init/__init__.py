@@ -16,7 +16,8 @@ from cspkit.errors import ConflictError, UserError
 from cspkit.fileio import write_text
 from cspkit.init.ci import ci_files
 from cspkit.init.editor import editor_files
-from cspkit.models import CONFIG_KIND, BY_NAME, Kind
+from cspkit.models import BY_NAME, CONFIG_KIND, Kind
+from cspkit.schema import write_schemas
 from cspkit.yaml.layout import schema_comment
 from cspkit.yaml.write import new_file_text
 
@@ -85,8 +86,6 @@ def skeleton(target: Path, name: str, short_name: str, first_meeting: dt.date) -
 
 def init_repo(target: Path, name: str, short_name: str | None = None, first_meeting: dt.date | None = None) -> list[Path]:
     """Create a repository skeleton in ``target``; refuse if any of its files exist."""
-    from cspkit.schema import write_schemas
-
     first = first_meeting or (dt.date.today() + dt.timedelta(days=28))
     files = skeleton(target, name, short_name or name, first)
     clashes = [rel for rel in files if (target / rel).exists()]

@@ -9,6 +9,7 @@ hover help and red squiggles for a typo in a key while typing. The schemas are t
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from cspkit.models import CONFIG_KIND, KINDS
 from cspkit.yaml.layout import SCHEMAS_DIR
@@ -22,7 +23,7 @@ def schema_globs(records_dir: str = "records") -> dict[str, list[str]]:
     return out
 
 
-def vscode_settings(records_dir: str = "records") -> dict:
+def vscode_settings(records_dir: str = "records") -> dict[str, Any]:
     """``.vscode/settings.json`` for a records repository.
 
     ``yaml.schemas`` maps each record folder to its schema, so files without the

@@ -13,7 +13,8 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
-from cspkit.models.common import Date, Flag, ITEM_NUMBER, Markdown, MeetingRef, PersonId, Record, StrEnum
+from cspkit.dates import iso_date
+from cspkit.models.common import ITEM_NUMBER, Date, Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
 
 #: What an action id looks like, for messages about one that is not.
 ACTION_ID_HINT = "write <meeting date>/<item>.<n> with no leading zeros, e.g. 2023-07-13/11.1"
@@ -41,7 +42,7 @@ class HistoryEntry(Record):
     """The meeting at which the update was given, if any."""
 
     @model_validator(mode="after")
-    def _says_something(self) -> "HistoryEntry":
+    def _says_something(self) -> HistoryEntry:
         if not (self.note or self.status or self.reassigned_to):
             raise ValueError("a history entry needs a note, a status or reassigned_to")
         return self
@@ -53,6 +54,8 @@ class Action(Record):
     number: int | None = Field(None, ge=1)
     """The number the body shows in its action log ("No."), if it numbers actions."""
     text: Markdown
+    raised_text: Markdown | None = None
+    """The wording the action was raised with, when it has since been reworded."""
     owners: list[PersonId] = Field(min_length=1)
     """Who is responsible now (joint owners are listed together)."""
     raised_owners: list[PersonId] = []
@@ -79,7 +82,7 @@ class Action(Record):
     """Why it is published on purpose (partners' outputs show it)."""
 
     @model_validator(mode="after")
-    def _published_on_purpose(self) -> "Action":
+    def _published_on_purpose(self) -> Action:
         if self.public and self.restricted:
             raise ValueError("an action is restricted or published on purpose (public: true), not both")
         if self.public and not (self.public_reason or "").strip():
@@ -92,8 +95,6 @@ class Action(Record):
     @field_validator("id")
     @classmethod
     def _real_date(cls, value: str) -> str:
-        from cspkit.dates import iso_date
-
         try:
             iso_date(value.split("/", 1)[0])
         except ValueError as exc:
@@ -149,7 +150,7 @@ class Action(Record):
         return owners
 
 
-def action_sort_key(action_id: str) -> tuple:
+def action_sort_key(action_id: str) -> tuple[str, int, str, int]:
     day, rest = action_id.split("/", 1)
     item, seq = rest.split(".", 1)
     m = re.match(r"([0-9]+)([a-z]?)", item)

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from cspkit.dates import ISO_DATE, in_range
+from cspkit.models.refs import LEAD, ORGANISATION, PERSON
 
 #: A yes/no field: only true or false (YAML 1.2), never "yes", "on" or 1.
 Flag = Annotated[bool, Strict()]
@@ -21,8 +32,13 @@ Slug = Annotated[
     StringConstraints(pattern=SLUG_RE),
     Field(description="An id: lower-case letters, digits and hyphens (safe as a file name)."),
 ]
-PersonId = Annotated[Slug, Field(description="A person's id from records/people.yaml.")]
-OrgId = Annotated[Slug, Field(description="An organisation's id from records/organisations.yaml.")]
+PersonId = Annotated[Slug, Field(description="A person's id from records/people.yaml."), PERSON]
+OrgId = Annotated[Slug, Field(description="An organisation's id from records/organisations.yaml."), ORGANISATION]
+#: Who leads an agenda item: a person's id, or a role word (chair, vice-chair, clerk).
+Lead = Annotated[str, LEAD]
+
+#: What a venue says when it is not yet known ("Venue: to be confirmed" on the notice).
+VENUE_TBC = "to be confirmed"
 
 
 def _number_to_str(value: Any) -> Any:
@@ -58,21 +74,18 @@ Time = Annotated[dt.time, BeforeValidator(_time_not_number)]
 def _iso_date(value: Any) -> Any:
     # Pydantic reads 1689206400 as seconds since 1970 (a date in 2023), "20231012" and a date
     # with a time as dates too: each a typo that would become a wrong date without a word.
-    from cspkit.dates import in_range, iso_date
-
     if isinstance(value, dt.datetime):
         raise ValueError(f"{value.isoformat(sep=' ')} is a date and a time: write the date alone, YYYY-MM-DD")
-    if isinstance(value, dt.date):
-        return in_range(value)
-    if isinstance(value, str):
-        return iso_date(value)
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError(f"not a date: write YYYY-MM-DD (got '{value}')")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError(f"not a date: write YYYY-MM-DD (YAML read this as the number {value})")
-    return value  # a list, a mapping, a boolean: pydantic says what it is
+    return value  # a date; YYYY-MM-DD text (pydantic says if it is not a real date); a list …
 
 
-#: A date, written YYYY-MM-DD and nothing else (see :mod:`cspkit.dates`).
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+#: A date, written YYYY-MM-DD and nothing else, in the years records are kept for (see
+#: :mod:`cspkit.dates`).
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(in_range)]
 
 MeetingRef = Annotated[Date, Field(description="A meeting, by its date (YYYY-MM-DD).")]
 
@@ -140,7 +153,7 @@ def _attribute_docstrings(cls: type) -> dict[str, str]:
     return extract_docstrings_from_cls(cls, use_inspect=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_docstrings(filename: str) -> dict[tuple[str, int], dict[str, str]]:
     import ast
     import inspect
@@ -169,7 +182,7 @@ class StrEnum(str, Enum):
     """An enum whose values are the words written in the YAML."""
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Mode(StrEnum):
@@ -182,14 +195,3 @@ def financial_year_of(day: dt.date) -> str:
     """``2023-10-12`` -> ``2023-24`` (the UK financial year runs April to March)."""
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    m = re.match(r"^([0-9]{4})-([0-9]{2})$", text)
-    if not m:
-        raise ValueError(f"not a month: {text!r}")
-    return int(m.group(1)), int(m.group(2))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
-
 import re
 import string
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,6 +13,7 @@ from cspkit.locate import RECORDS_DIR_RE
 from cspkit.models.common import (
     Date,
     Flag,
+    Lead,
     Markdown,
     Mode,
     OrgId,
@@ -85,7 +85,7 @@ class StandingItem(Record):
     title: str
     key: Slug | None = None
     """A stable name for the item so other settings can refer to it (e.g. partner-updates)."""
-    leads: list[str] = []
+    leads: list[Lead] = []
     """People (ids) or roles (chair, vice-chair, clerk) who lead the item."""
     purpose: Markdown | None = None
     """The purpose line printed under the title ("To review actions from the previous meeting")."""
@@ -124,7 +124,7 @@ class Plan(Record):
     priorities: list[Priority]
 
     @model_validator(mode="after")
-    def _order(self) -> "Plan":
+    def _order(self) -> Plan:
         if self.ends <= self.starts:
             raise ValueError(f"plan ends ({self.ends}) before it starts ({self.starts})")
         return self
@@ -233,6 +233,8 @@ class Conventions(Record):
     """Date style in running text ("the meeting held on 13th July 2023")."""
     action_date_style: DateStyle = DateStyle.short
     """Date style in the action log's raised column."""
+    online_marker: str = "(online)"
+    """What the minutes print after the name of someone who joined online ("(MS Teams)")."""
     time_style: TimeStyle = TimeStyle.compact
     point_numbering: str = "roman"
     """How discussion points are numbered: roman (i, ii) or roman-parens ((i), (ii))."""
@@ -273,11 +275,13 @@ class ScheduleEntry(Record):
     date: Date | None = None
     start: Time | None = None
     end: Time | None = None
+    venue: str | None = None
+    """Where this meeting is held, when not the usual venue; `to be confirmed` when the notice says so."""
     label: str | None = None
     """Text for an unscheduled meeting, shown in the list of upcoming meetings."""
 
     @model_validator(mode="after")
-    def _date_or_label(self) -> "ScheduleEntry":
+    def _date_or_label(self) -> ScheduleEntry:
         if self.date is None and not self.label:
             raise ValueError("give a date, or a label for a meeting not yet scheduled")
         if self.start and self.end and self.end <= self.start:

@@ -9,7 +9,16 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from cspkit.models.common import (
     Date,
     Flag,
-    ItemNumber, Markdown, Mode, OrgId, PersonId, Record, Slug, StrEnum, Time,
+    ItemNumber,
+    Lead,
+    Markdown,
+    Mode,
+    OrgId,
+    PersonId,
+    Record,
+    Slug,
+    StrEnum,
+    Time,
 )
 from cspkit.models.config import ItemKind, PaperKind
 
@@ -32,6 +41,10 @@ class Attendee(Record):
     """How they attend, if not their registry role ("Community Safety Partnership Strategy Group Chair")."""
     organisation: OrgId | None = None
     """If they attend for a different organisation than their registry one."""
+    qualifier: str | None = None
+    """Printed in brackets after their organisation, as the minutes have it ("Public Health")."""
+    honorific: str | None = None
+    """Letters printed after their name in these minutes ("CC" for a county councillor)."""
     role: AttendeeRole | None = None
     """chair ("in the Chair"), vice-chair, or minutes (took the minutes)."""
     remote: Flag = False
@@ -64,7 +77,7 @@ class Paper(Record):
     """Partners only: left out of public renderings."""
 
     @model_validator(mode="after")
-    def _source(self) -> "Paper":
+    def _source(self) -> Paper:
         if self.kind == PaperKind.document and not self.source:
             raise ValueError("a document paper needs a source (a Markdown file under records/)")
         if self.kind != PaperKind.document and self.source:
@@ -81,7 +94,7 @@ class SubItem(Record):
     title: str
     priority: int | None = None
     """Strategic priority number this sub-item reports on."""
-    leads: list[str] = []
+    leads: list[Lead] = []
     papers: list[Paper] = []
     to_follow: Flag = False
     """The paper is late: the agenda says "To follow"."""
@@ -92,7 +105,7 @@ class AgendaItem(Record):
     title: str
     key: Slug | None = None
     """The standing item this comes from (see cspkit.yaml), if any."""
-    leads: list[str] = []
+    leads: list[Lead] = []
     """People (ids) or roles (chair, vice-chair, clerk) leading the item."""
     lead_text: str | None = None
     """Free text when the lead is not a person on the registry ("An officer from ...")."""
@@ -152,14 +165,18 @@ class Minutes(Record):
     """The (later) meeting at which these minutes were approved."""
     ended: Time | None = None
     """When the meeting closed, if recorded."""
+    external: str | None = None
+    """The minutes are kept elsewhere, not in these records: where (a document, a web page)."""
     items: list[MinuteItem] = []
 
     @model_validator(mode="after")
-    def _approval(self) -> "Minutes":
+    def _approval(self) -> Minutes:
         if self.state == MinutesState.approved and self.approved_at is None:
             raise ValueError("approved minutes need approved_at: the meeting that approved them")
         if self.approved_at is not None and self.state != MinutesState.approved:
             raise ValueError(f"approved_at is set but state is {self.state.value}")
+        if self.external is not None and self.items:
+            raise ValueError("minutes kept elsewhere (external) have no items here")
         return self
 
 
@@ -169,6 +186,7 @@ class Meeting(Record):
     start: Time | None = None
     end: Time | None = None
     venue: str | None = None
+    """Where it is held; `to be confirmed` while the notice says so."""
     mode: Mode | None = None
     chair: PersonId | None = None
     attendance: Attendance = Attendance()

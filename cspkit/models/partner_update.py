@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import Date, Flag, MONTH_RE, Markdown, OrgId, PersonId, Record, Slug
+from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, OrgId, PersonId, Record, Slug
 
 ReportDate = Annotated[
     Date | Annotated[str, Field(pattern=MONTH_RE)],
@@ -23,7 +23,7 @@ class PriorityUpdate(Record):
     """What the partner did towards it; empty means "n/a"."""
 
     @model_validator(mode="after")
-    def _one(self) -> "PriorityUpdate":
+    def _one(self) -> PriorityUpdate:
         if (self.priority is None) == (self.theme is None):
             raise ValueError("give exactly one of priority or theme")
         return self

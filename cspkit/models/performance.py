@@ -15,7 +15,7 @@ from cspkit.models.common import FinancialYear, Markdown, Number, Record, Slug, 
 
 
 class Unit(StrEnum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # a member named like str.count: fine for an enum
     per_1000 = "per-1000"
     percent = "percent"
 
@@ -38,7 +38,7 @@ class Reading(Record):
     note: Markdown | None = None
 
     @model_validator(mode="after")
-    def _not_both(self) -> "Reading":
+    def _not_both(self) -> Reading:
         if self.value is not None and self.previous is not None and self.reported_change is not None:
             raise ValueError(
                 "reported_change is derived when value and previous are known: remove it"
@@ -74,7 +74,11 @@ class Indicator(Record):
         v = reading.value
         if v is None:
             return None
-        better = (lambda a, b: a <= b) if self.polarity == Polarity.lower_is_better else (lambda a, b: a >= b)
+        lower = self.polarity == Polarity.lower_is_better
+
+        def better(a: float, b: float) -> bool:
+            return a <= b if lower else a >= b
+
         if self.target is not None:
             if better(v, self.target):
                 return "G"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import Date, Flag, MONTH_RE, Markdown, PersonId, Record, Slug, StrEnum
+from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, PersonId, Record, Slug, StrEnum
 
 
 class Recurrence(StrEnum):
@@ -53,7 +53,7 @@ class ProgrammeItem(Record):
     restricted: Flag = False
 
     @model_validator(mode="after")
-    def _recurring_needs_date(self) -> "ProgrammeItem":
+    def _recurring_needs_date(self) -> ProgrammeItem:
         if self.recurs == Recurrence.six_monthly and self.when == Special.tbc:
             raise ValueError("a six-monthly item needs a first month or meeting, not tbc")
         return self

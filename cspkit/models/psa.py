@@ -39,7 +39,7 @@ class Recommendation(Record):
     removed: Removal | None = None
 
     @model_validator(mode="after")
-    def _removal(self) -> "Recommendation":
+    def _removal(self) -> Recommendation:
         if (self.status == RecommendationStatus.removed) != (self.removed is not None):
             raise ValueError("status removed and removed: {meeting: ...} go together")
         return self

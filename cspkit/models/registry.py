@@ -43,7 +43,7 @@ class Person(Record):
     """Last day as a member or officer of the partnership (people leave; actions move on)."""
 
     @model_validator(mode="after")
-    def _dates(self) -> "Person":
+    def _dates(self) -> Person:
         if self.active_from and self.active_to and self.active_to < self.active_from:
             raise ValueError(f"active_to ({self.active_to}) is before active_from ({self.active_from})")
         return self

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from cspkit.errors import ConflictError, NotFound, UsageError
+from cspkit.errors import ConflictError, NotFound, UsageError, UserError
 from cspkit.fileio import write_bytes, write_text
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo
@@ -32,8 +33,13 @@ class Document:
     context: dict[str, Any]
 
 
-def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -> Meeting:
-    """A meeting from ``YYYY-MM-DD``, ``next`` (the next scheduled one) or ``latest``."""
+def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None, *,
+                    with_minutes: bool = False) -> Meeting:
+    """A meeting from ``YYYY-MM-DD``, ``next`` (the next scheduled one) or ``latest``.
+
+    ``with_minutes``: ``latest`` is the latest meeting whose minutes are in the records (the
+    one ``render minutes latest`` means), never a meeting still to be held.
+    """
     today = today or dt.date.today()
     meetings = repo.meeting_list()
     if not meetings:
@@ -46,6 +52,11 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -
                            f"give its date, or 'latest'; cspkit new-meeting sets up the next one)")
         return upcoming[0]
     if ref == "latest":
+        if with_minutes:
+            minuted = [m for m in meetings if m.minutes is not None and not m.minutes.external]
+            if not minuted:
+                raise NotFound("no meeting has minutes in the records yet (cspkit minutes start MEETING)")
+            return minuted[-1]
         live = [m for m in meetings if m.status != MeetingStatus.cancelled]
         return (live or meetings)[-1]
     from cspkit.dates import iso_date
@@ -53,7 +64,7 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None) -
     try:
         day = iso_date(str(ref))
     except ValueError:
-        raise UsageError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
+        raise UserError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
     if day not in repo.meetings:
         near = ", ".join(str(m.date) for m in meetings[-5:])
         raise NotFound(f"no meeting on {day} (records/meetings/{day}.yaml does not exist; meetings: {near})")
@@ -83,6 +94,9 @@ def pack_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
 
 def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
     from cspkit.render.context import Builder
+
+    if meeting.minutes is not None and meeting.minutes.external:
+        raise NotFound(f"the minutes of {meeting.date} are not kept in these records: {meeting.minutes.external}")
 
     b = Builder(repo, audience)
     return Document("minutes", f"{meeting.date.isoformat()}-minutes", {"minutes": b.minutes(meeting), "meeting": meeting})
@@ -138,7 +152,7 @@ def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "p
     env = make_env(repo.root, repo.config.conventions, fmt)
     try:
         return _render_template(repo, env, doc, fmt, audience)
-    except Exception as exc:  # noqa: BLE001 - a mistake in the partnership's own templates is theirs
+    except Exception as exc:
         from cspkit.errors import CspkitError
         from cspkit.render.repo_templates import template_error
 

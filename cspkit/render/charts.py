@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import re
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -27,7 +26,10 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
     Only numbers and quarter labels go into the chart, never free text from records.
     """
     import pygal
+    from pygal.etree import etree
     from pygal.style import Style
+
+    etree.to_etree()  # the standard library's serialiser, lxml or not: the same bytes everywhere
 
     style = Style(background="white", plot_background="white", foreground="#333", foreground_strong="#111",
                   foreground_subtle="#ccc", colors=("#1f4e79", "#9aa5b1"), font_family="DejaVu Sans, sans-serif",

@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspkit import views
 from cspkit.errors import LocatedError, NotFound
 from cspkit.models.action import action_sort_key
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
-from cspkit.repo import Repo
-from cspkit import views
 from cspkit.render import selection
+from cspkit.repo import Repo
 
 PUBLIC = "public"
 PARTNERS = "partners"
@@ -105,10 +105,6 @@ class Names:
         if o is None:
             return oid
         return o.label if short else o.name
-
-    def org_of(self, pid: str) -> str:
-        p = self.repo.people.get(pid)
-        return self.org(p.organisation) if p and p.organisation else ""
 
     def joined(self, pids: list[str], sep: str = "/", plain: bool = True) -> str:
         return sep.join(self.plain(p) if plain else self.person(p) for p in pids)
@@ -279,15 +275,22 @@ class Builder:
         att = meeting.attendance
         names = self.names
 
+        online = self.config.conventions.online_marker
+
         def people(group: list) -> list[dict]:
             rows = []
             for a in group:
                 p = self.repo.people.get(a.person)
                 capacity = a.capacity or (names.org(a.organisation) if a.organisation else
                                           names.org(p.organisation) if p and p.organisation else "")
+                if a.qualifier:
+                    capacity = f"{capacity} ({a.qualifier})" if capacity else a.qualifier
                 role = {"chair": "in the Chair", "vice-chair": "Vice-Chair", "minutes": "minutes"}.get(
                     a.role.value if a.role else "", "")
-                rows.append({"name": names.person(a.person), "capacity": capacity, "role": role, "remote": a.remote})
+                name = names.person(a.person) + (f" {a.honorific}" if a.honorific else "")
+                rows.append({"name": name, "capacity": capacity, "role": role, "remote": a.remote,
+                             "online": online if a.remote else "",
+                             "substitute_for": names.person(a.substitute_for) if a.substitute_for else ""})
             return rows
 
         items = []

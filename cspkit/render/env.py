@@ -173,12 +173,12 @@ def _bytecode_cache(conventions: Any, fmt: str):
 
 def make_env(repo_root: Path | None, conventions: Any, fmt: str):
     """A sandboxed environment for one output format (html, pdf or md)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
     from cspkit.render.repo_templates import RepositoryLoader
 
-    loaders = []
+    loaders: list[BaseLoader] = []
     if repo_root is not None and (repo_root / "templates").is_dir():
         loaders.append(RepositoryLoader(repo_root))  # read by the one rule: inside the repository
     loaders.append(FileSystemLoader(str(package_templates())))

@@ -10,9 +10,10 @@ reported as ``templates/NAME:LINE: message``, exit 1, never as a bug in cspkit.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any
 
 from jinja2 import BaseLoader, TemplateNotFound
 from jinja2.loaders import split_template_path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cspkit import views
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus
 from cspkit.models.psa import PSA
@@ -11,9 +12,13 @@ from cspkit.repo import Repo
 
 
 def previous_minutes(repo: Repo, meeting: Meeting) -> Meeting | None:
-    """The held meeting before ``meeting`` whose minutes come to it for approval."""
-    prev = repo.previous_meeting(meeting.date)
-    return prev if prev is not None and prev.minutes is not None else None
+    """The meeting before ``meeting`` whose minutes come to it for approval, when there are
+    minutes to attach: held, written, kept in these records. Never an earlier meeting's
+    instead (``validate`` warns when there are none to attach)."""
+    prev = views.meeting_before(repo, meeting.date)
+    if prev is None or prev.status != MeetingStatus.held or prev.minutes is None or prev.minutes.external:
+        return None
+    return prev if views.minutes_written(prev.minutes) else None
 
 
 def current_psa(repo: Repo, day: dt.date) -> PSA | None:

@@ -14,13 +14,13 @@ from typing import Any
 
 from cspkit import views
 from cspkit.errors import NotFound, UserError
+from cspkit.fileio import real_path
 from cspkit.listing import Column, Table
 from cspkit.lookup import did_you_mean
 from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE, Action, ActionFile, ActionStatus, action_sort_key
 from cspkit.models.meeting import Decision, Meeting, MeetingStatus
 from cspkit.session import Session
-from cspkit.workflows._common import Written, parse_date, put, to_plain
-from cspkit.fileio import real_path
+from cspkit.workflows._common import Written, parse_date, put, set_keys, to_plain
 
 
 @dataclass
@@ -37,6 +37,10 @@ class ActionSummary:
     note: str | None = None
     new_status: str | None = None
     reassigned_to: list[str] = field(default_factory=list)
+    new_text: str | None = None
+    """The new wording, when the command changed it."""
+    new_due: dt.date | None = None
+    """The new target (a date, or a meeting by its date), when the command changed it."""
 
 
 @dataclass
@@ -136,7 +140,8 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
     """Turn each decision with owners (and no action yet) in a meeting's minutes into an action.
 
     The action goes into ``records/actions/<date>.yaml`` with id ``<date>/<item>.<n>``, the
-    decision's text, owners and due date, and ``decision:`` its place in the minute; its id
+    decision's text, owners and due date (without one, it is due at the next meeting, from the
+    meetings on file and the schedule), and ``decision:`` its place in the minute; its id
     is written back into the decision (``action:``), so running this twice raises nothing new.
     An action raised under a restricted minute or agenda item is ``restricted`` too.
     Both files are written together or not at all (an interrupted run is completed by the next
@@ -147,6 +152,7 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
         raise UserError(f"the meeting on {m.date} has no minutes yet (cspkit minutes start {m.date})")
     numbered = _uses_numbers(ctx)
     next_number = max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1
+    next_meeting = views.next_meeting_date(ctx.repo, m.date)
     new: list[dict[str, Any]] = []
     links: list[tuple[int, int, str]] = []
     for i, mi in enumerate(m.minutes.items):
@@ -158,7 +164,8 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
                 raise UserError(f"minute '{mi.title}' has a decision with owners but no agenda item or minute "
                                 "number to raise its action under; give it item: N")
             aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [a['id'] for a in new])}"
-            new.append(_action_data(aid, _action_text(d.text), list(d.owners), due=d.due, decision=j + 1,
+            new.append(_action_data(aid, views.raised_wording(d.text), list(d.owners), due=d.due, decision=j + 1,
+                                    due_meeting=None if d.due else next_meeting,
                                     number=next_number if numbered else None,
                                     restricted=views.minute_restricted(m, mi)))
             if numbered:
@@ -177,19 +184,13 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
     return ActionsResult(**done, actions=[_summary(ctx, a) for a in new])
 
 
-def _action_text(decision: str) -> str:
-    """The decision's wording, as the action log shows it: "That a plan be brought ..."."""
-    text = decision.strip()
-    return text[:1].upper() + text[1:] if text else decision
-
-
 def add_action(ctx: Session, meeting: str | dt.date, item: str, owners: list[str], text: str, *, due: str | dt.date | None = None, due_meeting: str | dt.date | None = None,
                deliverer: str | None = None, dry_run: bool = False) -> ActionsResult:
     """Add an action by hand, raised at ``meeting`` under agenda ``item``.
 
     Owners (and the ``deliverer``, someone other than the owners who will do or report it) are
     names, aliases or ids, written as ids; ``due`` is a date, ``due_meeting`` the meeting it
-    should come back to.
+    should come back to (without either, the next meeting after the one that raised it).
     """
     m = _held(ctx, meeting)
     item = str(item).strip()
@@ -214,6 +215,8 @@ def add_action(ctx: Session, meeting: str | dt.date, item: str, owners: list[str
         cfg = ctx.repo.config
         if due_m not in ctx.repo.meetings and not (cfg and any(s.date == due_m for s in cfg.schedule)):
             raise NotFound(f"no meeting on {due_m} (not on file nor in the schedule) for --due-meeting")
+    if due_d is None and due_m is None:
+        due_m = views.next_meeting_date(ctx.repo, m.date)  # as the minutes say: "update at the next meeting"
     aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [])}"
     number = (max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1) if _uses_numbers(ctx) else None
     agenda_item = m.item(item)
@@ -235,14 +238,49 @@ def _refuse_closed(a: Action) -> None:
 
 
 def update_action(ctx: Session, action_id: str, *, status: str | ActionStatus | None = None,
-                  note: str | None = None, reassign: list[str] | None = None, date: str | dt.date | None = None,
+                  note: str | None = None, reassign: list[str] | None = None, text: str | None = None,
+                  due: str | dt.date | None = None, date: str | dt.date | None = None,
                   meeting: str | dt.date | None = None, dry_run: bool = False) -> ActionsResult:
-    """Append a dated history entry to an open action: a note, a new status, new owner(s).
+    """Change an open action: a dated history entry (a note, a new status, new owner(s)), its
+    wording (``text``) or its target (``due``: a meeting's date, another date, or ``next``).
 
     Reassignment keeps the action's id; the first one records the original owners in
-    ``raised_owners``. ``date`` defaults to today; ``meeting`` is the meeting at which the
-    update was given. A completed or closed action is refused.
+    ``raised_owners``. New wording keeps the old in ``raised_text`` (the first time), so the
+    decision that raised it is still compared with what was raised; wording that matches the
+    decision again (the minutes were corrected) makes it the baseline. ``date`` defaults to
+    today; ``meeting`` is the meeting at which the update was given. A completed or closed
+    action is refused.
     """
+    summary = _record_update(ctx, action_id, status=status, note=note, reassign=reassign, text=text, due=due,
+                             date=date, meeting=meeting)
+    return ActionsResult(**Written.of(ctx.commit(dry_run)), actions=[summary])
+
+
+def close_actions(ctx: Session, action_ids: list[str], *, note: str | None = None,
+                  date: str | dt.date | None = None, dropped: bool = False, meeting: str | dt.date | None = None,
+                  dry_run: bool = False) -> ActionsResult:
+    """Mark open actions complete (or, with ``dropped``, closed without further action): one
+    history entry each, all written together or none."""
+    ids = list(dict.fromkeys(i.strip() for i in action_ids if i.strip()))
+    if not ids:
+        raise UserError("give the id of at least one action to close")
+    status = ActionStatus.closed if dropped else ActionStatus.complete
+    summaries = [_record_update(ctx, aid, status=status, note=note, date=date, meeting=meeting) for aid in ids]
+    return ActionsResult(**Written.of(ctx.commit(dry_run)), actions=summaries)
+
+
+def close_action(ctx: Session, action_id: str, *, note: str | None = None,
+                 date: str | dt.date | None = None, dropped: bool = False, meeting: str | dt.date | None = None,
+                 dry_run: bool = False) -> ActionsResult:
+    """Mark an open action complete (or, with ``dropped``, closed without further action)."""
+    return close_actions(ctx, [action_id], note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
+
+
+def _record_update(ctx: Session, action_id: str, *, status: str | ActionStatus | None = None,
+                   note: str | None = None, reassign: list[str] | None = None, text: str | None = None,
+                   due: str | dt.date | None = None, date: str | dt.date | None = None,
+                   meeting: str | dt.date | None = None) -> ActionSummary:
+    """Record one action's update on the session (not committed); what it changed."""
     a = find_action(ctx, action_id)
     _refuse_closed(a)
     day = parse_date(date, "--date") if date is not None else dt.date.today()
@@ -251,38 +289,68 @@ def update_action(ctx: Session, action_id: str, *, status: str | ActionStatus | 
         new_status = None  # it is open already: nothing to change
     owners = ctx.people(list(reassign or []))
     note = note.strip() if note else None
-    if not (note or new_status or owners):
-        raise UserError("nothing to record: give --note, --status (complete or closed) or --reassign")
+    wording = " ".join(text.split()) if text is not None else None
+    if text is not None and not wording:
+        raise UserError("give the action's new wording (--text)")
+    if wording is not None and wording == a.text:
+        raise UserError(f"action {a.id} already reads: {wording}")
+    target = _due(ctx, a, due, day) if due is not None else None
+    if not (note or new_status or owners or wording or target):
+        raise UserError("nothing to record: give --note, --status (complete or closed), --reassign, --text or --due")
     if day < a.meeting:
         raise UserError(f"{day} is before action {a.id} was raised ({a.meeting})")
-    if a.history and day < a.history[-1].date:
+    if (note or new_status or owners) and a.history and day < a.history[-1].date:
         raise UserError(f"{day} is before the action's latest history entry ({a.history[-1].date})")
     if owners and sorted(owners) == sorted(a.owners):
         raise UserError(f"action {a.id} is already owned by {', '.join(ctx.person_name(o) for o in owners)}")
     met = ctx.meeting(meeting).date if meeting is not None else None
-    entry: dict[str, Any] = {"date": day}
-    if note:
-        entry["note"] = note
-    if new_status is not None:
-        entry["status"] = new_status
-    if owners:
-        entry["reassigned_to"] = owners
-    if met is not None:
-        entry["meeting"] = met
-    _append_history(ctx, a, entry, new_status, owners)
-    done = Written.of(ctx.commit(dry_run))
-    return ActionsResult(**done,
-                         actions=[_summary(ctx, a, date=day, note=note,
-                                           new_status=new_status.value if new_status else None,
-                                           reassigned_to=[ctx.person_name(o) for o in owners])])
+    entry: dict[str, Any] = {}
+    if note or new_status or owners:
+        entry["date"] = day
+        if note:
+            entry["note"] = note
+        if new_status is not None:
+            entry["status"] = new_status
+        if owners:
+            entry["reassigned_to"] = owners
+        if met is not None:
+            entry["meeting"] = met
+    decision = views.decision_of(ctx.repo, a)
+    # Changes that bring the action back in line with its decision (the minutes were
+    # corrected after it was raised) make the decision's wording and owners the new baseline.
+    realigned_text = wording is not None and decision is not None and views.same_wording(decision.text, wording) \
+        and not views.same_wording(decision.text, a.raised_text or a.text)
+    realigned_owners = bool(owners) and decision is not None and sorted(owners) == sorted(decision.owners) \
+        and sorted(decision.owners) != sorted(a.raised_owners or a.owners)
+    _change_action(ctx, a, entry, new_status, owners, wording=wording, due=target,
+                   realigned=(realigned_text, realigned_owners))
+    return _summary(ctx, a, date=day if entry else None, note=note,
+                    new_status=new_status.value if new_status else None,
+                    reassigned_to=[ctx.person_name(o) for o in owners], new_text=wording,
+                    new_due=next(iter(target.values()), None) if target else None)
 
 
-def close_action(ctx: Session, action_id: str, *, note: str | None = None,
-                 date: str | dt.date | None = None, dropped: bool = False, meeting: str | dt.date | None = None,
-                 dry_run: bool = False) -> ActionsResult:
-    """Mark an open action complete (or, with ``dropped``, closed without further action)."""
-    return update_action(ctx, action_id, status=ActionStatus.closed if dropped else ActionStatus.complete,
-                         note=note, date=date, meeting=meeting, dry_run=dry_run)
+def _due(ctx: Session, a: Action, value: str | dt.date, day: dt.date) -> dict[str, dt.date]:
+    """``--due``: ``next`` (the next meeting), a meeting's date (on file or in the schedule),
+    or any other date: ``{"due_meeting": …}`` or ``{"due": …}``."""
+    if isinstance(value, str) and value.strip().lower() == "next":
+        nxt = views.next_meeting_date(ctx.repo, max(day, a.meeting))
+        if nxt is None:
+            raise UserError(f"no meeting after {max(day, a.meeting)} on file or in the schedule: give a date")
+        return {"due_meeting": nxt}
+    target = parse_date(value, "--due")
+    if target < a.meeting:
+        raise UserError(f"--due {target} is before action {a.id} was raised ({a.meeting})")
+    cfg = ctx.repo.config
+    held_on = ctx.repo.meetings.get(target)
+    if (held_on is not None and held_on.status != MeetingStatus.cancelled) or \
+            (cfg is not None and any(e.date == target for e in cfg.schedule)):
+        if a.due_meeting == target and a.due is None:
+            raise UserError(f"action {a.id} is already due at the meeting on {target}")
+        return {"due_meeting": target}
+    if a.due == target and a.due_meeting is None:
+        raise UserError(f"action {a.id} is already due on {target}")
+    return {"due": target}
 
 
 def reopen_action(ctx: Session, action_id: str, *, note: str = "",
@@ -302,7 +370,7 @@ def reopen_action(ctx: Session, action_id: str, *, note: str = "",
     entry: dict[str, Any] = {"date": day, "note": note, "status": ActionStatus.open}
     if meeting is not None:
         entry["meeting"] = ctx.meeting(meeting).date
-    _append_history(ctx, a, entry, ActionStatus.open, [], drop=("closed_on",))  # the history keeps the date
+    _change_action(ctx, a, entry, ActionStatus.open, [], drop=("closed_on",))  # the history keeps the date
     done = Written.of(ctx.commit(dry_run))
     return ActionsResult(**done,
                          actions=[_summary(ctx, a, date=day, note=note, new_status=ActionStatus.open.value)])
@@ -316,29 +384,44 @@ def _status(value: str | ActionStatus) -> ActionStatus:
         raise UserError(f"unknown action status '{value}' (use one of: {words})") from None
 
 
-def _append_history(ctx: Session, a: Action, entry: dict[str, Any], status: ActionStatus | None,
-                    owners: list[str], drop: tuple[str, ...] = ()) -> None:
+def _change_action(ctx: Session, a: Action, entry: dict[str, Any], status: ActionStatus | None,
+                   owners: list[str], drop: tuple[str, ...] = (), *, wording: str | None = None,
+                   due: dict[str, dt.date] | None = None, realigned: tuple[bool, bool] = (False, False)) -> None:
+    """Record a change to one action on the session: a history entry (when ``entry`` has one),
+    a status, owners, wording, target."""
     path = ctx.path("actions", a.meeting)
     af = ctx.repo.action_files[a.meeting]
     index = next(i for i, x in enumerate(af.actions) if x.id == a.id)
+    text_realigned, owners_realigned = realigned
 
-    def mutate(doc: Any) -> None:
-        node = doc["actions"][index]
-        for key in drop:
-            node.pop(key, None)
-        if status is not None:
-            put(node, "status", status, Action)
-        if owners:
-            if not a.raised_owners:
-                put(node, "raised_owners", list(a.owners), Action)
-            put(node, "owners", owners, Action)
-        history = node.get("history")
-        if not history:
-            put(node, "history", [entry], Action)
-        else:
-            history.append(to_plain(entry))
+    values: dict[str, Any] = dict.fromkeys(drop)
+    if status is not None:
+        values["status"] = status
+    if owners:
+        values["owners"] = owners
+        if owners_realigned:
+            values["raised_owners"] = None
+        elif not a.raised_owners:
+            values["raised_owners"] = list(a.owners)
+    if wording is not None:
+        values["text"] = wording
+        if text_realigned:
+            values["raised_text"] = None
+        elif not a.raised_text:
+            values["raised_text"] = a.text
+    if due:
+        values.update({key: due.get(key) for key in ("due", "due_meeting")})
+    set_keys(ctx, path, lambda doc: doc["actions"][index], values, Action)
+    if entry:
+        def mutate(doc: Any) -> None:
+            node = doc["actions"][index]
+            history = node.get("history")
+            if not history:
+                put(node, "history", [entry], Action)
+            else:
+                history.append(to_plain(entry))
 
-    ctx.edit(path, mutate)
+        ctx.edit(path, mutate)
 
 
 # --------------------------------------------------------------------------- listing
@@ -397,5 +480,5 @@ def list_actions(ctx: Session, *, open_only: bool = False, owner: str | None = N
     return Table(ACTION_COLUMNS, rows, empty="No actions match.")
 
 
-__all__ = ["ActionSummary", "ActionsResult", "add_action", "close_action", "find_action", "list_actions",
+__all__ = ["ActionSummary", "ActionsResult", "add_action", "close_action", "close_actions", "find_action", "list_actions",
            "raise_actions", "reopen_action", "update_action"]

@@ -11,8 +11,9 @@ from typing import Any
 from cspkit import views
 from cspkit.errors import ConflictError, UserError
 from cspkit.models.action import Action
+from cspkit.models.common import VENUE_TBC
 from cspkit.models.config import PaperKind, StandingItem
-from cspkit.models.meeting import AgendaItem, Attendance, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
+from cspkit.models.meeting import AgendaItem, Meeting, MeetingStatus, MinuteItem, Minutes, MinutesState
 from cspkit.models.programme import ProgrammeItem, Recurrence
 from cspkit.session import Session
 from cspkit.workflows._common import Written, item_number, parse_date, put, text_date, to_plain
@@ -42,6 +43,7 @@ class NewMeeting(Written):
     """Organisation ids expected to send an update."""
     open_actions: list[Action]
     """The actions the pack's action log will show (see :func:`cspkit.views.action_log`)."""
+    venue: str | None = None
 
 
 def _norm_words(text: str) -> set[str]:
@@ -49,9 +51,10 @@ def _norm_words(text: str) -> set[str]:
     return {w for w in words if w not in _FILLER}
 
 
-def _is_closing(s: StandingItem) -> bool:
-    title = s.title.lower()
-    return (s.key in _CLOSING_KEYS) or title.startswith(_CLOSING_TITLES)
+def is_closing(key: str | None, title: str) -> bool:
+    """Whether an item closes the agenda (any other business, forward programme, next meeting):
+    items added to an agenda go before these."""
+    return (key in _CLOSING_KEYS) or title.lower().startswith(_CLOSING_TITLES)
 
 
 def _matches_standing(item: ProgrammeItem, s: StandingItem) -> bool:
@@ -70,7 +73,7 @@ def _paper(kind: PaperKind | None) -> list[dict]:
     return [{"kind": kind}]
 
 
-def _agenda_item(number: int, title: str, *, key: str | None = None, leads: list[str] | None = None,
+def agenda_item_data(number: int, title: str, *, key: str | None = None, leads: list[str] | None = None,
                  purpose: str | None = None, kind: Any = None, papers: list | None = None,
                  sub_items: list | None = None, restricted: bool = False,
                  programme_item: str | None = None) -> dict[str, Any]:
@@ -106,7 +109,7 @@ def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[
     assert cfg is not None
     plan = cfg.plan_for(day)
     due = views.programme_due(repo, day)
-    partners = [e for e in views.expected_partners(repo, day)]
+    partners = list(views.expected_partners(repo, day))
 
     taken: dict[str, ProgrammeItem] = {}  # programme id -> row, for standing rows matched to standing items
     matched_for: dict[int, ProgrammeItem] = {}
@@ -123,7 +126,7 @@ def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[
 
     def add_programme_rows() -> None:
         for it in extra:
-            items.append(_agenda_item(0, it.item, leads=it.action_by, purpose=it.detail, kind="report",
+            items.append(agenda_item_data(0, it.item, leads=it.action_by, purpose=it.detail, kind="report",
                                       restricted=it.restricted, programme_item=it.id))
 
     has_partner_item = any(s.key == "partner-updates" or s.paper == PaperKind.partner_updates
@@ -132,10 +135,10 @@ def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[
                     for e in partners]
 
     for i, s in enumerate(cfg.standing_agenda):
-        if _is_closing(s) and not inserted:
+        if is_closing(s.key, s.title) and not inserted:
             add_programme_rows()
             if not has_partner_item and partners:
-                items.append(_agenda_item(0, "Partner Updates", key="partner-updates",
+                items.append(agenda_item_data(0, "Partner Updates", key="partner-updates",
                                           purpose="Updates from partners on matters affecting the area.",
                                           kind="standing", papers=[{"kind": PaperKind.partner_updates}],
                                           sub_items=partner_subs))
@@ -157,13 +160,13 @@ def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[
         row = matched_for.get(i)
         if row is not None and not leads and not is_partner_item:  # partners lead their own sub-items
             leads = list(row.action_by)
-        items.append(_agenda_item(0, s.title, key=s.key, leads=leads, purpose=s.purpose, kind=s.kind,
+        items.append(agenda_item_data(0, s.title, key=s.key, leads=leads, purpose=s.purpose, kind=s.kind,
                                   papers=_paper(s.paper), sub_items=subs,
                                   programme_item=row.id if row is not None else None))
     if not inserted:
         add_programme_rows()
         if not has_partner_item and partners:
-            items.append(_agenda_item(0, "Partner Updates", key="partner-updates", kind="standing",
+            items.append(agenda_item_data(0, "Partner Updates", key="partner-updates", kind="standing",
                                       papers=[{"kind": PaperKind.partner_updates}], sub_items=partner_subs))
     for n, item in enumerate(items, start=1):
         item["number"] = n
@@ -171,16 +174,16 @@ def plan_agenda(ctx: Session, day: dt.date) -> tuple[list[dict[str, Any]], list[
 
 
 def new_meeting(ctx: Session, date: str | dt.date | None = None, *, force: bool = False,
-                dry_run: bool = False) -> NewMeeting:
+                venue: str | None = None, dry_run: bool = False) -> NewMeeting:
     """Write ``records/meetings/<date>.yaml`` for the next meeting, status scheduled.
 
     ``date`` defaults to the first date in ``cspkit.yaml``'s schedule after the latest meeting
     on file. The agenda is the standing agenda (numbered 1..n; sub-items per strategic
     priority of the plan current at that date; generated papers), with the forward programme
     rows due by that date before any other business / forward programme, and a partner
-    updates item listing the partners expected. Start/end come from the schedule entry,
-    venue/mode/times otherwise from ``defaults``. An existing meeting is not replaced unless
-    ``force``.
+    updates item listing the partners expected. Start/end and venue come from the schedule
+    entry, otherwise from ``defaults``; ``venue`` (``tbc`` or ``to be confirmed`` for a venue not
+    yet known) overrides both. An existing meeting is not replaced unless ``force``.
     """
     repo = ctx.repo
     cfg = repo.config
@@ -209,8 +212,10 @@ def new_meeting(ctx: Session, date: str | dt.date | None = None, *, force: bool 
         data["start"] = start
     if end:
         data["end"] = end
-    if cfg.defaults.venue:
-        data["venue"] = cfg.defaults.venue
+    where = meeting_venue(venue if venue is not None else entry.venue if entry and entry.venue else None) \
+        or cfg.defaults.venue
+    if where:
+        data["venue"] = where
     data["mode"] = cfg.defaults.mode
     previous = [m for d, m in sorted(repo.meetings.items()) if d < day and m.chair]
     if previous:
@@ -223,7 +228,15 @@ def new_meeting(ctx: Session, date: str | dt.date | None = None, *, force: bool 
     done = Written.of(ctx.commit(dry_run))
     planned = Meeting.model_validate(to_plain(data)).agenda
     return NewMeeting(date=day, path=path, agenda=planned, programme_items=rows, partners=partners,
-                      open_actions=views.action_log(repo, day), **done)
+                      open_actions=views.action_log(repo, day), venue=data.get("venue"), **done)
+
+
+def meeting_venue(text: str | None) -> str | None:
+    """A venue as given (``tbc`` written out as ``to be confirmed``); None when not given."""
+    if text is None or not text.strip():
+        return None
+    text = " ".join(text.split())
+    return VENUE_TBC if text.lower().rstrip(".") in ("tbc", "tba", VENUE_TBC, "to be arranged") else text
 
 
 # --------------------------------------------------------------------------- minutes
@@ -240,6 +253,10 @@ class MinutesResult(Written):
     approved_at: dt.date | None = None
     noted_in: Path | None = None
     """The approving meeting's file, when its minutes now record the approval."""
+    attendance_missing: bool = False
+    """Nobody is recorded as present yet (``cspkit attendance`` records them)."""
+    external: str | None = None
+    """Where the minutes are kept, when not in these records."""
 
 
 def _last_minute_number(ctx: Session, day: dt.date) -> int:
@@ -252,11 +269,11 @@ def _last_minute_number(ctx: Session, day: dt.date) -> int:
 def start_minutes(ctx: Session, meeting: str | dt.date = "", *, dry_run: bool = False) -> MinutesResult:
     """Turn a meeting's agenda into a minutes skeleton and mark the meeting held.
 
-    Attendance ``present`` (if empty) lists the registry's members active on the day, the
-    chair first with role chair; one minute item per agenda item (with its sub-items);
-    where the body numbers minutes continuously, numbers carry on from the previous held
-    meeting's last minute. State draft. Refused if the meeting already has minutes or was
-    cancelled.
+    One minute item per agenda item (with its sub-items); where the body numbers minutes
+    continuously, numbers carry on from the previous held meeting's last minute. State draft.
+    Attendance is left as recorded (``cspkit attendance``), never filled in with everyone:
+    when nobody is recorded as present, ``attendance_missing`` says so, and ``validate`` warns
+    until it is recorded. Refused if the meeting already has minutes or was cancelled.
     """
     m = ctx.meeting(meeting)
     path = ctx.path("meeting", m.date)
@@ -286,31 +303,16 @@ def start_minutes(ctx: Session, meeting: str | dt.date = "", *, dry_run: bool = 
             mi["restricted"] = True
         items.append(mi)
 
-    present: list[str] = []
-    if not m.attendance.present:
-        members = [p for p in ctx.repo.people.values() if p.member and p.active_on(m.date)]
-        listed = {a.person for g in ("officers", "apologies", "absent") for a in getattr(m.attendance, g)}
-        ids = [p.id for p in members if p.id not in listed]
-        if m.chair and m.chair not in listed:
-            ids = [m.chair, *[i for i in ids if i != m.chair]]
-        present = ids
-
     def mutate(doc: Any) -> None:
-        for mi, node in zip(items, doc["agenda"]):
+        for mi, node in zip(items, doc["agenda"], strict=True):
             mi["item"] = node["number"]  # keeps the file's own quoting of item numbers
         put(doc, "status", MeetingStatus.held, Meeting)
-        if present:
-            rows = [{"person": pid, **({"role": "chair"} if pid == m.chair else {})} for pid in present]
-            if "attendance" not in doc or doc["attendance"] is None:
-                put(doc, "attendance", {"present": rows}, Meeting)
-            else:
-                put(doc["attendance"], "present", rows, Attendance)
         put(doc, "minutes", {"state": MinutesState.draft, "items": items}, Meeting)
 
     ctx.edit(path, mutate)
     done = Written.of(ctx.commit(dry_run))
-    return MinutesResult(date=m.date, path=path, items=len(items), present=present, first_number=first,
-                         state="draft", **done)
+    return MinutesResult(date=m.date, path=path, items=len(items), present=[a.person for a in m.attendance.present],
+                         first_number=first, state="draft", attendance_missing=not m.attendance.present, **done)
 
 
 def circulate_minutes(ctx: Session, meeting: str | dt.date = "", *,
@@ -331,14 +333,30 @@ def approve_minutes(ctx: Session, meeting: str | dt.date = "", at: str | dt.date
     """Record that a meeting's minutes were approved at a later meeting (``at``).
 
     Sets ``state: approved`` and ``approved_at`` (from draft or circulated). ``at`` defaults to
-    the next meeting on file. If the approving meeting has minutes, the minute of its
-    ``minutes`` item (the standing item with key ``minutes``) says so: "The minutes of the
-    meeting held on 13th July 2023 were approved." (as its intro, or as a further point).
+    the next meeting on file, and must have been held. Minutes with nothing written in them
+    (the skeleton from ``minutes start``) are refused. If the approving meeting has minutes,
+    the minute of its ``minutes`` item (the standing item with key ``minutes``) says so: "The
+    minutes of the meeting held on 13th July 2023 were approved." (as its intro, or a point).
     """
     m = ctx.meeting(meeting)
     path = ctx.path("meeting", m.date)
     if m.minutes is None:
         raise UserError(f"the meeting on {m.date} has no minutes yet (cspkit minutes start {m.date})")
+    if m.minutes.state == MinutesState.approved:
+        raise UserError(f"the minutes of {m.date} were already approved at {m.minutes.approved_at}")
+    if not views.minutes_written(m.minutes):
+        raise UserError(f"the minutes of {m.date} are empty (only the skeleton from minutes start): write them in "
+                        f"{ctx.rel(path)} before they are approved (or, if they are kept elsewhere, cspkit minutes "
+                        f"external {m.date} --reference WHERE)")
+    later = _approving_meeting(ctx, m, at)
+    noted = _record_approval(ctx, m, path, later)
+    done = Written.of(ctx.commit(dry_run))
+    return MinutesResult(date=m.date, path=path, state="approved", approved_at=later.date, noted_in=noted,
+                         external=m.minutes.external, **done)
+
+
+def _approving_meeting(ctx: Session, m: Meeting, at: str | dt.date | None) -> Meeting:
+    """The later, held meeting at which ``m``'s minutes are approved (default: the next on file)."""
     if at is None:
         later = ctx.repo.next_meeting_after(m.date)
         if later is None:
@@ -347,37 +365,84 @@ def approve_minutes(ctx: Session, meeting: str | dt.date = "", at: str | dt.date
         later = ctx.meeting(at)
     if later.date <= m.date:
         raise UserError(f"minutes are approved at a later meeting: {later.date} is not after {m.date}")
-    if m.minutes.state == MinutesState.approved:
-        raise UserError(f"the minutes of {m.date} were already approved at {m.minutes.approved_at}")
+    if later.status != MeetingStatus.held:
+        raise UserError(f"the meeting on {later.date} is {later.status.value}: minutes are approved at a meeting "
+                        f"that has been held (cspkit minutes start {later.date} once it has)")
+    return later
 
+
+def _record_approval(ctx: Session, m: Meeting, path: Path, later: Meeting) -> Path | None:
+    """Mark ``m``'s minutes approved at ``later``, and minute it under ``later``'s minutes item
+    when ``later`` has minutes. Returns ``later``'s file when its minutes say so."""
     def mutate(doc: Any) -> None:
         put(doc["minutes"], "state", MinutesState.approved, Minutes)
         put(doc["minutes"], "approved_at", later.date, Minutes)
 
     ctx.edit(path, mutate)
-    noted = None
-    if later.minutes is not None:
-        agenda_item = next((a for a in later.agenda if a.key == "minutes"), None)
-        index = None
-        if agenda_item is not None:
-            index = next((i for i, mi in enumerate(later.minutes.items) if mi.item == agenda_item.number), None)
-        if index is not None:
-            sentence = f"The minutes of the meeting held on {text_date(ctx.repo, m.date)} were approved."
-            minute = later.minutes.items[index]
-            if sentence not in (minute.intro or "") and sentence not in minute.points:
-                def note(doc: Any) -> None:
-                    node = doc["minutes"]["items"][index]
-                    if not minute.intro and not minute.points:
-                        put(node, "intro", sentence, MinuteItem)
-                    else:
-                        points = node.get("points")
-                        if points is None:
-                            put(node, "points", [sentence], MinuteItem)
-                        else:
-                            points.append(sentence)
+    if later.minutes is None:
+        return None
+    agenda_item = next((a for a in later.agenda if a.key == "minutes"), None)
+    index = None
+    if agenda_item is not None:
+        index = next((i for i, mi in enumerate(later.minutes.items) if mi.item == agenda_item.number), None)
+    if index is None:
+        return None
+    sentence = f"The minutes of the meeting held on {text_date(ctx.repo, m.date)} were approved."
+    minute = later.minutes.items[index]
+    if sentence in (minute.intro or "") or sentence in minute.points:
+        return None
 
-                noted = ctx.path("meeting", later.date)
-                ctx.edit(noted, note)
+    def note(doc: Any) -> None:
+        node = doc["minutes"]["items"][index]
+        if not minute.intro and not minute.points:
+            put(node, "intro", sentence, MinuteItem)
+        else:
+            points = node.get("points")
+            if points is None:
+                put(node, "points", [sentence], MinuteItem)
+            else:
+                points.append(sentence)
+
+    noted = ctx.path("meeting", later.date)
+    ctx.edit(noted, note)
+    return noted
+
+
+def minutes_kept_elsewhere(ctx: Session, meeting: str | dt.date = "", reference: str = "", *,
+                           approved_at: str | dt.date | None = None, dry_run: bool = False) -> MinutesResult:
+    """Record that a held meeting's minutes are kept elsewhere (a council's website, a signed
+    copy), not in these records: ``minutes: {external: REFERENCE}``, state circulated.
+
+    The meeting is marked held, without inventing attendance or minute items for it; its
+    minutes can then be approved at a later meeting as usual (``approved_at`` does both at once).
+    Refused when the meeting already has minutes here, or was cancelled.
+    """
+    m = ctx.meeting(meeting)
+    path = ctx.path("meeting", m.date)
+    reference = " ".join((reference or "").split())
+    if not reference:
+        raise UserError("say where the minutes are kept: --reference \"a document, a web page\"")
+    if m.status == MeetingStatus.cancelled:
+        raise UserError(f"the meeting on {m.date} was cancelled: it has no minutes")
+    if m.minutes is not None and m.minutes.external is None:
+        raise ConflictError(f"the meeting on {m.date} has minutes in {ctx.rel(path)} already "
+                            f"({m.minutes.state.value})")
+    if m.minutes is not None and m.minutes.external == reference:
+        raise UserError(f"the minutes of {m.date} are already recorded as kept at: {reference}")
+    later = _approving_meeting(ctx, m, approved_at) if approved_at is not None else None
+    if later is not None and m.minutes is not None and m.minutes.state == MinutesState.approved:
+        raise UserError(f"the minutes of {m.date} were already approved at {m.minutes.approved_at}")
+
+    def mutate(doc: Any) -> None:
+        put(doc, "status", MeetingStatus.held, Meeting)
+        if isinstance(doc.get("minutes"), dict):
+            put(doc["minutes"], "external", reference, Minutes)
+        else:
+            put(doc, "minutes", {"state": MinutesState.circulated, "external": reference}, Meeting)
+
+    ctx.edit(path, mutate)
+    noted = _record_approval(ctx, m, path, later) if later is not None else None
     done = Written.of(ctx.commit(dry_run))
-    return MinutesResult(date=m.date, path=path, state="approved", approved_at=later.date, noted_in=noted,
-                         **done)
+    state = "approved" if later is not None else (m.minutes.state.value if m.minutes else "circulated")
+    return MinutesResult(date=m.date, path=path, state=state, approved_at=later.date if later else None,
+                         noted_in=noted, external=reference, **done)

@@ -40,7 +40,7 @@ def _same_as_safe(loader_class: type) -> bool:
     Only then is the fast path equivalent; a loader that changes any of them always goes the
     full way.
     """
-    c = loader_class.yaml_constructors
+    c: dict[str, Any] = getattr(loader_class, "yaml_constructors", {})
     return (c.get(_STR) is SafeConstructor.construct_yaml_str
             and c.get(_NULL) is SafeConstructor.construct_yaml_null
             and c.get(_MAP) is SafeConstructor.construct_yaml_map
@@ -92,8 +92,8 @@ def _build(loader: Any, root: Any, track: bool) -> Any:
         if cls is MappingNode:
             if tag != _MAP:
                 raise _Fallback
-            out: dict = {}
-            others: set | None = None
+            out: dict[Any, Any] = {}
+            others: set[tuple[str, str]] | None = None
             for key_node, value_node in node.value:
                 if key_node.__class__ is not ScalarNode:
                     raise _Fallback
@@ -110,7 +110,7 @@ def _build(loader: Any, root: Any, track: bool) -> Any:
                     pair = (key_node.tag, key_node.value)
                     if others is None:
                         others = set()
-                    if pair in others or key_node.tag not in _SCALARS and key_node.tag != _NULL:
+                    if pair in others or (key_node.tag not in _SCALARS and key_node.tag != _NULL):
                         raise _Fallback  # a duplicate, or a merge key, value key or other tag
                     others.add(pair)
                     key = build(key_node)
@@ -133,5 +133,5 @@ def _build(loader: Any, root: Any, track: bool) -> Any:
         return build(root)
     except _Fallback:
         raise
-    except Exception:  # noqa: BLE001 - any error is reported by the full constructor, in its words
+    except Exception:
         raise _Fallback from None

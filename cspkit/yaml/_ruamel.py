@@ -22,6 +22,9 @@ class WrittenFloat(float):
         obj.text = text
         return obj
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copies (an edit works on a copy of the data) keep the text
+        return (WrittenFloat, (float(self), self.text))
+
 
 _representer: list[Any] = []
 
@@ -30,7 +33,7 @@ def _representer_class() -> Any:
     if not _representer:
         from ruamel.yaml.representer import RoundTripRepresenter
 
-        class Representer(RoundTripRepresenter):  # type: ignore[misc]
+        class Representer(RoundTripRepresenter):
             # Records refuse anchors and aliases; never emit them, even for a value written twice.
             def ignore_aliases(self, data: Any) -> bool:
                 return True

@@ -34,12 +34,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
+from yaml.nodes import MappingNode, SequenceNode
 
 from cspkit.errors import CspkitError
 from cspkit.yaml import read as yamlio
 from cspkit.yaml._ruamel import WrittenFloat, dump
 from cspkit.yaml.locate import compose
+
+#: A place in a document: keys and list indexes.
+Path_ = tuple[Any, ...]
 
 # --------------------------------------------------------------------------- shapes
 
@@ -56,7 +61,7 @@ class _DictOf:
 
 @dataclass(frozen=True)
 class _Choice:
-    options: tuple
+    options: tuple[Any, ...]
 
 
 def _shape(tp: Any) -> Any:
@@ -80,7 +85,7 @@ def _shape(tp: Any) -> Any:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
     """The model's field names in declaration order, with the shape of each."""
     return tuple((name, _shape(info.annotation)) for name, info in model.model_fields.items())
@@ -93,7 +98,7 @@ def _pick(shape: Any, node: Any) -> Any:
     if isinstance(node, list):
         return next((s for s in shape.options if isinstance(s, _ListOf)), None)
     if isinstance(node, dict):
-        models = [s for s in shape.options if isinstance(s, type)]
+        models = [s for s in shape.options if isinstance(s, type) and issubclass(s, BaseModel)]
         if models:
             return max(models, key=lambda m: sum(1 for k in node if k in m.model_fields))
         return next((s for s in shape.options if isinstance(s, _DictOf)), None)
@@ -105,10 +110,10 @@ def _pick(shape: Any, node: Any) -> Any:
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def _implicit_tag(text: str, resolvers: dict) -> str:
+def _implicit_tag(text: str, resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]]) -> str:
     for tag, regexp in resolvers.get(text[:1], []) + resolvers.get(None, []):
         if regexp.match(text):
-            return tag
+            return str(tag)
     return _STR_TAG
 
 
@@ -118,16 +123,14 @@ def needs_quotes(text: str) -> bool:
     Checked against YAML 1.2 (how cspkit and most editors read) and YAML 1.1 (PyYAML's
     default, many other tools): ``10:00`` is a string to one and the number 600 to the other.
     """
-    import yaml
-
     return (_implicit_tag(text, yaml.resolver.Resolver.yaml_implicit_resolvers) != _STR_TAG
             or _implicit_tag(text, yamlio.RecordLoader.yaml_implicit_resolvers) != _STR_TAG)
 
 
-class _FmtLoader(yamlio.RecordLoader):  # type: ignore[misc,valid-type]
+class _FmtLoader(yamlio.RecordLoader):
     """The record loader, keeping the written form of decimal numbers."""
 
-    def construct_yaml_float(self, node: Any) -> Any:  # type: ignore[override]
+    def construct_yaml_float(self, node: Any) -> Any:
         value = super().construct_yaml_float(node)
         text = node.value.strip()
         return WrittenFloat(value, text) if re.fullmatch(r"[-+]?[0-9]+\.[0-9]+", text) else value
@@ -138,8 +141,6 @@ _FmtLoader.add_constructor("tag:yaml.org,2002:float", _FmtLoader.construct_yaml_
 
 def load_keeping_decimals(text: str) -> Any:
     """The data of ``text`` as the record loader reads it, decimals keeping their written form."""
-    import yaml
-
     return yaml.load(text, Loader=_FmtLoader)  # noqa: S506 - a SafeLoader (see cspkit.yaml.read)
 
 
@@ -249,8 +250,6 @@ def _comments(text: str, lines: list[str]) -> list[_Comment]:
     PyYAML's scanner gives every token's span and skips comments, so a ``#`` outside all
     spans starts a comment; a line with nothing but spaces outside all spans is blank.
     """
-    import yaml
-
     covered: dict[int, list[tuple[int, int]]] = {}
 
     def cover(line: int, start: int, end: int) -> None:
@@ -294,13 +293,11 @@ def _comments(text: str, lines: list[str]) -> list[_Comment]:
     return found
 
 
-def _anchors(text: str) -> list[tuple[int, int, int, tuple]]:
+def _anchors(text: str) -> list[tuple[int, int, int, Path_]]:
     """(line, column, depth, path) of every key and list item of ``text``, in document order."""
-    from yaml.nodes import MappingNode, SequenceNode
+    out: list[tuple[int, int, int, Path_]] = []
 
-    out: list[tuple[int, int, int, tuple]] = []
-
-    def walk(node: Any, path: tuple) -> None:
+    def walk(node: Any, path: Path_) -> None:
         if isinstance(node, MappingNode):
             for key, value in node.value:
                 sub = path + (getattr(key, "value", None),)
@@ -319,12 +316,12 @@ def _anchors(text: str) -> list[tuple[int, int, int, tuple]]:
 @dataclass
 class _Placed:
     header: list[_Comment] = field(default_factory=list)
-    before: dict[tuple, list[_Comment]] = field(default_factory=dict)
-    eol: dict[tuple, list[_Comment]] = field(default_factory=dict)
+    before: dict[Path_, list[_Comment]] = field(default_factory=dict)
+    eol: dict[Path_, list[_Comment]] = field(default_factory=dict)
     trailer: list[_Comment] = field(default_factory=list)
 
 
-def _place(comments: list[_Comment], anchors: list[tuple[int, int, int, tuple]]) -> _Placed:
+def _place(comments: list[_Comment], anchors: list[tuple[int, int, int, Path_]]) -> _Placed:
     placed = _Placed()
     lines = [a[0] for a in anchors]
     first = lines[0] if lines else None

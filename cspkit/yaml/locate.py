@@ -8,22 +8,30 @@ problem in it is located on that tree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cspkit.errors import Loc
 from cspkit.yaml.read import RecordLoader, YamlProblem, _check_depth
 
 
 class Locatable(Protocol):
-    """What :func:`fill_lines` needs of a problem."""
+    """What :func:`fill_lines` needs of a problem: where it is, and a line and column to fill."""
 
-    file: str
     line: int
     col: int
-    loc: tuple
-    code: str
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def loc(self) -> Loc: ...
+
+    @property
+    def code(self) -> str: ...
 
 
 def compose(text: str) -> Node | None:
@@ -35,7 +43,7 @@ def compose(text: str) -> Node | None:
         return None
 
 
-def locate(root: Node | None, loc: tuple) -> tuple[int, int]:
+def locate(root: Node | None, loc: Loc) -> tuple[int, int]:
     """Line and column (1-based) of the deepest node on ``loc`` that exists.
 
     A missing key points at the mapping that should hold it; an unknown key points at the
@@ -69,11 +77,11 @@ def locate(root: Node | None, loc: tuple) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def locate_key(root: Node | None, loc: tuple) -> tuple[int, int]:
+def locate_key(root: Node | None, loc: Loc) -> tuple[int, int]:
     """Like :func:`locate`, but for ``loc`` ending in a key: the position of that key."""
     if root is None or not loc:
         return locate(root, loc)
-    parent = root
+    parent: Node | None = root
     for part in loc[:-1]:
         if isinstance(parent, MappingNode):
             parent = next((v for k, v in parent.value if isinstance(k, ScalarNode) and k.value == str(part)), None)
@@ -90,7 +98,7 @@ def locate_key(root: Node | None, loc: tuple) -> tuple[int, int]:
     return locate(root, loc)
 
 
-def fill_lines(problems: list[Locatable], texts: dict[str, str]) -> None:
+def fill_lines(problems: Sequence[Locatable], texts: dict[str, str]) -> None:
     """Give every problem without a line the line of its ``loc``, composing each file once."""
     trees: dict[str, Node | None] = {}
     for p in problems:

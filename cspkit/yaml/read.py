@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 try:  # libyaml's C parser when the wheel has it (it nearly always does)
     from yaml import CSafeLoader as _BaseLoader
@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - pure Python fallback
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 from cspkit.fileio import FileRefused, read_file
+from cspkit.locate import RECORDS_DIR_RE
 from cspkit.yaml import _construct
 
 #: Files larger than this are refused before parsing: no record is anywhere near it.
@@ -47,12 +48,14 @@ _MERGE = "tag:yaml.org,2002:merge"
 class YamlProblem(Exception):
     """A file that cannot be read as YAML; carries a located :class:`Problem`-to-be."""
 
-    def __init__(self, message: str, line: int = 0, col: int = 0, code: str = "yaml"):
+    def __init__(self, message: str, line: int = 0, col: int = 0, code: str = "yaml", syntax: bool = False):
         super().__init__(message)
         self.message, self.line, self.col, self.code = message, line, col, code
+        #: a syntax error the reader can resume after (not an alias, tag or duplicate key)
+        self.syntax = syntax
 
 
-class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class RecordLoader(_BaseLoader):
     """Safe loader with YAML 1.2 core scalars, duplicate-key and alias checks."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
@@ -64,7 +67,7 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             )
         return super().construct_object(node, deep=deep)
 
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict:
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
             seen: dict[tuple[str, str], Node] = {}
             for key_node, _ in node.value:
@@ -80,13 +83,13 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                     seen[k] = key_node
         return super().construct_mapping(node, deep=deep)
 
-    def construct_yaml_timestamp(self, node: Node) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise ConstructorError(
-                None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
-            ) from None
+        except ValueError:
+            # 2023-02-30: left as the text it is, so the file still reads and the field that
+            # holds it says what is wrong (with the file's other problems, in the same run)
+            return node.value
 
 
 RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", RecordLoader.construct_yaml_timestamp)
@@ -124,6 +127,9 @@ RecordLoader.add_implicit_resolver(
     list("-+0123456789."),
 )
 
+
+#: A line git leaves in a file when a merge stopped on a conflict.
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: .*)?$")
 
 #: Where libyaml's wording leaves a person guessing, what to look at.
 _HINTS = (
@@ -173,9 +179,30 @@ def _mark_problem(exc: yaml.YAMLError, text_in: str = "") -> YamlProblem:
         text = f"{opened} opened here is not closed ({problem} on line {line})"
         line, col = context_mark.line + 1, context_mark.column + 1
     else:
-        text += next((f" ({hint})" for key, hint in _HINTS if key in problem), "")
-    return YamlProblem(f"YAML syntax: {text}" if not isinstance(exc, ConstructorError) else text,
-                       line, col, "yaml")
+        colon = _text_ending_in_colon(lines, line, problem)
+        if colon:
+            line, col = colon, len(lines[colon - 1].rstrip())
+            text = (f"this line ends with ':', so YAML reads its text as a key ({problem} on a later line): "
+                    "put the text in quotes, or end it without a colon")
+        else:
+            text += next((f" ({hint})" for key, hint in _HINTS if key in problem), "")
+    constructed = isinstance(exc, ConstructorError)
+    return YamlProblem(text if constructed else f"YAML syntax: {text}", line, col, "yaml", syntax=not constructed)
+
+
+def _text_ending_in_colon(lines: list[str], line: int, problem: str) -> int | None:
+    """The line (1-based) above an error that is running text ending in ':' ("- The police
+    said:"), which YAML reads as a key whose value should follow: the real cause."""
+    if "could not find expected ':'" not in problem and "mapping values are not allowed" not in problem:
+        return None
+    for i in range(min(line, len(lines)) - 1, max(line - 6, 0) - 1, -1):
+        stripped = lines[i].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        body = stripped[2:] if stripped.startswith("- ") else stripped
+        if body.endswith(":") and " " in body[:-1].strip() and not body.startswith(("'", '"')):
+            return i + 1
+    return None
 
 
 def read_bytes(path: Path, inside: Path) -> bytes:
@@ -231,7 +258,7 @@ def _check_depth(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise YamlProblem(too_deep, mark.line + 1, mark.column + 1, "yaml")
+                    raise YamlProblem(too_deep, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, "yaml")
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
@@ -259,6 +286,68 @@ def _check_characters(text: str) -> None:
                       "(it often comes with text pasted from another program)", line, col, "yaml")
 
 
+def conflict_markers(text: str) -> list[YamlProblem]:
+    """Each line of git's merge-conflict markers, as a problem at that line."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _CONFLICT.match(line)
+        if match:
+            out.append(YamlProblem("unresolved merge conflict: keep the lines you want between the markers and "
+                                   f"delete the marker lines ({match.group(1)} …)", number, 1, "conflict"))
+    return out
+
+
+def parse_reporting_all(text: str, limit: int = 50) -> tuple[Any, list[YamlProblem]]:
+    """Parse ``text``; if it does not parse, every syntax error that can be found in one run.
+
+    After an error the entry it is in (the line's key or list item, with everything indented
+    under it) is set aside and parsing resumes at its next sibling, so that errors deep inside
+    a long file are all reported together. Merge-conflict markers are reported as such. The
+    data is None when there was any error.
+    """
+    try:
+        return parse(text), []
+    except YamlProblem as exc:
+        first = exc
+    markers = conflict_markers(text)
+    if markers:
+        return None, markers
+    problems = [first]
+    if not first.syntax:
+        return None, problems
+    lines = text.split("\n")
+    seen = {first.line}
+    for _ in range(limit):
+        if not _set_aside(lines, problems[-1].line):
+            break
+        try:
+            parse("\n".join(lines))
+            break
+        except YamlProblem as exc:
+            if not exc.syntax or not exc.line or exc.line in seen:
+                break
+            seen.add(exc.line)
+            problems.append(exc)
+    return None, sorted(problems, key=lambda p: (p.line, p.col))
+
+
+def _set_aside(lines: list[str], line: int) -> bool:
+    """Blank the entry that holds ``line`` (1-based), keeping line numbers; False if it cannot."""
+    i = line - 1
+    if not 0 <= i < len(lines) or not lines[i].strip():
+        return False
+    indent = len(lines[i]) - len(lines[i].lstrip(" "))
+    end = i + 1
+    while end < len(lines):
+        nxt = lines[end]
+        if nxt.strip() and not nxt.lstrip(" ").startswith("#") and len(nxt) - len(nxt.lstrip(" ")) <= indent:
+            break
+        end += 1
+    for j in range(i, end):
+        lines[j] = ""
+    return True
+
+
 def parse(text: str) -> Any:
     """Parse one YAML document into plain data; raise :class:`YamlProblem` with a location."""
     try:
@@ -280,3 +369,17 @@ def isoformat(value: Any) -> str:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def records_dir_of(config: bytes | Path | None) -> str:
+    """The records folder ``cspkit.yaml`` names (``records`` unless it names a valid one).
+
+    ``config`` is the file's bytes or its path. Loading checks the value properly and reports
+    it; this is for what must know the folder before (the cache, fmt, reading a git revision).
+    """
+    try:
+        data = config if isinstance(config, bytes) or config is None else read_bytes(config, config.parent)
+        value = parse(decode(data)).get("records_dir") if data is not None else None
+    except (YamlProblem, AttributeError):
+        return "records"
+    return value if isinstance(value, str) and re.match(RECORDS_DIR_RE, value) else "records"

@@ -31,8 +31,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cspkit.yaml import _ruamel
-from cspkit.yaml import layout
+from cspkit.yaml import _ruamel, layout
 from cspkit.yaml.read import RecordLoader, parse
 
 # --------------------------------------------------------------------------- data helpers
@@ -142,7 +141,7 @@ def splice(text: str, old: Any, new: Any, model: type | None = None, modeline: s
 def _reads_as(text: str, data: Any) -> bool:
     try:
         return bool(parse(text) == data)
-    except Exception:  # noqa: BLE001 - a splice that does not even parse is simply not used
+    except Exception:
         return False
 
 
@@ -231,7 +230,11 @@ class _Splicer:
         out = list(self.lines)
         if out and not _BREAK.search(out[-1][-2:]):
             out[-1] += self.newline  # something may be added after the last line
-        for op in sorted(self.ops, key=lambda o: (o.start, o.end), reverse=True):
+        # From the end of the file back, so earlier positions stay valid; at one position, the
+        # later operation first, so that several keys inserted there keep their order.
+        order = sorted(range(len(self.ops)), key=lambda i: (self.ops[i].start, self.ops[i].end, i), reverse=True)
+        for i in order:
+            op = self.ops[i]
             out[op.start:op.end] = [line + self.newline for line in op.lines]
         return "".join(out)
 
@@ -249,7 +252,7 @@ class _Splicer:
             return
         raise _Replace  # the parent rewrites this value with its key or its list marker
 
-    def walk_mapping(self, old: dict, new: dict, node: MappingNode, canon: MappingNode) -> None:
+    def walk_mapping(self, old: dict[Any, Any], new: dict[Any, Any], node: MappingNode, canon: MappingNode) -> None:
         pairs = {_key(k): (k, v) for k, v in node.value}
         canon_pairs = {_key(k): (k, v) for k, v in canon.value}
         if len(pairs) != len(node.value) or set(pairs) != {str(k) for k in old}:
@@ -272,7 +275,7 @@ class _Splicer:
                 before = next((keys[j] for j in range(i - 1, -1, -1) if keys[j] in old), None)
                 self.insert_pair(node, pairs, before, *canon_pair)
 
-    def walk_sequence(self, old: list, new: list, node: SequenceNode, canon: SequenceNode) -> None:
+    def walk_sequence(self, old: list[Any], new: list[Any], node: SequenceNode, canon: SequenceNode) -> None:
         if len(node.value) != len(old) or len(canon.value) != len(new):
             raise _CannotSplice
         if len(new) < len(old):
@@ -326,13 +329,11 @@ class _Splicer:
 
     def replace_item(self, item: Node, c_item: Node) -> None:
         dash = _dash_column(self.lines, item)
-        c_dash = _dash_column(self.canon_lines, c_item)
         start, end = item.start_mark.line, _content_end(None, item, self.lines)
         if self.lines[start][:dash].strip():
             raise _CannotSplice
         tail = _after(self.lines, end, _end_col(item, None, self.lines))
-        body = self.canon_lines_between(c_item.start_mark.line, _content_end(None, c_item, self.canon_lines),
-                                        dash - c_dash)
+        body = self.items_like(item, c_item, c_item, dash)
         if tail.strip():
             if not tail.strip().startswith("#"):
                 raise _CannotSplice
@@ -341,12 +342,27 @@ class _Splicer:
 
     def append_items(self, node: SequenceNode, canon: SequenceNode, first_new: int) -> None:
         last = node.value[-1]
-        dash = _dash_column(self.lines, last)
         at = _content_end(None, last, self.lines) + 1
-        c_first = canon.value[first_new]
+        body = self.items_like(last, canon.value[first_new], canon.value[-1], _dash_column(self.lines, last))
+        self.ops.append(_Op(at, at, body))
+
+    def items_like(self, sibling: Node, c_first: Node, c_last: Node, dash: int) -> list[str]:
+        """The canonical lines of list items ``c_first`` to ``c_last``, their markers at ``dash`` and
+        their content as far from the marker as ``sibling``'s (``-   id: …`` stays that way)."""
         c_dash = _dash_column(self.canon_lines, c_first)
-        c_end = _content_end(None, canon.value[-1], self.canon_lines)
-        self.ops.append(_Op(at, at, self.canon_lines_between(c_first.start_mark.line, c_end, dash - c_dash)))
+        gap = sibling.start_mark.column - dash
+        c_gap = c_first.start_mark.column - c_dash
+        extra = gap - c_gap if gap > c_gap else 0
+        start, end = c_first.start_mark.line, _content_end(None, c_last, self.canon_lines)
+        body = self.canon_lines_between(start, end, dash - c_dash + extra)
+        out = []
+        for line in body:
+            stripped = line[dash + extra:] if len(line) > dash + extra else ""
+            if extra and line[:dash + extra].strip() == "" and stripped.startswith("- "):
+                out.append(" " * dash + "-" + " " * (1 + extra) + stripped[2:])  # a marker: back to its column
+            else:
+                out.append(line)
+        return out
 
     # ------------------------------------------------------------------ canonical text
     def canon_fragment(self, c_key: Node, c_value: Node, column: int) -> list[str]:
