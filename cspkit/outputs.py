@@ -47,8 +47,10 @@ from cspkit.listing import Table
 from cspkit.session import Session, open_session
 from cspkit.workflows.actions import list_actions
 from cspkit.workflows.agenda import list_agenda
+from cspkit.workflows.circulate import circulation_output
 from cspkit.workflows.programme import list_programme
 from cspkit.workflows.psa import list_recommendations
+from cspkit.workflows.updates import chase_drafts_output, forms_output
 
 Producer = Callable[[Session, str, Path, Sequence[str]], list[Path]]
 
@@ -88,12 +90,13 @@ def output(name: str, description: str, *, audiences: tuple[str, ...] = ("partne
 
 def produce_all(root: Path, audience: str, out: Path, formats: Sequence[str] = ALL_FORMATS,
                 names: Sequence[str] | None = None) -> dict[str, list[Path]]:
-    """Produce every registered output (or those ``names``) for ``audience`` into ``out/NAME/``."""
+    """Produce every registered output (or those ``names``) for ``audience`` into ``out/NAME/``
+    (for the public, only the outputs it receives)."""
     written: dict[str, list[Path]] = {}
     with open_session(root) as s:
         for name, o in OUTPUTS.items():
-            if names is not None and name not in names:
-                continue
+            if (names is not None and name not in names) or (audience == "public" and not o.public):
+                continue  # an output the public never receives is never made for it
             folder = out / name
             folder.mkdir(parents=True, exist_ok=True)
             written[name] = o.produce(s, audience, folder, formats)
@@ -198,6 +201,16 @@ def _programme_list(s: Session, audience: str, out: Path, formats: Sequence[str]
 @output("psa-list", "cspkit psa list (PSA recommendations are never restricted)", audiences=("partners",))
 def _psa_list(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
     return [p for year in sorted(s.repo.psa) for p in _listing(list_recommendations(s, year), out, f"psa-{year}")]
+
+
+# --------------------------------------------------------------------------- to partners only
+
+output("update-forms", "Partner update forms in Word, blank and filled in from each update", public=False)(
+    forms_output)
+output("chase-drafts", "The email drafts chasing partners' updates, for every meeting", public=False)(
+    chase_drafts_output)
+output("circulation", "The email draft circulating each meeting's pack, with the pack", public=False)(
+    circulation_output)
 
 
 @output("diff", "cspkit diff from where the branch left main to the working tree, in every format")

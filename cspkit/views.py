@@ -40,6 +40,9 @@ def is_restricted(repo: Repo, record: Any) -> bool:
     A record marked ``restricted`` is; so is an action raised from a decision minuted under a
     restricted minute or agenda item (unless a clerk published it on purpose), and a partner
     update attached to its meeting only as a restricted paper or under a restricted item.
+    A partner update with any section not for publication (:func:`restricted_sections`) is
+    restricted whole, for as long as the documents print an update whole: nothing a partner
+    ticked may reach the public, and leaving out one section is the renderer's to learn.
     """
     if getattr(record, "restricted", False):
         return True
@@ -48,7 +51,7 @@ def is_restricted(repo: Repo, record: Any) -> bool:
             return False
         return decision_restricted(repo, record)
     if isinstance(record, PartnerUpdate):
-        return update_attached_restricted(repo, record)
+        return bool(restricted_sections(record)) or update_attached_restricted(repo, record)
     return False
 
 
@@ -56,6 +59,12 @@ def minute_restricted(meeting: Meeting, minute: MinuteItem) -> bool:
     """Whether a minute is for partners only: marked so, or minuting a restricted agenda item."""
     item = meeting.item(minute.item) if minute.item else None
     return bool(minute.restricted or (item is not None and item.restricted))
+
+
+def restricted_sections(update: PartnerUpdate) -> set[str]:
+    """The sections of a partner update its partner marked not for publication, by key: those
+    in ``restricted_sections``, and ``theme-N`` / ``priority-N`` for plan rows marked so."""
+    return set(update.restricted_sections) | {p.key for p in update.priorities if p.restricted}
 
 
 def decision_restricted(repo: Repo, action: Action) -> bool:
@@ -318,5 +327,7 @@ def expected_partners(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
 
 
 def missing_updates(repo: Repo, meeting: dt.date) -> list[ExpectedUpdate]:
-    """Expected partners with no ``records/updates/<meeting>/<organisation>.yaml`` yet."""
-    return [e for e in expected_partners(repo, meeting) if (meeting, e.organisation) not in repo.updates]
+    """Expected partners whose update is not in: no ``records/updates/<meeting>/<organisation>.yaml``,
+    or only a draft (a blank made by ``update new``, a request noted by ``update chase --email``)."""
+    return [e for e in expected_partners(repo, meeting)
+            if (u := repo.updates.get((meeting, e.organisation))) is None or not u.is_received]

@@ -28,29 +28,46 @@ class Run:
     max_rss_kib: int
 
 
-def run_cspkit(*args: object, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
-    """``python -m cspkit ARGS`` in ``cwd``; its exit code, output and peak memory (KiB, of
-    that one process). The child is killed after ``timeout`` seconds (exit code -9 then)."""
-    import tempfile
-    import threading
+#: Runs cspkit as ``python -m cspkit`` does, and on exit writes the process's peak memory (its
+#: VmHWM, KiB) to the file $CSPKIT_TEST_HWM. (Not getrusage: Linux counts in a child's peak the
+#: memory of the parent it was forked from, which in a test worker is large and varies.)
+_MEASURED = """\
+import atexit, os, runpy
 
-    full_env = {**os.environ, "CSPKIT_CACHE": "0", "CSPKIT_PDF_WORKER": "0", **(env or {})}
-    full_env.pop("CSPKIT_REPO", None)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "cspkit", *map(str, args)], cwd=cwd, env=full_env,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+def _peak():
+    try:
+        with open("/proc/self/status") as status:
+            peak = next((line.split()[1] for line in status if line.startswith("VmHWM")), "0")
+    except OSError:
+        peak = "0"
+    with open(os.environ["CSPKIT_TEST_HWM"], "w") as out:
+        out.write(peak)
+
+atexit.register(_peak)
+runpy.run_module("cspkit", run_name="__main__", alter_sys=True)
+"""
+
+
+def run_cspkit(*args: object, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+    """``python -m cspkit ARGS`` in ``cwd``; its exit code, output and peak memory (KiB, of that
+    one process). The child is killed after ``timeout`` seconds (exit code -9 then)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        peak = Path(tmp) / "peak"
+        full_env = {**os.environ, "CSPKIT_CACHE": "0", "CSPKIT_PDF_WORKER": "0", **(env or {}),
+                    "CSPKIT_TEST_HWM": str(peak)}
+        full_env.pop("CSPKIT_REPO", None)
+        proc = subprocess.Popen([sys.executable, "-c", _MEASURED, *map(str, args)], cwd=cwd, env=full_env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   usage.ru_maxrss)
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        kib = int(peak.read_text() or 0) if peak.exists() else 0
+        return Run(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), kib)
 
 
 def text_of(path: Path) -> str:

@@ -359,6 +359,30 @@ COMMAND_CASES.update({
     "update chase unknown meeting": (["update", "chase", "2023-10-13"], 1,
                                      "error: no meeting on 2023-10-13: records/meetings/2023-10-13.yaml does not "
                                      "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "update form unknown partner": (["update", "form", "2023-10-12", "Fire Service", "-o", "{out}/f.docx"], 1,
+                                    "error: unknown organisation 'Fire Service'; to add it: cspkit organisations add "
+                                    "\"Fire Service\"\n"),
+    "update form bad format": (["update", "form", "2023-10-12", "mini-police", "--format", "pdf"], 2,
+                               "error: unknown format 'pdf' for the form (use docx; cspkit update new writes it "
+                               "as YAML)\n"),
+    "update form not a docx name": (["update", "form", "2023-10-12", "mini-police", "-o", "{out}/form.doc"], 2,
+                                    "error: {out}/form.doc: a Word form's name ends with .docx\n"),
+    "update form partner and all": (["update", "form", "2023-10-12", "mini-police", "--all"], 2,
+                                    "error: name one partner, or give --all for every partner expected at the "
+                                    "meeting\n"),
+    "update form over a file": (["update", "form", "2023-10-12", "mini-police", "-o", "{repo}/cspkit.yaml"], 2,
+                                "{repo}/cspkit.yaml: a Word form's name ends with .docx\n"),
+    "update import missing file": (["update", "import", "{repo}/nothere.docx"], 1, "nothere.docx: no such file\n"),
+    "update import a record": (["update", "import", "{repo}/cspkit.yaml"], 1,
+                               "cspkit.yaml: is not a Word document (.docx): it is not a zip package\n"),
+    "update import a folder": (["update", "import", "{repo}/records"], 1, "error: records: is a folder, not a document\n"),
+    "update chase bad deadline": (["update", "chase", "2023-10-12", "--email", "{out}", "--deadline", "soon"], 1,
+                                  "error: --deadline 'soon' is not a date in the form YYYY-MM-DD\n"),
+    "circulate unknown meeting": (["circulate", "2023-10-13", "--email", "{out}"], 1,
+                                  "error: no meeting on 2023-10-13: records/meetings/2023-10-13.yaml does not "
+                                  "exist (did you mean 2023-07-13 or 2023-10-12?)\n"),
+    "circulate missing pdf": (["circulate", "2023-10-12", "--email", "{out}", "--pdf", "{repo}/pack.pdf"], 1,
+                              "error: {repo}/pack.pdf: no such file\n"),
     "psa update unknown number": (["psa", "update", "9", "--note", "x"], 1,
                                   "error: the 2023 PSA has no recommendation 9 (it has 1, 2)\n"),
     "psa update bad year": (["psa", "update", "1", "--note", "x", "--year", "20x"], 1,

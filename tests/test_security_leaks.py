@@ -30,6 +30,7 @@ MARKERS = {
     "decision under a restricted item": "ZQITEMDECISION",
     "restricted update": "ZQUPDATEFLAG",
     "update attached only under a restricted item": "ZQUPDATEATTACHED",
+    "update section not for publication": "ZQUPDATESECTION",
     "restricted action": "ZQACTIONTEXT",
     "restricted action's note": "ZQACTIONNOTE",
     "restricted programme row": "ZQPROGRAMMEROW",
@@ -134,6 +135,23 @@ meeting: 2023-10-12
 organisation: mini-council
 subject: Licensing
 summary: {M['update attached only under a restricted item']} premises review.
+""", encoding="utf-8")
+    _append(root / "records/organisations.yaml", """\
+- id: mini-fire
+  name: Mini Fire and Rescue Service
+  short_name: Fire
+""")
+    _append(scheduled, """\
+  - kind: partner-update
+    organisation: mini-fire
+""")
+    (root / "records/updates/2023-10-12/mini-fire.yaml").write_text(f"""\
+meeting: 2023-10-12
+organisation: mini-fire
+subject: Fire safety visits
+summary: Visits went ahead as planned.
+risks: Premises at {M['update section not for publication']} are a concern.
+restricted_sections: [risks]
 """, encoding="utf-8")
     _append(root / "records/forward-programme.yaml", f"""\
 - id: covert-review

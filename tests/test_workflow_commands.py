@@ -288,9 +288,10 @@ def test_actions_table_keeps_the_text_readable_at_80_columns(mini, cli):
 
 def test_update_form_has_every_section_and_the_plan_priorities(mini, run, cli):
     edit_text(mini / "cspkit.yaml", "partner_updates:\n", "partner_updates:\n- organisation: mini-council\n")
-    out = run("update", "chase", "2023-10-12")
-    assert "1 partner update(s) for 2023-10-12 not in yet (1 received)" in out
-    assert "Mini Borough Council: chase no contact in cspkit.yaml" in out
+    chase = json.loads(run("update", "chase", "2023-10-12", "--format", "json"))
+    assert (chase["received"], chase["to_come"]) == (1, 1)
+    assert [(p["organisation"], p["state"], p["contact"]) for p in chase["partners"]] == [
+        ("Mini Borough Council", "missing", None), ("Mini Constabulary", "received", "Inspector Robert Jones")]
     before = snapshot(mini)
     run("update", "new", "2023-10-12", "Mini Council")  # an alias of the organisation
     path = "records/updates/2023-10-12/mini-council.yaml"
@@ -303,7 +304,9 @@ def test_update_form_has_every_section_and_the_plan_priorities(mini, run, cli):
     u = open_repo(mini).updates[(D(2023, 10, 12), "mini-council")]
     assert [(p.priority, p.text) for p in u.priorities] == [(1, None), (2, None)]
     assert u.subject == "Mini Borough Council update"
-    assert "All 2 expected partner update(s) for 2023-10-12 are in." in run("update", "chase", "2023-10-12")
+    # A blank form is a draft, not an update received: the partner is still to send theirs.
+    chase = json.loads(run("update", "chase", "2023-10-12", "--format", "json"))
+    assert [p["state"] for p in chase["partners"]] == ["draft", "received"] and chase["to_come"] == 1
     r = cli("--repo", mini, "update", "new", "2023-10-12", "mini-council")
     assert r.code == 1 and "already exists (use --force" in r.err
     assert cli("--repo", mini, "update", "new", "2023-10-12", "mini-council", "--force").code == 0

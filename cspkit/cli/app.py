@@ -53,7 +53,7 @@ _COMMAND_MODULES = {
     "people": "registry", "organisations": "registry",
     "new-meeting": "workflow", "agenda": "agenda", "attendance": "agenda",
     "minutes": "workflow", "actions": "workflow", "update": "workflow",
-    "psa": "workflow", "programme": "workflow",
+    "psa": "workflow", "programme": "workflow", "circulate": "workflow",
     "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
 }
 _MODULES = ("core", "render", "registry", "workflow", "agenda", "review")

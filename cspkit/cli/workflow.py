@@ -29,7 +29,8 @@ minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, cir
                           no_args_is_help=True)
 actions_app = typer.Typer(help="The action log: raise actions from decisions, add, list, update, close.",
                           no_args_is_help=True)
-update_app = typer.Typer(help="Partner update reports: a form to fill in, whom to chase.", no_args_is_help=True)
+update_app = typer.Typer(help="Partner update reports: the Word form, importing it when it comes back, chasing "
+                         "who still owes one.", no_args_is_help=True)
 psa_app = typer.Typer(help="PSA recommendations: list, record progress, remove by decision.", no_args_is_help=True)
 programme_app = typer.Typer(help="The forward programme: what is due, and rolling it on after a meeting.",
                             no_args_is_help=True)
@@ -326,25 +327,136 @@ def update_new(
         say(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
 
 
+@update_app.command("form")
+def update_form(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    partner: Optional[str] = typer.Argument(None, help="The organisation: id, name, short name or alias "
+                                            "(or --all)."),
+    all_partners: bool = typer.Option(False, "--all", help="One form for every partner expected to send an "
+                                      "update (partner_updates in cspkit.yaml)."),
+    fmt: str = typer.Option("docx", "--format", help="docx (a Word form; cspkit update new writes it as YAML)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The file (one partner) or folder (--all); "
+                                          "default build/MEETING-update-form-ORG.docx."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="Return by this date, YYYY-MM-DD (default: "
+                                           "update_form.return_days before the meeting)."),
+    force: bool = typer.Option(False, "--force", help="Replace a form file that exists."),
+) -> None:
+    """Write the partner update form as a Word document, laid out as the partnership's own form."""
+    from cspkit.workflows.updates import update_form as run
+
+    with session(ctx) as s:
+        written = run(s, meeting, partner, all_partners=all_partners, fmt=fmt, output=output, deadline=deadline,
+                      force=force)
+        for w in written:
+            say(f"wrote {w.path}")
+            if w.prefilled:
+                say(f"  pre-filled from last quarter: {', '.join(w.prefilled)}")
+        if written:
+            say(f"Return by {written[0].return_by}. Send it with: cspkit update chase {written[0].meeting} "
+                       f"--email DIR; import the reply with: cspkit update import FILE.docx")
+
+
+@update_app.command("import")
+def update_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="The returned form (.docx).", dir_okay=True),
+    meeting: Optional[str] = typer.Option(None, "--meeting", help="The meeting, YYYY-MM-DD (default: as the "
+                                          "form's Meeting row says)."),
+    partner: Optional[str] = typer.Option(None, "--org", help="The organisation (default: as the form's "
+                                          "Organisation row says)."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an update already received."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Read a returned partner update form into records/updates/MEETING/ORG.yaml."""
+    from cspkit.cli.reporters import terminal_safe as safe
+    from cspkit.workflows.updates import import_update
+
+    with session(ctx, write=True) as s:
+        r = import_update(s, file, meeting=meeting, partner=partner, replace=replace, dry_run=dry_run)
+        wrote(s.root, r)
+        verb = "would import" if r.dry_run else "imported"
+        say(f"{safe(r.source)}: {verb} as the update from {r.organisation} for {r.meeting}"
+                   f"{' (replacing the one received before)' if r.replaced else ''}.")
+        say(f"  answered: {', '.join(r.answered) or 'nothing'}")
+        if r.empty:
+            say(f"  left empty (n/a): {', '.join(r.empty)}")
+        if r.restricted:
+            say("  the whole update is marked not for publication")
+        if r.restricted_sections:
+            say(f"  not for publication: {', '.join(r.restricted_sections)}")
+        # What the document says is shown terminal-safe: a form can hold any characters.
+        for line in r.warnings:
+            say(f"warning: {safe(line)}", err=True)
+        for label in r.unchanged:
+            say(f"warning: {label}: unchanged from last quarter's answer, as pre-filled; check it still "
+                       f"holds", err=True)
+        for line in r.unplaced:
+            say(f"warning: {safe(line)}", err=True)
+        for line in r.notes:
+            say(f"note: {safe(line)}", err=True)
+
+
 @update_app.command("chase")
 def update_chase(
     ctx: typer.Context,
     meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    email: Optional[Path] = typer.Option(None, "--email", help="Write an email draft (.eml, the form attached) "
+                                         "for each partner still to send, into this folder; and record that "
+                                         "the form was requested.", file_okay=False),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="With --email: return by this date, "
+                                           "YYYY-MM-DD (default: update_form.return_days before the meeting)."),
+    force: bool = typer.Option(False, "--force", help="With --email: replace drafts that exist."),
+    dry_run: bool = DRY_RUN,
+    fmt: ListFormat = LIST_FORMAT,
 ) -> None:
-    """The partners expected at a meeting whose update is not in yet, and whom to chase."""
-    from cspkit.workflows.updates import chase
+    """Where each partner's update stands; with --email, a draft to each partner still to send, their form attached."""
+    if email is None:
+        from cspkit.workflows.updates import chase
+
+        with session(ctx) as s:
+            table = chase(s, meeting)
+        print_table(table, fmt.value)
+        if fmt == ListFormat.table and table.meta.get("to_come"):
+            say(f"Send each the form: cspkit update chase {table.meta['meeting']} --email DIR")
+        return
+    from cspkit.workflows.updates import chase_drafts
+
+    with session(ctx, write=True) as s:
+        r = chase_drafts(s, meeting, email, deadline=deadline, force=force, dry_run=dry_run)
+        if not r.drafts:
+            say(f"Every expected partner update for {r.meeting} is in: no drafts to write.")
+            return
+        wrote(s.root, r)
+        verb = "would write" if r.dry_run else "wrote"
+        for d in r.drafts:
+            to = f"to {d.to}" if d.to else "no address: To left empty"
+            say(f"{verb} {d.path} ({'reminder, ' if d.reminder else ''}{to})")
+        for line in r.warnings:
+            say(f"warning: {line}", err=True)
+        say("Open each draft in your mail program, check it, and send it.")
+
+
+@app.command("circulate")
+def circulate(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    email: Path = typer.Option(..., "--email", help="Write the email draft (.eml) and the pack's PDF into this "
+                               "folder.", file_okay=False),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", help="Attach this PDF of the pack instead of making it."),
+    force: bool = typer.Option(False, "--force", help="Replace a draft (or PDF) that exists."),
+) -> None:
+    """Circulate the pack: one email draft to the members and named partners, the PDF attached
+    (or linked, when larger than email.attach_limit_mb)."""
+    from cspkit.workflows.circulate import circulate as run
 
     with session(ctx) as s:
-        day, missing, received = chase(s, meeting)
-    if not missing:
-        say(f"All {received} expected partner update(s) for {day} are in.")
-        return
-    say(f"{len(missing)} partner update(s) for {day} not in yet ({received} received):")
-    for c in missing:
-        who = f"{c.contact_name}{f', {c.contact_role}' if c.contact_role else ''}" if c.contact_name else \
-            "no contact in cspkit.yaml"
-        say(f"  {c.organisation_name}: chase {who}")
-    say(f"Send each the form: cspkit update new {day} PARTNER")
+        r = run(s, meeting, email, pdf=pdf, force=force)
+    how = f"the pack attached ({r.pdf.name})" if r.attached else f"a link to the pack ({r.link})"
+    say(f"wrote {r.path}: to {len(r.to)} member(s), copied to {len(r.cc)} partner(s), {how}")
+    for line in r.warnings:
+        say(f"warning: {line}", err=True)
+    say("Open the draft in your mail program, check it, and send it.")
 
 
 # --------------------------------------------------------------------------- PSA

@@ -20,7 +20,8 @@ What is read, and how:
 - list numbering resolved to the label text (``numbering.Numbering``), from the
   paragraph's ``w:numPr`` or its style's; a label typed by hand is recognised too;
 - text in content controls (``w:sdt``, block and inline), smart tags, custom XML, simple
-  fields; a content control still showing its placeholder text is empty;
+  fields; a content control still showing its placeholder text is empty; a check box
+  content control reads as ☐ or ☒ by its state;
 - tables, nested tables, merged cells (each cell once: see ``blocks.Cell``), rows inside
   content controls;
 - images, shapes, text boxes, embedded objects and equations are skipped, each with a note.
@@ -419,8 +420,12 @@ class _Reader:
             elif tag in _INLINE_CONTAINERS:
                 self._inline(el, sid, href, spans, notes, fields, allow_changes)
             elif tag == SDT:
+                box = _check_box_state(el)
                 content = el.find(SDT_CONTENT)
-                if content is not None and not _showing_placeholder(el):
+                if box is not None:
+                    # A check box is its state, whatever glyph its content shows.
+                    spans.append((Span(TICKED if box else UNTICKED), _Format()))
+                elif content is not None and not _showing_placeholder(el):
                     self._inline(content, sid, href, spans, notes, fields, allow_changes)
             elif tag in TRACKED and allow_changes:
                 continue
@@ -547,6 +552,21 @@ def _children(parent: _Element, tag: str) -> Iterator[_Element]:
             content = el.find(SDT_CONTENT) if el.tag == SDT else el
             if content is not None:
                 yield from _children(content, tag)
+
+
+#: How a check box content control reads: its state, as the glyphs Word shows for it.
+UNTICKED, TICKED = "\u2610", "\u2612"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+
+
+def _check_box_state(sdt: _Element) -> bool | None:
+    """A check box content control's state (``w14:checkbox``), or None for any other control."""
+    sdtpr = sdt.find(SDT_PR)
+    box = sdtpr.find(W14 + "checkbox") if sdtpr is not None else None
+    if box is None:
+        return None
+    checked = box.find(W14 + "checked")
+    return checked is not None and checked.get(W14 + "val", "1").lower() in ("1", "true", "on")
 
 
 def _showing_placeholder(sdt: _Element) -> bool:

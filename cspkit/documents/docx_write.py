@@ -51,6 +51,14 @@ HEADER_FILL = "E7E6E6"
 
 CellContent = Union[str, Sequence[Block]]
 
+#: A tick box typed in text (☐): ``WordDocument.tick_boxes`` makes each a Word check box,
+#: which shows ☒ when ticked; the reader gives a check box as the one or the other.
+TICK_BOX = "\u2610"
+TICKED_BOX = "\u2612"
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+#: The font Word itself gives check box glyphs.
+_BOX_FONT = "MS Gothic"
+
 
 def guidance(text: str) -> Paragraph:
     """A guidance paragraph (style "Guidance") to put in a table cell or among blocks."""
@@ -80,6 +88,12 @@ def _child(parent: _Element, tag: str, **attrs: str | int) -> _Element:
     el = _el(tag, **attrs)
     parent.append(el)
     return el
+
+
+def _copy(el: _Element) -> _Element:
+    import copy
+
+    return copy.deepcopy(el)
 
 
 class WordDocument:
@@ -473,6 +487,65 @@ class WordDocument:
                 self._table(self._body if container is None else container, rows, block.header_rows, None, merged)
             elif isinstance(block, Note):
                 continue
+
+    def tick_boxes(self) -> int:
+        """Make every ☐ (and ☒) in the text written so far a Word check box; return how many.
+
+        Each becomes a check box content control, as Word's Developer > Check Box makes: one
+        click ticks it, and it then shows ☒ (a ☒ is written ticked). The reader gives a check
+        box's state as ☐ or ☒.
+        """
+        import re
+
+        count = 0
+        for r in list(self._body.iter(_W + "r")):
+            texts = [t for t in r.iterchildren(_W + "t") if t.text and (TICK_BOX in t.text or TICKED_BOX in t.text)]
+            parent = r.getparent()
+            if not texts or parent is None:
+                continue
+            rpr = r.find(_W + "rPr")
+            text = "".join(t.text or "" for t in r.iterchildren(_W + "t"))
+            out: list[_Element] = []
+            for piece in re.split(f"([{TICK_BOX}{TICKED_BOX}])", text):
+                if piece in (TICK_BOX, TICKED_BOX):
+                    out.append(self._check_box(rpr, piece == TICKED_BOX))
+                    count += 1
+                elif piece:
+                    run = _el("w:r")
+                    if rpr is not None:
+                        run.append(_copy(rpr))
+                    t = _child(run, "w:t")
+                    t.text = piece
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                    out.append(run)
+            for el in out:
+                r.addprevious(el)
+            parent.remove(r)
+        return count
+
+    @staticmethod
+    def _check_box(rpr: _Element | None, checked: bool) -> _Element:
+        from lxml import etree
+
+        w14 = "{%s}" % W14_NS
+        sdt = _el("w:sdt")
+        pr = _child(sdt, "w:sdtPr")
+        fonts = _child(_child(pr, "w:rPr"), "w:rFonts", ascii=_BOX_FONT, eastAsia=_BOX_FONT, hAnsi=_BOX_FONT)
+        box = etree.SubElement(pr, w14 + "checkbox")
+        etree.SubElement(box, w14 + "checked").set(w14 + "val", "1" if checked else "0")
+        for state, code in (("checkedState", "2612"), ("uncheckedState", "2610")):
+            el = etree.SubElement(box, w14 + state)
+            el.set(w14 + "val", code)
+            el.set(w14 + "font", _BOX_FONT)
+        run = _child(_child(sdt, "w:sdtContent"), "w:r")
+        run_pr = _copy(rpr) if rpr is not None else _el("w:rPr")
+        old = run_pr.find(_W + "rFonts")
+        if old is not None:
+            run_pr.remove(old)
+        run_pr.insert(0, _copy(fonts))
+        run.append(run_pr)
+        _child(run, "w:t").text = TICKED_BOX if checked else TICK_BOX
+        return sdt
 
     def page_break(self) -> None:
         """Start a new page."""

@@ -23,6 +23,7 @@ from cspkit.models.common import (
     StrEnum,
     Time,
 )
+from cspkit.models.partner_update import TEXT_FIELDS
 
 
 class BodyKind(StrEnum):
@@ -297,6 +298,117 @@ class ExpectedUpdate(Record):
     """Whom to chase."""
 
 
+class FormLayout(StrEnum):
+    table = "table"
+    """One two-column table, label | answer, as most partnerships' forms are."""
+    headings = "headings"
+    """A heading per section with the answer under it, as a headed report is written."""
+
+
+#: The sections of the usual partner update form (000, lines 227-300), as the form labels them.
+STANDARD_SECTIONS = (
+    ("summary", "Summary", "Purpose, background and context for the report update."),
+    ("recommendations", "Recommendations", "Any recommendations for the partnership to consider."),
+    ("performance", "Performance data", "Insert any relevant performance data."),
+    ("priorities", "Update/s", "Specific work, initiatives and projects that contribute to {what}."),
+    ("budget", "Budget / resource implications", "Costs, funding and staff time, if any."),
+    ("risks", "Any key risks / issues", "Anything that could stop the work above, or that partners should know."),
+    ("planned_activity", "Planned activity in the next quarter",
+     "Include any specific work, initiatives or projects that will contribute to the themes and priorities above."),
+    ("other", "Any other update", "Developments, achievements, challenges / opportunities."),
+    ("support_required", "Gaps / support required", "What you need from partners, if anything."),
+)
+
+
+class FormSection(Record):
+    """One section of the partner update form: a row of the table, or a heading."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
+    """What it fills in: a field of the update (summary, recommendations, performance, budget, risks,
+    planned_activity, other, support_required, contact), priorities (one row per theme or priority
+    of the plan), or a name of the partnership's own, kept under sections: in each update."""
+    label: str = Field(min_length=1)
+    """The label the form prints ("Budget / Resource Implications")."""
+    guidance: str | None = None
+    """Grey guidance text where the answer goes; the import drops it when a partner leaves it in.
+    For priorities, {what} is replaced by the theme or priority ("Theme 1")."""
+    also: list[str] = []
+    """Other labels partners write for this section (older forms, their own wording)."""
+    tick: Flag = True
+    """Give the section a "Not for publication" tick box."""
+
+
+class UpdateForm(Record):
+    """The partner update form that ``cspkit update form`` writes and ``cspkit update import`` reads."""
+
+    title: str = "Partner Update Report"
+    """The form's title; {organisation} is replaced by the partner's name."""
+    layout: FormLayout = FormLayout.table
+    return_days: int = Field(14, ge=0, le=120)
+    """The form is due back this many days before the meeting."""
+    sections: list[FormSection] = [FormSection(key=k, label=label, guidance=g) for k, label, g in STANDARD_SECTIONS]
+    """The sections, in order (default: the usual partner update form)."""
+    prefill: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]] = []
+    """Sections pre-filled with the partner's answer to the previous meeting, marked as last quarter's."""
+
+    @model_validator(mode="after")
+    def _sections(self) -> UpdateForm:
+        keys: set[str] = set()
+        labels: set[str] = set()
+        for s in self.sections:
+            if s.key in keys:
+                raise ValueError(f"section '{s.key}' is on the form twice")
+            if "_" in s.key and s.key not in _UPDATE_FIELDS:
+                raise ValueError(f"'{s.key}' is not a field of a partner update: a section of your own "
+                                 f"is named with lower-case letters, digits and hyphens")
+            keys.add(s.key)
+            for label in (s.label, *s.also):
+                if _fold(label) in labels:
+                    raise ValueError(f"the label '{label}' is on the form twice: the import could not tell "
+                                     f"the sections apart")
+                labels.add(_fold(label))
+        for key in self.prefill:
+            if key not in keys or key == "priorities":
+                raise ValueError(f"prefill: '{key}' is not a text section of the form")
+        return self
+
+    def section(self, key: str) -> FormSection | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+#: The fields of a partner update a form section can fill (any other key goes under sections:).
+_UPDATE_FIELDS = (*TEXT_FIELDS, "priorities")
+
+
+def _fold(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+class EmailSettings(Record):
+    """The email drafts cspkit writes (``update chase --email``, ``circulate --email``)."""
+
+    sender: str
+    """Who the drafts are from: "Community Safety Team <community.safety@charnwood.gov.uk>"."""
+    signature: str | None = None
+    """How the drafts end ("Community Safety Team, Charnwood Borough Council"); default: the partnership's name."""
+    attach_limit_mb: float = Field(10, gt=0, le=1000)
+    """A pack larger than this (megabytes) is linked (pack_url), not attached."""
+    pack_url: str | None = Field(None, pattern=r"^https://\S+$")
+    """Where the pack can be downloaded, for a pack too large to attach; {date} is the meeting's date."""
+
+    @field_validator("sender")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        _, address = parseaddr(value)
+        local, _, domain = address.partition("@")
+        if not local or "." not in domain or any(c in value for c in "\r\n"):
+            raise ValueError(f"'{value}' is not an email address (write it as "
+                             f"'Community Safety Team <team@example.gov.uk>' or 'team@example.gov.uk')")
+        return value
+
+
 class Config(Record):
     """The root ``cspkit.yaml`` of a partnership's repository."""
 
@@ -310,6 +422,10 @@ class Config(Record):
     """Future meeting dates, in order."""
     partner_updates: list[ExpectedUpdate] = []
     """Partners expected to send an update report to each meeting."""
+    update_form: UpdateForm = UpdateForm()
+    """The partner update form: its title, layout, sections and what is pre-filled."""
+    email: EmailSettings | None = None
+    """Who email drafts are from, how they end, and when a pack is linked instead of attached."""
     records_dir: Annotated[str, Field(pattern=RECORDS_DIR_RE)] = "records"
     """Folder (under the repository root) that holds the records: one folder name, not hidden."""
 
