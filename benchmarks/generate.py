@@ -165,9 +165,9 @@ ASKS = ["Members asked for a breakdown by ward at the next meeting.",
         "A member asked how the work would be evaluated; an outcomes framework was being drafted.",
         "Concern was expressed about the capacity of the voluntary sector to absorb further referrals.",
         "The Board welcomed the progress and asked to be kept informed."]
-DECISIONS = ["That the report be noted", "That the contents of the presentation be noted",
-             "That the update be received", "That the recommendations in the report be endorsed",
-             "That the Board continues to monitor progress through the performance framework"]
+DECISIONS = ["the report be noted", "the contents of the presentation be noted",
+             "the update be received", "the recommendations in the report be endorsed",
+             "the Board continues to monitor progress through the performance framework"]
 ACTION_VERBS = ["Circulate", "Provide an update on", "Bring a report on", "Arrange a briefing on", "Share data on",
                 "Review", "Contact the lead officer about", "Confirm funding for", "Set up a task and finish group on"]
 NOTES = ["Update given at the meeting; work is continuing.", "Briefing circulated to members by email.",
@@ -485,24 +485,25 @@ class World:
             mi: dict = {"number": minute_number, "item": it["number"], "title": it["title"]}
             num = str(it["number"])
             if it.get("kind") == "procedural" and num not in action_items:
-                mi["intro"] = {"1": "The Chair welcomed everyone; apologies were noted as listed above.",
-                               "4": "No interests were declared."}.get(num, "There was no other business.")
+                mi["body"] = [{"text": {"1": "The Chair welcomed everyone; apologies were noted as listed above.",
+                                        "4": "No interests were declared."}.get(num, "There was no other business.")}]
                 items.append(mi)
                 continue
-            mi["intro"] = f"The meeting considered {it['title'].lower()}. The discussion covered the following points:"
-            mi["points"] = [t.point() for _ in range(r.randint(3, 8))]
+            intro = f"The meeting considered {it['title'].lower()}. The discussion covered the following points:"
+            body: list = [{"text": intro}, {"points": [t.point() for _ in range(r.randint(3, 8))]}]
             decisions = [{"text": r.choice(DECISIONS)}]
             for seq in range(1, action_items.get(num, 0) + 1):
                 owners = r.sample(people, 1 if r.random() < 0.85 else 2)
                 aid = f"{day.isoformat()}/{num}.{seq}"
                 text = f"{r.choice(ACTION_VERBS)} {r.choice(THINGS)} {r.choice(WHERE)}"
-                decisions.append({"text": f"That {text[0].lower()}{text[1:]}", "owners": owners, "action": aid})
+                decisions.append({"text": f"the lead officer {text[0].lower()}{text[1:]}", "owners": owners,
+                                  "action": aid})
                 action_number += 1
                 raised.append({"id": aid, "number": action_number, "text": f"{text}.", "owners": owners,
                                "decision": len(decisions)})
-            mi["decisions"] = decisions
             if it.get("restricted"):
                 mi["restricted"] = True
+            mi["body"] = [*body, {"decisions": decisions}]
             items.append(mi)
         if raised:
             self.actions[day] = [self._history(day, a) for a in raised]

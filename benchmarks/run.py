@@ -343,7 +343,11 @@ def write_results(res: Results, runs: int, args: argparse.Namespace) -> None:
     if res.notes:
         lines += ["", "Notes:", "", *[f"- {n}" for n in res.notes]]
     lines += ["", EXPLAINED]
-    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Sections other benchmarks keep in the file (benchmarks/minutes_import.py) stay as they are.
+    old = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
+    kept = old[old.index("<!-- minutes-import: start -->"):] if "<!-- minutes-import: start -->" in old else ""
+    text = "\n".join(lines) + "\n"
+    (HERE / "RESULTS.md").write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")
 
 

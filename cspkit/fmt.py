@@ -16,6 +16,7 @@ from cspkit.errors import NotFound, Problem, ProblemCode, RepoNotFound, UserErro
 from cspkit.fileio import digest, real_path, write_text
 from cspkit.load import kind_for
 from cspkit.locate import find_root
+from cspkit.minutes.migrate import migrate_text
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 from cspkit.yaml import read as yamlio
 from cspkit.yaml.layout import FormatError, canonical
@@ -126,9 +127,12 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool = False) -> FmtReport:
+def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool = False,
+        migrate: bool = False) -> FmtReport:
     """Bring record files into the canonical layout (``check``: only report which would change).
 
+    ``migrate`` also rewrites what an earlier version of cspkit wrote in a layout that has
+    since changed (minutes before they had a body: :mod:`cspkit.minutes.migrate`).
     Files are rewritten atomically, and only if they did not change on disk meanwhile.
     """
     report = FmtReport()
@@ -137,6 +141,8 @@ def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool =
         try:
             raw = yamlio.read_bytes(target.path, target.root)
             text = yamlio.decode(raw)
+            if migrate and target.kind.name == "meeting":
+                text = migrate_text(text)
             new = canonical(text, target.path, target.root, target.kind.model, target.kind.schema_file)
         except (yamlio.YamlProblem, FormatError) as exc:
             report.problems.append(Problem(shown(target.path), exc.line, exc.col, exc.message,

@@ -44,10 +44,12 @@ from cspkit.diff.gitrev import GitError
 from cspkit.errors import NotFound
 from cspkit.fileio import write_bytes, write_text
 from cspkit.listing import Table
+from cspkit.models.meeting import MeetingStatus
 from cspkit.session import Session, open_session
 from cspkit.workflows.actions import list_actions
 from cspkit.workflows.agenda import list_agenda
 from cspkit.workflows.circulate import circulation_output
+from cspkit.workflows.minutes_docs import draft_minutes, export_minutes
 from cspkit.workflows.programme import list_programme
 from cspkit.workflows.psa import list_recommendations
 from cspkit.workflows.updates import chase_drafts_output, forms_output
@@ -204,6 +206,20 @@ def _psa_list(s: Session, audience: str, out: Path, formats: Sequence[str]) -> l
 
 
 # --------------------------------------------------------------------------- to partners only
+
+
+@output("minutes-documents", "Each meeting's minutes as Word and Markdown documents: the draft to write them "
+        "in and the export of what is recorded (the clerk's)", public=False)
+def _minutes_documents(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
+    written: list[Path] = []
+    for m in s.repo.meeting_list():
+        for fmt in ("docx", "md"):
+            if m.status != MeetingStatus.cancelled and m.agenda:
+                written.append(draft_minutes(s, m.date, fmt, out / f"{m.date}-minutes-draft.{fmt}", True).path)
+            if m.minutes is not None and m.minutes.external is None:
+                written.append(export_minutes(s, m.date, fmt, out / f"{m.date}-minutes.{fmt}", True).path)
+    return written
+
 
 output("update-forms", "Partner update forms in Word, blank and filled in from each update", public=False)(
     forms_output)

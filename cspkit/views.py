@@ -175,7 +175,7 @@ def overdue_actions(repo: Repo, as_of: dt.date) -> list[Action]:
 
 
 #: What a minutes skeleton has before anything is written: numbers, titles, flags.
-_FRAME = frozenset({"number", "item", "title", "restricted"})
+_FRAME = frozenset({"number", "item", "title", "restricted", "heading"})  # a skeleton's sub-item headings say nothing
 
 
 def minutes_written(minutes: Minutes) -> bool:
@@ -209,7 +209,8 @@ def same_wording(decision: str, action_text: str) -> bool:
     """Whether an action's text is a decision's wording: spacing, a closing full stop and the
     case of letters left aside."""
     def words(text: str) -> str:
-        return " ".join(text.split()).rstrip(".").casefold()
+        plain = " ".join(text.split()).rstrip(".").casefold()
+        return plain[len("that "):] if plain.startswith("that ") else plain  # a decision's "that" is the minutes'
 
     return words(raised_wording(decision)) == words(action_text)
 

@@ -62,12 +62,13 @@ def cli(capsys):
 
 
 def copy_repo(source: Path, target: Path) -> Path:
-    """A writable copy of a partnership repository (config, records, templates)."""
+    """A writable copy of a partnership repository (config, records, schemas, assets such as a logo)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "cspkit.yaml", target / "cspkit.yaml")
     shutil.copytree(source / "records", target / "records")
-    if (source / "schemas").is_dir():
-        shutil.copytree(source / "schemas", target / "schemas")
+    for folder in ("schemas", "assets"):
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder)
     return target
 
 
@@ -87,3 +88,58 @@ def mini(tmp_path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(MINI, target)
     return target
+
+
+#: Every document the render commands make for each example body (the county has no PSA
+#: tracker and no partner update forms: its partners send papers).
+RENDERS: dict[str, tuple[Path, list[list[str]]]] = {
+    "charnwood": (CHARNWOOD, [["pack", "2023-10-12"], ["minutes", "2023-07-13"],
+                              ["action-log", "--as-of", "2023-10-12"], ["forward-programme", "--as-of", "2023-10-12"],
+                              ["psa", "2023"], ["update", "2023-10-12", "LFRS"]]),
+    "county": (COUNTY, [["pack", "2024-03-22"], ["minutes", "2023-12-15"],
+                        ["action-log", "--as-of", "2024-03-22"], ["forward-programme", "--as-of", "2024-03-22"]]),
+}
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    """Both example bodies rendered once for the whole run, through the command line: every
+    render command in every format for partners, and in Markdown and HTML for the public
+    (files ending in ``-public``; a public PDF is printed from the public HTML, and a pack
+    PDF costs seconds: tests/test_render.py prints public PDFs of a repository with
+    restricted items). ``{body: folder}``. PDFs are made in this process (WeasyPrint loads
+    once); tests/test_render_pdf.py covers the worker. Under pytest-xdist the workers share
+    one set: the first to get the lock renders, the others read."""
+    from filelock import FileLock
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # this run's temporary folder, shared by the xdist workers (each has its own below it)
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.mktemp("rendered")
+    folders = {body: shared / f"rendered-{body}" for body in RENDERS}
+    with FileLock(str(shared / "rendered.lock")):
+        if not (shared / "rendered.done").exists():
+            _render_examples(folders)
+            (shared / "rendered.done").touch()
+    return folders
+
+
+def _render_examples(folders: dict[str, Path]) -> None:
+    from cspkit.cli import run
+
+    saved = os.environ.get("CSPKIT_PDF_WORKER")
+    os.environ["CSPKIT_PDF_WORKER"] = "0"
+    try:
+        for body, (root, commands) in RENDERS.items():
+            out = folders[body]
+            out.mkdir(parents=True, exist_ok=True)
+            for args in commands:
+                for audience in ("partners", "public"):
+                    formats = "all" if audience == "partners" else "md,html"
+                    code = run(["--repo", str(root), "render", *args, "--format", formats, "-o", str(out),
+                                "--audience", audience])
+                    assert code == 0, (body, args, audience)
+    finally:
+        if saved is None:
+            os.environ.pop("CSPKIT_PDF_WORKER", None)
+        else:
+            os.environ["CSPKIT_PDF_WORKER"] = saved

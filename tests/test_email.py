@@ -124,6 +124,16 @@ def test_chase_records_the_request_and_the_list_shows_it(repo, cli, tmp_path):
     assert snapshot(repo) == before
 
 
+def test_a_partner_asked_but_not_yet_answered_is_not_printed_in_the_pack(repo, cli, tmp_path):
+    """The request recorded by chasing makes a draft update for the partner: the pack must not
+    print it as an empty report ("n/a" in every section) under Partner Updates."""
+    ok(cli("--repo", repo, "update", "chase", "2023-10-12", "--email", tmp_path / "drafts"))
+    ok(cli("--repo", repo, "render", "pack", "2023-10-12", "--format", "md", "-o", tmp_path / "out"))
+    pack = (tmp_path / "out" / "2023-10-12-agenda-pack.md").read_text(encoding="utf-8")
+    assert "Violence Reduction Network update" not in pack  # the draft's subject
+    assert "Fire" in pack  # a received update still is
+
+
 def test_a_second_request_is_a_reminder(repo, cli, tmp_path):
     path = repo / "records/updates/2023-10-12/probation.yaml"
     path.write_text("meeting: 2023-10-12\norganisation: probation\nsubject: Probation update\nrequested:\n"

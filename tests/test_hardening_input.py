@@ -317,6 +317,21 @@ COMMAND_CASES.update({
                                           "(cspkit minutes start 2023-10-12)\n"),
     "minutes approve at itself": (["minutes", "approve", "2023-07-13", "--at", "2023-07-13"], 1,
                                   "error: minutes are approved at a later meeting: 2023-07-13 is not after 2023-07-13\n"),
+    # ---- workflow: minutes as documents
+    "minutes draft unknown format": (["minutes", "draft", "2023-10-12", "--format", "pdf"], 2,
+                                     "error: Invalid value for '--format' / '-f': 'pdf' is not one of 'docx', "
+                                     "'md'.\n" + U2.format("minutes draft")),
+    "minutes export without minutes": (["minutes", "export", "2023-10-12", "-o", "{out}/october.docx"], 1,
+                                       "error: the meeting on 2023-10-12 has no minutes yet "
+                                       "(cspkit minutes draft 2023-10-12)\n"),
+    "minutes export wrong ending": (["minutes", "export", "2023-07-13", "--format", "md", "-o", "{out}/july.docx"], 2,
+                                    "{out}/july.docx: a md document's name ends with .md\n"),
+    "minutes import missing file": (["minutes", "import", "2023-07-13", "{out}/minutes.docx"], 1,
+                                    "{out}/minutes.docx: file not found\n"),
+    "minutes import bad owner option": (["minutes", "import", "2023-07-13", "{repo}/records/people.yaml",
+                                         "--owner", "three=Bob"], 2,
+                                        "error: --owner 'three=Bob': write ITEM.N=NAME, e.g. 11.1=\"Dave Stokes\" "
+                                        "(N counts the item's decisions from 1; NAME may be none)\n"),
     # ---- workflow: actions
     "actions add unknown person": (["actions", "add", "--meeting", "2023-07-13", "--item", "3", "--owner",
                                     "Nobody Here", "--text", "x"], 1,

@@ -89,7 +89,9 @@ def build(root: Path, plan: dict) -> None:
             i, field = plan["minute"]
             minute = doc["minutes"]["items"][i]
             if field == "points":
-                minute.setdefault("points", []).append(f"Discussed {mk['minute']}.")
+                minute.setdefault("body", []).append({"points": [f"Discussed {mk['minute']}."]})
+            elif field == "intro":
+                minute.setdefault("body", []).insert(0, {"text": mk["minute"]})
             else:
                 minute[field] = f"{minute.get(field) or ''} {mk['minute']}".strip()
             minute["restricted"] = True

@@ -45,9 +45,9 @@ def with_decision_to_raise(repo: Path) -> Path:
     meeting = repo / MEETING
     text = meeting.read_text(encoding="utf-8")
     meeting.write_text(text.replace(
-        "      action: 2023-07-13/3.1\n",
-        "      action: 2023-07-13/3.1\n    - text: that the council review town centre lighting\n"
-        "      owners: [carol-white]\n"), encoding="utf-8")
+        "        action: 2023-07-13/3.1\n",
+        "        action: 2023-07-13/3.1\n      - text: the council review town centre lighting\n"
+        "        owners: [carol-white]\n"), encoding="utf-8")
     return repo
 
 

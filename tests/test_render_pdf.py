@@ -12,12 +12,12 @@ import re
 
 import pytest
 from conftest import CHARNWOOD, COUNTY
-from pypdf import PdfReader
+from pdf_support import page_texts
 
 
 def _pages(pdf_path) -> list[str]:
-    reader = PdfReader(str(pdf_path))
-    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in reader.pages]
+    # a word split at a hyphen at the end of a line comes out as "Anti- social"
+    return [re.sub(r"(?<=\w)- (?=[a-z])", "-", text) for text in page_texts(pdf_path)]
 
 
 def _papers(root, meeting):
@@ -31,21 +31,13 @@ def _papers(root, meeting):
 
 
 @pytest.fixture(scope="module")
-def charnwood_pdf(tmp_path_factory):
-    from cspkit.cli import run
-
-    out = tmp_path_factory.mktemp("charnwood-pdf")
-    assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(out)]) == 0
-    return out / "2023-10-12-agenda-pack.pdf"
+def charnwood_pdf(rendered):
+    return rendered["charnwood"] / "2023-10-12-agenda-pack.pdf"
 
 
 @pytest.fixture(scope="module")
-def county_pdf(tmp_path_factory):
-    from cspkit.cli import run
-
-    out = tmp_path_factory.mktemp("county-pdf")
-    assert run(["--repo", str(COUNTY), "render", "pack", "2024-03-22", "--format", "pdf", "-o", str(out)]) == 0
-    return out / "2024-03-22-agenda-pack.pdf"
+def county_pdf(rendered):
+    return rendered["county"] / "2024-03-22-agenda-pack.pdf"
 
 
 def test_charnwood_attached_at_page_is_where_each_paper_starts(charnwood_pdf):
@@ -60,6 +52,7 @@ def test_charnwood_attached_at_page_is_where_each_paper_starts(charnwood_pdf):
         page = pages[page_no - 1]
         assert page.startswith(f"AGENDA ITEM {item} "), (page_no, item, page[:80])
         assert title in page, (page_no, title)
+        assert title in page, (page_no, title)
     assert refs == sorted(refs) and refs[0] == 2
 
 
@@ -68,14 +61,14 @@ def test_charnwood_running_header_and_page_numbers(charnwood_pdf):
     for number, text in enumerate(pages, start=1):
         assert f"Page {number}" in text
         if number > 1:
-            assert "Charnwood Community Safety Partnership" in text and "12 October 2023" in text
+            assert "Charnwood Community Safety Partnership" in text and "12th October 2023" in text
 
 
-def test_charnwood_action_log_table_header_repeats_when_it_spans_pages(charnwood_pdf):
-    pages = _pages(charnwood_pdf)
-    psa_pages = [t for t in pages if "Statistical analysis" not in t and t.count("PSA recommendation Updates Status")]
-    # The PSA tracker runs over two pages: its header row is printed on both.
-    assert len(psa_pages) >= 2
+def test_county_action_log_table_header_repeats_when_it_spans_pages(county_pdf):
+    pages = _pages(county_pdf)
+    log = [t for t in pages if "No. Date Action Responsible Officer Comments Status" in t]
+    # The action log runs over two pages: its header row is printed on both.
+    assert len(log) == 2 and log[0].startswith("AGENDA ITEM 4 ") and log[1].startswith("No. Date Action")
 
 
 def test_county_page_ranges_span_each_paper_with_its_padding(county_pdf):
@@ -89,7 +82,7 @@ def test_county_page_ranges_span_each_paper_with_its_padding(county_pdf):
         assert start % 2 == 1, f"item {item} starts on even page {start}"
         assert end % 2 == 0 or end == len(pages)
         assert pages[start - 1].startswith(f"AGENDA ITEM {item} "), (start, item)
-        assert title in pages[start - 1]
+        assert pages[start - 1].count(title) == 1, (start, title)
         # nothing else starts inside the range
         assert not any(p.startswith("AGENDA ITEM") for p in pages[start:end])
     for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
@@ -135,9 +128,10 @@ def started(monkeypatch) -> list:
     return workers
 
 
-def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(started, tmp_path, monkeypatch):
+def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(started, tmp_path, rendered):
     """`render --format pdf` hands the HTML to a worker that imported WeasyPrint meanwhile
-    (cspkit/pdf.py); with the worker off the PDF is made in-process, page for page the same."""
+    (cspkit/pdf.py); with the worker off (as conftest.rendered made it) the PDF is made
+    in-process, page for page the same."""
     from cspkit import pdf
     from cspkit.cli import run
 
@@ -145,12 +139,7 @@ def test_the_pdf_worker_makes_the_same_pdf_as_weasyprint_in_process(started, tmp
     assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(worker_out)]) == 0
     assert len(started) == 1 and started[0].proc.returncode == 0
     assert pdf._worker is None
-
-    monkeypatch.setenv("CSPKIT_PDF_WORKER", "0")
-    here_out = tmp_path / "here"
-    assert run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(here_out)]) == 0
-    assert len(started) == 1
-    assert _pages(worker_out / "2023-10-12-agenda-pack.pdf") == _pages(here_out / "2023-10-12-agenda-pack.pdf")
+    assert _pages(worker_out / "2023-10-12-agenda-pack.pdf") == _pages(rendered["charnwood"] / "2023-10-12-agenda-pack.pdf")
 
 
 def test_a_worker_left_unused_by_a_user_error_is_stopped(started, mini, capsys):

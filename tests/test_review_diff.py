@@ -64,8 +64,8 @@ def the_october_changes(repo: Path) -> None:
     # the July meeting: attendance and a decision; an agenda item dropped from the record
     july = rec / "meetings" / "2023-07-13.yaml"
     edit(july, "  apologies:\n  - person: eve-black\n", "  apologies:\n  - person: zoe-king\n  absent:\n  - person: eve-black\n")
-    edit(july, "      action: 2023-07-13/3.1\n",
-         "      action: 2023-07-13/3.1\n    - text: that the patrol figures be circulated to members\n")
+    edit(july, "        action: 2023-07-13/3.1\n",
+         "        action: 2023-07-13/3.1\n      - text: the patrol figures be circulated to members\n")
     edit(july, "- number: 4\n  title: Forward Programme\n  leads: [chair]\n  kind: standing\n  papers:\n"
                "  - kind: forward-programme\n", "")
     # the October meeting: moved to the afternoon in another room, a new item
@@ -136,7 +136,7 @@ def test_json_names_every_change_with_old_and_new(october, cli):
     assert {"list": "apologies", "people": ["zoe-king"]} in attendance
     assert {"list": "absent", "people": ["eve-black"]} in attendance
     decision = got[("minutes", "2023-07-13", "decision added")]["details"]
-    assert decision["text"] == "that the patrol figures be circulated to members"
+    assert decision["text"] == "the patrol figures be circulated to members"
     assert decision["item"] == "3"
 
     assert got[("actions", "2023-07-13/3.1", "closed")]["details"] == {"status": ["open", "complete"]}
@@ -178,7 +178,7 @@ def test_text_is_one_line_per_change_under_its_heading(october, cli):
         "  2023-07-13: apologies added: Zoe King",
         "  2023-07-13: apologies removed: Eve Black",
         "  2023-07-13: absent added: Eve Black",
-        "  2023-07-13: decision added (item 3): that the patrol figures be circulated to members",
+        "  2023-07-13: decision added (item 3): the patrol figures be circulated to members",
         "  2023-07-13/3.1: closed: open → complete",
         "  2023-07-13/3.1: reassigned: Inspector Robert Jones → Carol White",
         "  2023-07-13/3.1: update 2023-10-12: Patrol plan presented and agreed.",

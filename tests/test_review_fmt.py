@@ -63,10 +63,11 @@ minutes:
   items:
   - title: Anti-social Behaviour Update
     item: 3
-    points:
-    - |
-      Reports had fallen since May. # not a comment: part of the text
-      Patrols would continue.
+    body:
+    - points:
+      - |
+        Reports had fallen since May. # not a comment: part of the text
+        Patrols would continue.
   state: draft
 
 
@@ -108,10 +109,11 @@ minutes:
   items:
   - item: 3
     title: Anti-social Behaviour Update
-    points:
-    - |
-      Reports had fallen since May. # not a comment: part of the text
-      Patrols would continue.
+    body:
+    - points:
+      - |
+        Reports had fallen since May. # not a comment: part of the text
+        Patrols would continue.
 
 # end of file
 """

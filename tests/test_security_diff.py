@@ -65,8 +65,9 @@ minutes:
 """) + """\
   - item: 5
     title: Closed session
-    decisions:
-    - text: that the ZQPRIVATEDECISION be noted
+    body:
+    - decisions:
+      - text: the ZQPRIVATEDECISION be noted
 """, encoding="utf-8")
     programme = repo / "records/forward-programme.yaml"
     programme.write_text(programme.read_text(encoding="utf-8") + "- id: covert\n  item: ZQPRIVATEROW\n  when: tbc\n"

@@ -77,16 +77,18 @@ minutes:
   - item: 5
     title: Community safety fund
     restricted: true
-    points:
-    - Bids were discussed, {M['restricted minute']}.
-    decisions:
-    - text: that the {M['decision under a restricted minute']} bid be declined
-      owners: [alice-smith]
+    body:
+    - points:
+      - Bids were discussed, {M['restricted minute']}.
+    - decisions:
+      - text: the {M['decision under a restricted minute']} bid be declined
+        owners: [alice-smith]
   - item: 6
     title: Closed session
-    decisions:
-    - text: that the {M['decision under a restricted item']} case be referred
-      owners: [bob-jones]
+    body:
+    - decisions:
+      - text: the {M['decision under a restricted item']} case be referred
+        owners: [bob-jones]
 """)
     r = cli("--repo", root, "actions", "raise", "2023-07-13")
     assert r.code == 0, r.err

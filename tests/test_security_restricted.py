@@ -22,7 +22,7 @@ NEXT = "records/meetings/2023-10-12.yaml"
 
 #: The decision minuted in private, as the action it becomes would print it.
 DECISION = "ZQHOTSPOTLIST"
-ACTION_TEXT = f"That the {DECISION} of addresses be shared with the police"
+ACTION_TEXT = f"The {DECISION} of addresses be shared with the police"
 
 HOT_SPOTS_ITEM = """\
 - number: 5
@@ -34,11 +34,12 @@ HOT_SPOTS_ITEM = """\
 HOT_SPOTS_MINUTE = f"""\
   - item: 5
     title: Hot spots
-    points:
-    - The addresses were discussed.
-    decisions:
-    - text: that the {DECISION} of addresses be shared with the police
-      owners: [alice-smith]
+    body:
+    - points:
+      - The addresses were discussed.
+    - decisions:
+      - text: the {DECISION} of addresses be shared with the police
+        owners: [alice-smith]
 {{minute_flag}}"""
 
 

@@ -64,8 +64,8 @@ def double_quoted(text: str) -> str:
 
 def _second_decision(root: Path) -> None:
     held = root / HELD
-    held.write_text(held.read_text(encoding="utf-8") + "    - text: that the patrol rota be published\n"
-                    "      owners: [carol-white]\n", encoding="utf-8")
+    held.write_text(held.read_text(encoding="utf-8") + "      - text: the patrol rota be published\n"
+                    "        owners: [carol-white]\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("killed_at", [1, 2], ids=["before-the-first-rename", "between-the-renames"])

@@ -134,17 +134,17 @@ def test_minutes_circulated_then_approved_at_the_next_meeting(mini, run, cli):
     assert cli("--repo", mini, "minutes", "approve", "2023-07-13").code == 1
 
 
-def test_approval_is_minuted_under_the_minutes_item_as_a_point_when_there_is_an_intro(mini, run):
+def test_approval_is_minuted_under_the_minutes_item_after_what_is_written_there(mini, run):
     run("minutes", "start", "2023-10-12")
     october = mini / "records" / "meetings" / "2023-10-12.yaml"
     edit_text(october, "- number: 2\n  title: Partner Updates\n",
               "- number: 2\n  title: Partner Updates\n  key: minutes\n")
     edit_text(october, "  - item: 2\n    title: Partner Updates\n",
-              "  - item: 2\n    title: Partner Updates\n    intro: Already written.\n")
+              "  - item: 2\n    title: Partner Updates\n    body:\n    - text: Already written.\n")
     run("minutes", "approve", "2023-07-13", "--at", "2023-10-12")
     mi = open_repo(mini).meetings[D(2023, 10, 12)].minutes.items[1]
-    assert mi.intro == "Already written."
-    assert mi.points == ["The minutes of the meeting held on 13th July 2023 were approved."]
+    assert [p.text for p in mi.body] == ["Already written.",
+                                         "The minutes of the meeting held on 13th July 2023 were approved."]
 
 
 # --------------------------------------------------------------------------- actions
@@ -152,9 +152,9 @@ def test_approval_is_minuted_under_the_minutes_item_as_a_point_when_there_is_an_
 
 def test_decisions_with_owners_become_actions_with_the_id_written_back(mini, run):
     july = mini / "records" / "meetings" / "2023-07-13.yaml"
-    edit_text(july, "      action: 2023-07-13/3.1\n",
-              "      action: 2023-07-13/3.1\n    - text: that the information be noted\n"
-              "    - text: that partners share patrol data\n      owners: [bob-jones, alice-smith]\n")
+    edit_text(july, "        action: 2023-07-13/3.1\n",
+              "        action: 2023-07-13/3.1\n      - text: the information be noted\n"
+              "      - text: partners share patrol data\n        owners: [bob-jones, alice-smith]\n")
     before = snapshot(mini)
     out = run("actions", "raise", "2023-07-13")
     assert "2023-07-13/3.2" in out
@@ -162,7 +162,7 @@ def test_decisions_with_owners_become_actions_with_the_id_written_back(mini, run
     repo = open_repo(mini)
     a = repo.actions["2023-07-13/3.2"]
     assert (a.text, a.owners, a.decision, a.number) == (
-        "That partners share patrol data", ["bob-jones", "alice-smith"], 3, 2)
+        "Partners share patrol data", ["bob-jones", "alice-smith"], 3, 2)
     assert repo.meetings[D(2023, 7, 13)].minutes.items[1].decisions[2].action == "2023-07-13/3.2"
 
 

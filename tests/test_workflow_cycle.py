@@ -152,14 +152,14 @@ def test_the_meeting_cycle(charnwood: Path, cli) -> None:
     first, second = from_programme[0], from_programme[1]
     text = path.read_text(encoding="utf-8")
     decisions = {
-        first.number: ("    decisions:\n"
-                       "    - text: that the Partnership Locality Fund criteria be circulated to partners\n"
-                       "      owners:\n      - tim-mccabe\n"
-                       f"      due: {day + dt.timedelta(days=28)}\n"),
-        second.number: ("    points:\n    - The Partnership discussed the report.  # clerk's own note\n"
-                        "    decisions:\n    - text: that the information be noted\n"
-                        "    - text: that a joint report come back to the next meeting\n"
-                        "      owners:\n      - gareth-harvey\n      - tim-mccabe\n"),
+        first.number: ("    body:\n    - decisions:\n"
+                       "      - text: the Partnership Locality Fund criteria be circulated to partners\n"
+                       "        owners:\n        - tim-mccabe\n"
+                       f"        due: {day + dt.timedelta(days=28)}\n"),
+        second.number: ("    body:\n    - points:\n      - The Partnership discussed the report.  # clerk's own note\n"
+                        "    - decisions:\n      - text: the information be noted\n"
+                        "      - text: a joint report come back to the next meeting\n"
+                        "        owners:\n        - gareth-harvey\n        - tim-mccabe\n"),
     }
     for number, block in decisions.items():
         title_line = next(ln for ln in text.splitlines()
@@ -179,7 +179,7 @@ def test_the_meeting_cycle(charnwood: Path, cli) -> None:
     assert id1 in out and id2 in out
     removed, added = diff_lines(root, rel(day))
     assert removed == []
-    assert sorted(added) == sorted([f"      action: {id1}", f"      action: {id2}"])
+    assert sorted(added) == sorted([f"        action: {id1}", f"        action: {id2}"])
     raised = open_repo(root)
     a1, a2 = raised.actions[id1], raised.actions[id2]
     assert a1.owners == ["tim-mccabe"] and a1.due == day + dt.timedelta(days=28) and a1.decision == 1
@@ -231,7 +231,8 @@ def test_the_meeting_cycle(charnwood: Path, cli) -> None:
     assert added == ["  state: approved", f"  approved_at: {following}"]
     removed, added = diff_lines(root, rel(following))
     assert removed == []
-    assert len(added) == 1 and "were approved." in added[0] and added[0].startswith("    intro: The minutes of")
+    assert len(added) == 2 and added[0] == "    body:"
+    assert "were approved." in added[1] and added[1].startswith("    - text: The minutes of")
     approved = open_repo(root)
     assert approved.meetings[day].minutes.state.value == "approved"
     assert approved.meetings[day].minutes.approved_at == following

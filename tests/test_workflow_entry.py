@@ -377,8 +377,8 @@ def test_several_actions_are_closed_together_or_not_at_all(mini, run, refused):
 def test_new_actions_are_due_at_the_next_meeting_unless_given_a_date(mini, run):
     run("actions", "add", "--meeting", "2023-07-13", "--item", "3", "--owner", "Carol White", "--text", "Report.")
     assert open_repo(mini).actions["2023-07-13/3.2"].due_meeting == D(2023, 10, 12)
-    edit_text(mini / JULY, "      action: 2023-07-13/3.1\n", "      action: 2023-07-13/3.1\n"
-              "    - text: that partners share patrol data\n      owners: [alice-smith]\n")
+    edit_text(mini / JULY, "        action: 2023-07-13/3.1\n", "        action: 2023-07-13/3.1\n"
+              "      - text: partners share patrol data\n        owners: [alice-smith]\n")
     run("actions", "raise", "2023-07-13")
     a = open_repo(mini).actions["2023-07-13/3.3"]
     assert (a.due, a.due_meeting) == (None, D(2023, 10, 12))
@@ -402,14 +402,14 @@ def test_an_action_is_reworded_and_retargeted_and_its_decision_does_not_drift(mi
 
 def test_a_decision_changed_after_its_action_was_raised_is_a_located_warning(mini, run, cli):
     july = mini / JULY
-    edit_text(july, "    - text: that a town centre patrol plan be brought to the next meeting\n      owners: [bob-jones]",
-              "    - text: that a town centre and station patrol plan be brought to the next meeting\n"
-              "      owners: [carol-white]")
+    edit_text(july, "      - text: a town centre patrol plan be brought to the next meeting\n        owners:\n        - bob-jones",
+              "      - text: a town centre and station patrol plan be brought to the next meeting\n"
+              "        owners:\n        - carol-white")
     lines = validate(cli, mini)
-    assert f"{JULY}:56:13: warning: minutes.items[1].decisions[0].text: this decision's text is not what action " \
+    assert f"{JULY}:58:15: warning: minutes.items[1].body[1].decisions[0].text: this decision's text is not what action " \
            "2023-07-13/3.1 was raised with: change the action too (cspkit actions update 2023-07-13/3.1 --text …) " \
            "or put the decision back" in lines
-    assert f"{JULY}:57:15: warning: minutes.items[1].decisions[0].owners: this decision's owners (carol-white) are " \
+    assert f"{JULY}:59:9: warning: minutes.items[1].body[1].decisions[0].owners: this decision's owners (carol-white) are " \
            "not those action 2023-07-13/3.1 was raised for (bob-jones): reassign the action (cspkit actions update " \
            "2023-07-13/3.1 --reassign …) or put the decision back" in lines
     # the action brought in line with the corrected minutes: no more warnings

@@ -93,11 +93,11 @@ def check_decisions_agree_with_their_actions(ctx: CheckContext) -> None:
         if m.minutes is None or not ctx.in_scope(m):
             continue
         for i, minute in enumerate(m.minutes.items):
-            for j, d in enumerate(minute.decisions):
+            for d, (part, k) in zip(minute.decisions, minute.decision_places(), strict=True):
                 a = ctx.repo.actions.get(d.action) if d.action else None
                 if a is None:
                     continue
-                loc = ("minutes", "items", i, "decisions", j)
+                loc = ("minutes", "items", i, "body", part, "decisions", k)
                 if not views.same_wording(d.text, a.raised_text or a.text):
                     ctx.problem(m, (*loc, "text"), f"this decision's text is not what action {a.id} was raised "
                                 f"with: change the action too (cspkit actions update {a.id} --text …) or put "

@@ -12,7 +12,7 @@ from cspkit.errors import Loc, ProblemCode, Severity
 from cspkit.fileio import FileRefused
 from cspkit.load import read_paper
 from cspkit.models.config import PaperKind
-from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState, Paper
+from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem, MinutesState, Paper
 
 
 @check(scoped=True)
@@ -78,12 +78,7 @@ def check_meeting(ctx: CheckContext, m: Meeting) -> None:
                     ctx.problem(m, ("minutes", "items", i, "number"),
                                 f"minute number {mi.number} does not follow {last_number}", ProblemCode.order)
                 last_number = mi.number
-            for j, d in enumerate(mi.decisions):
-                for k, owner in enumerate(d.owners):
-                    ctx.person(m, ("minutes", "items", i, "decisions", j, "owners", k), owner)
-                if d.action and d.action not in ctx.repo.actions and not _broken_actions(ctx, d.action):
-                    ctx.problem(m, ("minutes", "items", i, "decisions", j, "action"),
-                                f"no action '{d.action}' in {ctx.records_name}/actions/")
+            check_minute_body(ctx, m, i, mi, numbers.get(mi.item) if mi.item is not None else None)
         if m.minutes.approved_at is not None:
             ctx.meeting_exists(m, ("minutes", "approved_at"), m.minutes.approved_at, held=True)
             if m.minutes.approved_at <= m.date:
@@ -94,6 +89,26 @@ def check_meeting(ctx: CheckContext, m: Meeting) -> None:
                         "or, if they are kept elsewhere, say where (cspkit minutes external "
                         f"{m.date} --reference WHERE)", ProblemCode.minutes)
     check_previous_minutes(ctx, m)
+
+
+def check_minute_body(ctx: CheckContext, m: Meeting, i: int, mi: MinuteItem, agenda_index: int | None) -> None:
+    """A minute's body: decisions with text, real owners and actions; sub-headings of real sub-items."""
+    base = ("minutes", "items", i, "body")
+    agenda_item = m.agenda[agenda_index] if agenda_index is not None else None
+    subs = {s.number for s in agenda_item.sub_items if s.number} if agenda_item is not None else set()
+    for p, part in enumerate(mi.body):
+        if part.number is not None and agenda_item is not None and part.number not in subs:
+            listed = ", ".join(sorted(subs)) or "none"
+            ctx.problem(m, (*base, p, "number"), f"agenda item {agenda_item.number} has no sub-item "
+                        f"{part.number} (its sub-items: {listed})", ProblemCode.minutes, Severity.warning)
+        for j, d in enumerate(part.decisions or ()):
+            loc = (*base, p, "decisions", j)
+            if not d.text.strip():
+                ctx.problem(m, (*loc, "text"), "a decision with no text", ProblemCode.minutes)
+            for k, owner in enumerate(d.owners):
+                ctx.person(m, (*loc, "owners", k), owner)
+            if d.action and d.action not in ctx.repo.actions and not _broken_actions(ctx, d.action):
+                ctx.problem(m, (*loc, "action"), f"no action '{d.action}' in {ctx.records_name}/actions/")
 
 
 def check_attendance_recorded(ctx: CheckContext, m: Meeting) -> None:

@@ -96,15 +96,13 @@ def action_log(
 @render_app.command("forward-programme")
 def forward_programme(
     ctx: typer.Context,
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: the next meeting)."),
     fmt: str = FormatOpt, output: Path = OutputOpt, audience: Audience = AudienceOpt, force: bool = ForceOpt,
 ) -> None:
     """The forward programme and future meeting dates."""
-    import datetime as dt
-
     from cspkit.render import programme_document
 
-    day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    day = parse_date(as_of, "--as-of") if as_of else None
     _write(ctx, lambda repo: programme_document(repo, day, audience.value), fmt, output, audience, force)
 
 

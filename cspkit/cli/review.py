@@ -25,6 +25,8 @@ def fmt(
         "record file of the repository)."),
     check: bool = typer.Option(False, "--check", help="Change nothing: list the files that are not in the "
                                "canonical layout and exit 1 if there are any."),
+    migrate: bool = typer.Option(False, "--migrate", help="Also rewrite records kept in a layout an earlier "
+                                 "version of cspkit wrote (minutes before they had a body)."),
 ) -> None:
     """Rewrite record files in the one canonical layout (comments are kept).
 
@@ -38,7 +40,8 @@ def fmt(
     from cspkit.fmt import shown
 
     # Named files and folders find their own repository (so `cspkit fmt examples/` works).
-    report = run_fmt(list(paths) if paths else None, None if paths else repo_root(ctx), check=check)
+    report = run_fmt(list(paths) if paths else None, None if paths else repo_root(ctx), check=check,
+                     migrate=migrate)
     for path in report.changed:
         say(shown(path))
     n, unread = len(report.changed), len({p.file for p in report.problems})

@@ -13,6 +13,7 @@ argument).
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -22,10 +23,12 @@ from cspkit.cli.app import app
 
 if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
+    from cspkit.workflows.minutes_docs import ImportResult
 
 from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, say, session, wrote
 
-minutes_app = typer.Typer(help="Minutes: start the skeleton from the agenda, circulate, approve.",
+minutes_app = typer.Typer(help="Minutes: a Word or Markdown draft to write them in, import, export; start the "
+                          "skeleton from the agenda, circulate, approve.",
                           no_args_is_help=True)
 actions_app = typer.Typer(help="The action log: raise actions from decisions, add, list, update, close.",
                           no_args_is_help=True)
@@ -672,3 +675,129 @@ def programme_roll(
         wrote(s.root, r)
         for x in r.rolled:
             say(f"  {x.id}: {x.change}")
+
+
+# --------------------------------------------------------------------------- minutes as documents (draft, import, export)
+
+
+class DocumentFormat(str, Enum):
+    docx = "docx"
+    md = "md"
+
+
+DOCUMENT_FORMAT = typer.Option(DocumentFormat.docx, "--format", "-f", help="docx (Word) or md (Markdown).")
+DOCUMENT_OUTPUT = typer.Option(None, "--output", "-o", dir_okay=False,
+                               help="The file to write (default: build/<date>-minutes[-draft].docx or .md).")
+DOCUMENT_FORCE = typer.Option(False, "--force", help="Replace the file if it exists.")
+
+
+@minutes_app.command("draft")
+def minutes_draft(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    fmt: DocumentFormat = DOCUMENT_FORMAT,
+    output: Optional[Path] = DOCUMENT_OUTPUT,
+    force: bool = DOCUMENT_FORCE,
+) -> None:
+    """A Word or Markdown document to write the minutes in, laid out as the body's minutes are.
+
+    Title, attendance recorded so far, one numbered heading per agenda item (minute numbers
+    carrying on where the body numbers minutes continuously) with its lead and purpose as
+    grey guidance, and how to write points and decisions. Import it when written.
+    """
+    from cspkit.workflows.minutes_docs import draft_minutes
+
+    with session(ctx) as s:
+        r = draft_minutes(s, meeting, fmt.value, output, force)
+    say(str(r.path))
+    if r.existing:
+        say(f"note: the meeting on {r.date} has minutes already; cspkit minutes export {r.date} writes them",
+                   err=True)
+    say(f"Next: write the minutes in it, then cspkit minutes import {r.date} {r.path}")
+
+
+@minutes_app.command("export")
+def minutes_export(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    fmt: DocumentFormat = DOCUMENT_FORMAT,
+    output: Optional[Path] = DOCUMENT_OUTPUT,
+    force: bool = DOCUMENT_FORCE,
+) -> None:
+    """The recorded minutes as a Word or Markdown document, to correct and import again."""
+    from cspkit.workflows.minutes_docs import export_minutes
+
+    with session(ctx) as s:
+        r = export_minutes(s, meeting, fmt.value, output, force)
+    say(str(r.path))
+
+
+@minutes_app.command("import")
+def minutes_import(
+    ctx: typer.Context,
+    meeting: str = typer.Argument(..., help="The meeting, by date (YYYY-MM-DD)."),
+    file: Path = typer.Argument(..., help="The minutes as written: a .docx or .md file.", dir_okay=False),
+    owner: list[str] = typer.Option([], "--owner", metavar="ITEM.N=NAME",
+                                    help="Who the N-th decision of item ITEM gives its task to, where the "
+                                    "document does not say or says wrongly (NAME may be none). Repeat as needed."),
+    replace_attendance: bool = typer.Option(False, "--replace-attendance",
+                                            help="Take the document's attendance instead of the one recorded."),
+    dry_run: bool = DRY_RUN,
+) -> None:
+    """Read a Word or Markdown document into the meeting's minutes.
+
+    Items are matched to the agenda; points, sub-headings, bullet lists and decisions
+    ("AGREED that …", "RESOLVED: (a) That …; (b) …", "NOTED …") come in as written. Whoever a
+    decision names as its subject, or after it as "(Action: Name)", is proposed as its owner:
+    check the summary, and correct it with --owner. Decisions keep the actions already raised
+    from them. Approved minutes are never replaced.
+    """
+    from cspkit.workflows.minutes_docs import import_minutes
+
+    with session(ctx, write=True) as s:
+        r = import_minutes(s, meeting, file, owners=owner, replace_attendance=replace_attendance, dry_run=dry_run)
+        wrote(s.root, r)
+        _print_import(r)
+
+
+def _print_import(r: ImportResult) -> None:
+    points = sum(mi.parts.get("points", 0) for mi in r.minutes)
+    decisions = sum(len(mi.decisions) for mi in r.minutes)
+    say(f"Minutes of {r.date} from {r.file} ({r.state}): {len(r.minutes)} items, {points} points, "
+               f"{decisions} decisions")
+    for mi in r.minutes:
+        counts = ", ".join(f"{n} {what if n != 1 else what.rstrip('s')}" for what, n in mi.parts.items()) or "no text"
+        extra = []
+        if mi.item is None:
+            extra.append("raised in the room (not on the agenda)")
+        elif mi.matched_by == "title" and mi.label != mi.item:
+            extra.append(f"agenda item {mi.item}")
+        elif mi.matched_by == "citation":
+            extra.append(f"agenda item {mi.item}, as the minute cites it")
+        if mi.outcome:
+            extra.append(mi.outcome)
+        if mi.restricted:
+            extra.append("exempt")
+        more = f" [{'; '.join(extra)}]" if extra else ""
+        say(f"  {mi.label or '-':>4}  {mi.title}: {counts}{more}")
+        for d in mi.decisions:
+            how = {"named": "named in the document", "subject": "PROPOSED: the subject of the decision",
+                   "option": "given by --owner", "kept": "kept from the decision's action",
+                   "none": "no action"}.get(d.owners_from, "")
+            who = "/".join(d.owners) if d.owners else "no owner"
+            action = f"; action {d.action}" if d.action else ""
+            say(f"        {d.key}  {who}{f' ({how})' if d.owners or d.owners_from == 'none' else ''}{action}")
+    if any(d.owners_from == "subject" for mi in r.minutes for d in mi.decisions):
+        say("Check the proposed owners; correct one with --owner ITEM.N=NAME (or =none) and import again.")
+    if r.attendance == "taken":
+        say("Attendance: taken from the document.")
+    elif r.attendance == "kept":
+        same = "the same" if not r.attendance_differences else "different"
+        say(f"Attendance: kept as recorded (the document's is {same}; --replace-attendance takes it).")
+        for line in r.attendance_differences:
+            say(f"  {line}")
+    for line in r.lost_decisions:
+        say(f"warning: {line}", err=True)
+    for line in r.notes:
+        say(f"note: {line}", err=True)
+    say(f"Next: cspkit actions raise {r.date}")

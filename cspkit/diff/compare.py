@@ -296,6 +296,60 @@ def _minute_key(item: MinuteItem) -> str:
     return f"item {item.item}" if item.item is not None else _clip(item.title, 60)
 
 
+#: How each kind of body part is counted in a summary ("2 points added").
+_PART_WORDS = {"text": ("paragraph", "paragraphs"), "heading": ("sub-heading", "sub-headings"),
+               "points": ("point", "points"), "bullets": ("bullet", "bullets"),
+               "upcoming": ("upcoming meeting", "upcoming meetings")}
+
+
+def _body_pieces(item: MinuteItem) -> list[tuple[str, str]]:
+    """A minute's body as (kind, text) pieces, decisions left out (they are reported one by one)."""
+    out: list[tuple[str, str]] = []
+    for part in item.body:
+        if part.text is not None:
+            out.append(("text", part.text))
+        elif part.heading is not None:
+            out.append(("heading", f"{part.number or ''} {part.heading}".strip()))
+        elif part.points is not None:
+            out += [("points", p.text + "".join(f"\n- {b}" for b in p.bullets)) for p in part.points]
+        elif part.bullets is not None:
+            out += [("bullets", b) for b in part.bullets]
+        elif part.upcoming is not None:
+            out += [("upcoming", str(u.date or u.label)) for u in part.upcoming]
+    return out
+
+
+def _body_change(was: MinuteItem, item: MinuteItem) -> str | None:
+    """"2 points added, 1 paragraph changed" for a minute whose body (decisions apart) changed."""
+    old, new = _body_pieces(was), _body_pieces(item)
+    if old == new:
+        return None
+    import difflib
+
+    counts: dict[tuple[str, str], int] = {}
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        gone, came = old[i1:i2], new[j1:j2]
+        if op == "replace":
+            both = min(len(gone), len(came))
+            for kind, _ in came[:both]:
+                counts[(kind, "changed")] = counts.get((kind, "changed"), 0) + 1
+            gone, came = gone[both:], came[both:]
+        for kind, _ in came:
+            counts[(kind, "added")] = counts.get((kind, "added"), 0) + 1
+        for kind, _ in gone:
+            counts[(kind, "removed")] = counts.get((kind, "removed"), 0) + 1
+    if not counts:
+        return "parts reordered"
+    words = []
+    for (kind, how), n in counts.items():
+        one, many = _PART_WORDS[kind]
+        words.append(f"{n} {one if n == 1 else many} {how}")
+    return ", ".join(words)
+
+
 def _minutes(subject: str, old: Meeting, new: Meeting) -> list[Change]:
     out: list[Change] = []
     om, nm = old.minutes, new.minutes
@@ -307,15 +361,55 @@ def _minutes(subject: str, old: Meeting, new: Meeting) -> list[Change]:
         extra = f" at {nm.approved_at.isoformat()}" if nm.approved_at and om.approved_at != nm.approved_at else ""
         out.append(Change("minutes", subject, "state", f"minutes {_arrow(om.state, nm.state)}{extra}",
                           {"state": [om.state, nm.state], "approved_at": nm.approved_at}))
-    before = {(_minute_key(i), d.text) for i in (om.items if om else []) for d in i.decisions}
+    if nm is not None and nm.imported_from is not None and (om is None or om.imported_from != nm.imported_from):
+        out.append(Change("minutes", subject, "imported",
+                          f"minutes imported from {nm.imported_from.file} (SHA-256 {nm.imported_from.sha256[:12]}…)",
+                          {"file": nm.imported_from.file, "sha256": nm.imported_from.sha256}))
+    old_items = {_minute_key(i): i for i in (om.items if om else [])}
+    new_items = {_minute_key(i): i for i in (nm.items if nm else [])}
+    if om is not None and nm is not None:
+        for key, item in new_items.items():
+            was = old_items.get(key)
+            if was is None:
+                out.append(Change("minutes", subject, "minute added", f"minute added ({key}): {_clip(item.title, 80)}",
+                                  {"item": item.item, "number": item.number, "title": item.title},
+                                  views.minute_restricted(new, item)))
+                continue
+            first = len(out)
+            if was.outcome != item.outcome:
+                out.append(Change("minutes", subject, "outcome", f"{key}: {_arrow(was.outcome, item.outcome)}",
+                                  {"item": item.item, "outcome": [was.outcome, item.outcome]}))
+            if was.restricted != item.restricted:
+                state = "restricted (exempt)" if item.restricted else "no longer restricted"
+                out.append(Change("minutes", subject, "restricted", f"{key}: {state}",
+                                  {"item": item.item, "restricted": [was.restricted, item.restricted]}))
+            body = _body_change(was, item)
+            if body:
+                out.append(Change("minutes", subject, "minute changed", f"{key}: {body}",
+                                  {"item": item.item, "title": item.title}))
+            for c in out[first:]:  # about a restricted minute, on either side
+                c.restricted = views.minute_restricted(old, was) or views.minute_restricted(new, item)
+        for key, was in old_items.items():
+            if key not in new_items:
+                out.append(Change("minutes", subject, "minute removed", f"minute removed ({key}): {_clip(was.title, 80)}",
+                                  {"item": was.item, "number": was.number, "title": was.title},
+                                  views.minute_restricted(old, was)))
+    before = {(_minute_key(i), d.text): d for i in (om.items if om else []) for d in i.decisions}
     after = [(i, d) for i in (nm.items if nm else []) for d in i.decisions]
     now = {(_minute_key(i), d.text) for i, d in after}
     for item, decision in after:
-        if (_minute_key(item), decision.text) not in before:
+        was_d = before.get((_minute_key(item), decision.text))
+        if was_d is None:
             out.append(Change("minutes", subject, "decision added",
                               f"decision added ({_minute_key(item)}): {_clip(decision.text)}",
                               {"item": item.item, "title": item.title, "text": decision.text,
                                "owners": decision.owners, "action": decision.action},
+                              views.minute_restricted(new, item)))
+        elif sorted(was_d.owners) != sorted(decision.owners):
+            out.append(Change("minutes", subject, "decision owners",
+                              f"decision owners ({_minute_key(item)}: {_clip(decision.text, 60)}): "
+                              f"{', '.join(was_d.owners) or '(none)'} → {', '.join(decision.owners) or '(none)'}",
+                              {"item": item.item, "text": decision.text, "owners": [was_d.owners, decision.owners]},
                               views.minute_restricted(new, item)))
     for item in (om.items if om else []):
         for decision in item.decisions:

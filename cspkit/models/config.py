@@ -176,6 +176,23 @@ class TimeStyle(StrEnum):
     """10.00 am"""
 
 
+# --- minutes conventions (cspkit.render.minutes_style applies them) ---------------------------------
+class PointNumbering(StrEnum):
+    """How the numbered points of a minute are labelled."""
+
+    roman = "roman"
+    """i., ii., iii."""
+    roman_parens = "roman-parens"
+    """(i), (ii), (iii)"""
+    letter = "letter"
+    """a., b., c."""
+    letter_parens = "letter-parens"
+    """(a), (b), (c)"""
+    decimal = "decimal"
+    """1., 2., 3."""
+# --- end of minutes conventions ------------------------------------------------------------
+
+
 class ActionStatusLabels(Record):
     """How the body writes each action status."""
 
@@ -200,6 +217,15 @@ _LABEL_SPEC = r"(?:.?[<>^=])?0?[0-9]{0,3}"
 _LABEL_WIDTH = 40
 
 
+class Logo(Record):
+    """A crest or logo printed in the title block of every document."""
+
+    path: Annotated[str, Field(pattern=r"^[^/\\][^\\]*\.(png|jpe?g|svg)$")]
+    """The image file, relative to the repository root (PNG, JPEG or SVG), e.g. assets/crest.png."""
+    alt: Annotated[str, Field(min_length=1)]
+    """What the image shows, for people who cannot see it ("Charnwood Borough Council crest")."""
+
+
 class Conventions(Record):
     """The ways bodies differ in writing the same things down."""
 
@@ -210,6 +236,8 @@ class Conventions(Record):
     cite_agenda_items: Flag = False
     """Minutes cite papers as "marked 'Agenda Item N'"."""
     page_references: PageReferences = PageReferences.attached_at
+    item_number_dot: Flag = False
+    """Agenda item numbers printed with a full stop ("1. Introductions"), not without ("1 APOLOGIES")."""
     papers_start_on_odd_page: Flag = False
     """Start each paper on an odd page, padding with "This page is intentionally left blank"."""
     presenter_lines: Flag = False
@@ -221,6 +249,8 @@ class Conventions(Record):
         ActionLogColumn.owners,
         ActionLogColumn.status,
     ]
+    """The action log's columns, in order. Without a status column, a closed or completed action
+    says so under its owners ("Andy Thomas / Close"), as logs without one do."""
     action_log_title: str = "Action Log"
     action_log_headings: dict[ActionLogColumn, str] = {}
     """Column headings that differ from the defaults (No., Date, Action, Responsible Officer, Comments, Status, Due)."""
@@ -237,11 +267,21 @@ class Conventions(Record):
     online_marker: str = "(online)"
     """What the minutes print after the name of someone who joined online ("(MS Teams)")."""
     time_style: TimeStyle = TimeStyle.compact
-    point_numbering: str = "roman"
-    """How discussion points are numbered: roman (i, ii) or roman-parens ((i), (ii))."""
+    point_numbering: PointNumbering = PointNumbering.roman
+    """How discussion points are numbered: roman (i.), roman-parens ((i)), letter (a.), letter-parens ((a)) or decimal (1.)."""
+    minutes_signature: str | None = None
+    """The line the chair signs the minutes above ("CHAIRMAN"); with it the minutes end with a
+    signature block (the meeting's times, the date, the line). None: no signature block."""
     minutes_title: str = "Minutes"
     uppercase_titles: Flag = True
-    """Agenda and minute titles in capitals, as many councils print them."""
+    """Agenda and minute titles in capitals, as many councils print them (acronyms such as KPIs kept)."""
+    blank_field_text: str = ""
+    """What a partner update form prints for a section the partner left blank ("" leaves it empty,
+    as the forms themselves do; "n/a" writes that)."""
+    upcoming_meetings_on_front_sheet: Flag = True
+    """List the upcoming meeting dates under the agenda on the front sheet."""
+    logo: Logo | None = None
+    """A crest or logo from the repository for the title block, with its alternative text."""
 
     @field_validator("action_raised_label")
     @classmethod

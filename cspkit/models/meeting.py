@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
+from typing import Annotated, Any, Union
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from cspkit.models.common import (
     Date,
@@ -20,7 +22,7 @@ from cspkit.models.common import (
     StrEnum,
     Time,
 )
-from cspkit.models.config import ItemKind, PaperKind
+from cspkit.models.config import ItemKind, PaperKind, ScheduleEntry
 
 
 class MeetingStatus(StrEnum):
@@ -120,9 +122,26 @@ class AgendaItem(Record):
     """The forward programme row this item takes."""
 
 
+# --------------------------------------------------------------------------- minutes
+# A minute's body is a list of parts in document order, as the clerk wrote them: paragraphs,
+# numbered points, sub-headings, bullet lists, decision blocks, a list of upcoming meetings.
+# How each looks (i. or (a), AGREED or RESOLVED, "that", the full stops) is the body's
+# convention (cspkit.yaml), applied by cspkit.render.minutes_style when minutes are printed,
+# drafted or exported, and undone when a document is imported.
+
+#: Keys of the minutes layout before minutes had a body (``cspkit fmt --migrate`` rewrites them).
+OLD_MINUTE_KEYS = ("intro", "points", "sub_items", "decisions")
+
+
 class Decision(Record):
+    """One decision: what follows "AGREED that" or "RESOLVED: (a) That"."""
+
     text: Markdown
-    """The decision, worded to follow the body's word ("that the information be noted")."""
+    """The words after "that", without the full stop: "the information be noted". The minutes add
+    the body's word, "that" and the punctuation."""
+    that: Flag = True
+    """False for a decision that is not a that-clause, printed as it stands after the word
+    ("NOTED the update from the Police")."""
     owners: list[PersonId] = []
     """People the decision gives a task to; cspkit turns such a decision into an action."""
     due: Date | None = None
@@ -130,10 +149,75 @@ class Decision(Record):
     """Id of the action raised by this decision."""
 
 
-class MinuteSubItem(Record):
+class Point(Record):
+    """A numbered point followed by a bullet list of its own."""
+
+    text: Markdown
+    bullets: list[Markdown] = []
+    """The bullet list under the point."""
+
+
+def _point_from_text(value: Any) -> Any:
+    # A point is usually just its text; a point with bullets is written as a mapping.
+    return {"text": value} if isinstance(value, str) else value
+
+
+PointEntry = Annotated[Point, BeforeValidator(_point_from_text, json_schema_input_type=Union[str, Point])]
+
+#: The keys of which a body part has exactly one.
+PART_KINDS = ("text", "heading", "points", "bullets", "decisions", "upcoming")
+
+
+class MinutePart(Record):
+    """One part of a minute's body: give exactly one of text, heading, points, bullets, decisions
+    or upcoming."""
+
+    text: Markdown | None = None
+    """A paragraph."""
+    heading: str | None = None
+    """A sub-heading inside the minute (typed bold or underlined in the document)."""
     number: ItemNumber | None = None
-    title: str
-    points: list[Markdown] = []
+    """The sub-heading's number, when it heads a sub-item of the agenda item (8a)."""
+    points: list[PointEntry] | None = None
+    """Numbered points (i., ii. … or (a), (b) … as the body numbers them). Numbering runs on
+    through the minute and starts again after a sub-heading."""
+    bullets: list[Markdown] | None = None
+    """A bullet list."""
+    word: str | None = None
+    """The word of this block of decisions where it is not the body's usual one ("NOTED")."""
+    decisions: list[Decision] | None = None
+    """A block of decisions: one is printed "AGREED that …"; several are numbered or lettered
+    under the word, as the body writes them."""
+    upcoming: list[ScheduleEntry] | None = None
+    """A list of upcoming meetings ("Upcoming meetings: 12th October 2023 at 10am")."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> MinutePart:
+        given = [k for k in PART_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            what = " and ".join(given) if given else "none of them"
+            raise ValueError(f"a part of a minute holds one of {', '.join(PART_KINDS[:-1])} or upcoming, "
+                             f"not {what}")
+        if self.number is not None and self.heading is None:
+            raise ValueError("number goes with a heading (the sub-item it heads)")
+        if self.word is not None and self.decisions is None:
+            raise ValueError("word goes with decisions (the word they follow)")
+        for key in ("points", "bullets", "decisions", "upcoming"):
+            if getattr(self, key) == []:
+                raise ValueError(f"{key} is empty: leave the part out")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which of :data:`PART_KINDS` this part is."""
+        return next(k for k in PART_KINDS if getattr(self, k) is not None)
+
+
+class MinuteOutcome(StrEnum):
+    deferred = "deferred"
+    """The item was put off to a later meeting."""
+    withdrawn = "withdrawn"
+    """The item was withdrawn and not taken."""
 
 
 class MinuteItem(Record):
@@ -144,19 +228,75 @@ class MinuteItem(Record):
     item: ItemNumber | None = None
     """The agenda item this minutes (none for business raised in the room)."""
     title: str
-    intro: Markdown | None = None
-    """Opening paragraph(s) before the numbered points."""
-    points: list[Markdown] = []
-    """The discussion, as numbered points (i, ii, iii ...)."""
-    sub_items: list[MinuteSubItem] = []
-    decisions: list[Decision] = []
+    outcome: MinuteOutcome | None = None
+    """deferred or withdrawn, when the item was not taken."""
     restricted: Flag = False
+    """Exempt from publication: a public copy shows only the number and "Exempt item"."""
+    body: list[MinutePart] = []
+    """What the minute says, in the order it says it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_layout(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(k in data for k in OLD_MINUTE_KEYS):
+            old = ", ".join(k for k in OLD_MINUTE_KEYS if k in data)
+            raise ValueError(f"this minute is in the layout before minutes had a body ({old}): "
+                             "run 'cspkit fmt --migrate' to rewrite it")
+        return data
+
+    @model_validator(mode="after")
+    def _point_bullets(self) -> MinuteItem:
+        # In a document these cannot be told apart from one list; one spelling keeps imports exact.
+        for before, part in pairwise(self.body):
+            if before.points is not None and part.bullets is not None:
+                raise ValueError("a bullet list straight after numbered points belongs to the last point: "
+                                 "write it as that point's bullets (- text: … / bullets: …)")
+            if before.upcoming is not None and part.bullets is not None:
+                raise ValueError("a bullet list straight after the upcoming meetings reads as more meetings: "
+                                 "put a paragraph between them, or make the bullets meetings")
+            for key in ("points", "bullets"):
+                if getattr(before, key) is not None and getattr(part, key) is not None:
+                    raise ValueError(f"two lists of {key} in a row are one list: join them")
+        return self
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """Every decision of the minute, in order (an action's ``decision`` counts in this list)."""
+        return [d for part in self.body for d in (part.decisions or ())]
+
+    def decision_places(self) -> list[tuple[int, int]]:
+        """(part index, index in the part) of each decision of :attr:`decisions`, for edits."""
+        return [(i, k) for i, part in enumerate(self.body) for k in range(len(part.decisions or ()))]
+
+    def texts(self) -> list[str]:
+        """Every piece of text of the minute, in order (paragraphs, headings, points, bullets, decisions)."""
+        out: list[str] = []
+        for part in self.body:
+            if part.text is not None:
+                out.append(part.text)
+            if part.heading is not None:
+                out.append(part.heading)
+            for p in part.points or ():
+                out += [p.text, *p.bullets]
+            out += part.bullets or ()
+            out += [d.text for d in part.decisions or ()]
+            out += [u.label for u in part.upcoming or () if u.label]
+        return out
 
 
 class MinutesState(StrEnum):
     draft = "draft"
     circulated = "circulated"
     approved = "approved"
+
+
+class ImportedFile(Record):
+    """The document minutes were imported from."""
+
+    file: str
+    """Its file name."""
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    """The SHA-256 of its bytes: which version of the file it was."""
 
 
 class Minutes(Record):
@@ -167,6 +307,8 @@ class Minutes(Record):
     """When the meeting closed, if recorded."""
     external: str | None = None
     """The minutes are kept elsewhere, not in these records: where (a document, a web page)."""
+    imported_from: ImportedFile | None = None
+    """The Word or Markdown document these minutes were last imported from (cspkit minutes import)."""
     items: list[MinuteItem] = []
 
     @model_validator(mode="after")

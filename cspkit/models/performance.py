@@ -1,8 +1,12 @@
 """``records/performance/<YYYY-YY>.yaml``: indicators by quarter of a financial year.
 
-Where both this year's value and the same period last year are known, the % change and
-the RAG status are derived by cspkit, never typed in. Where a source gives only the change
-(the Charnwood minutes report "+38.6%"), the record keeps ``reported_change`` and says so.
+Where both this year's value and the same period last year are known, the change and the
+RAG status are derived from them, never typed in: a count or a rate changes by a percentage
+("+38.6%"), a percentage by percentage points ("+10.7 pts"). Where a source gives only the
+change (the Charnwood minutes report "+38.6%"), the record keeps ``reported_change`` and says so.
+
+YAML reads 73.20 as the number 73.2, so how many decimal places a figure is published with is
+said once, by ``decimals`` on the year or on an indicator, not by how a number is typed.
 """
 
 from __future__ import annotations
@@ -54,6 +58,13 @@ class Reading(Record):
             return round((self.value - self.previous) / self.previous * 100, 1)
         return self.reported_change
 
+    @property
+    def points_change(self) -> float | None:
+        """The change in percentage points (for an indicator that is itself a percentage)."""
+        if self.value is not None and self.previous is not None:
+            return round(self.value - self.previous, 1)
+        return None
+
 
 class Indicator(Record):
     id: Slug
@@ -67,7 +78,17 @@ class Indicator(Record):
     """Strategic priority the indicator measures."""
     source: str | None = None
     """Where the figures come from, and what they leave out."""
+    decimals: int | None = Field(None, ge=0, le=4)
+    """Decimal places the figures are published with (73.20 needs 2); default: the year's."""
     readings: list[Reading] = []
+
+    def shown_change(self, reading: Reading) -> tuple[float, str] | None:
+        """The change to print and its unit: percentage points for a percentage, else %."""
+        if self.unit == Unit.percent and reading.points_change is not None:
+            return reading.points_change, "pts"
+        if reading.change is None:
+            return None
+        return reading.change, "%"
 
     def rag(self, reading: Reading) -> str | None:
         """R, A or G against the target (or, without one, last year within tolerance)."""
@@ -98,4 +119,7 @@ class PerformanceYear(Record):
     area: str | None = None
     """The area the figures cover ("Charnwood", "Leicestershire")."""
     source: str | None = None
+    decimals: int | None = Field(None, ge=0, le=4)
+    """Decimal places every figure is published with, unless an indicator says otherwise;
+    without it a figure is printed as briefly as it can be (73.2, 37)."""
     indicators: list[Indicator]

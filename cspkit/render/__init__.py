@@ -15,10 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cspkit.errors import ConflictError, NotFound, UsageError, UserError
-from cspkit.fileio import write_bytes, write_text
+from cspkit.dates import iso_date
+from cspkit.errors import ConflictError, CspkitError, NotFound, UsageError, UserError
+from cspkit.fileio import ANYWHERE, FileRefused, cannot_write, read_file, read_text, write_bytes, write_text
+from cspkit.lookup import organisation_index
 from cspkit.models.meeting import Meeting, MeetingStatus
+from cspkit.pdf import font_faces, make_pdf, prestarted
+from cspkit.render.charts import indicator_chart
+from cspkit.render.context import Builder
+from cspkit.render.dates import format_date
+from cspkit.render.env import make_env, svg_data_uri
+from cspkit.render.images import MAX_IMAGE_BYTES
+from cspkit.render.repo_templates import template_error
 from cspkit.repo import Repo
+from cspkit.session import open_repo
+from cspkit.yaml.locate import compose, locate
 
 FORMATS = ("pdf", "html", "md")
 MANIFEST = ".cspkit-outputs.json"
@@ -59,8 +70,6 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None, *
             return minuted[-1]
         live = [m for m in meetings if m.status != MeetingStatus.cancelled]
         return (live or meetings)[-1]
-    from cspkit.dates import iso_date
-
     try:
         day = iso_date(str(ref))
     except ValueError:
@@ -86,15 +95,11 @@ def parse_formats(value: str) -> list[str]:
 
 
 def pack_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     ctx = Builder(repo, audience).pack(meeting)
     return Document("pack", f"{meeting.date.isoformat()}-agenda-pack", ctx)
 
 
 def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     if meeting.minutes is not None and meeting.minutes.external:
         raise NotFound(f"the minutes of {meeting.date} are not kept in these records: {meeting.minutes.external}")
 
@@ -103,22 +108,23 @@ def minutes_document(repo: Repo, meeting: Meeting, audience: str) -> Document:
 
 
 def action_log_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     return Document("action-log", f"action-log-{as_of.isoformat()}",
                     {"log": Builder(repo, audience).action_log(as_of), "as_of": as_of})
 
 
-def programme_document(repo: Repo, as_of: dt.date, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
+def programme_document(repo: Repo, as_of: dt.date | None, audience: str,
+                       today: dt.date | None = None) -> Document:
+    """The forward programme as at ``as_of``; by default as at the next meeting, which it is for."""
+    if as_of is None:
+        today = today or dt.date.today()
+        upcoming = [m.date for m in repo.meeting_list() if m.status == MeetingStatus.scheduled and m.date >= today]
+        scheduled = [s.date for s in (repo.config.schedule if repo.config else []) if s.date and s.date >= today]
+        as_of = min(upcoming + scheduled, default=today)
     return Document("forward-programme", "forward-programme",
                     {"programme": Builder(repo, audience).forward_programme(as_of), "as_of": as_of})
 
 
 def psa_document(repo: Repo, year: int | None, audience: str) -> Document:
-    from cspkit.render.context import Builder
-
     if not repo.psa:
         raise NotFound("there is no PSA in records/psa/")
     year = year or max(repo.psa)
@@ -128,9 +134,6 @@ def psa_document(repo: Repo, year: int | None, audience: str) -> Document:
 
 
 def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: str) -> Document:
-    from cspkit.lookup import organisation_index
-    from cspkit.render.context import Builder
-
     oid = organisation_index(repo.organisations).resolve(organisation)
     u = repo.updates.get((meeting.date, oid))
     if u is None:
@@ -146,16 +149,11 @@ def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: s
 
 
 def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "partners") -> str:
-    from cspkit.render.env import make_env
-
     assert repo.config is not None
     env = make_env(repo.root, repo.config.conventions, fmt)
     try:
         return _render_template(repo, env, doc, fmt, audience)
     except Exception as exc:
-        from cspkit.errors import CspkitError
-        from cspkit.render.repo_templates import template_error
-
         located = None if isinstance(exc, CspkitError) else template_error(exc, repo.root)
         if located is None:
             raise
@@ -163,30 +161,51 @@ def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "p
 
 
 def _render_template(repo: Repo, env: Any, doc: Document, fmt: str, audience: str) -> str:
-    from cspkit.render.dates import format_date
-
     assert repo.config is not None
+    conv = repo.config.conventions
     template = env.get_template(f"{doc.template}.{'md' if fmt == 'md' else 'html'}.j2")
     meeting = doc.context.get("meeting")
     day = meeting.date if meeting is not None else doc.context.get("as_of")
     defaults = repo.config.defaults
     extra = {
         "running": {"left": repo.config.partnership.name,
-                    "right": format_date(day, "medium") if day else ""},
+                    "right": format_date(day, conv.text_date_style.value) if day else ""},
         "venue": (meeting.venue if meeting is not None and meeting.venue else defaults.venue) or "",
         "start": (meeting.start if meeting is not None and meeting.start else defaults.start),
+        "logo": _logo(repo, fmt),
+        "fonts": font_faces() if fmt == "pdf" else [],
     }
     return template.render(cfg=repo.config, partnership=repo.config.partnership, audience=audience,
                            charts=_chart_maker(fmt, doc), **extra, **doc.context)
 
 
+def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
+    """The crest or logo named in cspkit.yaml: a file the PDF reads from the repository, or
+    inline data in HTML so the page carries it wherever it is sent. Markdown goes without."""
+    import base64
+    import mimetypes
+
+    logo = repo.config.conventions.logo if repo.config else None
+    if logo is None or fmt == "md":
+        return None
+    root = repo.root
+    path = root / logo.path
+    try:  # by the one reading rule, for the PDF too (inline data: the PDF build fetches nothing)
+        content = read_file(path, limit=MAX_IMAGE_BYTES, inside=root)
+    except (FileNotFoundError, FileRefused) as exc:
+        why = f" ({exc.reason})" if isinstance(exc, FileRefused) else ""
+        config = read_text(root / "cspkit.yaml", limit=MAX_IMAGE_BYTES, inside=root)
+        line, col = locate(compose(config), ("conventions", "logo", "path"))
+        raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the "
+                       f"repository{why}") from None
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = base64.b64encode(content).decode("ascii")
+    return {"src": f"data:{kind};base64,{data}", "alt": logo.alt}
+
+
 def _chart_maker(fmt: str, doc: Document) -> Callable[[dict], str]:
     """Charts: an inline data URI in HTML/PDF; a linked SVG file next to a Markdown file."""
-    from cspkit.render.env import svg_data_uri
-
     def chart(row: dict) -> str:
-        from cspkit.render.charts import indicator_chart
-
         svg = indicator_chart(row["series"], row["unit"], chart_id=f"chart-{row['id']}")
         if fmt == "md":
             doc.context.setdefault("_assets", {})[f"{doc.stem}-charts/{row['id']}.svg"] = svg
@@ -204,9 +223,6 @@ def render_document(root: Path, make_doc: Callable[[Repo], Document], formats: s
 
     For a PDF, WeasyPrint is imported in a worker process while the records load.
     """
-    from cspkit.pdf import prestarted
-    from cspkit.session import open_repo
-
     wanted = parse_formats(formats)
     with prestarted("pdf" in wanted):
         repo = open_repo(root)
@@ -247,8 +263,6 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
 
 def html_to_pdf(html: str, base: Path) -> bytes:
     """The PDF of ``html`` (see :mod:`cspkit.pdf`: WeasyPrint, fetching only inside ``base``)."""
-    from cspkit.pdf import make_pdf
-
     return make_pdf(html, base)
 
 
@@ -264,9 +278,6 @@ def _in(owned: set[str], target: Path) -> bool:
 
 def _output_folder(out_dir: Path) -> None:
     """Make the output folder; a path under a file, under /proc or read-only is one line, exit 1."""
-    from cspkit.errors import UserError
-    from cspkit.fileio import cannot_write
-
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: is a file, not a folder (--output names the folder to write into)")
     try:
@@ -277,8 +288,6 @@ def _output_folder(out_dir: Path) -> None:
 
 def _read_manifest(out_dir: Path) -> set[str]:
     """The files cspkit wrote in ``out_dir`` before (by the one reading rule: never a pipe)."""
-    from cspkit.fileio import ANYWHERE, FileRefused, read_file
-
     try:
         names = json.loads(read_file(out_dir / MANIFEST, limit=1 << 20, inside=ANYWHERE))
         return {n for n in names if isinstance(n, str)}

@@ -31,16 +31,20 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
 
     etree.to_etree()  # the standard library's serialiser, lxml or not: the same bytes everywhere
 
+    # Sized to be read at half the width of an A4 page: labels come out about 8 pt.
     style = Style(background="white", plot_background="white", foreground="#333", foreground_strong="#111",
-                  foreground_subtle="#ccc", colors=("#1f4e79", "#9aa5b1"), font_family="DejaVu Sans, sans-serif",
-                  label_font_size=11, major_label_font_size=11, legend_font_size=11, value_font_size=10)
+                  foreground_subtle="#d9d9d9", colors=("#23395d", "#8a96a3"), font_family="Source Sans 3, sans-serif",
+                  label_font_size=14, major_label_font_size=14, legend_font_size=14, value_font_size=12,
+                  guide_stroke_color="#d9d9d9", major_guide_stroke_color="#d9d9d9",
+                  guide_stroke_dasharray="1,0", major_guide_stroke_dasharray="1,0", stroke_width=2.5)
     chart = pygal.Line(width=400, height=230, style=style, show_legend=True, legend_at_bottom=True,
                        legend_at_bottom_columns=2, legend_box_size=10, truncate_legend=-1, js=[],
                        disable_xml_declaration=True, dots_size=3, explicit_size=True, margin=10,
                        margin_top=14, show_y_guides=True, show_x_guides=False, include_x_axis=True,
                        print_values=False,
                        allow_interruptions=True,
-                       formatter=(lambda v: f"{v:g}%") if unit == "percent" else (lambda v: f"{v:g}"))
+                       formatter=(lambda v: f"{v:g}%") if unit == "percent" else (lambda v: f"{v:g}"),
+                       value_formatter=(lambda v: f"{v:g}%") if unit == "percent" else (lambda v: f"{v:g}"))
     # Always the four quarters of the year, so a half-reported year reads as such.
     by_quarter = {q: (v, p) for q, v, p in series}
     quarters = ["Q1", "Q2", "Q3", "Q4"]

@@ -15,11 +15,17 @@ from typing import Any
 
 from cspkit import views
 from cspkit.errors import LocatedError, NotFound
+from cspkit.fileio import FileRefused
+from cspkit.load import read_paper
 from cspkit.models.action import action_sort_key
+from cspkit.models.common import financial_year_of
 from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render import selection
+from cspkit.render.dates import format_date
+from cspkit.render.env import _markdown, figure
+from cspkit.render.minutes_style import OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
 from cspkit.repo import Repo
 
 PUBLIC = "public"
@@ -138,6 +144,28 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def split_title(markdown: str) -> tuple[str | None, str]:
+    """A paper's Markdown without its opening level-1 heading, and that heading's text.
+
+    Papers written for a pack usually start with their title; the pack prints the title
+    itself (so it can be numbered, bookmarked and referred to), so it must not be printed twice.
+    """
+    tokens = _markdown().parse(markdown)
+    if len(tokens) < 2 or tokens[0].type != "heading_open" or tokens[0].tag != "h1" or not tokens[0].map:
+        return None, markdown
+    lines = markdown.splitlines(keepends=True)
+    _, end = tokens[0].map
+    return tokens[1].content.strip(), "".join(lines[end:]).lstrip("\n")
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Two spellings of one title: case, dashes and spacing aside."""
+    def norm(t: str) -> str:
+        return re.sub(r"[\W_]+", " ", t.casefold()).strip()
+
+    return norm(a) == norm(b)
+
+
 class Builder:
     """Builds the view of one meeting's documents for one audience."""
 
@@ -170,16 +198,15 @@ class Builder:
                 lines.append(AgendaLine(item.number, "Exempt item", "", None, [], False, [], None, True,
                                         item.kind.value))
                 continue
-            item_papers = [self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{i + 1}")
-                           for i, p in enumerate(item.papers) if not self.hidden(p)]
-            item_papers = [p for p in item_papers if p is not None]
+            item_papers = [view for i, p in enumerate(item.papers) if not self.hidden(p)
+                           if (view := self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{i + 1}"))]
             papers += item_papers
             subs: list[SubLine] = []
             plan = self.config.plan_for(meeting.date)
             for j, sub in enumerate(item.sub_items):
-                sub_papers = [self.paper(meeting, item, p, attached, f"paper-{slug(item.number)}-{j + 1}-{k + 1}")
-                              for k, p in enumerate(sub.papers) if not self.hidden(p)]
-                sub_papers = [p for p in sub_papers if p is not None]
+                sub_papers = [view for k, p in enumerate(sub.papers) if not self.hidden(p)
+                              if (view := self.paper(meeting, item, p, attached,
+                                                     f"paper-{slug(item.number)}-{j + 1}-{k + 1}"))]
                 papers += sub_papers
                 label = f"Strategic Priority {sub.priority}" if sub.priority is not None else None
                 title = sub.title
@@ -232,12 +259,13 @@ class Builder:
             view.title = paper.title or psa.title
             view.data = self.psa(psa)
         elif kind == PaperKind.partner_updates:
+            # a draft (a blank form, a request sent) is not an update yet: it is not printed
             updates = [u for u in self.repo.updates_for(meeting.date)
-                       if u.organisation not in attached and not self.hidden(u)]
+                       if u.organisation not in attached and not self.hidden(u) and u.is_received]
             view.data = {"updates": [self.update(u) for u in updates]}
         elif kind == PaperKind.partner_update:
             u = self.repo.updates.get((meeting.date, paper.organisation or ""))
-            if u is None or self.hidden(u):
+            if u is None or self.hidden(u) or not u.is_received:
                 return None
             view.title = paper.title or u.subject
             view.data = {"updates": [self.update(u)]}
@@ -246,14 +274,15 @@ class Builder:
         elif kind == PaperKind.performance:
             view.data = self.performance(meeting.date)
         elif kind == PaperKind.document:
-            view.data = {"markdown": self._paper_text(paper.source or "")}
+            heading, body = split_title(self._paper_text(paper.source or ""))
+            view.title = paper.title or heading or view.title
+            # A title in the record and another in the paper: the paper's own is kept, under it.
+            subtitle = heading if heading and not _same_title(heading, view.title) else None
+            view.data = {"markdown": body, "subtitle": subtitle}
         return view
 
     def _paper_text(self, source: str) -> str:
         """A document paper's Markdown, by the rule validate checks it by (it may have changed since)."""
-        from cspkit.fileio import FileRefused
-        from cspkit.load import read_paper
-
         shown = f"{self.config.records_dir}/{source}"
         try:
             return read_paper(self.repo, source)
@@ -263,15 +292,19 @@ class Builder:
             raise LocatedError(f"{shown}: {exc.reason}") from None
 
     def _text_date(self, day: dt.date) -> str:
-        from cspkit.render.dates import format_date
-
         return format_date(day, self.config.conventions.text_date_style.value)
 
     # ------------------------------------------------------------------ minutes
     def minutes(self, meeting: Meeting) -> dict[str, Any]:
-        """Attendance and minute items of a held meeting (restricted minutes left out for the public)."""
+        """Attendance and minute items of a held meeting (restricted minutes left out for the public).
+
+        The wording — labels of points and decisions, "AGREED that …", the signature block —
+        comes from :class:`cspkit.render.minutes_style.MinutesStyle`, which the Word and Markdown
+        exports use too.
+        """
         if meeting.minutes is None:
             raise NotFound(f"the meeting on {meeting.date} has no minutes yet (cspkit minutes start {meeting.date})")
+        style = MinutesStyle(self.config.conventions)
         att = meeting.attendance
         names = self.names
 
@@ -293,45 +326,71 @@ class Builder:
                              "substitute_for": names.person(a.substitute_for) if a.substitute_for else ""})
             return rows
 
-        items = []
-        for mi in meeting.minutes.items:
-            items.append(self.minute_item(meeting, mi))
+        mins = meeting.minutes
+        ended = mins.ended or meeting.end
+        signature = style.signature(meeting.date, meeting.start, ended)
         return {
             "meeting": meeting,
+            "minutes_of": style.minutes_of(self.config.partnership.name, meeting),
             "present": people(att.present),
             "officers": people(att.officers),
             "apologies": people(att.apologies),
             "absent": people(att.absent),
-            "items": items,
-            "state": meeting.minutes.state.value,
-            "ended": meeting.minutes.ended,
+            "items": [self.minute_item(meeting, mi, style) for mi in mins.items],
+            "state": mins.state.value,
+            "draft": mins.state.value == "draft",
+            "ended": mins.ended,
+            # With a signature block the closing time is printed in it, as the county prints it.
+            "closing": style.closing(mins.ended) if mins.ended and signature is None else None,
+            "signature": signature,
         }
 
-    def minute_item(self, meeting: Meeting, mi: MinuteItem) -> dict[str, Any]:
-        number = str(mi.number) if mi.number is not None else (mi.item or "")
+    def minute_item(self, meeting: Meeting, mi: MinuteItem, style: Any = None) -> dict[str, Any]:
+        """One minute as the templates print it: its number, title and body parts, labels in place."""
+        style = style or MinutesStyle(self.config.conventions)
+        number = style.minute_label(mi)
         agenda_item = meeting.item(mi.item) if mi.item else None
         if self.hidden(mi) or (agenda_item is not None and self.hidden(agenda_item)):
-            return {"number": number, "title": "Exempt item", "exempt": True, "intro": None, "points": [],
-                    "sub_items": [], "decisions": [], "cite": None}
-        cite = None
-        if self.config.conventions.cite_agenda_items and mi.item and agenda_item is not None and agenda_item.papers:
-            cite = mi.item
+            return {"number": number, "title": "Exempt item", "exempt": True, "outcome": None, "parts": []}
+        parts: list[dict[str, Any]] = []
+        starts = style.point_starts(mi.body)
+        for part, start in zip(mi.body, starts, strict=True):
+            kind = part.kind
+            if kind == "text":
+                parts.append({"kind": "text", "text": part.text})
+            elif kind == "heading":
+                parts.append({"kind": "heading", "label": f"{part.number}." if part.number else "",
+                              "title": part.heading})
+            elif kind == "points":
+                parts.append({"kind": "points", "items": [
+                    {"label": style.point_label(start + k), "text": p.text, "bullets": list(p.bullets)}
+                    for k, p in enumerate(part.points or [])]})
+            elif kind == "bullets":
+                parts.append({"kind": "bullets", "items": list(part.bullets or [])})
+            elif kind == "decisions":
+                lines = style.decision_lines(part)
+                parts.append({"kind": "decisions", "word": lines.word, "same_line": lines.same_line,
+                              "lines": [{"label": label, "text": text} for label, text in lines.lines]})
+            else:
+                parts.append({"kind": "upcoming", "title": UPCOMING_TITLE,
+                              "items": [style.upcoming(u) for u in part.upcoming or []]})
+        if (self.config.conventions.cite_agenda_items and mi.item and agenda_item is not None
+                and agenda_item.papers and not any("Agenda Item" in t for t in mi.texts())):
+            # "A copy of the report … is filed with these minutes", after the opening paragraphs.
+            at = next((k for k, p in enumerate(parts) if p["kind"] != "text"), len(parts))
+            parts.insert(at, {"kind": "text", "text": f"A copy of the report, marked 'Agenda Item {mi.item}', "
+                                                      "is filed with these minutes."})
         return {
             "number": number,
             "title": mi.title,
             "exempt": False,
-            "intro": mi.intro,
-            "points": list(mi.points),
-            "sub_items": [{"number": s.number, "title": s.title, "points": list(s.points)} for s in mi.sub_items],
-            "decisions": [d.text for d in mi.decisions],
-            "cite": cite,
+            "outcome": OUTCOME_TEXT[mi.outcome] if mi.outcome else None,
+            "parts": parts,
         }
 
     # ------------------------------------------------------------------ action log
     def action_log(self, as_of: dt.date) -> dict[str, Any]:
         conv = self.config.conventions
-        from cspkit.render.dates import format_date
-
         rows = []
         # In raising order; within a meeting, by the body's own action numbers where it has them.
         log = sorted(views.action_log(self.repo, as_of),
@@ -386,15 +445,13 @@ class Builder:
         }
 
     def forward_programme(self, as_of: dt.date) -> dict[str, Any]:
-        from cspkit.render.dates import format_date
-
         rows = []
         for it in selection.programme_rows(self.repo):
             if self.hidden(it):
                 continue
             when = it.when
             if isinstance(when, dt.date):
-                when_text = format_date(when, "medium")
+                when_text = format_date(when, self.config.conventions.text_date_style.value)
             elif str(when) == "tbc":
                 when_text = "TBC"
             elif str(when) == "civic-year":
@@ -416,18 +473,17 @@ class Builder:
                 theme = next((t for t in plan.themes if t.number == pu.theme), None) if plan else None
                 heading = f"Theme {pu.theme} – {theme.title}" if theme else f"Theme {pu.theme}"
                 under = [f"Priority {p.number} – {p.title}" for p in (plan.priorities if plan else []) if p.theme == pu.theme]
+                towards = f"Theme {pu.theme}"
             else:
                 pr = next((p for p in plan.priorities if p.number == pu.priority), None) if plan else None
                 heading = f"Priority {pu.priority} – {pr.title}" if pr else f"Priority {pu.priority}"
                 under = []
-            sections.append({"heading": heading, "under": under, "text": pu.text})
+                towards = f"priority {pu.priority}"
+            label = f"Update/s – including specific work, initiatives, projects etc. that contribute to {towards}"
+            sections.append({"heading": heading, "under": under, "label": label, "text": pu.text})
         if isinstance(u.date, dt.date):
-            from cspkit.render.dates import format_date
-
-            date_text = format_date(u.date, "short")
+            date_text = format_date(u.date, self.config.conventions.text_date_style.value)
         elif u.date:
-            from cspkit.render.dates import format_date
-
             date_text = format_date(str(u.date), "month")
         else:
             date_text = ""
@@ -455,8 +511,6 @@ class Builder:
     # ------------------------------------------------------------------ performance
     def performance(self, as_of: dt.date, quarter: str | None = None) -> dict[str, Any]:
         """The latest quarter reported for the financial year of ``as_of`` (or the one before)."""
-        from cspkit.models.common import financial_year_of
-
         fy = financial_year_of(as_of)
         years = sorted(y for y in self.repo.performance if y <= fy)
         if not years:
@@ -469,17 +523,32 @@ class Builder:
             reading = next((r for r in ind.readings if r.quarter == quarter), None)
             if reading is None:
                 continue
+            decimals = ind.decimals if ind.decimals is not None else perf.decimals
+            series = [(r.quarter, r.value, r.previous) for r in sorted(ind.readings, key=lambda r: r.quarter)]
             rows.append({
                 "id": ind.id,
                 "name": ind.name,
                 "unit": ind.unit.value,
+                "decimals": decimals,
                 "value": reading.value,
                 "previous": reading.previous,
-                "change": reading.change,
+                "change": ind.shown_change(reading),
                 "derived": reading.value is not None and reading.previous is not None,
                 "rag": ind.rag(reading),
                 "target": ind.target,
                 "note": reading.note,
-                "series": [(r.quarter, r.value, r.previous) for r in sorted(ind.readings, key=lambda r: r.quarter)],
+                "series": series,
+                # a line needs two points: one figure is in the table already
+                "charted": sum(v is not None for _, v, _ in series) > 1 or sum(x is not None for _, _, x in series) > 1,
+                "chart_alt": _chart_alt(ind.name, ind.unit.value, decimals, series, figure),
             })
         return {"year": perf.year, "quarter": quarter, "area": perf.area, "source": perf.source, "indicators": rows}
+
+
+def _chart_alt(name: str, unit: str, decimals: int | None, series: list, figure) -> str:
+    """What an indicator's chart shows, in words: every figure it plots."""
+    per = " per 1,000" if unit == "per-1000" else ""
+    this = ", ".join(f"{q} {figure(v, decimals, unit)}" for q, v, _ in series if v is not None)
+    last = ", ".join(f"{q} {figure(p, decimals, unit)}" for q, _, p in series if p is not None)
+    text = f"Line chart of {name}{per} by quarter. This year: {this or 'no figures'}."
+    return text + (f" Same period last year: {last}." if last else "")

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from cspkit.fileio import FileRefused, read_file
+
 #: Image files by their extension, as a browser and WeasyPrint show them in ``<img>``.
 MIME_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
               ".webp": "image/webp", ".svg": "image/svg+xml"}
@@ -61,8 +63,6 @@ def inline_src(url: str, root: Path | None) -> str | None:
 
 
 def _read_image(url: str, root: Path | None) -> tuple[Path, bytes] | None:
-    from cspkit.fileio import FileRefused, read_file
-
     path = local_file(url, root)
     if path is None or root is None:
         return None

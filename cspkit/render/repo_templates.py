@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from jinja2 import BaseLoader, TemplateNotFound
-from jinja2.loaders import split_template_path
-
 from cspkit.errors import LocatedError
+from cspkit.fileio import FileRefused, read_text
 
 FOLDER = "templates"
 
@@ -26,33 +25,41 @@ FOLDER = "templates"
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
-class RepositoryLoader(BaseLoader):
-    """Loads templates from ``<root>/templates/`` by the one reading rule; a name it does not
-    have falls through to the packaged templates (in a ``ChoiceLoader``)."""
+def repository_loader(root: Path) -> Any:
+    """A Jinja loader for ``<root>/templates/`` that reads by the one reading rule; a name it does
+    not have falls through to the packaged templates (in a ``ChoiceLoader``)."""
+    return _loader_class()(root)
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.folder = root / FOLDER
 
-    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-        from cspkit.fileio import FileRefused, read_text
+@cache
+def _loader_class() -> type:
+    from jinja2 import BaseLoader, TemplateNotFound  # Jinja is imported only to render
+    from jinja2.loaders import split_template_path
 
-        path = self.folder.joinpath(*split_template_path(template))
-        try:
-            source = read_text(path, limit=MAX_TEMPLATE_BYTES, inside=self.root)
-        except FileNotFoundError:
-            raise TemplateNotFound(template) from None
-        except FileRefused as exc:
-            if exc.reason.startswith("is a folder"):
+    class RepositoryLoader(BaseLoader):
+        def __init__(self, root: Path):
+            self.root = root
+            self.folder = root / FOLDER
+
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+            path = self.folder.joinpath(*split_template_path(template))
+            try:
+                source = read_text(path, limit=MAX_TEMPLATE_BYTES, inside=self.root)
+            except FileNotFoundError:
                 raise TemplateNotFound(template) from None
-            raise LocatedError(f"{FOLDER}/{template}: {exc.reason}") from None
-        mtime = _mtime(path)
-        return source, str(path), lambda: _mtime(path) == mtime
+            except FileRefused as exc:
+                if exc.what == "folder":
+                    raise TemplateNotFound(template) from None
+                raise LocatedError(f"{FOLDER}/{template}: {exc.reason}") from None
+            mtime = _mtime(path)
+            return source, str(path), lambda: _mtime(path) == mtime
 
-    def list_templates(self) -> list[str]:
-        if not self.folder.is_dir():
-            return []
-        return sorted(p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*.j2"))
+        def list_templates(self) -> list[str]:
+            if not self.folder.is_dir():
+                return []
+            return sorted(p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*.j2"))
+
+    return RepositoryLoader
 
 
 def _mtime(path: Path) -> float | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cspkit.errors import NotFound, UserError
 from cspkit.fileio import inside, write_text
+from cspkit.lookup import did_you_mean
 from cspkit.render.env import package_templates
 
 
@@ -23,8 +24,6 @@ def list_templates(root: Path | None) -> list[tuple[str, str]]:
 def copy_template(root: Path, name: str, force: bool = False) -> Path:
     source = package_templates() / name
     if not name.endswith(".j2") or not source.is_file() or ".." in Path(name).parts:
-        from cspkit.lookup import did_you_mean
-
         raise NotFound(f"no template '{name}'{did_you_mean(name, _names(package_templates()))} "
                        "(cspkit templates list shows them)")
     target = root / "templates" / name

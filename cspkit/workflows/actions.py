@@ -154,8 +154,9 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
     next_number = max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1
     next_meeting = views.next_meeting_date(ctx.repo, m.date)
     new: list[dict[str, Any]] = []
-    links: list[tuple[int, int, str]] = []
+    links: list[tuple[int, tuple[int, int], str]] = []
     for i, mi in enumerate(m.minutes.items):
+        places = mi.decision_places()
         for j, d in enumerate(mi.decisions):
             if not d.owners or d.action:
                 continue
@@ -170,14 +171,14 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
                                     restricted=views.minute_restricted(m, mi)))
             if numbered:
                 next_number += 1
-            links.append((i, j, aid))
+            links.append((i, places[j], aid))
     if not new:
         return ActionsResult()
     _write_actions(ctx, m.date, new)
 
     def link(doc: Any) -> None:
-        for i, j, aid in links:
-            put(doc["minutes"]["items"][i]["decisions"][j], "action", aid, Decision)
+        for i, (part, k), aid in links:
+            put(doc["minutes"]["items"][i]["body"][part]["decisions"][k], "action", aid, Decision)
 
     ctx.edit(ctx.path("meeting", m.date), link)
     done = Written.of(ctx.commit(dry_run))

@@ -296,9 +296,9 @@ def start_minutes(ctx: Session, meeting: str | dt.date = "", *, dry_run: bool = 
             mi["number"] = number
         mi["item"] = a.number  # replaced by the agenda's own spelling (5 or '5') when written
         mi["title"] = a.title
-        subs = [{**({"number": item_number(s.number)} if s.number else {}), "title": s.title} for s in a.sub_items]
+        subs = [{"heading": s.title, **({"number": item_number(s.number)} if s.number else {})} for s in a.sub_items]
         if subs:
-            mi["sub_items"] = subs
+            mi["body"] = subs
         if a.restricted:
             mi["restricted"] = True
         items.append(mi)
@@ -336,7 +336,7 @@ def approve_minutes(ctx: Session, meeting: str | dt.date = "", at: str | dt.date
     the next meeting on file, and must have been held. Minutes with nothing written in them
     (the skeleton from ``minutes start``) are refused. If the approving meeting has minutes,
     the minute of its ``minutes`` item (the standing item with key ``minutes``) says so: "The
-    minutes of the meeting held on 13th July 2023 were approved." (as its intro, or a point).
+    minutes of the meeting held on 13th July 2023 were approved." (a paragraph at the end of its body).
     """
     m = ctx.meeting(meeting)
     path = ctx.path("meeting", m.date)
@@ -389,19 +389,15 @@ def _record_approval(ctx: Session, m: Meeting, path: Path, later: Meeting) -> Pa
         return None
     sentence = f"The minutes of the meeting held on {text_date(ctx.repo, m.date)} were approved."
     minute = later.minutes.items[index]
-    if sentence in (minute.intro or "") or sentence in minute.points:
+    if any(sentence in text for text in minute.texts()):
         return None
 
     def note(doc: Any) -> None:
         node = doc["minutes"]["items"][index]
-        if not minute.intro and not minute.points:
-            put(node, "intro", sentence, MinuteItem)
+        if not node.get("body"):
+            put(node, "body", [{"text": sentence}], MinuteItem)
         else:
-            points = node.get("points")
-            if points is None:
-                put(node, "points", [sentence], MinuteItem)
-            else:
-                points.append(sentence)
+            node["body"].append({"text": sentence})
 
     noted = ctx.path("meeting", later.date)
     ctx.edit(noted, note)
