@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test validate clean bench pages poppler
+.PHONY: demo test validate clean bench pages poppler system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,27 @@ poppler:
 	  echo "pdftoppm not found: the page-image tests will skip (apt-get install poppler-utils)"
 
 # The gates first (seconds), then the suite on every CPU (pytest-xdist).
-test: $(STAMP) poppler
+test: $(STAMP) system-deps
 	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports --no-logo --no-cache >/dev/null || $(BIN)/lint-imports --no-logo --no-cache
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto
+
+# The browser tests need Debian's chromium (and the page-image tests pdftoppm, above).
+# Installed only when missing, quietly, as root (or with sudo that asks for no password);
+# when that cannot be done the browser tests say why in one line (in CI they fail instead).
+system-deps: poppler
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (apt-get)"; \
+	    ( $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends chromium ) >/dev/null 2>&1 \
+	      || echo "note: apt-get could not install chromium; the browser tests will say so"; \
+	  else \
+	    echo "note: /usr/bin/chromium is missing and cannot be installed here (apt-get as root)"; \
+	  fi; \
+	fi
 
 # Page images of both example bodies' packs, for review (needs pdftoppm: poppler-utils).
 pages: $(STAMP) poppler

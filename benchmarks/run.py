@@ -109,6 +109,15 @@ def first_open_action(repo: Path) -> str:
     return proc.stdout.splitlines()[1].split(",")[0]
 
 
+def interleaved(measures: list[tuple[list[str], object]], runs: int) -> list[float]:
+    """Median seconds of each ``(cmd, before)``, the measures run in turn round by round."""
+    times: list[list[float]] = [[] for _ in measures]
+    for _ in range(runs):
+        for i, (cmd, before) in enumerate(measures):
+            times[i].append(timed(cmd, 1, before=before))
+    return [statistics.median(t) for t in times]
+
+
 def kinds_of(repo: Path) -> dict[str, list[str]]:
     """Record files grouped by kind (the schema that checks them)."""
     from cspkit.load import kind_for
@@ -145,6 +154,25 @@ def check_jsonschema(repo: Path, runs: int) -> tuple[float, list[str]]:
                              f"(first line: {first[1] if len(first) > 1 else first[0] if first else '?'})")
         totals.append(total)
     return statistics.median(totals), notes
+
+
+def edit_one_meeting(repo: Path):
+    """A change to one held meeting's minutes, different each time it is called (a clerk
+    correcting a minute point), for timing a rebuild of the site."""
+    import re
+
+    path = next(p for p in sorted((repo / "records" / "meetings").glob("*.yaml"))
+                if "\n    - points:\n      - " in p.read_text(encoding="utf-8"))
+    count = iter(range(1, 10**6))
+
+    def edit() -> None:
+        text = path.read_text(encoding="utf-8")
+        n = next(count)
+        text = re.sub(r"(\n    - points:\n      - [^\n]*)",
+                      lambda m: m.group(1).split(" (revision")[0] + f" (revision {n})", text, count=1)
+        path.write_text(text, encoding="utf-8")
+
+    return edit
 
 
 def machine() -> list[str]:
@@ -295,6 +323,28 @@ def main(argv: list[str] | None = None) -> int:
         t_html_cold = timed([*pack, "--format", "html"], runs, before=drop_cache)
         res.add("(for information) the HTML pack with no cache", t_html_cold)
 
+        # 5. the public website, without PDFs: from nothing, then after one meeting changed. Timed
+        # round by round with a cold validate of their own (each round runs each once, in turn), so
+        # that other work on the machine weighs on both sides of each ratio alike.
+        site_dir = work / "site"
+        site = [*cspkit, "--repo", str(repo), "site", "build", "--no-pdf", "--as-of", meeting, "-o", str(site_dir)]
+        validate = [*cspkit, "--repo", str(repo), "validate"]
+
+        def no_site() -> None:
+            drop_cache()
+            shutil.rmtree(site_dir, ignore_errors=True)
+
+        edited = edit_one_meeting(repo)
+        t_cold2, t_site, t_resite, t_revalidate = interleaved(
+            [(validate, drop_cache), (site, no_site), (site, edited), (validate, edited)], runs)
+        res.add("`cspkit validate`, cold, timed in turn with the site builds below", t_cold2)
+        res.add("`cspkit site build --no-pdf`, from nothing (no cache, no site)", t_site, "validate cold",
+                f"{t_site / t_cold2:.2f}×", "≤ 5×", t_site <= 5 * t_cold2)
+        res.add("`cspkit site build --no-pdf` again, one meeting's minutes changed", t_resite, "validate cold",
+                f"{t_resite / t_cold2:.2f}×", "≤ 0.5×", t_resite <= 0.5 * t_cold2)
+        res.add("(for information) `cspkit validate` after the same kind of change", t_revalidate, "validate cold",
+                f"{t_revalidate / t_cold2:.2f}×")
+
         if args.stress:
             stress = work / "stress"
             counts = generate.generate(stress, "stress", 7)
@@ -378,6 +428,14 @@ EXPLAINED = """\
   files again and running the per-record checks only over the files the change affects
   (`cspkit/session.py`), then written (temporary file, fsync, rename). "cache warm" follows a
   `validate`; "no cache" runs with `CSPKIT_CACHE=0`.
+- `site build --no-pdf` from nothing loads and checks the records (cold, as `validate` does) and
+  writes every page, JSON file, search chunk, chart, the calendar and the feed (about 2,000
+  files). Run again after one meeting's minutes changed, it loads the records through the warm
+  cache (the cross-record checks run again: one file changed), works out every file's key
+  from file digests, and makes only the files whose key changed: that meeting's page and JSON,
+  its quarter's search chunk, and the lists that show it (`cspkit/site/build.py`). Loading
+  and checking the records after that change is most of it: `validate` after the same change
+  is shown for comparison.
 - `render --format pdf` starts a worker process that imports WeasyPrint (about 0.6 s) while
   cspkit loads the records and renders the HTML, then hands it the HTML (`cspkit/pdf.py`);
   "WeasyPrint alone" pays that import too. With one CPU the PDF is made in-process.

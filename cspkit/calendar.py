@@ -67,8 +67,12 @@ def _description(meeting: Meeting) -> str:
     return ("Agenda:\n" + "\n".join(lines)) if lines else ""
 
 
-def build_calendar(repo: Repo) -> Calendar:
-    """An :class:`icalendar.Calendar` of every meeting and scheduled date of ``repo``."""
+def build_calendar(repo: Repo, stamp: dt.datetime | None = None) -> Calendar:
+    """An :class:`icalendar.Calendar` of every meeting and scheduled date of ``repo``.
+
+    ``stamp`` is every event's DTSTAMP (default: ``SOURCE_DATE_EPOCH``, else now); the public
+    site passes one made from its as-of date, so the same records give the same file.
+    """
     from icalendar import Calendar, Event
 
     config = repo.config
@@ -83,7 +87,7 @@ def build_calendar(repo: Repo) -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
 
-    stamp = _stamp()
+    stamp = stamp or _stamp()
     events: dict[dt.date, Event] = {}
     for meeting in repo.meeting_list():
         start, end = _times(meeting.date, meeting.start, meeting.end, defaults.start, defaults.end)
@@ -186,7 +190,7 @@ def vtimezone(first_year: int, last_year: int) -> Timezone:
     return tz
 
 
-def calendar_bytes(repo: Repo) -> bytes:
+def calendar_bytes(repo: Repo, stamp: dt.datetime | None = None) -> bytes:
     """The iCalendar file (CRLF line endings, as RFC 5545 wants)."""
-    ical: bytes = build_calendar(repo).to_ical()  # icalendar leaves to_ical unannotated
+    ical: bytes = build_calendar(repo, stamp).to_ical()  # icalendar leaves to_ical unannotated
     return ical

@@ -168,9 +168,13 @@ def _size(n: int) -> str:
     return f"{n // 1024} KiB"
 
 
-def write_temporary(path: Path, data: bytes) -> Path:
+def write_temporary(path: Path, data: bytes, durable: bool = True) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` (``.NAME.*.tmp``), fsync'd, with the
-    permissions ``path`` has (or 0644); return it. Replacing ``path`` with it is one rename."""
+    permissions ``path`` has (or 0644); return it. Replacing ``path`` with it is one rename.
+
+    ``durable=False`` skips the fsync: for files that can be made again (a built site), where
+    one fsync per page would cost more than building the page.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -180,7 +184,8 @@ def write_temporary(path: Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         try:
             mode = path.stat().st_mode & 0o777
         except OSError:
@@ -201,11 +206,13 @@ def _discarded(tmp: Path, path: Path, exc: BaseException) -> BaseException:
     return cannot_write(path, exc) if isinstance(exc, OSError) else exc
 
 
-def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str | None = None) -> None:
+def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str | None = None,
+                durable: bool = True) -> None:
     """Atomically write ``data`` to ``path``.
 
     ``overwrite``: replacing an existing file is allowed (commands pass ``--force`` here).
     ``expect``: the sha256 of the file as it was read; if it differs now, refuse.
+    ``durable=False``: still all-or-nothing, but not fsync'd (see :func:`write_temporary`).
     """
     path = Path(path)
     if path.exists() and path.is_dir():
@@ -221,13 +228,14 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
             raise ConflictError(f"{path}: changed on disk since cspkit read it; nothing was written (run the command again)")
     elif path.exists() and not overwrite:
         raise ConflictError(f"{path}: already exists (use --force to replace it)")
-    tmp = write_temporary(path, data)
+    tmp = write_temporary(path, data, durable)
     try:
         _before_replace(path)
         os.replace(tmp, path)
     except BaseException as exc:
         raise _discarded(tmp, path, exc) from None
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 #: The largest file whose content a write compares with what was read (records are far smaller).
@@ -244,8 +252,9 @@ def cannot_write(path: Path, exc: OSError) -> UserError:
     return UserError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written")
 
 
-def write_text(path: Path, text: str, *, overwrite: bool = False, expect: str | None = None) -> None:
-    write_bytes(path, text.encode("utf-8"), overwrite=overwrite, expect=expect)
+def write_text(path: Path, text: str, *, overwrite: bool = False, expect: str | None = None,
+               durable: bool = True) -> None:
+    write_bytes(path, text.encode("utf-8"), overwrite=overwrite, expect=expect, durable=durable)
 
 
 def _before_replace(path: Path) -> None:

@@ -20,7 +20,8 @@ writes every file of that kind it can make from the records (for each meeting, e
 each year …) and returns their paths.
 
 ``audiences`` are the audiences it has a version for; an output made the same for everybody
-(the calendar) names only ``partners`` and is published as it is. ``public=False`` marks an
+(the calendar) names only ``partners`` and is published as it is; the public website names only
+``public``. ``public=False`` marks an
 output the public never receives (an email draft to a partner). Every other output's public
 version (or its only version) is checked to hold nothing restricted, and every restricted
 record must reach some partners' output.
@@ -46,6 +47,7 @@ from cspkit.fileio import write_bytes, write_text
 from cspkit.listing import Table
 from cspkit.models.meeting import MeetingStatus
 from cspkit.session import Session, open_session
+from cspkit.site.build import SiteBuild, write_site
 from cspkit.workflows.actions import list_actions
 from cspkit.workflows.agenda import list_agenda
 from cspkit.workflows.circulate import circulation_output
@@ -92,16 +94,18 @@ def output(name: str, description: str, *, audiences: tuple[str, ...] = ("partne
 
 def produce_all(root: Path, audience: str, out: Path, formats: Sequence[str] = ALL_FORMATS,
                 names: Sequence[str] | None = None) -> dict[str, list[Path]]:
-    """Produce every registered output (or those ``names``) for ``audience`` into ``out/NAME/``
-    (for the public, only the outputs it receives)."""
+    """Produce every registered output (or those ``names``) that ``audience`` receives into
+    ``out/NAME/``: for the public, each public output's public version (or its only version)."""
     written: dict[str, list[Path]] = {}
     with open_session(root) as s:
         for name, o in OUTPUTS.items():
-            if (names is not None and name not in names) or (audience == "public" and not o.public):
-                continue  # an output the public never receives is never made for it
+            if names is not None and name not in names:
+                continue
+            if (audience == "public" and not o.public) or (audience != "public" and audience not in o.audiences):
+                continue  # the public never receives it; or it has no version for partners (the site)
             folder = out / name
             folder.mkdir(parents=True, exist_ok=True)
-            written[name] = o.produce(s, audience, folder, formats)
+            written[name] = o.produce(s, audience if audience in o.audiences else o.audiences[0], folder, formats)
     return written
 
 
@@ -227,6 +231,14 @@ output("chase-drafts", "The email drafts chasing partners' updates, for every me
     chase_drafts_output)
 output("circulation", "The email draft circulating each meeting's pack, with the pack", public=False)(
     circulation_output)
+
+
+@output("site", "The public website (site build): pages, feeds, JSON, search chunks, PDFs", audiences=("public",))
+def _site(s: Session, audience: str, out: Path, formats: Sequence[str]) -> list[Path]:
+    folder = out / "site"
+    as_of = max((m.date for m in s.repo.meeting_list()), default=dt.date.today())
+    write_site(SiteBuild(s.repo, as_of, "pdf" in formats), folder, force=True)
+    return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
 @output("diff", "cspkit diff from where the branch left main to the working tree, in every format")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
@@ -143,3 +144,109 @@ def _render_examples(folders: dict[str, Path]) -> None:
             os.environ.pop("CSPKIT_PDF_WORKER", None)
         else:
             os.environ["CSPKIT_PDF_WORKER"] = saved
+
+
+# --------------------------------------------------------------------------- the browser
+
+#: Debian's Chromium (``apt-get install chromium``); Playwright drives it, never downloads one.
+CHROMIUM = "/usr/bin/chromium"
+#: Nothing the browser does on its own reaches the network while the tests run.
+CHROMIUM_ARGS = ["--headless", "--disable-background-networking", "--disable-component-update",
+                 "--disable-domain-reliability", "--disable-sync", "--disable-default-apps", "--no-first-run",
+                 "--no-pings", "--disable-breakpad", "--disable-client-side-phishing-detection",
+                 "--metrics-recording-only",
+                 "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"]
+
+
+def browser_problem() -> str | None:
+    """Why the browser tests cannot run here (None: they can): Chromium missing or not
+    starting, or Playwright not installed."""
+    import subprocess
+
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing (make test installs it: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    try:
+        subprocess.run([CHROMIUM, "--version"], capture_output=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{CHROMIUM} does not run ({type(exc).__name__})"
+    return None
+
+
+def browser_unavailable(reason: str, module: bool = False) -> None:
+    """Skip (one line saying why), except in CI, where a browser test that cannot run fails."""
+    if os.environ.get("CI"):
+        pytest.fail(f"the browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=module)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (Debian's, through Playwright)."""
+    problem = browser_problem()
+    if problem:
+        browser_unavailable(problem)
+    from playwright.sync_api import sync_playwright
+
+    args = list(CHROMIUM_ARGS) + (["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
+    manager = sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    except Exception as exc:
+        manager.stop()
+        browser_unavailable(f"{CHROMIUM} did not start ({str(exc).strip().splitlines()[0]})")
+    yield chromium
+    chromium.close()
+    manager.stop()
+
+
+# --------------------------------------------------------------------------- the public website
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory):
+    """The two bodies' public websites, built once for the session (no unpublished PDFs):
+    ``{"charnwood": BuiltSite, "county": BuiltSite}``."""
+    from filelock import FileLock
+    from site_support import BuiltSite, prepare_charnwood
+
+    from cspkit.site import build_site, publish
+
+    # Built once for the run: under pytest-xdist the first worker to get the lock builds, the
+    # others read (as the rendered fixture does).
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else \
+        tmp_path_factory.mktemp("sites")
+    base = shared / "sites"
+    charnwood, county = base / "charnwood", base / "county"
+    with FileLock(str(shared / "sites.lock")):
+        if not (shared / "sites.done").exists():
+            copy_repo(CHARNWOOD, charnwood)
+            prepare_charnwood(charnwood)
+            publish(charnwood, "2023-07-13", on=dt.date(2023, 7, 5))
+            copy_repo(COUNTY, county)
+            for root, as_of in ((charnwood, SITE_DATES["charnwood"]), (county, SITE_DATES["county"])):
+                build_site(root, base / f"{root.name}-site", as_of, pdf=False)
+            (shared / "sites.done").touch()
+    sites = {}
+    for name, root, as_of, pages in (
+        ("charnwood", charnwood, SITE_DATES["charnwood"], {
+            "home": "index.html", "meetings": "meetings/index.html", "year": "meetings/2023.html",
+            "meeting-held": "meetings/2023-07-13.html", "meeting-scheduled": "meetings/2023-10-12.html",
+            "meeting-cancelled": "meetings/2023-09-07.html", "actions": "actions.html",
+            "programme": "forward-programme.html", "psa-index": "psa/index.html", "psa": "psa/2023.html",
+            "performance": "performance/index.html", "partners": "partners/index.html",
+            "partner": "partners/lfrs.html", "accessibility": "accessibility.html", "search": "search.html"}),
+        ("county", county, SITE_DATES["county"], {
+            "home": "index.html", "year": "meetings/2023.html", "meeting-held": "meetings/2023-12-15.html",
+            "meeting-scheduled": "meetings/2024-03-22.html", "paper": "meetings/2024-03-22/modern-slavery.html",
+            "actions": "actions.html", "performance": "performance/index.html", "partner": "partners/lfrs.html"}),
+    ):
+        sites[name] = BuiltSite(name, root, base / f"{name}-site", as_of, pages)
+    return sites
+
+
+#: The date each example body's site is built as of.
+SITE_DATES = {"charnwood": dt.date(2023, 10, 1), "county": dt.date(2024, 3, 1)}

@@ -475,6 +475,22 @@ COMMAND_CASES.update({
     "diff bad format": (["diff", "--format", "xml"], 2,
                         "error: Invalid value for '--format' / '-f': 'xml' is not one of 'text', 'md', 'json'.\n"
                         + U2.format("diff")),
+    # ---- the public website
+    "publish unknown meeting": (["publish", "2023-10-13"], 1,
+                                "error: no meeting on 2023-10-13 (records/meetings/2023-10-13.yaml does not exist; "
+                                "meetings: 2023-07-13, 2023-10-12)\n"),
+    "publish impossible day": (["publish", "2023-10-12", "--on", "2023-02-30"], 1,
+                               "error: --on '2023-02-30' is not a date in the form YYYY-MM-DD\n"),
+    "site build impossible date": (["site", "build", "--as-of", "2023-02-30", "-o", "{out}"], 1,
+                                   "error: --as-of '2023-02-30' is not a date in the form YYYY-MM-DD\n"),
+    "site build into the records": (["site", "build", "--no-pdf", "-o", "{repo}/records/site"], 1,
+                                    "error: {repo}/records/site: is inside the repository's records/ folder; build "
+                                    "the site elsewhere (the default is build/site)\n"),
+    "site serve nothing built": (["site", "serve", "-d", "{out}", "--port", "0"], 1,
+                                 "error: {out}: no site here (build it first: cspkit site build -o {out})\n"),
+    "site serve port out of range": (["site", "serve", "--port", "70000"], 2,
+                                     "error: Invalid value for '--port' / '-p': Input should be less than or "
+                                     "equal to 65535\n" + U2.format("site serve")),
     # ---- core
     "validate bad format": (["validate", "--format", "xml"], 2,
                             "error: Invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json', "

@@ -55,8 +55,9 @@ _COMMAND_MODULES = {
     "minutes": "workflow", "actions": "workflow", "update": "workflow",
     "psa": "workflow", "programme": "workflow", "circulate": "workflow",
     "fmt": "review", "diff": "review", "calendar": "review", "docs": "review",
+    "site": "site", "publish": "site",
 }
-_MODULES = ("core", "render", "registry", "workflow", "agenda", "review")
+_MODULES = ("core", "render", "registry", "workflow", "agenda", "review", "site")
 
 
 def build_app(args: list[str] | None = None) -> Command:

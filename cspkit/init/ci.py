@@ -5,6 +5,15 @@ the lines at fault), checks the canonical layout, renders the next agenda pack a
 it as a downloadable artifact. On a pull request it also posts ``cspkit diff --format md``
 as a comment, so reviewers read "action 2023-07-13/11.1 closed" rather than YAML.
 
+The ``site`` job is opt-in. A records repository holds personal and restricted data and stays
+private; the public website built from it (``cspkit site build``: the public audience only)
+is published somewhere else. With the repository variable ``SITE_REPOSITORY`` set (the
+``owner/name`` of a public repository whose GitHub Pages serves its ``gh-pages`` branch) and
+the secret ``SITE_DEPLOY_KEY`` (a deploy key with write access to that repository), every
+push to the default branch that passes the checks rebuilds the site and replaces that
+branch. The built site is also kept as an artifact (``public-site``) for any other static
+host. Without the variable the job is skipped.
+
 Pre-commit users get the same checks from this repository's ``.pre-commit-hooks.yaml``.
 """
 
@@ -69,6 +78,49 @@ jobs:
         run: |
           gh pr comment "$PR" --edit-last --body-file "$RUNNER_TEMP/cspkit-diff.md" \\
             || gh pr comment "$PR" --body-file "$RUNNER_TEMP/cspkit-diff.md"
+
+  # Opt-in: the public website, published outside this (private) repository. Set the variable
+  # SITE_REPOSITORY (owner/name of a public repository serving its gh-pages branch with GitHub
+  # Pages) and the secret SITE_DEPLOY_KEY (a deploy key with write access to it).
+  site:
+    needs: records
+    if: >-
+      ${{{{ github.event_name == 'push' && vars.SITE_REPOSITORY != '' &&
+      github.ref == format('refs/heads/{{0}}', github.event.repository.default_branch) }}}}
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install cspkit
+        run: python -m pip install "cspkit=={version}"
+      - name: Build the public website (nothing restricted goes in)
+        run: cspkit site build -o build/site
+      - uses: actions/upload-artifact@v4
+        with:
+          name: public-site
+          path: build/site/
+      - name: Publish it to the public repository's gh-pages branch
+        env:
+          SITE_REPOSITORY: ${{{{ vars.SITE_REPOSITORY }}}}
+          SITE_DEPLOY_KEY: ${{{{ secrets.SITE_DEPLOY_KEY }}}}
+        run: |
+          key="$RUNNER_TEMP/site-deploy-key"
+          printf '%s\\n' "$SITE_DEPLOY_KEY" > "$key"
+          chmod 600 "$key"
+          export GIT_SSH_COMMAND="ssh -i $key -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new"
+          cd build/site
+          rm -f .site-manifest.json  # the build's own bookkeeping
+          touch .nojekyll            # serve the files as they are
+          git init -q -b gh-pages
+          git add -A
+          git -c user.name="Website publisher" -c user.email="publisher@invalid" \\
+            commit -q -m "The public record, built $(date -u +%Y-%m-%d)"
+          git push -q --force "git@github.com:$SITE_REPOSITORY.git" gh-pages
+          rm -f "$key"
 """
 
 

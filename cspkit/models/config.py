@@ -449,6 +449,34 @@ class EmailSettings(Record):
         return value
 
 
+class SiteContact(Record):
+    """Where the public asks for a document in another format or reports an accessibility problem."""
+
+    name: str
+    """Who answers ("Democratic Services, Charnwood Borough Council")."""
+    email: str | None = None
+    """A service mailbox, not a person's own address: it is published."""
+    phone: str | None = None
+    address: str | None = None
+
+
+class Site(Record):
+    """The public website of the record (``cspkit site build``)."""
+
+    url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] | None = None
+    """Where the site is published (https://...), for absolute links in the Atom feed and the open data."""
+    about: Markdown | None = None
+    """A paragraph about the partnership for the home page."""
+    contact: SiteContact | None = None
+    """How to ask for a page or document in another format (large print, easy read, audio)."""
+    publish_circulated_minutes: Flag = False
+    """Publish minutes once circulated, marked as a draft until they are approved (otherwise only approved minutes)."""
+    accessibility_reviewed: dt.date | None = None
+    """When the accessibility statement was last reviewed."""
+    response_days: int = Field(10, ge=1, le=60)
+    """Working days within which a request for another format is answered."""
+
+
 class Config(Record):
     """The root ``cspkit.yaml`` of a partnership's repository."""
 
@@ -466,6 +494,8 @@ class Config(Record):
     """The partner update form: its title, layout, sections and what is pre-filled."""
     email: EmailSettings | None = None
     """Who email drafts are from, how they end, and when a pack is linked instead of attached."""
+    site: Site = Site()
+    """The public website: its address, contact for other formats, and which minutes it publishes."""
     records_dir: Annotated[str, Field(pattern=RECORDS_DIR_RE)] = "records"
     """Folder (under the repository root) that holds the records: one folder name, not hidden."""
 

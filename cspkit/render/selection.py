@@ -51,8 +51,10 @@ def upcoming_meetings(repo: Repo, after: dt.date) -> list[dict]:
             m = files.pop(s.date, None)
             out.append({"date": s.date, "start": (m.start if m and m.start else s.start or (defaults.start if defaults else None)),
                         "end": (m.end if m and m.end else s.end or (defaults.end if defaults else None)), "label": s.label})
+    index = 0  # days come in order: each goes before the first dated entry after it, past the one before
     for day, m in sorted(files.items()):
-        entry = {"date": day, "start": m.start, "end": m.end, "label": None}
-        index = next((i for i, e in enumerate(out) if e["date"] is not None and e["date"] > day), len(out))
-        out.insert(index, entry)
+        while index < len(out) and not (out[index]["date"] is not None and out[index]["date"] > day):
+            index += 1
+        out.insert(index, {"date": day, "start": m.start, "end": m.end, "label": None})
+        index += 1
     return out
