@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test validate clean bench pages poppler system-deps
+.PHONY: demo test validate clean bench pages system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,6 @@ demo: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/cspkit validate
 
-# The page-image tests draw PDF pages with pdftoppm (Debian: poppler-utils): installed when
-# missing and this is root on Debian; otherwise those tests skip, saying why (on CI they fail).
-poppler:
-	@command -v pdftoppm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } || \
-	  echo "pdftoppm not found: the page-image tests will skip (apt-get install poppler-utils)"
-
 # The gates first (seconds), then the suite on every CPU (pytest-xdist).
 test: $(STAMP) system-deps
 	$(BIN)/ruff check --quiet .
@@ -35,24 +28,28 @@ test: $(STAMP) system-deps
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto
 
-# The browser tests need Debian's chromium (and the page-image tests pdftoppm, above).
-# Installed only when missing, quietly, as root (or with sudo that asks for no password);
-# when that cannot be done the browser tests say why in one line (in CI they fail instead).
-system-deps: poppler
-	@if [ ! -x /usr/bin/chromium ]; then \
+# System packages some tests use: pdftoppm (page images), Chromium (browser tests), LibreOffice
+# (Word files must open in it). Installed when missing, quietly, as root (or with a sudo that
+# asks for no password); where that cannot be done, the tests that need one skip with one line
+# saying why (under CI they fail instead).
+SYSTEM_PACKAGES := poppler-utils:pdftoppm chromium:chromium libreoffice-writer-nogui:soffice
+system-deps:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v "$${pair##*:}" >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
 	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing chromium (apt-get)"; \
+	    echo "installing$$missing (apt-get)"; \
 	    ( $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	        --no-install-recommends chromium ) >/dev/null 2>&1 \
-	      || echo "note: apt-get could not install chromium; the browser tests will say so"; \
+	        --no-install-recommends $$missing ) >/dev/null 2>&1 \
+	      || echo "note: apt-get could not install$$missing; the tests that need them will say so"; \
 	  else \
-	    echo "note: /usr/bin/chromium is missing and cannot be installed here (apt-get as root)"; \
+	    echo "note:$$missing missing and cannot be installed here (apt-get as root)"; \
 	  fi; \
 	fi
 
 # Page images of both example bodies' packs, for review (needs pdftoppm: poppler-utils).
-pages: $(STAMP) poppler
+pages: $(STAMP) system-deps
 	$(BIN)/python docs/pages/regenerate.py
 
 bench: $(STAMP)

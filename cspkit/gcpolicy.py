@@ -25,6 +25,19 @@ def short_lived_process(on: bool = True) -> None:
 
 
 @contextmanager
+def paused() -> Iterator[None]:
+    """The cyclic collector off for a stretch that allocates much and frees nothing cyclic
+    (the cross-record checks over a loaded repository)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
 def loading() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.disable()

@@ -35,6 +35,18 @@ if os.environ.get("CSPKIT_TEST_WITH_CACHE") != "1":
 CACHE_DIR = ".cspkit-cache"
 
 
+def need_tool(command: str, package: str) -> str:
+    """The path of a system command a test needs. Missing: the test skips, saying why in one line
+    (``make test`` installs it when it can); under ``CI`` nothing skips: the test fails."""
+    path = shutil.which(command)
+    if path is None:
+        message = f"{command} is not installed (Debian package {package}; make test installs it as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (relative path -> bytes), cspkit's own cache left out."""
     return {rel: p.read_bytes() for p in sorted(folder.rglob("*"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import zipfile
 from datetime import date
 
 import pytest
+from conftest import need_tool
 
 from cspkit.documents import read_document
 from cspkit.documents.docx_write import GUIDANCE_STYLE, WordDocument, guidance
@@ -150,8 +150,8 @@ def _saved(data: bytes):
     return path
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_it_to_pdf(written, tmp_path):
+    need_tool("soffice", "libreoffice-writer-nogui")
     from pypdf import PdfReader
 
     result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",

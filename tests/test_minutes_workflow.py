@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import need_tool, snapshot
 
 from cspkit.session import open_repo
 
@@ -246,8 +245,8 @@ def test_an_old_word_file_is_refused(charnwood_copy, cli, tmp_path):
     assert (r.code, r.err) == (1, "error: minutes.doc: is an old Microsoft Office file, not a Word document (.docx)\n")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_word_draft_and_export(county_copy, cli, tmp_path):
+    need_tool("soffice", "libreoffice-writer-nogui")
     for args, name in ((["draft", "2024-03-22"], "draft.docx"), (["export", "2023-12-15"], "export.docx")):
         out = tmp_path / name
         assert cli("--repo", county_copy, "minutes", *args, "-o", out).code == 0

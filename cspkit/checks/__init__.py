@@ -10,6 +10,7 @@ from __future__ import annotations
 from cspkit.checks import actions, config, files, meetings, performance, programme, psa, references, registry, updates
 from cspkit.checks.context import CHECKS, CheckContext
 from cspkit.errors import Problem
+from cspkit.gcpolicy import paused
 from cspkit.load import records_inside
 from cspkit.repo import Repo
 
@@ -28,9 +29,10 @@ def check_repo(repo: Repo, files: frozenset[str] | None = None, loaded: list[Pro
     if not records_inside(repo):
         return []  # loading has said so (missing, or a link out); every reference would look unknown
     ctx = CheckContext(repo, files, loaded)
-    for registered in CHECKS:
-        ctx.current = registered.name
-        registered.fn(ctx)
+    with paused():
+        for registered in CHECKS:
+            ctx.current = registered.name
+            registered.fn(ctx)
     return ctx.problems
 
 

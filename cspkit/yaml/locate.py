@@ -9,7 +9,7 @@ problem in it is located on that tree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -34,11 +34,18 @@ class Locatable(Protocol):
     def code(self) -> str: ...
 
 
+class _Composer(RecordLoader):
+    """The record loader's parser, with no implicit tags to resolve: positions are all that
+    locating needs, and resolving every scalar's type was most of the time composing took."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
 def compose(text: str) -> Node | None:
-    """The node tree of a document (used only to locate problems)."""
+    """The node tree of a document (used only to locate problems and lines, never for data)."""
     try:
         _check_depth(text)
-        return yaml.compose(text, Loader=RecordLoader)
+        return yaml.compose(text, Loader=_Composer)
     except (yaml.YAMLError, YamlProblem, RecursionError, UnicodeEncodeError):
         return None
 
