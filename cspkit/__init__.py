@@ -8,4 +8,33 @@ Records on disk -> :mod:`cspkit.yaml` (reading, locating, layout, writing) -> :m
 shell over that library.
 """
 
+import sys as _sys
+
 __version__ = "0.1.0"
+
+
+def _interrupted_early(signum: int, frame: object) -> None:
+    """Ctrl-C while the command line is still starting (importing itself): nothing has been
+    read or written yet, so the process simply stops, as it would later ("interrupted", 130)."""
+    import os
+
+    os.write(2, b"interrupted\n")
+    os._exit(130)
+
+
+def _started_as_command() -> bool:
+    """Whether this process is the ``cspkit`` command (its console script, or ``python -m
+    cspkit`` while it imports this package); never a program that uses cspkit as a library."""
+    first = _sys.argv[0] if _sys.argv else ""
+    name = first.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return first == "-m" or name in ("cspkit", "cspkit.exe", "cspkit-script.py")
+
+
+# Ctrl-C is handled from the first line cspkit runs, not only once the command line has been
+# imported (a tenth of a second, more on a busy machine); cspkit.cli.main takes over. (_signal:
+# the signal module's C core, which is already loaded; the module itself takes long to import.)
+if _started_as_command():
+    import _signal  # type: ignore[import-not-found]  # the C core, without stubs
+
+    if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+        _signal.signal(_signal.SIGINT, _interrupted_early)

@@ -8,8 +8,8 @@ Two files, each rewritten whole and atomically (a temporary file, then a rename)
   always runs.
 * ``report.bin`` keeps the last report (every problem, located, and the number of files)
   together with a digest of everything it was computed from: the content of ``cspkit.yaml``
-  and of every YAML file under the records folder, the name and type of every other entry
-  there (a paper's ``.md`` file only has to exist), and the code (cspkit's own sources by
+  and of every YAML file under the records folder, every other file there by its stat (a
+  paper is checked to be readable UTF-8; any change to a file changes its change time), and the code (cspkit's own sources by
   content, the Python version, the installed PyYAML, pydantic, pydantic-core and rapidfuzz).
   When the digest is unchanged, so is the report: ``validate`` prints it without loading
   anything, and ``open_repo`` (render, calendar) skips the cross-record checks of a report
@@ -198,8 +198,8 @@ class Cache:
     @classmethod
     def open(cls, root: Path) -> Cache | None:
         """The cache of the repository at ``root``, or None when caching is off or impossible."""
-        if not enabled():
-            return None
+        if not enabled() or os.path.islink(root / CACHE_DIR):
+            return None  # a linked cache folder would have cspkit write wherever it points
         key = _secret()
         return cls(root, key) if key is not None else None
 
@@ -212,9 +212,11 @@ class Cache:
     def _read(self, name: str) -> Any:
         import hmac
 
+        from cspkit.fileio import FileRefused, read_file
+
         try:
-            blob = (self.dir / name).read_bytes()
-        except OSError:
+            blob = read_file(self.dir / name, limit=_CACHE_FILE_BYTES, inside=self.root)
+        except (OSError, FileRefused):
             return None
         mac, payload = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
         if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, hmac.new(self._key, payload, "sha256").digest()):
@@ -354,10 +356,13 @@ class Cache:
                               "problems": records, "files": files, "seen": snap.seen})
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _read_bytes(path: Path, limit: int = 0) -> bytes | None:
+    """A file under the repository, by the one reading rule (None when it cannot be read)."""
+    from cspkit.fileio import FileRefused, read_file
+
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_file(path, limit=limit or MAX_RECORD_BYTES, inside=path.parent)
+    except (OSError, FileRefused):
         return None
 
 
@@ -367,6 +372,13 @@ def _digest(data: bytes | None) -> bytes:
 
 #: The largest record file read (``cspkit.yaml.read.MAX_FILE_BYTES``; not imported: start-up).
 MAX_RECORD_BYTES = 2 * 1024 * 1024
+
+#: Other files under the records folder (papers, images) changed in the last seconds are read for
+#: the digest up to this size (larger ones leave the report to a full run).
+_OTHER_FILE_BYTES = 16 * 1024 * 1024
+
+#: The largest cache file read back (a county's records parse to a few MiB).
+_CACHE_FILE_BYTES = 512 * 1024 * 1024
 
 #: Files read for the digest are kept for loading if smaller than this (records are far smaller).
 _KEEP_BYTES = 1024 * 1024
@@ -414,9 +426,9 @@ class Snapshot:
         snap = cls(root, records_dir, config, seen)
         snap._now = time.time_ns()
         try:
-            resolved = root.resolve()
+            resolved = Path(os.path.realpath(root))  # realpath: a link loop must not raise here
             records = resolved / records_dir
-            if records.resolve() == resolved or CACHE_DIR in Path(records_dir).parts:
+            if Path(os.path.realpath(records)) == resolved or CACHE_DIR in Path(records_dir).parts:
                 return None  # the cache would be part of what it caches
             h = hashlib.sha256(code_fingerprint())
             h.update(str(resolved).encode("utf-8", "surrogateescape") + b"\0")
@@ -448,24 +460,38 @@ class Snapshot:
                     return False
             elif entry.is_file(follow_symlinks=False):
                 h.update(b"f\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
-                if entry.name.endswith((".yaml", ".yml")):
-                    st = entry.stat(follow_symlinks=False)
-                    if st.st_size > MAX_RECORD_BYTES:
-                        return False  # refused by size when it is read: leave it to a full run
-                    key = _stat_key(st)
-                    known = self._known.get(rel)
-                    if known is not None and known[0] == key and known[2] is True:
-                        digest = known[1]
-                        settled = True
+                st = entry.stat(follow_symlinks=False)
+                key = _stat_key(st)
+                if not entry.name.endswith((".yaml", ".yml")):
+                    # A paper's content is checked too (readable, UTF-8). Its stat stands for it,
+                    # since any change to a file changes its change time; one changed too
+                    # recently for that to be sure is read instead.
+                    if max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS:
+                        h.update(b"s" + repr(key).encode())
                     else:
-                        data = Path(entry.path).read_bytes()
-                        digest = hashlib.sha256(data).digest()
-                        settled = max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS
-                        if len(data) <= _KEEP_BYTES:
-                            self.files[entry.path] = (data, digest)
-                    h.update(digest)
+                        data = _read_bytes(Path(entry.path), _OTHER_FILE_BYTES)
+                        if data is None:
+                            return False
+                        h.update(b"c" + hashlib.sha256(data).digest())
                     self.stats.append((entry.path, key))
-                    self.seen[rel] = (key, digest, settled)
+                    continue
+                if st.st_size > MAX_RECORD_BYTES:
+                    return False  # refused by size when it is read: leave it to a full run
+                known = self._known.get(rel)
+                if known is not None and known[0] == key and known[2] is True:
+                    digest = known[1]
+                    settled = True
+                else:
+                    data = _read_bytes(Path(entry.path))
+                    if data is None:
+                        return False  # replaced meanwhile (by a pipe, a bigger file): a full run says
+                    digest = hashlib.sha256(data).digest()
+                    settled = max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS
+                    if len(data) <= _KEEP_BYTES:
+                        self.files[entry.path] = (data, digest)
+                h.update(digest)
+                self.stats.append((entry.path, key))
+                self.seen[rel] = (key, digest, settled)
             else:
                 return False  # a socket or a pipe among the records: leave it to a full run
         return True

@@ -7,6 +7,7 @@ internal error: the CLI writes the traceback (without locals) to a log file and 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -199,6 +200,7 @@ def format_loc(loc: Loc) -> str:
 def display_path(path: Path, root: Path | None) -> str:
     """A path as a person would type it from the repository root."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix() if root else str(path)
+        # realpath, not Path.resolve: a link loop must not raise here (reading it is refused)
+        return Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix() if root else str(path)
     except ValueError:
         return str(path)

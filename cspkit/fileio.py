@@ -1,4 +1,9 @@
-"""Writing files so that nothing is ever half-written or silently clobbered.
+"""Reading files by one rule, and writing them so that nothing is half-written or clobbered.
+
+Reading (:func:`read_file`): every file cspkit did not write itself is resolved, must be a
+regular file (inside the repository, for anything a record or ``cspkit.yaml`` names), is opened
+without blocking and is size-bounded before it is read. A link to ``/proc/self/environ``, a
+pipe, a device or a link loop is refused with a reason (:class:`FileRefused`), never read.
 
 Every write goes to a temporary file in the same folder, is flushed and fsync'd, and then
 replaces the target in one step (``os.replace``), so a reader (or a crash) sees the old file
@@ -26,77 +31,154 @@ def digest(data: bytes) -> str:
 
 
 class FileRefused(Exception):
-    """A file cspkit will not read, with the reason as a person should read it (no path)."""
+    """A file cspkit will not read, with the reason as a person should read it (no path).
 
-    def __init__(self, reason: str, code: str = "io"):
+    ``code``: ``io`` (cannot be read: a link out of the repository, a pipe, a loop …), ``size``
+    (over the limit) or ``encoding`` (not UTF-8 text). ``what`` says exactly what was refused,
+    for a caller that words it its own way: ``loop``, ``dangling-link``, ``outside``, ``folder``,
+    ``pipe``, ``device``, ``socket``, ``size`` (``size`` then holds the file's size), ``grew``,
+    ``encoding``, ``io`` (``detail``: the system's words).
+    """
+
+    def __init__(self, reason: str, code: str = "io", what: str = "io", size: int = 0, detail: str = ""):
         super().__init__(reason)
-        self.reason, self.code = reason, code
+        self.reason, self.code, self.what, self.size, self.detail = reason, code, what, size, detail
 
 
-def read_file(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
+class _Anywhere:
+    """The ``inside`` of a file named on the command line: it may be anywhere."""
+
+    def __repr__(self) -> str:
+        return "ANYWHERE"
+
+
+#: ``read_file(path, inside=ANYWHERE)``: a file the user named on the command line (a Word
+#: document to import), which may be anywhere, but must still be a regular file.
+ANYWHERE = _Anywhere()
+
+
+def read_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> bytes:
     """The one rule for reading a file that cspkit did not write itself.
 
-    The path is resolved (a link is followed to what it names); with ``inside`` (the
-    repository), what it names must lie inside that folder. It must be a regular file, not
-    a pipe, a device or a socket, and it is opened without blocking, so a FIFO named like a
-    record can never hang a command. At most ``limit`` bytes are read: a larger file (or one
-    that grows while it is read) is refused before anything is parsed.
+    The path is resolved (a link is followed to what it names). ``inside`` is the repository
+    for every file a record or ``cspkit.yaml`` names (records, papers, images, the
+    partnership's own templates): what the path names must lie inside that folder.
+    :data:`ANYWHERE` is for a file named on the command line. Either way it must be a regular
+    file, not a pipe, a device or a socket, and it is opened without blocking, so a FIFO named
+    like a record can never hang a command. At most ``limit`` bytes are read: a larger file
+    (or one that grows while it is read) is refused before anything is parsed.
     Raises :class:`FileRefused` (reason only; the caller names the file), or
     ``FileNotFoundError``.
     """
+    fd, _ = _open_regular(path, limit, inside)
     try:
-        resolved = Path(path).resolve(strict=True)
-    except RuntimeError:  # Python < 3.13 reports a link loop this way
-        raise FileRefused("a symbolic link loop") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise FileRefused("a symbolic link loop") from None
-        if isinstance(exc, FileNotFoundError):
-            if os.path.islink(path):
-                raise FileRefused("a symbolic link to a file that does not exist") from None
-            raise
-        raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
-    if inside is not None and not _within(resolved, inside):
-        raise FileRefused("a symbolic link to outside the repository" if os.path.islink(path) or
-                          _has_link(Path(path)) else "outside the repository")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
-        getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(resolved, flags)
-    except PermissionError:
-        raise FileRefused("cannot read file (permission denied)") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise FileRefused("a symbolic link loop") from None
-        raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise FileRefused("is a folder, expected a file")
-        if not stat.S_ISREG(st.st_mode):
-            raise FileRefused("not a regular file (a pipe, device or socket is never read)")
-        if st.st_size > limit:
-            raise FileRefused(f"file is {_size(st.st_size)}, over the {_size(limit)} limit", "size")
         chunks: list[bytes] = []
         total = 0
         while True:
             try:
                 chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             except OSError as exc:
-                raise FileRefused(f"cannot read file ({exc.strerror or exc})") from None
+                raise _cannot_read(exc) from None
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
-                raise FileRefused(f"file is over the {_size(limit)} limit", "size")
+                raise FileRefused(f"file is over the {_size(limit)} limit", "size", "grew")
         return b"".join(chunks)
     finally:
         os.close(fd)
 
 
+
+
+def probe_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> int:
+    """What :func:`read_file` would refuse, found without reading the file: its size in bytes.
+
+    For a check that a large file (a paper) is readable, where the file itself is read later.
+    """
+    fd, size = _open_regular(path, limit, inside)
+    os.close(fd)
+    return size
+
+
+def _open_regular(path: Path, limit: int, inside: Path | _Anywhere) -> tuple[int, int]:
+    """The file descriptor of ``path`` and its size, opened by :func:`read_file`'s rule."""
+    try:
+        resolved = Path(path).resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a link loop this way
+        raise FileRefused("a symbolic link loop", what="loop") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileRefused("a symbolic link loop", what="loop") from None
+        if isinstance(exc, FileNotFoundError):
+            if os.path.islink(path):
+                raise FileRefused("a symbolic link to a file that does not exist", what="dangling-link") from None
+            raise
+        if exc.errno == errno.ENOTDIR:
+            raise FileNotFoundError(errno.ENOENT, "not found", str(path)) from None
+        raise _cannot_read(exc) from None
+    if not isinstance(inside, _Anywhere) and not _within(resolved, inside):
+        raise FileRefused("a symbolic link to outside the repository" if _has_link(Path(path)) else
+                          "outside the repository", what="outside")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
+        getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(resolved, flags)
+    except PermissionError:
+        raise FileRefused("cannot read file (permission denied)", detail="permission denied") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a link since it was resolved
+            raise FileRefused("a symbolic link loop", what="loop") from None
+        raise _cannot_read(exc) from None
+    try:
+        st = os.fstat(fd)
+        mode = st.st_mode
+        if stat.S_ISDIR(mode):
+            raise FileRefused("is a folder, expected a file", what="folder")
+        if not stat.S_ISREG(mode):
+            what = "pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+            raise FileRefused("not a regular file (a pipe, device or socket is never read)", what=what)
+        if st.st_size > limit:
+            raise FileRefused(f"file is {_size(st.st_size)}, over the {_size(limit)} limit", "size", "size",
+                              st.st_size)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st.st_size
+
+
+def _cannot_read(exc: OSError) -> FileRefused:
+    detail = str(exc.strerror or exc)
+    return FileRefused(f"cannot read file ({detail})", detail=detail)
+
+
+def read_text(path: Path, *, limit: int, inside: Path | _Anywhere) -> str:
+    """:func:`read_file`, decoded as UTF-8 (a byte-order mark dropped); text that is not UTF-8
+    is refused (``FileRefused`` with code ``encoding``), naming the line of the first bad byte."""
+    return decode_text(read_file(path, limit=limit, inside=inside))
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 bytes as text, or :class:`FileRefused` naming the first byte that is not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRefused(f"not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8",
+                          "encoding", "encoding") from None
+
+
+def real_path(path: Path) -> Path:
+    """``path`` with every link resolved, as far as that is possible: a link loop, which makes
+    ``Path.resolve`` raise, is left as it is (reading it is refused, with a reason)."""
+    return Path(os.path.realpath(path))
+
+
 def _within(resolved: Path, folder: Path) -> bool:
-    base = folder.resolve()
+    base = real_path(folder)
     return resolved == base or base in resolved.parents
 
 
@@ -158,7 +240,12 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
     if path.exists() and path.is_dir():
         raise ConflictError(f"{path}: is a folder")
     if expect is not None:
-        current = digest(path.read_bytes()) if path.exists() else None
+        try:  # by the reading rule: a file swapped for a pipe meanwhile must not hang the write
+            current = digest(read_file(path, limit=_EXPECT_LIMIT, inside=ANYWHERE))
+        except FileNotFoundError:
+            current = None
+        except FileRefused:
+            current = "unreadable"
         if current != expect:
             raise ConflictError(f"{path}: changed on disk since cspkit read it; nothing was written (run the command again)")
     elif path.exists() and not overwrite:
@@ -171,6 +258,15 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool = False, expect: str
         raise _discarded(tmp, path, exc) from None
     if durable:
         fsync_dir(path.parent)
+
+
+#: The largest file whose content a write compares with what was read (records are far smaller).
+_EXPECT_LIMIT = 64 * 1024 * 1024
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links resolved, is ``folder`` or lies inside it."""
+    return _within(real_path(path), folder)
 
 
 def cannot_write(path: Path, exc: OSError) -> UserError:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.errors import NotFound, Problem, ProblemCode, RepoNotFound, UserError
-from cspkit.fileio import digest, write_text
+from cspkit.fileio import digest, real_path, write_text
 from cspkit.load import kind_for
 from cspkit.locate import find_root
 from cspkit.minutes.migrate import migrate_text
@@ -30,12 +30,13 @@ def records_dir_of(root: Path) -> str:
 
 def record_files(root: Path) -> list[Path]:
     """``cspkit.yaml`` and every record file of the repository at ``root``, in a stable order."""
-    root = root.resolve()
+    root = real_path(root)
     files = [root / "cspkit.yaml"] if (root / "cspkit.yaml").is_file() else []
     records = root / records_dir_of(root)
     for kind in KINDS:
-        files += sorted(p.resolve() for p in records.glob(kind.pattern)
-                        if p.is_file() and not p.name.startswith("."))
+        # Named as they are (a link by its own name): reading one refuses a link out of the
+        # repository, a pipe or a loop, and says so, rather than skipping it in silence.
+        files += sorted(p for p in records.glob(kind.pattern) if not p.is_dir() and not p.name.startswith("."))
     return files
 
 
@@ -56,7 +57,7 @@ def _nested_roots(folder: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         if "cspkit.yaml" in filenames:
-            roots.append(Path(dirpath).resolve())
+            roots.append(real_path(Path(dirpath)))
     return roots
 
 
@@ -83,7 +84,7 @@ def targets(paths: list[Path] | None, root: Path | None = None) -> list[Target]:
         add_repo(find_root(root), None)
         return list(found.values())
     for given in paths:
-        path = given.resolve()
+        path = real_path(given)
         if not path.exists():
             raise NotFound(f"{given}: file not found")
         if path.is_file():
@@ -121,7 +122,7 @@ class FmtReport:
 def shown(path: Path) -> str:
     """A path as a person typed it: relative to the current folder when under it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return real_path(path).relative_to(real_path(Path.cwd())).as_posix()
     except ValueError:
         return str(path)
 
@@ -153,5 +154,5 @@ def fmt(paths: list[Path] | None = None, root: Path | None = None, check: bool =
             continue
         report.changed.append(target.path)
         if not check:
-            write_text(target.path, new, overwrite=True, expect=digest(raw))
+            write_text(real_path(target.path), new, overwrite=True, expect=digest(raw))
     return report

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from cspkit.cache import NULL_CACHE, ParseCache
 from cspkit.errors import Problem, ProblemCode, display_path
+from cspkit.fileio import FileRefused, probe_file, read_text, real_path
 from cspkit.gcpolicy import loading
 from cspkit.locate import CONFIG_NAME, find_root  # noqa: F401 - find_root is re-exported
 from cspkit.models import CONFIG_KIND, KINDS, Kind
@@ -50,11 +51,11 @@ class _Resolver:
 
     def __call__(self, path: Path) -> Path:
         if path.name in ("", ".", ".."):
-            return path.resolve()
+            return real_path(path)
         parent = path.parent
         folder = self._folders.get(parent)
         if folder is None:
-            folder = self._folders[parent] = parent.resolve()
+            folder = self._folders[parent] = real_path(parent)
         return path if folder == parent else folder / path.name
 
 
@@ -68,7 +69,7 @@ def _record_files(records: Path, kind: Kind[Any], resolve: Callable[[Path], Path
 
 def _is_kind(path: Path, records: Path, kind: Kind[Any]) -> bool:
     try:
-        inner = path.relative_to(records.resolve())
+        inner = path.relative_to(real_path(records))
     except ValueError:
         return False
     return kind.matches(inner)
@@ -80,7 +81,7 @@ def kind_for(path: Path, root: Path, records_dir: str = "records") -> Kind[Any] 
         rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root)))
     except ValueError:
         try:
-            rel = path.resolve().relative_to(root.resolve())
+            rel = real_path(path).relative_to(real_path(root))
         except ValueError:
             return None
     if rel.as_posix() == CONFIG_NAME:
@@ -130,6 +131,45 @@ def read_source(path: Path, root: Path, kind: Kind[Any], problems: list[Problem]
     return src
 
 
+#: A paper (a Markdown document a meeting's agenda names) larger than this is refused.
+MAX_PAPER_BYTES = 4 * 1024 * 1024
+
+
+def read_paper(repo: Repo, source: str) -> str:
+    """The text of a document paper (``source`` is relative to the records folder), by the one
+    reading rule: inside the repository, a regular file, at most :data:`MAX_PAPER_BYTES`, UTF-8.
+
+    Raises :class:`~cspkit.fileio.FileRefused` (with the reason) or ``FileNotFoundError``.
+    """
+    _refuse_outside(source)
+    return read_text(repo.records_dir / source, limit=MAX_PAPER_BYTES, inside=repo.root)
+
+
+def check_paper(repo: Repo, source: str) -> None:
+    """What reading a document paper would refuse, said without reading a PDF or Word file
+    (a pack reads those; validate only looks): its place, its kind of file, its size against
+    ``papers.max_size_mb`` in cspkit.yaml. A Markdown paper is read, for its encoding.
+
+    Raises :class:`~cspkit.fileio.FileRefused` (with the reason) or ``FileNotFoundError``.
+    """
+    if PurePosixPath(source).suffix.lower() in (".md", ".markdown"):
+        read_paper(repo, source)
+        return
+    _refuse_outside(source)
+    limit = (repo.config.papers.max_size_mb if repo.config else 50) * 1024 * 1024
+    try:
+        probe_file(repo.records_dir / source, limit=limit, inside=repo.root)
+    except FileRefused as exc:
+        if exc.code == "size":
+            exc.reason += " (papers.max_size_mb in cspkit.yaml)"
+        raise
+
+
+def _refuse_outside(source: str) -> None:
+    if PurePosixPath(source).is_absolute() or ".." in PurePosixPath(source).parts or "\0" in source:
+        raise FileRefused("a paper's source must be a path inside the records folder")
+
+
 _YAML_CODES = {"io": ProblemCode.unreadable, "encoding": ProblemCode.encoding, "yaml": ProblemCode.yaml_syntax,
                "conflict": ProblemCode.merge_conflict}
 
@@ -176,23 +216,23 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
                strays: bool) -> tuple[Repo, list[Problem]]:
     problems: list[Problem] = []
     repo = Repo(root=root)
-    overrides = {Path(p).resolve(): t for p, t in (overrides or {}).items()}
-    config, cfg_src = load_config(root, problems, cache, overrides.get((root / CONFIG_NAME).resolve()))
+    overrides = {real_path(Path(p)): t for p, t in (overrides or {}).items()}
+    config, cfg_src = load_config(root, problems, cache, overrides.get(real_path(root / CONFIG_NAME)))
     repo.sources[cfg_src.rel] = cfg_src
     if config is not None:
         repo.index(cfg_src, config)
     records = repo.records_dir
+    where = ("records_dir",) if isinstance(cfg_src.data, dict) and "records_dir" in cfg_src.data else ()
     if not records.is_dir():
-        where = ("records_dir",) if isinstance(cfg_src.data, dict) and "records_dir" in cfg_src.data else ()
         problems.append(Problem(cfg_src.rel, 0, 0, f"records folder {display_path(records, root)}/ does not exist",
                                 loc=where, code=ProblemCode.unreadable))
         return repo, problems
-    resolved_root = root.resolve()
-    resolved_records = records.resolve()
-    if resolved_records == resolved_root or resolved_root not in resolved_records.parents:
-        problems.append(Problem(cfg_src.rel, 0, 0, f"the records folder {display_path(records, root)}/ is a link to "
-                                                   "outside the repository; records are read only from inside it",
-                                loc=("records_dir",), code=ProblemCode.unreadable))
+    resolved_root = real_path(root)
+    resolved_records = real_path(records)
+    if not records_inside(repo):
+        problems.append(Problem(cfg_src.rel, 0, 0, f"the records folder {records.relative_to(root).as_posix()}/ is "
+                                                   "a link to outside the repository; records are read only from "
+                                                   "inside it", loc=where, code=ProblemCode.unreadable))
         return repo, problems
     snap = getattr(cache, "snap", None)
     resolve: Callable[[Path], Path]
@@ -216,6 +256,12 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
     return repo, problems
 
 
+def records_inside(repo: Repo) -> bool:
+    """Whether the records folder is a folder inside the repository (not a link out of it)."""
+    root, records = real_path(repo.root), real_path(repo.records_dir)
+    return records.is_dir() and records != root and root in records.parents
+
+
 def _shown(resolved: Path, resolved_root: Path) -> str:
     """:func:`display_path` of a path already resolved, against a root already resolved."""
     try:
@@ -226,7 +272,7 @@ def _shown(resolved: Path, resolved_root: Path) -> str:
 
 def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Path], Path] | None = None) -> None:
     """YAML files under records/ that are no record kind: a misplaced or misnamed file."""
-    records = repo.records_dir.resolve()
+    records = real_path(repo.records_dir)
     if not records.is_dir():
         return
     resolve = resolve or _Resolver()

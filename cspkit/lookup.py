@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from cspkit.dates import in_range, iso_date
 from cspkit.errors import UserError
 
 if TYPE_CHECKING:
@@ -15,12 +16,15 @@ if TYPE_CHECKING:
 
 
 def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
-    """``YYYY-MM-DD`` as a date; anything else is refused with one clear line (exit 1)."""
-    if isinstance(value, dt.date):
-        return value
+    """``YYYY-MM-DD`` as a date (:func:`cspkit.dates.iso_date`: not ``20231012``, not year 1);
+    anything else is refused with one clear line (exit 1)."""
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+        if isinstance(value, dt.date):
+            return in_range(value)
+        return iso_date(str(value).strip())
+    except ValueError as exc:
+        if "outside the years" in str(exc):
+            raise UserError(f"{what} {exc}") from None
         raise UserError(f"{what} '{value}' is not a date in the form YYYY-MM-DD") from None
 
 

@@ -10,6 +10,7 @@ This module imports nothing heavy: the worker runs it as ``python -m cspkit.pdf`
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import re
 import subprocess
@@ -19,6 +20,11 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from cspkit.fileio import FileRefused, read_file
+
+#: The largest file a PDF build reads for an image or stylesheet the HTML names.
+FETCH_LIMIT = 64 * 1024 * 1024
 
 _worker: Worker | None = None
 
@@ -176,7 +182,7 @@ def _local_fetcher(root: Path):
     """
     from urllib.parse import unquote, urlparse
 
-    from weasyprint.urls import URLFetcher, URLFetchingError
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
     allowed = root.resolve()
     fonts = {(fonts_dir() / name).resolve() for *_, name in FONT_FILES}
@@ -187,9 +193,15 @@ def _local_fetcher(root: Path):
                 return super().fetch(url, headers)
             parsed = urlparse(url)
             if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if path == allowed or allowed in path.parents or path in fonts:
-                    return super().fetch(url, headers)
+                path = Path(unquote(parsed.path))
+                if path.resolve() in fonts:
+                    return super().fetch(url, headers)  # cspkit's own packaged files are trusted
+                try:  # the one reading rule: inside the repository, a regular file, bounded
+                    data = read_file(path, limit=FETCH_LIMIT, inside=allowed)
+                except (OSError, FileRefused) as exc:
+                    raise URLFetchingError(f"not fetched: {url} ({exc})") from None
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=data, headers={"Content-Type": kind})
             raise URLFetchingError(f"not fetched: {url} (only files inside the repository are read)")
 
     return LocalFetcher(timeout=2)

@@ -185,6 +185,8 @@ def _clean_msg(err: ErrorDetails) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
+    if err["type"] == "finite_number":
+        msg = "a figure must be a finite number: .nan, .inf and numbers too large to hold are refused"
     if err["type"] == "string_pattern_mismatch":
         pattern = str((err.get("ctx") or {}).get("pattern", ""))
         if pattern == ITEM_NUMBER_RE:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cspkit.errors import Loc
+from cspkit.fileio import real_path
 from cspkit.models import CONFIG_KIND, Kind
 from cspkit.models.action import Action, ActionFile
 from cspkit.models.config import Config
@@ -113,7 +114,7 @@ class Repo:
     def rel(self, path: Path) -> str:
         """``path`` as a person types it from the repository root."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return real_path(path).relative_to(real_path(self.root)).as_posix()
         except ValueError:
             return str(path)
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cspkit.errors import UsageError
-from cspkit.fileio import write_text
+from cspkit.errors import ConflictError, UsageError, UserError
+from cspkit.fileio import ANYWHERE, FileRefused, cannot_write, read_file, write_text
 from cspkit.models import CONFIG_KIND, KINDS, Kind
 
 SCHEMA_BASE = "https://cspkit.dev/schema/"
@@ -60,12 +60,34 @@ def schemas(kind: str | None = None) -> dict[str, Any]:
     return schema_for(kinds[kind])
 
 
-def write_schemas(out: Path) -> list[Path]:
-    """Write ``<kind>.schema.json`` for every kind into ``out``; return the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind in all_kinds():
-        path = out / kind.schema_file
+def write_schemas(out: Path, force: bool = False) -> list[Path]:
+    """Write ``<kind>.schema.json`` for every kind into the folder ``out``; return the paths written.
+
+    Schemas written before (by cspkit) are replaced: they are generated. Any other file of one
+    of those names is left alone unless ``force``; ``out`` naming a file is refused.
+    """
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out}: is a file, not a folder (--out names the folder to write the "
+                        "<kind>.schema.json files into)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
+    paths = [out / kind.schema_file for kind in all_kinds()]
+    if not force:
+        foreign = [p for p in paths if p.exists() and not _generated(p)]
+        if foreign:
+            raise ConflictError(f"{foreign[0]}: exists and is not a schema cspkit wrote; nothing was written "
+                                "(use --force to replace it)")
+    for kind, path in zip(all_kinds(), paths, strict=True):
         write_text(path, json.dumps(schema_for(kind), indent=2) + "\n", overwrite=True)
-        written.append(path)
-    return written
+    return paths
+
+
+def _generated(path: Path) -> bool:
+    """Whether ``path`` holds a schema cspkit wrote (its ``$id`` is one of cspkit's)."""
+    try:
+        data = json.loads(read_file(path, limit=4 * 1024 * 1024, inside=ANYWHERE))
+    except (OSError, FileRefused, ValueError):
+        return False
+    return isinstance(data, dict) and str(data.get("$id", "")).startswith(SCHEMA_BASE)

@@ -38,7 +38,7 @@ from cspkit import fileio
 from cspkit.cache import CACHE_DIR, Cache, ParseCache
 from cspkit.checks import check_repo, scoped_checks
 from cspkit.errors import ConflictError, NotFound, Problem, RecordError, UserError
-from cspkit.fileio import fsync_dir, write_temporary
+from cspkit.fileio import fsync_dir, real_path, write_temporary
 from cspkit.load import check_stray_files, finish, kind_for, load_repo, read_source, validate_source
 from cspkit.locate import find_root
 from cspkit.lookup import organisation_index, parse_date, people_index
@@ -46,6 +46,7 @@ from cspkit.models import BY_NAME, CONFIG_KIND, Kind
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo, Source
 from cspkit.yaml.layout import schema_comment
+from cspkit.yaml.read import MAX_FILE_BYTES, records_dir_of
 from cspkit.yaml.write import edit_text, new_file_text
 
 #: How long a writing command waits for another to finish before giving up (seconds).
@@ -236,7 +237,7 @@ class Session:
 
     def text_of(self, path: Path) -> str:
         """The text of a record file as this session has it (changed, or as read)."""
-        path = path.resolve()
+        path = real_path(path)
         if path in self.changes:
             return self.changes[path].text
         src = self._source(path)
@@ -250,7 +251,7 @@ class Session:
         Only the lines that hold what changed are rewritten; comments, layout and line endings
         stay. The change is made to the text this session read (or already changed).
         """
-        path = path.resolve()
+        path = real_path(path)
         kind = self._kind(path)
         pending = self.changes.get(path)
         if pending is not None:
@@ -270,7 +271,7 @@ class Session:
 
         An existing file is replaced only with ``force``.
         """
-        path = path.resolve()
+        path = real_path(path)
         kind = self._kind(path)
         text = new_file_text(data, kind.model, self._modeline(path, kind), comments)
         src = self._source(path)
@@ -325,9 +326,10 @@ def _refused(p: Problem) -> Problem:
 
 
 def _digest_file(path: Path) -> bytes | None:
+    """The SHA-256 of a file about to be replaced (None: not there, or not a file cspkit reads)."""
     try:
-        return hashlib.sha256(path.read_bytes()).digest()
-    except OSError:
+        return hashlib.sha256(_read_or_none(path) or b"").digest() if path.exists() else None
+    except UserError:
         return None
 
 
@@ -513,13 +515,16 @@ class _WriteLock:
 
 def _read_holder(folder: Path) -> str:
     try:
-        info = json.loads((folder / "write.holder").read_text(encoding="utf-8"))
+        info = json.loads(fileio.read_file(folder / "write.holder", limit=4096, inside=folder))
         return f" ({info.get('command') or 'cspkit'}, process {info.get('pid')}, since {info.get('since')})"
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, fileio.FileRefused):
         return ""
 
 
 def _ensure_folder(folder: Path) -> None:
+    if folder.is_symlink():  # the lock and the journal would be written wherever it points
+        raise UserError(f"{folder}: a symbolic link; cspkit keeps its write lock only in a real folder "
+                        "(remove the link: cspkit makes the folder)")
     if not folder.is_dir():
         folder.mkdir(exist_ok=True)
         try:
@@ -597,10 +602,13 @@ def _write_all(root: Path, changes: list[Change]) -> None:
 
 
 def _read_or_none(path: Path) -> bytes | None:
+    """The bytes of a record file about to be replaced, by the one reading rule (None: not there)."""
     try:
-        return path.read_bytes()
+        return fileio.read_file(path, limit=MAX_FILE_BYTES, inside=path.parent)
     except FileNotFoundError:
         return None
+    except fileio.FileRefused as exc:
+        raise UserError(f"{path}: {exc.reason}; nothing was written") from None
 
 
 def _unlink(path: Path) -> None:
@@ -619,20 +627,24 @@ def recover(root: Path) -> list[str]:
     """
     journal = _journal_path(root)
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8")).get("files", [])
+        entries = json.loads(fileio.read_file(journal, limit=1 << 20, inside=root)).get("files", [])
+        entries = [(Path(e["path"]), Path(e["temporary"]), e.get("old")) for e in entries]
     except FileNotFoundError:
         return []
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError, KeyError, fileio.FileRefused):
         _unlink(journal)
         return ["an unreadable record of an interrupted change was removed"]
+    if not all(_journaled(root, path, tmp) for path, tmp, _ in entries):
+        # Not what cspkit writes: a journal that names files outside the records is never obeyed.
+        _unlink(journal)
+        return ["a record of an interrupted change that names files outside the records was removed"]
     done: list[str] = []
     left: list[str] = []
-    for entry in entries:
-        path, tmp = Path(entry["path"]), Path(entry["temporary"])
+    for path, tmp, old_hex in entries:
         if not tmp.exists():
             continue  # replaced before the interruption
         current = _digest_file(path)
-        old = bytes.fromhex(entry["old"]) if entry.get("old") else None
+        old = bytes.fromhex(old_hex) if old_hex else None
         if current == old:
             os.replace(tmp, path)
             fsync_dir(path.parent)
@@ -649,8 +661,23 @@ def recover(root: Path) -> list[str]:
     return notes
 
 
+def _journaled(root: Path, path: Path, tmp: Path) -> bool:
+    """Whether a journal entry is one cspkit writes: a record file of this repository (or
+    ``cspkit.yaml``) and its temporary file beside it (``.NAME.*.tmp``)."""
+    top = real_path(root)
+    if not path.is_absolute() or real_path(path.parent) != real_path(tmp.parent) or tmp.parent != path.parent:
+        return False
+    if not (tmp.name.startswith(f".{path.name}.") and tmp.name.endswith(".tmp")):
+        return False
+    return kind_for(path, top, _records_dir(root)) is not None
+
+
+def _records_dir(root: Path) -> str:
+    return records_dir_of(root / "cspkit.yaml")
+
+
 def _shown(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(root)).as_posix()
     except ValueError:
         return str(path)

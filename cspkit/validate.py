@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cspkit.errors import NotFound, Problem, UserError, display_path
+from cspkit.fileio import real_path
 
 
 @dataclass
@@ -43,7 +44,7 @@ def validate(root: Path, paths: list[Path] | None = None) -> Report:
             if not path.exists():
                 raise NotFound(f"{path}: file not found")
             rel = display_path(path, root)
-            if rel == str(path) and path.is_absolute() and not path.resolve().is_relative_to(root.resolve()):
+            if rel == str(path) and path.is_absolute() and not real_path(path).is_relative_to(real_path(root)):
                 raise UserError(f"{path}: not inside the repository {root}")
             wanted.add(rel)
         problems = [p for p in problems if any(p.file == w or p.file.startswith(w.rstrip("/") + "/") for w in wanted)]

@@ -4,6 +4,7 @@ Plain functions, no I/O: the renderer (agenda pack, action log, forward programm
 officer workflows (``cspkit new-meeting``, ``cspkit actions list``, ``cspkit update chase``)
 ask the same questions and must get the same answers. Every function takes the repo first.
 
+* :func:`is_restricted` — the one restriction policy every output and listing asks.
 * :func:`open_actions` — actions open at the end of a day.
 * :func:`action_log` — what a meeting's action log shows: open actions plus those closed
   since the previous meeting.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from cspkit.models.action import Action, ActionStatus, action_sort_key
-from cspkit.models.meeting import Meeting, MeetingStatus, Minutes
+from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem, Minutes
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.models.programme import ProgrammeItem, ProgrammeStatus, Recurrence, Special
 
@@ -54,6 +55,12 @@ def is_restricted(repo: Repo, record: Any) -> bool:
     return False
 
 
+def minute_restricted(meeting: Meeting, minute: MinuteItem) -> bool:
+    """Whether a minute is for partners only: marked so, or minuting a restricted agenda item."""
+    item = meeting.item(minute.item) if minute.item else None
+    return bool(minute.restricted or (item is not None and item.restricted))
+
+
 def restricted_sections(update: PartnerUpdate) -> set[str]:
     """The sections of a partner update its partner marked not for publication, by key: those
     in ``restricted_sections``, and ``theme-N`` / ``priority-N`` for plan rows marked so."""
@@ -63,15 +70,13 @@ def restricted_sections(update: PartnerUpdate) -> set[str]:
 def decision_restricted(repo: Repo, action: Action) -> bool:
     """Whether the minute (or agenda item) whose decision raised ``action`` is restricted."""
     meeting = repo.meetings.get(action.meeting)
-    if meeting is None or meeting.minutes is None:
+    if meeting is None:
         return False
-    for minute in meeting.minutes.items:
+    for minute in meeting.minutes.items if meeting.minutes is not None else []:
         raised_here = any(d.action == action.id for d in minute.decisions) or (
             action.decision is not None and minute.item == action.item)
-        if not raised_here:
-            continue
-        item = meeting.item(minute.item) if minute.item else None
-        return bool(minute.restricted or (item is not None and item.restricted))
+        if raised_here:
+            return minute_restricted(meeting, minute)
     item = meeting.item(action.item)
     return bool(item is not None and item.restricted)
 

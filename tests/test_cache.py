@@ -289,19 +289,23 @@ def test_cross_record_problems_are_found_after_a_clean_run(mini, monkeypatch):
 
 
 class ReadCounter:
-    """Counts the record files read whole (Path.read_bytes) under a folder."""
+    """Counts the record files read whole (by the one reading rule, fileio.read_file) under a folder."""
 
     def __init__(self, monkeypatch, folder: Path):
+        from cspkit import fileio
+        from cspkit.yaml import read as yaml_read
+
         self.paths: list[Path] = []
-        real = Path.read_bytes
+        real = fileio.read_file
         prefix = str(folder)
 
-        def counting(path):
-            if str(path).startswith(prefix) and path.suffix == ".yaml":
-                self.paths.append(path)
-            return real(path)
+        def counting(path, **kw):
+            if str(path).startswith(prefix) and Path(path).suffix == ".yaml":
+                self.paths.append(Path(path))
+            return real(path, **kw)
 
-        monkeypatch.setattr(Path, "read_bytes", counting)
+        monkeypatch.setattr(fileio, "read_file", counting)
+        monkeypatch.setattr(yaml_read, "read_file", counting)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the stat shortcut is taken on POSIX only")

@@ -106,6 +106,8 @@ def build(root: Path, plan: dict) -> None:
             doc["restricted"] = True
 
     def actions(doc):
+        if plan.get("minute", (None,))[0] == 1:  # raised from a decision of that minute: restricted too
+            doc["actions"][0]["restricted"] = True
         if "action" in plan:
             action = doc["actions"][0]
             if plan["action"] == "text":

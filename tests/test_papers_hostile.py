@@ -94,7 +94,7 @@ def test_a_hostile_or_broken_paper_is_one_located_message_naming_the_item(case, 
     if case == "oversized":  # validate says it first, before anything is read
         assert len(lines) == 1
         assert re.fullmatch(rf"{MEETING}:18:13: agenda\[1\]\.papers\[1\]\.source: paper file "
-                            rf"records/papers/2023-10-12/{name} is 1,5\d\d KB, over the limit of 1 MB "
+                            rf"records/papers/2023-10-12/{name}: file is 15\d\d KiB, over the 1024 KiB limit "
                             r"\(papers\.max_size_mb in cspkit\.yaml\)", lines[0]), lines[0]
         return
     assert len(lines) == 1, r.err
@@ -129,8 +129,9 @@ def test_a_paper_that_is_a_link_out_of_the_repository_is_refused(mini, cli, tmp_
                        encoding="utf-8")
     r = cli("--repo", mini, "render", "pack", "2023-10-12", "--format", "html", "-o", mini / "out")
     assert r.code == 1
-    assert "item 2 (Partner Updates): records/papers/2023-10-12/plan.pdf cannot be read: a symbolic link to " \
-           "outside the repository" in r.err
+    assert r.err.strip() == (f"{MEETING}:18:13: agenda[1].papers[1].source: paper file "
+                             "records/papers/2023-10-12/plan.pdf: a symbolic link to outside the repository")
+    assert not (mini / "out").exists()
 
 
 def test_a_paper_of_another_kind_is_a_located_problem_in_validate(mini, cli):

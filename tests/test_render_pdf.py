@@ -8,6 +8,7 @@ starts papers on odd pages).
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -180,3 +181,21 @@ def test_a_failing_worker_is_an_internal_error_with_its_output_in_the_log(tmp_pa
     log = logs[0].read_text(encoding="utf-8")
     assert "failed with exit 5" in log and "pango went wrong" in log
     assert not (tmp_path / "o" / "2023-10-12-agenda-pack.pdf").exists()
+
+
+def test_a_pipe_named_by_the_html_never_blocks_a_pdf_build(tmp_path):
+    """A partnership's own template can name any file: a FIFO inside the repository is not
+    a regular file, so the fetcher refuses it instead of waiting on it forever."""
+    import threading
+
+    os.mkfifo(tmp_path / "logo.png")
+    (tmp_path / "real.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>',
+                                       encoding="utf-8")
+    html = '<html><body><p>Pack</p><img src="logo.png" alt="a pipe"><img src="real.svg" alt="a picture"></body></html>'
+    done: list[bytes] = []
+    from cspkit import pdf
+
+    worker = threading.Thread(target=lambda: done.append(pdf.weasyprint_pdf(html, tmp_path)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert done and done[0].startswith(b"%PDF"), "the PDF build waited on a pipe"

@@ -11,6 +11,7 @@ from cspkit.checks import actions, config, files, meetings, performance, program
 from cspkit.checks.context import CHECKS, CheckContext
 from cspkit.errors import Problem
 from cspkit.gcpolicy import paused
+from cspkit.load import records_inside
 from cspkit.repo import Repo
 
 #: The modules whose checks run, in this order (imported for their registrations).
@@ -25,8 +26,8 @@ def check_repo(repo: Repo, files: frozenset[str] | None = None, loaded: list[Pro
     found reading and validating its files: a check may make one of them say more (a person's
     name where their id belongs says whose id it is).
     """
-    if not repo.records_dir.is_dir():
-        return []  # loading has said so; every reference would look unknown
+    if not records_inside(repo):
+        return []  # loading has said so (missing, or a link out); every reference would look unknown
     ctx = CheckContext(repo, files, loaded)
     with paused():
         for registered in CHECKS:

@@ -72,6 +72,13 @@ def check_actions(ctx: CheckContext) -> None:
             if a.status != ActionStatus.open and a.closed_date() is None:
                 ctx.problem(a, ("status",), f"a {a.status.value} action needs closed_on or a history entry "
                                             "that set the status", ProblemCode.history)
+            if not (a.restricted or a.public) and views.decision_restricted(ctx.repo, a):
+                # A warning: the restriction policy keeps it out of public outputs all the same; the
+                # record should say so, or say that it is published on purpose.
+                ctx.problem(a, ("id",), "raised from a decision under a restricted minute or agenda item, so kept "
+                                        "out of public outputs: add restricted: true (or, to publish it on "
+                                        "purpose, public: true and a public_reason)", ProblemCode.restricted,
+                            Severity.warning)
             if a.decision is not None and meeting is not None and meeting.minutes is not None:
                 minute = next((mi for mi in meeting.minutes.items if mi.item == a.item), None)
                 if minute is not None and a.decision > len(minute.decisions):

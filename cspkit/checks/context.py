@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from cspkit.errors import Loc, Problem, ProblemCode, Severity, format_loc
+from cspkit.fileio import real_path
 from cspkit.lookup import Index, organisation_index, people_index
 from cspkit.models import BY_NAME
 from cspkit.models.common import SLUG_RE
@@ -86,7 +87,7 @@ class CheckContext:
         self.orgs: Index = organisation_index(repo.organisations)
         # Files that exist but could not be read or validated report their own problems; a
         # reference to something they hold is not also reported as unknown or missing.
-        self.broken = {s.path.resolve() for s in repo.sources.values() if s.model is None}
+        self.broken = {real_path(s.path) for s in repo.sources.values() if s.model is None}
         self.broken_kinds = {s.kind.name for s in repo.sources.values() if s.model is None}
 
     def in_scope(self, record: object) -> bool:
@@ -99,7 +100,7 @@ class CheckContext:
 
     def broken_file(self, kind: str, key: Hashable) -> bool:
         """Whether the file of ``kind`` holding ``key`` exists but failed to load."""
-        return self.repo.path_for(BY_NAME[kind], key).resolve() in self.broken
+        return real_path(self.repo.path_for(BY_NAME[kind], key)) in self.broken
 
     # ------------------------------------------------------------------ reporting
     def problem(self, record: object, loc: Loc, message: str, code: ProblemCode = ProblemCode.unknown_reference,

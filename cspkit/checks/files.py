@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cspkit.checks.context import CheckContext, check
 from cspkit.errors import ProblemCode
+from cspkit.fileio import real_path
 
 
 @check
@@ -11,7 +12,7 @@ def check_files(ctx: CheckContext) -> None:
     """A record whose key (date, year …) does not match its file's name, or that another file
     already holds (the second is not indexed: say so)."""
     repo = ctx.repo
-    records = repo.records_dir.resolve()  # loading resolved the folders of every record path
+    records = real_path(repo.records_dir)  # loading resolved the folders of every record path
     for src in repo.sources.values():
         rec, kind = src.model, src.kind
         if rec is None or kind.path is None:

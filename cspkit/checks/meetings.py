@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from cspkit import views
 from cspkit.checks.context import CheckContext, check
 from cspkit.errors import Loc, ProblemCode, Severity
+from cspkit.fileio import FileRefused
+from cspkit.load import check_paper as check_paper_file
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem, MinutesState, Paper
 
@@ -166,18 +167,15 @@ def check_paper(ctx: CheckContext, m: Meeting, loc: Loc, paper: Any) -> None:
             ctx.problem(m, (*loc, "organisation"), f"no update from '{paper.organisation}' for {m.date} "
                          f"({ctx.records_name}/updates/{m.date}/{paper.organisation}.yaml)", ProblemCode.missing_file)
     if paper.kind == PaperKind.document and paper.source:
-        path = ctx.repo.records_dir / paper.source
-        bad = Path(paper.source).is_absolute() or ".." in Path(paper.source).parts
-        if bad:
-            ctx.problem(m, (*loc, "source"), "a paper's source must be a path inside the records folder")
-        elif not path.is_file():
-            ctx.problem(m, (*loc, "source"), f"paper file not found: {ctx.records_name}/{paper.source}",
-                        ProblemCode.missing_file)
-        elif ctx.repo.config is not None and path.stat().st_size > ctx.repo.config.papers.max_size_mb * 1024 * 1024:
-            limit = ctx.repo.config.papers.max_size_mb
-            ctx.problem(m, (*loc, "source"), f"paper file {ctx.records_name}/{paper.source} is "
-                        f"{-(-path.stat().st_size // 1024):,} KB, over the limit of {limit} MB "
-                        "(papers.max_size_mb in cspkit.yaml)", ProblemCode.paper)
+        shown = f"{ctx.records_name}/{paper.source}"
+        try:
+            check_paper_file(ctx.repo, paper.source)  # the rule render reads it by
+        except FileNotFoundError:
+            ctx.problem(m, (*loc, "source"), f"paper file not found: {shown}", ProblemCode.missing_file)
+        except FileRefused as exc:
+            where = "" if exc.reason.startswith("a paper's source") else f"paper file {shown}: "
+            ctx.problem(m, (*loc, "source"), f"{where}{exc.reason}",
+                        ProblemCode.encoding if exc.code == "encoding" else ProblemCode.unreadable)
 
 
 def _broken_actions(ctx: CheckContext, action_id: str) -> bool:

@@ -14,16 +14,53 @@ from __future__ import annotations
 
 import sys
 
-from cspkit import __version__
+from cspkit import __version__, _interrupted_early
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``cspkit`` console script."""
+    """Entry point of the ``cspkit`` console script (and of ``python -m cspkit``).
+
+    Ctrl-C is handled from the first line on: pressed while Python is still importing what the
+    command needs (the first tenth of a second), it is "interrupted", exit 130, as it is later.
+    """
+    import signal
+
+    try:
+        if signal.getsignal(signal.SIGINT) in (_interrupted_early, signal.default_int_handler):
+            signal.signal(signal.SIGINT, _on_interrupt)  # from here on, Ctrl-C unwinds to the line below
+        code = _main(argv)
+    except KeyboardInterrupt:
+        code = _interrupted()
+    raise SystemExit(code)
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: raise KeyboardInterrupt, but never inside the import machinery's own callbacks,
+    where Python could only print it as "Exception ignored" and carry on: there it is raised
+    again as soon as control is back in ordinary code."""
+    code = getattr(frame, "f_code", None)
+    if code is not None and code.co_filename.startswith("<frozen importlib"):
+        import _thread
+
+        _thread.interrupt_main()
+        return
+    raise KeyboardInterrupt
+
+
+def _interrupted() -> int:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while saying so changes nothing
+    _err("interrupted")
+    return 130
+
+
+def _main(argv: list[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:
         # Fast path: no Typer, Click, Rich or Pydantic for the most frequent call from scripts.
         sys.stdout.write(f"cspkit {__version__}\n")
-        raise SystemExit(0)
+        return 0
     if args in (["--help"], ["-h"]):
         # Typer and Rich alone take longer to import than the help may take: print the help
         # kept from last time when nothing it depends on changed (see helpcache).
@@ -32,20 +69,25 @@ def main(argv: list[str] | None = None) -> None:
         text = helpcache.lookup(args)
         if text is not None:
             sys.stdout.write(text)
-            raise SystemExit(0)
-        raise SystemExit(helpcache.run_and_keep(args, run))
+            return 0
+        return helpcache.run_and_keep(args, run)
     from cspkit import gcpolicy
 
     gcpolicy.short_lived_process()
     try:
-        code = run(args)
+        return run(args)
     finally:
         gcpolicy.short_lived_process(False)
-    raise SystemExit(code)
 
 
 def run(args: list[str]) -> int:
     """Run the CLI on ``args`` and return the exit code (used by main and the tests)."""
+    bad = _not_utf8(args)
+    if bad is not None:
+        # Before anything reads them: such text would otherwise reach a record file and be
+        # reported there, at a line the user never wrote.
+        _err(f"error: {bad} is not valid UTF-8 text: check the encoding of the terminal or script that ran cspkit")
+        return 1
     import typer
 
     from cspkit.cli.app import build_app
@@ -77,12 +119,13 @@ def run(args: list[str]) -> int:
             _err(f"Try '{ctx.command_path} --help' for help.")
         return getattr(exc, "exit_code", 2) or 2
     except CspkitError as exc:
-        from cspkit.errors import RecordError, one_line
+        from cspkit.errors import LocatedError, RecordError, one_line
 
         # A RecordError is one problem per line; any other error is one line, whatever it quotes.
         lines = str(exc).splitlines() if isinstance(exc, RecordError) else [one_line(str(exc))]
         for line in [ln for ln in lines if ln] or [type(exc).__name__]:
-            _err(line if _has_location(line) else f"error: {line}")
+            located = isinstance(exc, (RecordError, LocatedError)) or _has_location(line)
+            _err(line if located else f"error: {line}")
         return exc.exit_code
     except BrokenPipeError:
         return 0
@@ -102,7 +145,25 @@ def _has_location(line: str) -> bool:
     return ":" in head or head.endswith((".yaml", ".yml", ".md", ".docx"))
 
 
+def _not_utf8(args: list[str]) -> str | None:
+    """How to name the first argument that is not valid UTF-8 (Python keeps its bytes as lone
+    surrogates), or None."""
+    for i, arg in enumerate(args):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            after = args[i - 1] if i and args[i - 1].startswith("-") and "=" not in args[i - 1] else None
+            return f"the argument '{shown}'" + (f" (after {after})" if after else "")
+    return None
+
+
 def _err(text: str) -> None:
+    """One line on stderr, control characters spelled out (it may quote record text)."""
+    if any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f or c in "\u2028\u2029" for c in text):
+        from cspkit.cli.reporters import terminal_safe
+
+        text = terminal_safe(text)
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import DRY_RUN, LIST_FORMAT, ListFormat, print_table, session, wrote
+from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, say, session, wrote
 
 if TYPE_CHECKING:
     from cspkit.workflows.agenda import AgendaResult
@@ -22,18 +22,19 @@ NUMBER = typer.Argument(..., metavar="N", help="The item's number on the agenda.
 
 
 def _show(r: AgendaResult) -> None:
-    typer.echo(f"Agenda of {r.date}: {r.change}" + (" (items renumbered)" if r.renumbered else "") + ".")
+    say(f"Agenda of {r.date}: {r.change}" + (" (items renumbered)" if r.renumbered else "") + ".")
     for number, title in r.agenda:
-        typer.echo(f"  {number:>3}  {title}")
+        say(f"  {number:>3}  {title}")
 
 
 @agenda_app.command("list")
-def agenda_list(ctx: typer.Context, meeting: str = MEETING, fmt: ListFormat = LIST_FORMAT) -> None:
+def agenda_list(ctx: typer.Context, meeting: str = MEETING, audience: Audience = AUDIENCE,
+                fmt: ListFormat = LIST_FORMAT) -> None:
     """A meeting's agenda: numbers, titles, leads, papers."""
     from cspkit.workflows.agenda import list_agenda
 
     with session(ctx) as s:
-        table = list_agenda(s, meeting)
+        table = list_agenda(s, meeting, audience.value)
     print_table(table, fmt.value)
 
 
@@ -145,12 +146,12 @@ def agenda_attach(
 def _attached(r: AttachResult) -> None:
     pages = f", {r.pages} page{'s' if r.pages != 1 else ''}" if r.pages is not None else ""
     verb = "Would attach" if r.dry_run else "Replaced" if r.replaced else "Attached"
-    typer.echo(f"{verb} {r.source} to item {r.item} ({r.item_title}) of {r.date}: {r.kind}{pages}, {r.size}.")
+    say(f"{verb} {r.source} to item {r.item} ({r.item_title}) of {r.date}: {r.kind}{pages}, {r.size}.")
     if r.removed:
-        typer.echo(f"Removed from the copy: {', '.join(r.removed)} (a pack never carries them; form fields are kept "
+        say(f"Removed from the copy: {', '.join(r.removed)} (a pack never carries them; form fields are kept "
                    "as printed).")
     if r.copied:
-        typer.echo(f"Images copied with it: {', '.join(r.copied)}")
+        say(f"Images copied with it: {', '.join(r.copied)}")
 
 
 PEOPLE = "a name, alias or id as typed; \"Name (Public Health)\" adds what the minutes print in brackets"
@@ -185,11 +186,11 @@ def attendance(
                               minutes_by=minutes_by, clear=clear, dry_run=dry_run)
         wrote(s.root, r)
         online_note = f" ({len(r.online)} online)" if r.online else ""
-        typer.echo(f"Attendance at {r.date}: {len(r.present) + len(r.online)} present{online_note}, "
+        say(f"Attendance at {r.date}: {len(r.present) + len(r.online)} present{online_note}, "
                    f"officers {len(r.officers)}, apologies {len(r.apologies)}, absent {len(r.absent)}.")
         if r.chair:
-            typer.echo(f"Chair: {r.chair}")
+            say(f"Chair: {r.chair}")
         for who, whom in r.substitutes:
-            typer.echo(f"{who} for {whom}")
+            say(f"{who} for {whom}")
         if r.not_recorded:
-            typer.echo(f"Members not recorded either way ({len(r.not_recorded)}): {', '.join(r.not_recorded)}")
+            say(f"Members not recorded either way ({len(r.not_recorded)}): {', '.join(r.not_recorded)}")

@@ -37,6 +37,18 @@ AUDIENCE = typer.Option(Audience.partners, "--audience",
 LIST_FORMAT = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv.")
 
 
+def say(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print a line for a person: the one way the command line prints text.
+
+    Text from records (and anything quoting it) may hold control characters; they are shown
+    escaped (``\\x1b``), so record text can never move the cursor, change colours or retitle the
+    terminal.
+    """
+    from cspkit.cli.reporters import terminal_safe
+
+    typer.echo(terminal_safe(str(text)), err=err, nl=nl)
+
+
 def repo_root(ctx: typer.Context) -> Path:
     """The repository root for this invocation (``--repo`` or found upwards from here)."""
     from cspkit.locate import find_root
@@ -62,7 +74,7 @@ def session(ctx: typer.Context, write: bool = False) -> Iterator[Session]:
     s = open_session(repo_root(ctx), write=write)
     try:
         for note in s.notes:
-            typer.echo(f"note: {note}", err=True)
+            say(f"note: {note}", err=True)
         yield s
     finally:
         s.close()
@@ -72,20 +84,19 @@ def wrote(root: Path, result: Written, what_if_nothing: str = "nothing to change
     """Say which files a command wrote; for a dry run, which it would write and the change to each."""
     import difflib
 
-    from cspkit.cli.reporters import terminal_safe
     from cspkit.errors import display_path
 
     verb = "would write" if result.dry_run else "wrote"
     for path in result.written:
-        typer.echo(f"{verb} {display_path(path, root)}")
+        say(f"{verb} {display_path(path, root)}")
         if result.dry_run and path in result.texts:
             old, new = result.texts[path]
             rel = display_path(path, root)
             diff = difflib.unified_diff((old or "").splitlines(keepends=True), new.splitlines(keepends=True),
                                         f"a/{rel}" if old is not None else "/dev/null", f"b/{rel}")
-            typer.echo(terminal_safe("".join(diff)).rstrip("\n"))
+            say("".join(diff).rstrip("\n"))
     if not result.written:
-        typer.echo(what_if_nothing)
+        say(what_if_nothing)
 
 
 def print_table(table: Table, fmt: str) -> None:
@@ -93,8 +104,8 @@ def print_table(table: Table, fmt: str) -> None:
     from cspkit.cli import reporters
 
     if fmt == "json":
-        typer.echo(reporters.table_json(table))
+        say(reporters.table_json(table))
     elif fmt == "csv":
-        typer.echo(reporters.table_csv(table), nl=False)
+        say(reporters.table_csv(table), nl=False)
     else:
         reporters.table_text(table, console())

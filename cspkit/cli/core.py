@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import parse_date, repo_root
+from cspkit.cli.common import parse_date, repo_root, say
 
 
 class ValidateFormat(str, Enum):
@@ -33,12 +33,13 @@ def validate(
     """
     from cspkit import validate as v
     from cspkit.cli.reporters import PROBLEM_FORMATS
+    from cspkit.fileio import real_path
 
     root = repo_root(ctx)
-    report = v.validate(root, [p.resolve() for p in paths] if paths else None)
+    report = v.validate(root, [real_path(p) for p in paths] if paths else None)
     for note in report.notes:
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(PROBLEM_FORMATS[fmt.value](report))
+        say(f"note: {note}", err=True)
+    say(PROBLEM_FORMATS[fmt.value](report))
     if not report.ok(strict):
         raise typer.Exit(1)
 
@@ -56,14 +57,16 @@ def init(
     first = parse_date(first_meeting, "--first-meeting") if first_meeting else None
     written = init_repo(directory, name, short_name, first)
     for path in written:
-        typer.echo(str(path))
-    typer.echo(f"Created a cspkit repository in {directory} ({len(written)} files). Next: cspkit validate")
+        say(str(path))
+    say(f"Created a cspkit repository in {directory} ({len(written)} files). Next: cspkit validate")
 
 
 @app.command()
 def schema(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write <kind>.schema.json files into this folder."),
     kind: Optional[str] = typer.Option(None, "--kind", help="Print the schema of one record kind."),
+    force: bool = typer.Option(False, "--force", help="With --out: replace files of the schemas' names that "
+                               "cspkit did not write."),
 ) -> None:
     """JSON Schemas (draft-07) of every record kind, for editors and other checkers."""
     import json
@@ -72,13 +75,13 @@ def schema(
     from cspkit.schema import all_kinds, schema_for, write_schemas
 
     if out is not None:
-        for path in write_schemas(out):
-            typer.echo(str(path))
+        for path in write_schemas(out, force):
+            say(str(path))
         return
     kinds = {k.name: k for k in all_kinds()}
     if kind is not None:
         if kind not in kinds:
             raise UsageError(f"unknown record kind '{kind}' (kinds: {', '.join(kinds)})")
-        typer.echo(json.dumps(schema_for(kinds[kind]), indent=2))
+        say(json.dumps(schema_for(kinds[kind]), indent=2))
         return
-    typer.echo(json.dumps({name: schema_for(k) for name, k in kinds.items()}, indent=2))
+    say(json.dumps({name: schema_for(k) for name, k in kinds.items()}, indent=2))

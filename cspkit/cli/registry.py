@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import DRY_RUN, LIST_FORMAT, ListFormat, print_table, session, wrote
+from cspkit.cli.common import DRY_RUN, LIST_FORMAT, ListFormat, print_table, say, session, wrote
 
 people_app = typer.Typer(help="The registry of people: add, correct (name, id, organisation, leaving), merge, list.",
                          no_args_is_help=True)
@@ -39,7 +39,7 @@ def people_add(
         r = add_person(s, name, organisation=organisation, title=title, aliases=alias or [], role=role,
                        member=member, person_id=person_id, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.name}: on the registry as '{r.id}'.")
+        say(f"{r.name}: on the registry as '{r.id}'.")
 
 
 @people_app.command("update")
@@ -66,9 +66,9 @@ def people_update(
         r = update_person(s, person, name=name, new_id=new_id, organisation=organisation, title=title, role=role,
                           aliases=alias or [], member=member, left=left, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.name} ({r.id}): {', '.join(r.changes)} changed.")
+        say(f"{r.name} ({r.id}): {', '.join(r.changes)} changed.")
         if r.old_id:
-            typer.echo(f"'{r.old_id}' is now '{r.id}' in {r.references} reference(s); '{r.old_id}' still finds them.")
+            say(f"'{r.old_id}' is now '{r.id}' in {r.references} reference(s); '{r.old_id}' still finds them.")
 
 
 @people_app.command("merge")
@@ -84,7 +84,7 @@ def people_merge(
     with session(ctx, write=True) as s:
         r = merge_people(s, duplicate, into, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"'{r.merged}' merged into '{r.id}' ({r.name}): {r.references} reference(s) rewritten.")
+        say(f"'{r.merged}' merged into '{r.id}' ({r.name}): {r.references} reference(s) rewritten.")
 
 
 @people_app.command("list")
@@ -121,7 +121,7 @@ def organisations_add(
         r = add_organisation(s, name, short_name=short_name, aliases=alias or [], statutory=statutory,
                              org_id=org_id, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.name}: on the registry as '{r.id}'.")
+        say(f"{r.name}: on the registry as '{r.id}'.")
 
 
 @organisations_app.command("list")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import Audience, parse_date, repo_root
+from cspkit.cli.common import Audience, parse_date, repo_root, say
 
 if TYPE_CHECKING:
     from cspkit.render import Document
@@ -48,7 +48,7 @@ def _write(ctx: typer.Context, make_doc: Callable[[Repo], Document], fmt: str, o
     else:
         paths = render_document(repo_root(ctx), make_doc, fmt, output, audience.value, force)
     for p in paths:
-        typer.echo(str(p))
+        say(str(p))
 
 
 @render_app.command("pack")
@@ -139,7 +139,7 @@ def templates_list(ctx: typer.Context) -> None:
 
     root = _optional_root(ctx)
     for name, origin in list_templates(root):
-        typer.echo(f"{name}\t{origin}")
+        say(f"{name}\t{origin}")
 
 
 @templates_app.command("copy")
@@ -152,7 +152,7 @@ def templates_copy(
     from cspkit.render.templates import copy_template
 
     path = copy_template(repo_root(ctx), name, force)
-    typer.echo(str(path))
+    say(str(path))
 
 
 def _optional_root(ctx: typer.Context) -> Path | None:

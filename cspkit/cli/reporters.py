@@ -115,12 +115,12 @@ def table_text(table: Table, console: Console) -> None:
     terminal (rich would otherwise squeeze them out to fit the no-wrap columns).
     """
     if not table.rows:
-        console.print(table.empty, markup=False, highlight=False)
+        console.print(terminal_safe(table.empty), markup=False, highlight=False)
         return
     from rich.table import Table as RichTable
 
     shown = [c for c in table.columns if c.text]
-    out = RichTable(title=table.title, show_lines=False)
+    out = RichTable(title=_rich_text(terminal_safe(table.title)) if table.title else None, show_lines=False)
     for col in shown:
         if col.ratio is None:
             out.add_column(col.heading, no_wrap=True)
@@ -140,7 +140,19 @@ def _rich_text(text: str) -> Text:
 def table_json(table: Table) -> str:
     """Every row with all its data (more than the text table shows: ids beside names …)."""
     data: Any = {**table.meta, table.rows_key: table.rows} if table.meta else table.rows
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+#: What ``json.dumps(ensure_ascii=False)`` leaves raw that a terminal may act on (DEL, the C1
+#: controls such as CSI) or that some readers take for a line break.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (readable UTF-8) with the characters :func:`terminal_safe` would spell out
+    written as JSON escapes instead, so it stays valid JSON on a terminal too (they can only
+    be inside strings)."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def table_csv(table: Table) -> str:
@@ -158,4 +170,5 @@ def table_csv(table: Table) -> str:
     return buf.getvalue()
 
 
-__all__: Sequence[str] = ["PROBLEM_FORMATS", "csv_safe", "table_csv", "table_json", "table_text", "terminal_safe"]
+__all__: Sequence[str] = ["PROBLEM_FORMATS", "csv_safe", "json_safe", "table_csv", "table_json", "table_text",
+                          "terminal_safe"]

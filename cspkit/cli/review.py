@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import repo_root
+from cspkit.cli.common import Audience, repo_root, say
 
 
 @app.command()
@@ -35,8 +35,6 @@ def fmt(
     wrapped, and the first line names the file's JSON Schema for editors. Running it
     twice changes nothing the second time.
     """
-    import sys
-
     from cspkit.errors import RecordError
     from cspkit.fmt import fmt as run_fmt
     from cspkit.fmt import shown
@@ -45,14 +43,16 @@ def fmt(
     report = run_fmt(list(paths) if paths else None, None if paths else repo_root(ctx), check=check,
                      migrate=migrate)
     for path in report.changed:
-        typer.echo(shown(path))
-    n = len(report.changed)
+        say(shown(path))
+    n, unread = len(report.changed), len({p.file for p in report.problems})
     files = f"{n} file{'s' if n != 1 else ''}"
     if check:
         summary = f"{files} would be reformatted" if n else "all files are in the canonical layout"
     else:
         summary = f"{files} reformatted" if n else "nothing to change"
-    sys.stderr.write(f"{summary} ({report.checked} checked)\n")
+    if unread:  # never "all files are in the canonical layout" beside a file that was not read
+        summary = (f"{summary}, " if n else "") + f"{unread} file{'s' if unread != 1 else ''} could not be read"
+    say(f"{summary} ({report.checked} checked)", err=True)
     if report.problems:
         raise RecordError(report.problems)
     if check and n:
@@ -75,6 +75,9 @@ def diff(
         None, metavar="REV_B", help="Revision to compare to (default: the files as they are now)."),
     fmt_: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
                                     help="text, md (for a pull request comment) or json."),
+    audience: Audience = typer.Option(Audience.partners, "--audience",
+                                      help="partners (everything) or public (a change to a restricted record "
+                                           "shows only as 'a restricted record changed'; for a public pull request)."),
 ) -> None:
     """What changed in the records between two git revisions, in the partnership's terms.
 
@@ -82,11 +85,13 @@ def diff(
     added, closed or reassigned; PSA updates; the forward programme; people who joined
     or left.
     """
+    from cspkit.cli.reporters import json_safe
     from cspkit.diff import FORMATS
     from cspkit.diff import diff as run_diff
 
-    report = run_diff(repo_root(ctx), rev_a, rev_b)
-    typer.echo(FORMATS[fmt_.value](report))
+    report = run_diff(repo_root(ctx), rev_a, rev_b, audience.value)
+    text = FORMATS[fmt_.value](report)
+    say(json_safe(text) if fmt_ == DiffFormat.json else text)
 
 
 @app.command()
@@ -111,14 +116,14 @@ def calendar(
     if output is None:
         out = getattr(sys.stdout, "buffer", None)
         if out is None:
-            typer.echo(data.decode("utf-8"), nl=False)
+            say(data.decode("utf-8"), nl=False)
             return
         sys.stdout.flush()
         out.write(data)
         out.flush()
         return
     write_bytes(output, data, overwrite=force)
-    typer.echo(str(output))
+    say(str(output))
 
 
 @app.command(hidden=True)
@@ -131,6 +136,6 @@ def docs(
     from cspkit.cli.docs import write_reference
 
     if not write_reference(output, check=check):
-        typer.echo(f"{output} is out of date: run cspkit docs", err=True)
+        say(f"{output} is out of date: run cspkit docs", err=True)
         raise typer.Exit(1)
-    typer.echo(str(output))
+    say(str(output))

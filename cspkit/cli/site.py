@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from cspkit.cli.app import app
-from cspkit.cli.common import parse_date, repo_root
+from cspkit.cli.common import parse_date, repo_root, say
 
 site_app = typer.Typer(help="The public website of the partnership's meetings: build it, or look at it.",
                        no_args_is_help=True)
@@ -41,8 +41,8 @@ def build(
     parts = [f"{len(report.written)} written", f"{report.files - len(report.written)} unchanged"]
     if report.removed:
         parts.append(f"{len(report.removed)} removed")
-    typer.echo(f"{output}: {report.files} files ({', '.join(parts)})")
-    typer.echo(f"Open {output / 'index.html'}, or preview it with: cspkit site serve -d {output}")
+    say(f"{output}: {report.files} files ({', '.join(parts)})")
+    say(f"Open {output / 'index.html'}, or preview it with: cspkit site serve -d {output}")
 
 
 @site_app.command("serve")
@@ -54,7 +54,7 @@ def serve(
     """Serve the built site on http://127.0.0.1:PORT/ to look at it (Ctrl-C stops)."""
     from cspkit.site import serve as run
 
-    run(directory, port, ready=lambda url: typer.echo(f"Serving {directory} at {url} (Ctrl-C stops)"))
+    run(directory, port, ready=lambda url: say(f"Serving {directory} at {url} (Ctrl-C stops)"))
 
 
 @app.command()
@@ -74,5 +74,5 @@ def publish(
     root = repo_root(ctx)
     info = run(root, meeting, force, parse_date(on, "--on") if on else None)
     for path in (info.pdf, info.record):
-        typer.echo(str(path.relative_to(root)))
-    typer.echo(f"SHA-256 {info.sha256}")
+        say(str(path.relative_to(root)))
+    say(f"SHA-256 {info.sha256}")

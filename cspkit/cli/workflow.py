@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from cspkit.workflows.actions import ActionSummary
     from cspkit.workflows.minutes_docs import ImportResult
 
-from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, session, wrote
+from cspkit.cli.common import AUDIENCE, DRY_RUN, LIST_FORMAT, Audience, ListFormat, print_table, say, session, wrote
 
 minutes_app = typer.Typer(help="Minutes: a Word or Markdown draft to write them in, import, export; start the "
                           "skeleton from the agenda, circulate, approve.",
@@ -68,26 +68,26 @@ def new_meeting(
         r = run(s, date, force=force, venue=venue, dry_run=dry_run)
         wrote(s.root, r)
         names = s.names()
-        typer.echo(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items" +
+        say(f"Meeting {r.date}: scheduled, {len(r.agenda)} agenda items" +
                    (f", venue {r.venue}" if r.venue else ""))
         taken = {it.id for it in r.programme_items}
         for item in r.agenda:
             lead = f" ({_leads(item.leads, names)})" if item.leads else ""
             mark = "  [forward programme]" if item.programme_item in taken else ""
-            typer.echo(f"  {item.number:>2}  {item.title}{lead}{mark}")
+            say(f"  {item.number:>2}  {item.title}{lead}{mark}")
             for sub in item.sub_items:
                 sl = f" ({_leads(sub.leads, names)})" if sub.leads else ""
-                typer.echo(f"        - {sub.title}{sl}")
+                say(f"        - {sub.title}{sl}")
         if r.programme_items:
-            typer.echo("From the forward programme: " + ", ".join(it.item for it in r.programme_items))
+            say("From the forward programme: " + ", ".join(it.item for it in r.programme_items))
         if r.open_actions:
-            typer.echo(f"Actions the pack's action log will show ({len(r.open_actions)}):")
+            say(f"Actions the pack's action log will show ({len(r.open_actions)}):")
             for a in r.open_actions:
-                typer.echo(f"  {a.id}  {a.status_on(r.date).value:<8} {_leads(a.owners_on(r.date), names)}: {a.text}")
+                say(f"  {a.id}  {a.status_on(r.date).value:<8} {_leads(a.owners_on(r.date), names)}: {a.text}")
         else:
-            typer.echo("No open actions for the pack's action log.")
+            say("No open actions for the pack's action log.")
         nxt = [f"cspkit update chase {r.date}"] if r.partners else []
-        typer.echo("Next: " + "; ".join([*nxt, f"cspkit render pack {r.date}"]))
+        say("Next: " + "; ".join([*nxt, f"cspkit render pack {r.date}"]))
 
 
 # --------------------------------------------------------------------------- minutes
@@ -106,13 +106,13 @@ def minutes_start(
         r = start_minutes(s, meeting, dry_run=dry_run)
         wrote(s.root, r)
         numbers = f", numbered from {r.first_number}" if r.first_number else ""
-        typer.echo(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
+        say(f"Minutes of {r.date}: draft, {r.items} items{numbers}; meeting marked held.")
         if r.attendance_missing:
-            typer.echo(f"Attendance: nobody is recorded as present yet (cspkit attendance {r.date} --present NAME "
+            say(f"Attendance: nobody is recorded as present yet (cspkit attendance {r.date} --present NAME "
                        "… --apologies NAME …).")
         else:
-            typer.echo(f"Attendance: {len(r.present)} present, as recorded.")
-        typer.echo(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
+            say(f"Attendance: {len(r.present)} present, as recorded.")
+        say(f"Next: write the minutes in {r.path.name}, then cspkit actions raise {r.date}")
 
 
 @minutes_app.command("circulate")
@@ -127,7 +127,7 @@ def minutes_circulate(
     with session(ctx, write=True) as s:
         r = circulate_minutes(s, meeting, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"Minutes of {r.date}: circulated.")
+        say(f"Minutes of {r.date}: circulated.")
 
 
 @minutes_app.command("approve")
@@ -145,7 +145,7 @@ def minutes_approve(
         r = approve_minutes(s, meeting, at, dry_run=dry_run)
         wrote(s.root, r)
         noted = f"; the minutes of {r.approved_at} say so" if r.noted_in else ""
-        typer.echo(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
+        say(f"Minutes of {r.date}: approved at {r.approved_at}{noted}.")
 
 
 @minutes_app.command("external")
@@ -164,7 +164,7 @@ def minutes_external(
         r = minutes_kept_elsewhere(s, meeting, reference, approved_at=approved_at, dry_run=dry_run)
         wrote(s.root, r)
         approved = f", approved at {r.approved_at}" if r.approved_at else ""
-        typer.echo(f"Minutes of {r.date}: kept elsewhere ({r.external}){approved}; meeting marked held.")
+        say(f"Minutes of {r.date}: kept elsewhere ({r.external}){approved}; meeting marked held.")
 
 
 # --------------------------------------------------------------------------- actions
@@ -172,7 +172,7 @@ def minutes_external(
 
 def _print_actions(summaries: list[ActionSummary]) -> None:
     for a in summaries:
-        typer.echo(f"  {a.id}  {a.status:<8} {'/'.join(a.owners)}: {a.text}")
+        say(f"  {a.id}  {a.status:<8} {'/'.join(a.owners)}: {a.text}")
 
 
 @actions_app.command("raise")
@@ -187,10 +187,10 @@ def actions_raise(
     with session(ctx, write=True) as s:
         r = raise_actions(s, meeting, dry_run=dry_run)
         if not r.actions:
-            typer.echo("No decisions with owners are waiting for an action.")
+            say("No decisions with owners are waiting for an action.")
             return
         wrote(s.root, r)
-        typer.echo(f"Raised {len(r.actions)} action(s):")
+        say(f"Raised {len(r.actions)} action(s):")
         _print_actions(r.actions)
 
 
@@ -266,7 +266,7 @@ def actions_update(
                  "note added" if a.note else "", "reworded" if a.new_text else "",
                  f"due {a.new_due}" if a.new_due else ""]
         when = f" ({a.date})" if a.date else ""
-        typer.echo(f"Action {a.id}{when}: " + ", ".join(p for p in parts if p) + ".")
+        say(f"Action {a.id}{when}: " + ", ".join(p for p in parts if p) + ".")
 
 
 @actions_app.command("close")
@@ -287,7 +287,7 @@ def actions_close(
         r = close_actions(s, action_ids, note=note, date=date, dropped=dropped, meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
         for a in r.actions:
-            typer.echo(f"Action {a.id}: {a.new_status} on {a.date}.")
+            say(f"Action {a.id}: {a.new_status} on {a.date}.")
 
 
 @actions_app.command("reopen")
@@ -306,7 +306,7 @@ def actions_reopen(
         r = reopen_action(s, action_id, note=note, date=date, meeting=meeting, dry_run=dry_run)
         wrote(s.root, r)
         a = r.actions[0]
-        typer.echo(f"Action {a.id}: open again on {a.date}.")
+        say(f"Action {a.id}: open again on {a.date}.")
 
 
 # --------------------------------------------------------------------------- partner updates
@@ -327,7 +327,7 @@ def update_new(
         r = new_update(s, meeting, partner, force=force, dry_run=dry_run)
         wrote(s.root, r)
         plan = f" with priorities {', '.join(map(str, r.priorities))} of plan {r.plan}" if r.plan else ""
-        typer.echo(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
+        say(f"Partner update form for {r.organisation} at {r.meeting}{plan}. Fill it in; empty sections print as n/a.")
 
 
 @update_app.command("form")
@@ -352,11 +352,11 @@ def update_form(
         written = run(s, meeting, partner, all_partners=all_partners, fmt=fmt, output=output, deadline=deadline,
                       force=force)
         for w in written:
-            typer.echo(f"wrote {w.path}")
+            say(f"wrote {w.path}")
             if w.prefilled:
-                typer.echo(f"  pre-filled from last quarter: {', '.join(w.prefilled)}")
+                say(f"  pre-filled from last quarter: {', '.join(w.prefilled)}")
         if written:
-            typer.echo(f"Return by {written[0].return_by}. Send it with: cspkit update chase {written[0].meeting} "
+            say(f"Return by {written[0].return_by}. Send it with: cspkit update chase {written[0].meeting} "
                        f"--email DIR; import the reply with: cspkit update import FILE.docx")
 
 
@@ -379,25 +379,25 @@ def update_import(
         r = import_update(s, file, meeting=meeting, partner=partner, replace=replace, dry_run=dry_run)
         wrote(s.root, r)
         verb = "would import" if r.dry_run else "imported"
-        typer.echo(f"{safe(r.source)}: {verb} as the update from {r.organisation} for {r.meeting}"
+        say(f"{safe(r.source)}: {verb} as the update from {r.organisation} for {r.meeting}"
                    f"{' (replacing the one received before)' if r.replaced else ''}.")
-        typer.echo(f"  answered: {', '.join(r.answered) or 'nothing'}")
+        say(f"  answered: {', '.join(r.answered) or 'nothing'}")
         if r.empty:
-            typer.echo(f"  left empty (n/a): {', '.join(r.empty)}")
+            say(f"  left empty (n/a): {', '.join(r.empty)}")
         if r.restricted:
-            typer.echo("  the whole update is marked not for publication")
+            say("  the whole update is marked not for publication")
         if r.restricted_sections:
-            typer.echo(f"  not for publication: {', '.join(r.restricted_sections)}")
+            say(f"  not for publication: {', '.join(r.restricted_sections)}")
         # What the document says is shown terminal-safe: a form can hold any characters.
         for line in r.warnings:
-            typer.echo(f"warning: {safe(line)}", err=True)
+            say(f"warning: {safe(line)}", err=True)
         for label in r.unchanged:
-            typer.echo(f"warning: {label}: unchanged from last quarter's answer, as pre-filled; check it still "
+            say(f"warning: {label}: unchanged from last quarter's answer, as pre-filled; check it still "
                        f"holds", err=True)
         for line in r.unplaced:
-            typer.echo(f"warning: {safe(line)}", err=True)
+            say(f"warning: {safe(line)}", err=True)
         for line in r.notes:
-            typer.echo(f"note: {safe(line)}", err=True)
+            say(f"note: {safe(line)}", err=True)
 
 
 @update_app.command("chase")
@@ -421,23 +421,23 @@ def update_chase(
             table = chase(s, meeting)
         print_table(table, fmt.value)
         if fmt == ListFormat.table and table.meta.get("to_come"):
-            typer.echo(f"Send each the form: cspkit update chase {table.meta['meeting']} --email DIR")
+            say(f"Send each the form: cspkit update chase {table.meta['meeting']} --email DIR")
         return
     from cspkit.workflows.updates import chase_drafts
 
     with session(ctx, write=True) as s:
         r = chase_drafts(s, meeting, email, deadline=deadline, force=force, dry_run=dry_run)
         if not r.drafts:
-            typer.echo(f"Every expected partner update for {r.meeting} is in: no drafts to write.")
+            say(f"Every expected partner update for {r.meeting} is in: no drafts to write.")
             return
         wrote(s.root, r)
         verb = "would write" if r.dry_run else "wrote"
         for d in r.drafts:
             to = f"to {d.to}" if d.to else "no address: To left empty"
-            typer.echo(f"{verb} {d.path} ({'reminder, ' if d.reminder else ''}{to})")
+            say(f"{verb} {d.path} ({'reminder, ' if d.reminder else ''}{to})")
         for line in r.warnings:
-            typer.echo(f"warning: {line}", err=True)
-        typer.echo("Open each draft in your mail program, check it, and send it.")
+            say(f"warning: {line}", err=True)
+        say("Open each draft in your mail program, check it, and send it.")
 
 
 @app.command("circulate")
@@ -456,10 +456,10 @@ def circulate(
     with session(ctx) as s:
         r = run(s, meeting, email, pdf=pdf, force=force)
     how = f"the pack attached ({r.pdf.name})" if r.attached else f"a link to the pack ({r.link})"
-    typer.echo(f"wrote {r.path}: to {len(r.to)} member(s), copied to {len(r.cc)} partner(s), {how}")
+    say(f"wrote {r.path}: to {len(r.to)} member(s), copied to {len(r.cc)} partner(s), {how}")
     for line in r.warnings:
-        typer.echo(f"warning: {line}", err=True)
-    typer.echo("Open the draft in your mail program, check it, and send it.")
+        say(f"warning: {line}", err=True)
+    say("Open the draft in your mail program, check it, and send it.")
 
 
 # --------------------------------------------------------------------------- PSA
@@ -500,7 +500,7 @@ def psa_new(
         wrote(s.root, r)
         listed = f"recommendations {r.numbers[0]} to {r.numbers[-1]}" if len(r.numbers) > 1 else \
             f"recommendation {r.numbers[0]}" if r.numbers else "no recommendations yet (cspkit psa add)"
-        typer.echo(f"{r.title}: {listed}.")
+        say(f"{r.title}: {listed}.")
 
 
 @psa_app.command("add")
@@ -519,7 +519,7 @@ def psa_add(
     with session(ctx, write=True) as s:
         r = add_recommendation(s, year, text, owners=owner or [], status=status, number=number, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.year} PSA recommendation {r.number} added.")
+        say(f"{r.year} PSA recommendation {r.number} added.")
 
 
 @psa_app.command("update")
@@ -549,7 +549,7 @@ def psa_update(
                                    dry_run=dry_run)
         wrote(s.root, r)
         numbers = ", ".join(map(str, r.numbers))
-        typer.echo(f"{r.year} PSA recommendation{'s' if len(r.numbers) > 1 else ''} {numbers}: update added"
+        say(f"{r.year} PSA recommendation{'s' if len(r.numbers) > 1 else ''} {numbers}: update added"
                    f"{f', status {r.status}' if r.status else ''}.")
 
 
@@ -569,7 +569,7 @@ def psa_remove(
     with session(ctx, write=True) as s:
         r = remove_recommendation(s, number, by=by, item=item, reason=reason, year=year, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"{r.year} PSA recommendation {r.number}: removed.")
+        say(f"{r.year} PSA recommendation {r.number}: removed.")
 
 
 # --------------------------------------------------------------------------- forward programme
@@ -614,7 +614,7 @@ def programme_add(
         r = add_programme_item(s, item, when=when, detail=detail, by=by or [], recurs="standing" if recurring else
                                recurs, note=note, row_id=row_id, restricted=restricted, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"Forward programme: '{r.id}' ({r.item}) due {r.when}.")
+        say(f"Forward programme: '{r.id}' ({r.item}) due {r.when}.")
 
 
 @programme_app.command("defer")
@@ -630,7 +630,7 @@ def programme_defer(
     with session(ctx, write=True) as s:
         r = defer_programme_item(s, row_id, to, dry_run=dry_run)
         wrote(s.root, r)
-        typer.echo(f"Forward programme: '{r.id}' ({r.item}) moved from {r.previous} to {r.when}.")
+        say(f"Forward programme: '{r.id}' ({r.item}) moved from {r.previous} to {r.when}.")
 
 
 @programme_app.command("roll")
@@ -656,9 +656,9 @@ def programme_roll(
         try:
             r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
         except NotTaken as missed:
-            typer.echo(f"Due at {missed.meeting} but not on its agenda:")
+            say(f"Due at {missed.meeting} but not on its agenda:")
             for it in missed.rows:
-                typer.echo(f"  {it.id}: {it.item} (due {it.when.value if hasattr(it.when, 'value') else it.when})"
+                say(f"  {it.id}: {it.item} (due {it.when.value if hasattr(it.when, 'value') else it.when})"
                            f" -- --defer {it.id} or --drop {it.id}")
             if not (sys.stdin.isatty() and sys.stdout.isatty()):
                 raise
@@ -670,11 +670,11 @@ def programme_roll(
                 (defer if answer == "defer" else drop).append(it.id)
             r = roll_programme(s, meeting, defer=defer, drop=drop, dry_run=dry_run)
         if not r.rolled:
-            typer.echo(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
+            say(f"The meeting on {r.meeting} took no forward programme items (agenda programme_item:).")
             return
         wrote(s.root, r)
         for x in r.rolled:
-            typer.echo(f"  {x.id}: {x.change}")
+            say(f"  {x.id}: {x.change}")
 
 
 # --------------------------------------------------------------------------- minutes as documents (draft, import, export)
@@ -709,11 +709,11 @@ def minutes_draft(
 
     with session(ctx) as s:
         r = draft_minutes(s, meeting, fmt.value, output, force)
-    typer.echo(str(r.path))
+    say(str(r.path))
     if r.existing:
-        typer.echo(f"note: the meeting on {r.date} has minutes already; cspkit minutes export {r.date} writes them",
+        say(f"note: the meeting on {r.date} has minutes already; cspkit minutes export {r.date} writes them",
                    err=True)
-    typer.echo(f"Next: write the minutes in it, then cspkit minutes import {r.date} {r.path}")
+    say(f"Next: write the minutes in it, then cspkit minutes import {r.date} {r.path}")
 
 
 @minutes_app.command("export")
@@ -729,7 +729,7 @@ def minutes_export(
 
     with session(ctx) as s:
         r = export_minutes(s, meeting, fmt.value, output, force)
-    typer.echo(str(r.path))
+    say(str(r.path))
 
 
 @minutes_app.command("import")
@@ -763,7 +763,7 @@ def minutes_import(
 def _print_import(r: ImportResult) -> None:
     points = sum(mi.parts.get("points", 0) for mi in r.minutes)
     decisions = sum(len(mi.decisions) for mi in r.minutes)
-    typer.echo(f"Minutes of {r.date} from {r.file} ({r.state}): {len(r.minutes)} items, {points} points, "
+    say(f"Minutes of {r.date} from {r.file} ({r.state}): {len(r.minutes)} items, {points} points, "
                f"{decisions} decisions")
     for mi in r.minutes:
         counts = ", ".join(f"{n} {what if n != 1 else what.rstrip('s')}" for what, n in mi.parts.items()) or "no text"
@@ -779,25 +779,25 @@ def _print_import(r: ImportResult) -> None:
         if mi.restricted:
             extra.append("exempt")
         more = f" [{'; '.join(extra)}]" if extra else ""
-        typer.echo(f"  {mi.label or '-':>4}  {mi.title}: {counts}{more}")
+        say(f"  {mi.label or '-':>4}  {mi.title}: {counts}{more}")
         for d in mi.decisions:
             how = {"named": "named in the document", "subject": "PROPOSED: the subject of the decision",
                    "option": "given by --owner", "kept": "kept from the decision's action",
                    "none": "no action"}.get(d.owners_from, "")
             who = "/".join(d.owners) if d.owners else "no owner"
             action = f"; action {d.action}" if d.action else ""
-            typer.echo(f"        {d.key}  {who}{f' ({how})' if d.owners or d.owners_from == 'none' else ''}{action}")
+            say(f"        {d.key}  {who}{f' ({how})' if d.owners or d.owners_from == 'none' else ''}{action}")
     if any(d.owners_from == "subject" for mi in r.minutes for d in mi.decisions):
-        typer.echo("Check the proposed owners; correct one with --owner ITEM.N=NAME (or =none) and import again.")
+        say("Check the proposed owners; correct one with --owner ITEM.N=NAME (or =none) and import again.")
     if r.attendance == "taken":
-        typer.echo("Attendance: taken from the document.")
+        say("Attendance: taken from the document.")
     elif r.attendance == "kept":
         same = "the same" if not r.attendance_differences else "different"
-        typer.echo(f"Attendance: kept as recorded (the document's is {same}; --replace-attendance takes it).")
+        say(f"Attendance: kept as recorded (the document's is {same}; --replace-attendance takes it).")
         for line in r.attendance_differences:
-            typer.echo(f"  {line}")
+            say(f"  {line}")
     for line in r.lost_decisions:
-        typer.echo(f"warning: {line}", err=True)
+        say(f"warning: {line}", err=True)
     for line in r.notes:
-        typer.echo(f"note: {line}", err=True)
-    typer.echo(f"Next: cspkit actions raise {r.date}")
+        say(f"note: {line}", err=True)
+    say(f"Next: cspkit actions raise {r.date}")

@@ -17,7 +17,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from cspkit import views
 from cspkit.diff.gitrev import GitRepo
+from cspkit.errors import one_line
 from cspkit.load import load_repo
 from cspkit.locate import find_root
 from cspkit.models.action import action_sort_key
@@ -54,10 +56,15 @@ class Change:
     summary: str
     """One line for a person ("status scheduled → held")."""
     details: dict[str, Any] = field(default_factory=dict)
+    restricted: bool = False
+    """About something restricted (on either side): a public diff shows only that it changed."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"section": self.section, "subject": self.subject, "change": self.change,
                 "summary": self.summary, "details": _plain(self.details)}
+
+    def line(self) -> str:
+        return f"{self.subject}: {self.summary}" if self.subject else self.summary
 
 
 @dataclass
@@ -239,15 +246,16 @@ def _agenda(subject: str, old: Meeting, new: Meeting) -> list[Change]:
     for ident, item in after.items():
         if ident not in before:
             out.append(Change("agenda", subject, "added", f"item {item.number} “{_clip(item.title, 80)}” added",
-                              {"number": item.number, "title": item.title}))
+                              {"number": item.number, "title": item.title}, item.restricted))
     for ident, item in before.items():
         if ident not in after:
             out.append(Change("agenda", subject, "removed", f"item {item.number} “{_clip(item.title, 80)}” removed",
-                              {"number": item.number, "title": item.title}))
+                              {"number": item.number, "title": item.title}, item.restricted))
     for ident, item in after.items():
         was = before.get(ident)
         if was is None:
             continue
+        first = len(out)
         if was.number != item.number:
             out.append(Change("agenda", subject, "renumbered",
                               f"“{_clip(item.title, 80)}” renumbered {was.number} → {item.number}",
@@ -260,6 +268,8 @@ def _agenda(subject: str, old: Meeting, new: Meeting) -> list[Change]:
             state = "paper to follow" if item.to_follow else "paper no longer to follow"
             out.append(Change("agenda", subject, "to-follow", f"item {item.number}: {state}",
                               {"number": item.number, "to_follow": [was.to_follow, item.to_follow]}))
+        for c in out[first:]:
+            c.restricted = was.restricted or item.restricted
     return out
 
 
@@ -362,8 +372,10 @@ def _minutes(subject: str, old: Meeting, new: Meeting) -> list[Change]:
             was = old_items.get(key)
             if was is None:
                 out.append(Change("minutes", subject, "minute added", f"minute added ({key}): {_clip(item.title, 80)}",
-                                  {"item": item.item, "number": item.number, "title": item.title}))
+                                  {"item": item.item, "number": item.number, "title": item.title},
+                                  views.minute_restricted(new, item)))
                 continue
+            first = len(out)
             if was.outcome != item.outcome:
                 out.append(Change("minutes", subject, "outcome", f"{key}: {_arrow(was.outcome, item.outcome)}",
                                   {"item": item.item, "outcome": [was.outcome, item.outcome]}))
@@ -375,10 +387,13 @@ def _minutes(subject: str, old: Meeting, new: Meeting) -> list[Change]:
             if body:
                 out.append(Change("minutes", subject, "minute changed", f"{key}: {body}",
                                   {"item": item.item, "title": item.title}))
+            for c in out[first:]:  # about a restricted minute, on either side
+                c.restricted = views.minute_restricted(old, was) or views.minute_restricted(new, item)
         for key, was in old_items.items():
             if key not in new_items:
                 out.append(Change("minutes", subject, "minute removed", f"minute removed ({key}): {_clip(was.title, 80)}",
-                                  {"item": was.item, "number": was.number, "title": was.title}))
+                                  {"item": was.item, "number": was.number, "title": was.title},
+                                  views.minute_restricted(old, was)))
     before = {(_minute_key(i), d.text): d for i in (om.items if om else []) for d in i.decisions}
     after = [(i, d) for i in (nm.items if nm else []) for d in i.decisions]
     now = {(_minute_key(i), d.text) for i, d in after}
@@ -388,18 +403,21 @@ def _minutes(subject: str, old: Meeting, new: Meeting) -> list[Change]:
             out.append(Change("minutes", subject, "decision added",
                               f"decision added ({_minute_key(item)}): {_clip(decision.text)}",
                               {"item": item.item, "title": item.title, "text": decision.text,
-                               "owners": decision.owners, "action": decision.action}))
+                               "owners": decision.owners, "action": decision.action},
+                              views.minute_restricted(new, item)))
         elif sorted(was_d.owners) != sorted(decision.owners):
             out.append(Change("minutes", subject, "decision owners",
                               f"decision owners ({_minute_key(item)}: {_clip(decision.text, 60)}): "
                               f"{', '.join(was_d.owners) or '(none)'} → {', '.join(decision.owners) or '(none)'}",
-                              {"item": item.item, "text": decision.text, "owners": [was_d.owners, decision.owners]}))
+                              {"item": item.item, "text": decision.text, "owners": [was_d.owners, decision.owners]},
+                              views.minute_restricted(new, item)))
     for item in (om.items if om else []):
         for decision in item.decisions:
             if (_minute_key(item), decision.text) not in now:
                 out.append(Change("minutes", subject, "decision removed",
                                   f"decision removed ({_minute_key(item)}): {_clip(decision.text)}",
-                                  {"item": item.item, "title": item.title, "text": decision.text}))
+                                  {"item": item.item, "title": item.title, "text": decision.text},
+                                  views.minute_restricted(old, item)))
     return out
 
 
@@ -443,7 +461,7 @@ def _actions(a: Repo, b: Repo, names: _Names) -> list[Change]:
             out.append(Change("actions", aid, "update", f"update {h.date.isoformat()}: {what}",
                               {"date": h.date, "note": h.note, "status": h.status,
                                "reassigned_to": h.reassigned_to}))
-        other = _changed_fields(old, new, ("text", "due", "due_meeting", "deliverer", "restricted"))
+        other = _changed_fields(old, new, ("text", "due", "due_meeting", "deliverer", "restricted", "public"))
         if other:
             out.append(Change("actions", aid, "changed", f"changed: {_fields_text(other)}", other))
     return out
@@ -621,12 +639,35 @@ def _performance(a: Repo, b: Repo) -> list[Change]:
 # --------------------------------------------------------------------------- comparing
 
 
+def _restricted(a: Repo, old: Any, b: Repo, new: Any) -> bool:
+    """Whether a record is restricted on either side (:func:`cspkit.views.is_restricted`)."""
+    return (old is not None and views.is_restricted(a, old)) or (new is not None and views.is_restricted(b, new))
+
+
+def _restricted_records(a: Repo, b: Repo) -> set[tuple[str, str]]:
+    """(section, subject) of every action, programme row and partner update restricted on either
+    side: every change reported about one is a change to something restricted. (Agenda items and
+    minutes, whose changes are reported under their meeting, are marked where they are found.)"""
+    out = {("actions", aid) for aid in set(a.actions) | set(b.actions)
+           if _restricted(a, a.actions.get(aid), b, b.actions.get(aid))}
+    rows_a = {i.id: i for i in (a.programme.items if a.programme else [])}
+    rows_b = {i.id: i for i in (b.programme.items if b.programme else [])}
+    out |= {("programme", pid) for pid in set(rows_a) | set(rows_b)
+            if _restricted(a, rows_a.get(pid), b, rows_b.get(pid))}
+    out |= {("updates", f"{day.isoformat()}/{org}") for day, org in set(a.updates) | set(b.updates)
+            if _restricted(a, a.updates.get((day, org)), b, b.updates.get((day, org)))}
+    return out
+
+
 def compare(a: Repo, b: Repo) -> list[Change]:
     """Every difference between two loaded repositories, in report order."""
     names = _Names(a, b)
     changes = (_meetings(a, b, names) + _actions(a, b, names) + _psa(a, b, names) + _programme(a, b)
                + _schedule(a, b) + _updates(a, b, names) + _performance(a, b) + _people(a, b)
                + _organisations(a, b))
+    restricted = _restricted_records(a, b)
+    for c in changes:
+        c.restricted = c.restricted or (c.section, c.subject) in restricted
     order = {key: i for i, key in enumerate(SECTIONS)}
     by_date = {"meetings", "agenda", "attendance", "minutes", "schedule"}
     # Stable: within a section, changes keep the order they were found in (meetings by date).
@@ -642,7 +683,8 @@ def _load(folder: Path | None, label: str, warnings: list[str]) -> Repo:
     if broken:
         warnings.append(f"{label}: {len(broken)} file{'s' if len(broken) != 1 else ''} did not load and "
                         f"{'are' if len(broken) != 1 else 'is'} left out of the comparison "
-                        f"({', '.join(broken[:5])}{' …' if len(broken) > 5 else ''}); run cspkit validate")
+                        f"({', '.join(one_line(b) for b in broken[:5])}{' …' if len(broken) > 5 else ''}); "
+                        "run cspkit validate")
     return repo
 
 
@@ -657,9 +699,30 @@ def _leave_out_broken(a: Repo, b: Repo) -> None:
         b.forget(rel)
 
 
-def diff(root: Path, rev_a: str | None = None, rev_b: str | None = None) -> DiffReport:
+#: What a public diff says in place of every change to something restricted.
+RESTRICTED_CHANGE = "a restricted record changed"
+
+
+def public_view(report: DiffReport) -> DiffReport:
+    """The report for the public: each section's changes to restricted records (a restricted
+    agenda item, minute, action, partner update, programme row …) become one line saying only
+    that a restricted record changed; nothing of what they were or what they say is kept."""
+    out: list[Change] = []
+    noted: set[str] = set()
+    for c in report.changes:
+        if not c.restricted:
+            out.append(c)
+        elif c.section not in noted:
+            noted.add(c.section)
+            out.append(Change(c.section, "", "restricted", RESTRICTED_CHANGE, {}, True))
+    return DiffReport(report.base, report.head, out, list(report.warnings))
+
+
+def diff(root: Path, rev_a: str | None = None, rev_b: str | None = None,
+         audience: str = "partners") -> DiffReport:
     """Compare the records at ``rev_a`` (default: merge base of HEAD with the main branch)
-    with ``rev_b`` (default: the working tree)."""
+    with ``rev_b`` (default: the working tree). For the ``public`` audience, changes to
+    restricted records show only as :data:`RESTRICTED_CHANGE` (:func:`public_view`)."""
 
     root = find_root(root)
     git = GitRepo.around(root)
@@ -681,7 +744,8 @@ def diff(root: Path, rev_a: str | None = None, rev_b: str | None = None) -> Diff
         with git.checkout(commit_b) as folder:
             b = _load(folder, head.label, warnings)
     _leave_out_broken(a, b)
-    return DiffReport(base, head, compare(a, b), warnings)
+    report = DiffReport(base, head, compare(a, b), warnings)
+    return public_view(report) if audience == "public" else report
 
 
 # --------------------------------------------------------------------------- reporters
@@ -696,7 +760,7 @@ def format_text(report: DiffReport) -> str:
     for key, changes in report.by_section().items():
         lines.append("")
         lines.append(SECTIONS[key])
-        lines += [f"  {c.subject}: {c.summary}" for c in changes]
+        lines += [f"  {c.line()}" for c in changes]
     n = len(report.changes)
     lines.append("")
     lines.append(f"{n} change{'s' if n != 1 else ''}")
@@ -723,7 +787,8 @@ def format_markdown(report: DiffReport) -> str:
         out += ["", "No changes to the records."]
     for key, changes in report.by_section().items():
         out += ["", f"### {SECTIONS[key]}", ""]
-        out += [f"- **{_md(c.subject)}**: {_md(c.summary)}" for c in changes]
+        out += [f"- **{_md(c.subject)}**: {_md(c.summary)}" if c.subject else f"- {_md(c.summary)}"
+                for c in changes]
     return "\n".join(out)
 
 

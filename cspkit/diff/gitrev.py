@@ -1,9 +1,14 @@
 """Reading a partnership's records as they were at a git revision.
 
 ``git`` is run as a subprocess (no extra dependency). A revision of the records is
-written into a temporary folder with ``git ls-tree`` and ``git cat-file --batch`` (one
+written into a temporary folder with ``git ls-tree -z`` and ``git cat-file --batch`` (one
 process for all the files) and read there with the ordinary loader, so a revision is
 checked exactly as ``cspkit validate`` would have checked it.
+
+Path names never travel on a line of their own: ``ls-tree`` lists them NUL-terminated and
+``cat-file`` is asked for each blob by its object id, so a file whose name holds a line break
+cannot shift git's answers onto the wrong files. Paths are literal pathspecs (a folder named
+``[abc]`` is not a pattern).
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ class GitError(UserError):
 def _git(cwd: Path, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     if shutil.which("git") is None:
         raise GitError("git is not installed (cspkit diff reads revisions through git)")
-    proc = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False)
+    proc = subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, input=input, capture_output=True,
+                          check=False)
     if check and proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(proc.returncode)}")
@@ -96,28 +102,53 @@ class GitRepo:
     def _path(self, rel: str) -> str:
         return str(PurePosixPath(self.prefix, rel)) if self.prefix else rel
 
+    def blobs(self, commit: str, rel: str) -> dict[str, str]:
+        """Files at ``commit`` at or under ``rel`` (relative to the partnership's folder), with
+        their blob ids. Names come NUL-terminated: any character a name can hold is kept."""
+        proc = _git(self.toplevel, "ls-tree", "-r", "-z", "--full-tree", commit, "--", self._path(rel))
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        found: dict[str, str] = {}
+        for entry in proc.stdout.split(b"\0"):
+            info, tab, name = entry.partition(b"\t")
+            fields = info.split()
+            if not tab or len(fields) != 3 or fields[1] != b"blob":
+                continue  # a submodule, or nothing
+            found[name.decode("utf-8", "surrogateescape")[cut:]] = fields[2].decode("ascii")
+        return found
+
     def files(self, commit: str, rel: str) -> list[str]:
         """Files at ``commit`` under ``rel`` (relative to the partnership's folder)."""
-        proc = _git(self.toplevel, "ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--",
-                    self._path(rel))
-        names = [n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-        cut = len(self.prefix) + 1 if self.prefix else 0
-        return [n[cut:] for n in names]
+        return list(self.blobs(commit, rel))
 
     def read(self, commit: str, rels: list[str]) -> dict[str, bytes]:
         """Contents of files at ``commit`` (relative to the partnership's folder); missing ones are left out."""
-        if not rels:
+        wanted = set(rels)
+        ids: dict[str, str] = {}
+        for rel in dict.fromkeys(rels):
+            ids.update({name: oid for name, oid in self.blobs(commit, rel).items() if name in wanted})
+        return self._contents(ids)
+
+    def read_tree(self, commit: str, rel: str) -> dict[str, bytes]:
+        """Every file at ``commit`` under ``rel``, with its content (one git process for all)."""
+        return self._contents(self.blobs(commit, rel))
+
+    def _contents(self, ids: dict[str, str]) -> dict[str, bytes]:
+        """The blobs ``ids`` names (path -> blob id), asked for by id: one id a line, never a path."""
+        if not ids:
             return {}
-        request = "".join(f"{commit}:{self._path(r)}\n" for r in rels).encode("utf-8", "surrogateescape")
+        order = list(ids.items())
+        request = "".join(f"{oid}\n" for _, oid in order).encode("ascii")
         out = _git(self.toplevel, "cat-file", "--batch", input=request).stdout
         contents: dict[str, bytes] = {}
         pos = 0
-        for rel in rels:
+        for rel, oid in order:
             end = out.index(b"\n", pos)
             header = out[pos:end].split()
             pos = end + 1
             if len(header) == 2 and header[1] == b"missing":
                 continue
+            if len(header) != 3 or header[0] != oid.encode("ascii"):  # never a wrong file's content
+                raise GitError(f"git cat-file gave an answer for another object than {oid}; nothing was compared")
             size = int(header[2])
             if header[1] == b"blob":
                 contents[rel] = out[pos:pos + size]
@@ -140,7 +171,7 @@ class GitRepo:
                 return
             (where / "cspkit.yaml").write_bytes(config["cspkit.yaml"])
             records = records_dir_of(where / "cspkit.yaml")
-            for rel, data in self.read(commit, self.files(commit, records)).items():
+            for rel, data in self.read_tree(commit, records).items():
                 target = where / rel
                 if not target.resolve().is_relative_to(where.resolve()):
                     continue  # a path that would escape the folder: never written

@@ -20,17 +20,16 @@ a shared drive), so nothing in them is trusted:
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
-import os
 import posixpath
-import stat
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
+
+from cspkit.fileio import ANYWHERE, FileRefused, read_file
 
 from .blocks import DocumentError, Note
 
@@ -80,51 +79,27 @@ def _size(n: int) -> str:
 def read_regular_file(path: Path, name: str, max_bytes: int) -> bytes:
     """The bytes of ``path``, which must be a regular file of at most ``max_bytes``.
 
-    Never blocks: a named pipe or a device is refused from its ``stat`` before it is
-    opened, and the descriptor is opened non-blocking and checked again (the file may be
-    swapped between the two). A symbolic link to a regular file is followed.
+    Read by cspkit's one reading rule (:func:`cspkit.fileio.read_file`, a file named on the
+    command line: it may be anywhere): never blocks on a named pipe or a device, a symbolic link
+    to a regular file is followed, and the size is bounded before and while it is read. What is
+    refused is said in the words a person importing a document needs.
     """
     try:
-        st = os.stat(path)
+        return read_file(path, limit=max_bytes, inside=ANYWHERE)
     except FileNotFoundError:
-        if os.path.islink(path):
-            raise DocumentError(name, "is a symbolic link to a file that does not exist") from None
         raise DocumentError(name, "no such file") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise DocumentError(name, "is a symbolic link that leads back to itself (a loop)") from None
-        raise DocumentError(name, f"cannot be read: {exc.strerror}") from None
-    _require_regular(st, name)
-    if st.st_size > max_bytes:
-        raise DocumentError(name, f"is {_size(st.st_size)}, more than the limit of {_size(max_bytes)}")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise DocumentError(name, f"cannot be read: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as f:
-        fst = os.fstat(fd)
-        _require_regular(fst, name)
-        if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino):
-            raise DocumentError(name, "changed while it was being opened; try again")
-        chunks, size = [], 0
-        # In steps, not read(max_bytes): that would reserve the whole limit up front.
-        while chunk := f.read(1 << 20):
-            size += len(chunk)
-            if size > max_bytes:
-                raise DocumentError(name, f"grew past the limit of {_size(max_bytes)} while it was read")
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _require_regular(st: os.stat_result, name: str) -> None:
-    mode = st.st_mode
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISDIR(mode):
-        raise DocumentError(name, "is a folder, not a document")
-    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-    raise DocumentError(name, f"is {kind}, not a file: save the document and give the file's path")
+    except FileRefused as exc:
+        words = {
+            "dangling-link": "is a symbolic link to a file that does not exist",
+            "loop": "is a symbolic link that leads back to itself (a loop)",
+            "folder": "is a folder, not a document",
+            "pipe": "is a named pipe, not a file: save the document and give the file's path",
+            "device": "is a device, not a file: save the document and give the file's path",
+            "socket": "is a socket, not a file: save the document and give the file's path",
+            "size": f"is {_size(exc.size)}, more than the limit of {_size(max_bytes)}",
+            "grew": f"grew past the limit of {_size(max_bytes)} while it was read",
+        }
+        raise DocumentError(name, words.get(exc.what, f"cannot be read: {exc.detail or exc.reason}")) from None
 
 
 def _what_else(data: bytes, name: str) -> DocumentError:

@@ -13,7 +13,8 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
-from cspkit.models.common import ITEM_NUMBER, Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
+from cspkit.dates import iso_date
+from cspkit.models.common import ITEM_NUMBER, Date, Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
 
 #: What an action id looks like, for messages about one that is not.
 ACTION_ID_HINT = "write <meeting date>/<item>.<n> with no leading zeros, e.g. 2023-07-13/11.1"
@@ -31,7 +32,7 @@ class ActionStatus(StrEnum):
 class HistoryEntry(Record):
     """A dated update to an action: a comment, a status change, a reassignment."""
 
-    date: dt.date
+    date: Date
     note: Markdown | None = None
     status: ActionStatus | None = None
     """The status this update set."""
@@ -61,25 +62,45 @@ class Action(Record):
     """Who was first given the action, when it has since been reassigned."""
     deliverer: PersonId | None = None
     """Someone other than the owner who will do or report it."""
-    due: dt.date | None = None
+    due: Date | None = None
     """Target date."""
     due_meeting: MeetingRef | None = None
     """Target meeting ("update to the March Board")."""
     decision: int | None = Field(None, ge=1)
     """Which decision (1, 2 ...) of the item's minute raised this action."""
     status: ActionStatus = ActionStatus.open
-    closed_on: dt.date | None = None
+    closed_on: Date | None = None
     """When it was completed or closed (defaults to the date of the history entry that did it)."""
     history: list[HistoryEntry] = []
     restricted: Flag = False
+    """Partners only: left out of public renderings and listings. cspkit sets it on an action
+    raised from a decision under a restricted minute or agenda item."""
+    public: Flag = False
+    """Published on purpose although its decision was minuted under a restricted minute or item
+    (the clerk's call); give the reason in public_reason."""
+    public_reason: str | None = None
+    """Why it is published on purpose (partners' outputs show it)."""
+
+    @model_validator(mode="after")
+    def _published_on_purpose(self) -> Action:
+        if self.public and self.restricted:
+            raise ValueError("an action is restricted or published on purpose (public: true), not both")
+        if self.public and not (self.public_reason or "").strip():
+            raise ValueError("public: true needs public_reason: why it is published although its decision "
+                             "is restricted")
+        if self.public_reason is not None and not self.public:
+            raise ValueError("public_reason is set but public is not true")
+        return self
 
     @field_validator("id")
     @classmethod
     def _real_date(cls, value: str) -> str:
         try:
-            dt.date.fromisoformat(value.split("/", 1)[0])
-        except ValueError:
-            raise ValueError(f"'{value.split('/', 1)[0]}' in the id is not a real date") from None
+            iso_date(value.split("/", 1)[0])
+        except ValueError as exc:
+            day = value.split("/", 1)[0]
+            raise ValueError(f"'{day}' in the id is not a real date" if "real date" in str(exc) else
+                             f"the date in the id: {exc}") from None
         return value
 
     @property

@@ -7,8 +7,18 @@ from enum import Enum
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
 
+from cspkit.dates import ISO_DATE, in_range
 from cspkit.models.refs import LEAD, ORGANISATION, PERSON
 
 #: A yes/no field: only true or false (YAML 1.2), never "yes", "on" or 1.
@@ -61,7 +71,28 @@ def _time_not_number(value: Any) -> Any:
 #: A time of day written "HH:MM" (quoted in YAML); a bare number is refused, not misread.
 Time = Annotated[dt.time, BeforeValidator(_time_not_number)]
 
-MeetingRef = Annotated[dt.date, Field(description="A meeting, by its date (YYYY-MM-DD).")]
+def _iso_date(value: Any) -> Any:
+    # Pydantic reads 1689206400 as seconds since 1970 (a date in 2023), "20231012" and a date
+    # with a time as dates too: each a typo that would become a wrong date without a word.
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat(sep=' ')} is a date and a time: write the date alone, YYYY-MM-DD")
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError(f"not a date: write YYYY-MM-DD (got '{value}')")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"not a date: write YYYY-MM-DD (YAML read this as the number {value})")
+    return value  # a date; YYYY-MM-DD text (pydantic says if it is not a real date); a list …
+
+
+#: A date, written YYYY-MM-DD and nothing else, in the years records are kept for (see
+#: :mod:`cspkit.dates`).
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(in_range)]
+
+MeetingRef = Annotated[Date, Field(description="A meeting, by its date (YYYY-MM-DD).")]
+
+
+#: A figure (a performance value, a target): a real number, never NaN or infinity (YAML has
+#: ``.nan`` and ``.inf``, and reads ``1e400`` as infinity; a pack would print "nan").
+Number = Annotated[float, Field(allow_inf_nan=False)]
 
 MONTH_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 Month = Annotated[

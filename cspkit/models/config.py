@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cspkit.locate import RECORDS_DIR_RE
 from cspkit.models.common import (
+    Date,
     Flag,
     Lead,
     Markdown,
@@ -117,8 +119,8 @@ class Plan(Record):
     id: Slug
     """For example 2023-26."""
     title: str
-    starts: dt.date
-    ends: dt.date
+    starts: Date
+    ends: Date
     themes: list[Theme] = []
     priorities: list[Priority]
 
@@ -209,6 +211,12 @@ class ActionLogColumn(StrEnum):
     due = "due"
 
 
+#: What may follow the colon in ``{date:…}`` or ``{item:…}``: an optional fill and alignment,
+#: then a width (``0>2`` pads an item number to two digits).
+_LABEL_SPEC = r"(?:.?[<>^=])?0?[0-9]{0,3}"
+_LABEL_WIDTH = 40
+
+
 class Logo(Record):
     """A crest or logo printed in the title block of every document."""
 
@@ -279,12 +287,22 @@ class Conventions(Record):
     @classmethod
     def _raised_label(cls, value: str) -> str:
         try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+            parts = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(value) if f is not None]
         except ValueError as exc:
             raise ValueError(f"not a valid label: {exc}") from None
-        unknown = [f for f in fields if f not in ("date", "item")]
+        unknown = [f for f, _, _ in parts if f not in ("date", "item")]
         if unknown:
             raise ValueError(f"only {{date}} and {{item}} can be filled in, not {{{unknown[0]}}}")
+        for name, spec, conv in parts:
+            # Checked before the label is ever filled in: '{date:>1500000000}' would ask for a
+            # string of 1.5 billion characters.
+            shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+            if conv is not None or not re.fullmatch(_LABEL_SPEC, spec or ""):
+                raise ValueError(f"{shown} is not a format cspkit fills in: use {{{name}}}, or a width "
+                                 f"and fill such as {{{name}:0>2}} (widths up to {_LABEL_WIDTH})")
+            width = re.findall(r"[0-9]+", spec or "")  # the last digits (a fill may be a digit too)
+            if width and int(width[-1]) > _LABEL_WIDTH:
+                raise ValueError(f"{shown}: a width over {_LABEL_WIDTH} is not a label")
         try:
             value.format(date="121023", item="4")
         except (ValueError, IndexError, KeyError) as exc:
@@ -295,7 +313,7 @@ class Conventions(Record):
 class ScheduleEntry(Record):
     """A planned meeting date (or a placeholder such as "Summer meeting - to be scheduled")."""
 
-    date: dt.date | None = None
+    date: Date | None = None
     start: Time | None = None
     end: Time | None = None
     venue: str | None = None

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Union
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from cspkit.models.common import (
+    Date,
     Flag,
     ItemNumber,
     Lead,
@@ -170,7 +171,7 @@ class Decision(Record):
     ("NOTED the update from the Police")."""
     owners: list[PersonId] = []
     """People the decision gives a task to; cspkit turns such a decision into an action."""
-    due: dt.date | None = None
+    due: Date | None = None
     action: str | None = None
     """Id of the action raised by this decision."""
 
@@ -327,7 +328,7 @@ class ImportedFile(Record):
 
 class Minutes(Record):
     state: MinutesState = MinutesState.draft
-    approved_at: dt.date | None = None
+    approved_at: Date | None = None
     """The (later) meeting at which these minutes were approved."""
     ended: Time | None = None
     """When the meeting closed, if recorded."""
@@ -349,7 +350,7 @@ class Minutes(Record):
 
 
 class Meeting(Record):
-    date: dt.date
+    date: Date
     status: MeetingStatus = MeetingStatus.scheduled
     start: Time | None = None
     end: Time | None = None

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from cspkit.models.common import MONTH_RE, Flag, Markdown, OrgId, PersonId, Record, Slug
+from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, OrgId, PersonId, Record, Slug
 
 ReportDate = Annotated[
-    dt.date | Annotated[str, Field(pattern=MONTH_RE)],
+    Date | Annotated[str, Field(pattern=MONTH_RE)],
     Field(description="The date on the form: YYYY-MM-DD, or YYYY-MM where only a month is given."),
 ]
 
@@ -53,7 +52,7 @@ class PriorityUpdate(Record):
 class Received(Record):
     """When a filled-in form came back, and which file it was (``cspkit update import``)."""
 
-    date: dt.date
+    date: Date
     """The day it was imported."""
     file: str
     """The file's name as it was sent (no folder)."""
@@ -64,7 +63,7 @@ class Received(Record):
 class PartnerUpdate(Record):
     """The partner update form (every section of it; an empty one prints as "n/a")."""
 
-    meeting: dt.date
+    meeting: Date
     organisation: OrgId
     authors: list[PersonId] = []
     author_text: str | None = None
@@ -100,7 +99,7 @@ class PartnerUpdate(Record):
     restricted_sections: list[SectionKey] = []
     """Sections not for publication (the partner ticked the box on the form), by key: left out of
     public packs while the rest of the update is published."""
-    requested: list[dt.date] = []
+    requested: list[Date] = []
     """The days the form was sent to the partner (``cspkit update chase --email``), oldest first."""
     received: Received | None = None
     """When the filled-in form came back and from which file (``cspkit update import``)."""

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import FinancialYear, Markdown, Record, Slug, StrEnum
+from cspkit.models.common import FinancialYear, Markdown, Number, Record, Slug, StrEnum
 
 
 class Unit(StrEnum):
@@ -34,10 +34,10 @@ Quarter = Literal["Q1", "Q2", "Q3", "Q4"]
 
 class Reading(Record):
     quarter: Quarter
-    value: float | None = None
-    previous: float | None = None
+    value: Number | None = None
+    previous: Number | None = None
     """The same period last year."""
-    reported_change: float | None = None
+    reported_change: Number | None = None
     """The % change as the source reported it, when the values themselves are not given."""
     note: Markdown | None = None
 
@@ -71,8 +71,8 @@ class Indicator(Record):
     name: str
     unit: Unit = Unit.count
     polarity: Polarity = Polarity.lower_is_better
-    target: float | None = None
-    tolerance: float | None = Field(None, ge=0)
+    target: Number | None = None
+    tolerance: Number | None = Field(None, ge=0)
     """Percent either side of the target (or of last year's figure, without a target) still Amber."""
     priority: int | None = None
     """Strategic priority the indicator measures."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import MONTH_RE, Flag, Markdown, PersonId, Record, Slug, StrEnum
+from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, PersonId, Record, Slug, StrEnum
 
 
 class Recurrence(StrEnum):
@@ -25,7 +24,7 @@ class Special(StrEnum):
 
 
 When = Annotated[
-    dt.date | Annotated[str, Field(pattern=MONTH_RE)] | Special,
+    Date | Annotated[str, Field(pattern=MONTH_RE)] | Special,
     Field(description="When it is due: a meeting date (YYYY-MM-DD), a month (YYYY-MM), civic-year or tbc."),
 ]
 
@@ -47,7 +46,7 @@ class ProgrammeItem(Record):
     action_by: list[PersonId] = []
     """Who brings it (becomes the agenda item's leads)."""
     status: ProgrammeStatus = ProgrammeStatus.planned
-    last_taken: dt.date | None = None
+    last_taken: Date | None = None
     """The meeting at which it was last taken (set by cspkit programme roll)."""
     note: str | None = None
     """A line printed under the item ("Scrutiny Committee - 28th November 2023")."""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field, model_validator
 
-from cspkit.models.common import ItemNumber, Markdown, MeetingRef, PersonId, Record, StrEnum
+from cspkit.models.common import Date, ItemNumber, Markdown, MeetingRef, PersonId, Record, StrEnum
 
 
 class RecommendationStatus(StrEnum):
@@ -18,7 +16,7 @@ class RecommendationStatus(StrEnum):
 
 
 class RecommendationUpdate(Record):
-    date: dt.date
+    date: Date
     text: Markdown
     meeting: MeetingRef | None = None
     """The meeting at which the update was given or agreed."""

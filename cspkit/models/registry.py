@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import model_validator
 
-from cspkit.models.common import Flag, OrgId, Record, Slug
+from cspkit.models.common import Date, Flag, OrgId, Record, Slug
 
 
 class Organisation(Record):
@@ -38,8 +38,8 @@ class Person(Record):
     """Job title or capacity ("NPA Commander", "Head of Regulatory and Community Safety")."""
     member: Flag = False
     """A member of the partnership expected at every meeting (used for attendance lists)."""
-    active_from: dt.date | None = None
-    active_to: dt.date | None = None
+    active_from: Date | None = None
+    active_to: Date | None = None
     """Last day as a member or officer of the partnership (people leave; actions move on)."""
 
     @model_validator(mode="after")

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cspkit.errors import ConflictError, NotFound, UsageError, UserError
-from cspkit.fileio import write_bytes, write_text
+from cspkit.dates import iso_date
+from cspkit.errors import ConflictError, CspkitError, NotFound, UsageError, UserError
+from cspkit.fileio import ANYWHERE, FileRefused, cannot_write, read_file, read_text, write_bytes, write_text
 from cspkit.lookup import organisation_index
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.pdf import font_faces, make_pdf, prestarted
@@ -25,6 +26,8 @@ from cspkit.render.charts import indicator_chart
 from cspkit.render.context import Builder
 from cspkit.render.dates import format_date
 from cspkit.render.env import make_env, svg_data_uri
+from cspkit.render.images import MAX_IMAGE_BYTES
+from cspkit.render.repo_templates import template_error
 from cspkit.repo import Repo
 from cspkit.session import open_repo
 from cspkit.yaml.locate import compose, locate
@@ -69,7 +72,7 @@ def resolve_meeting(repo: Repo, ref: str | None, today: dt.date | None = None, *
         live = [m for m in meetings if m.status != MeetingStatus.cancelled]
         return (live or meetings)[-1]
     try:
-        day = dt.date.fromisoformat(ref)
+        day = iso_date(str(ref))
     except ValueError:
         raise UserError(f"meeting '{ref}' is not a date (YYYY-MM-DD), 'next' or 'latest'") from None
     if day not in repo.meetings:
@@ -148,8 +151,19 @@ def update_document(repo: Repo, meeting: Meeting, organisation: str, audience: s
 
 def render_html(repo: Repo, doc: Document, fmt: str = "html", audience: str = "partners") -> str:
     assert repo.config is not None
+    env = make_env(repo.root, repo.config.conventions, fmt)
+    try:
+        return _render_template(repo, env, doc, fmt, audience)
+    except Exception as exc:
+        located = None if isinstance(exc, CspkitError) else template_error(exc, repo.root)
+        if located is None:
+            raise
+        raise located from None
+
+
+def _render_template(repo: Repo, env: Any, doc: Document, fmt: str, audience: str) -> str:
+    assert repo.config is not None
     conv = repo.config.conventions
-    env = make_env(repo.root, conv, fmt)
     template = env.get_template(f"{doc.template}.{'md' if fmt == 'md' else 'html'}.j2")
     meeting = doc.context.get("meeting")
     day = meeting.date if meeting is not None else doc.context.get("as_of")
@@ -175,15 +189,18 @@ def _logo(repo: Repo, fmt: str) -> dict[str, str] | None:
     logo = repo.config.conventions.logo if repo.config else None
     if logo is None or fmt == "md":
         return None
-    root = repo.root.resolve()
-    path = (root / logo.path).resolve()
-    if root not in path.parents or not path.is_file():
-        line, col = locate(compose((root / "cspkit.yaml").read_text(encoding="utf-8")), ("conventions", "logo", "path"))
-        raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the repository")
-    if fmt == "pdf":
-        return {"src": path.as_uri(), "alt": logo.alt}
+    root = repo.root
+    path = root / logo.path
+    try:  # by the one reading rule, for the PDF too (inline data: the PDF build fetches nothing)
+        content = read_file(path, limit=MAX_IMAGE_BYTES, inside=root)
+    except (FileNotFoundError, FileRefused) as exc:
+        why = f" ({exc.reason})" if isinstance(exc, FileRefused) else ""
+        config = read_text(root / "cspkit.yaml", limit=MAX_IMAGE_BYTES, inside=root)
+        line, col = locate(compose(config), ("conventions", "logo", "path"))
+        raise NotFound(f"cspkit.yaml:{line}:{col}: conventions.logo.path: {logo.path} is not a file inside the "
+                       f"repository{why}") from None
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    data = base64.b64encode(content).decode("ascii")
     return {"src": f"data:{kind};base64,{data}", "alt": logo.alt}
 
 
@@ -221,7 +238,7 @@ def write_outputs(repo: Repo, doc: Document, formats: list[str], out_dir: Path, 
     Files cspkit wrote before (listed in the folder's manifest) are replaced; any other
     existing file is left alone unless ``force``.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _output_folder(out_dir)
     owned = _read_manifest(out_dir)
     suffix = "" if audience == "partners" else f"-{audience}"
     written: list[Path] = []
@@ -269,10 +286,22 @@ def _in(owned: set[str], target: Path) -> bool:
     return any(target.as_posix().endswith("/" + o) for o in owned)
 
 
-def _read_manifest(out_dir: Path) -> set[str]:
+def _output_folder(out_dir: Path) -> None:
+    """Make the output folder; a path under a file, under /proc or read-only is one line, exit 1."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir}: is a file, not a folder (--output names the folder to write into)")
     try:
-        return set(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out_dir, exc) from None
+
+
+def _read_manifest(out_dir: Path) -> set[str]:
+    """The files cspkit wrote in ``out_dir`` before (by the one reading rule: never a pipe)."""
+    try:
+        names = json.loads(read_file(out_dir / MANIFEST, limit=1 << 20, inside=ANYWHERE))
+        return {n for n in names if isinstance(n, str)}
+    except (OSError, ValueError, TypeError, FileRefused):
         return set()
 
 

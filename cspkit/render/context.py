@@ -180,7 +180,8 @@ class Builder:
         return self.audience == PUBLIC
 
     def hidden(self, record: Any) -> bool:
-        # The one restriction policy: an action raised under a restricted minute is hidden too.
+        """Whether ``record`` is left out of this document: for the public, whatever the one
+        restriction policy (:func:`cspkit.views.is_restricted`) says is restricted."""
         return self.public and views.is_restricted(self.repo, record)
 
     # ------------------------------------------------------------------ pack
@@ -398,6 +399,9 @@ class Builder:
                 {"date": h.date, "note": h.note, "reassigned_to": self.names.joined(h.reassigned_to)}
                 for h in a.history if h.date <= as_of and (h.note or h.reassigned_to)
             ]
+            if a.public and not self.public:  # partners see why a restricted decision's action is public
+                comments.insert(0, {"date": None, "note": f"Published on purpose: {a.public_reason}",
+                                    "reassigned_to": ""})
             rows.append({
                 "id": a.id,
                 "number": a.number,

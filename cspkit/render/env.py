@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from cspkit.render.dates import format_date, format_time, format_time_range
+from cspkit.render.images import markdown_images, render_image
+from cspkit.render.repo_templates import repository_loader
 
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
@@ -51,11 +54,15 @@ def _markdown():
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.enable("strikethrough")
+    md.add_render_rule("image", render_image)  # inline data or files inside the repository only
     return md
 
 
-def markdown_html(text: str | None, inline: bool = False, level: int | None = None):
-    """Record text (Markdown) as safe HTML: raw HTML is escaped, unsafe links are dropped.
+def markdown_html(text: str | None, inline: bool = False, level: int | None = None, root: Path | None = None,
+                  beside: Collection[str] = ()):
+    """Record text (Markdown) as safe HTML: raw HTML is escaped, unsafe links are dropped, and
+    images are shown only from inline data, files inside the repository ``root``
+    (:mod:`cspkit.render.images`) or the files the pack wrote ``beside`` itself.
 
     Headings in the text are fitted into the document's outline: with ``level`` the first
     becomes that level and none is more than one below the one before it (no gaps, as
@@ -67,9 +74,9 @@ def markdown_html(text: str | None, inline: bool = False, level: int | None = No
     if not text:
         return Markup("")
     md = _markdown()
+    env: dict = {"image_root": root, "beside": frozenset(beside)}
     if inline:
-        return Markup(md.renderInline(str(text)))
-    env: dict = {}
+        return Markup(md.renderInline(str(text), env))
     tokens = md.parse(str(text), env)
     _fit_headings(tokens, level)
     tokens = _accessible_tables(tokens, str(text))
@@ -145,16 +152,18 @@ _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
-def markdown_text(text: str | None, level: int | None = None) -> str:
+def markdown_text(text: str | None, level: int | None = None, root: Path | None = None,
+                  beside: Collection[str] = ()) -> str:
     """Record text for a Markdown output: kept as Markdown, but inert.
 
-    Raw HTML is escaped (a Markdown viewer would otherwise render it) and links to
-    ``javascript:`` and similar schemes are disarmed. Headings are fitted into the
+    Raw HTML is escaped (a Markdown viewer would otherwise render it), links to
+    ``javascript:`` and similar schemes are disarmed, and an image that is not inline data or a
+    file inside the repository ``root`` becomes its alt text. Headings are fitted into the
     document's outline as :func:`markdown_html` does (bold lines without ``level``).
     """
     if not text:
         return ""
-    out = _ENTITY_LIKE.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
+    out = _ENTITY_LIKE.sub("&amp;", markdown_images(str(text), root, beside)).replace("<", "&lt;").replace(">", "&gt;")
     out = _UNSAFE_LINK.sub("](#unsafe-link-removed:", out)
     out = _UNSAFE_REF.sub("]: #unsafe-link-removed:", out)
     found = [len(m.group(1)) for m in _MD_HEADING.finditer(out)]
@@ -175,9 +184,9 @@ def markdown_text(text: str | None, level: int | None = None) -> str:
 _MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 
 
-def md_cell(text: str | None) -> str:
+def md_cell(text: str | None, root: Path | None = None) -> str:
     """Text for a Markdown table cell: one line, pipes escaped, list items as "•" lines."""
-    lines = [line.strip() for line in markdown_text(text).strip().splitlines()]
+    lines = [line.strip() for line in markdown_text(text, root=root).strip().splitlines()]
     lines = [_MD_BULLET.sub("• ", line) if _MD_BULLET.match(line) else line for line in lines if line]
     return " <br> ".join(lines).replace("|", "\\|")
 
@@ -209,12 +218,22 @@ def change_text(change: tuple[float, str] | None) -> str:
     return f"{value:+.1f} pts" if kind == "pts" else f"{value:+.1f}%"
 
 
+#: Line breaks of any kind become a space in a one-line CSS string (a running header).
+_CSS_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+#: Other control characters show as nothing (a form feed or carriage return would end the string).
+_CSS_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Escaped: the quote and backslash (``\\"``, ``\\\\``), and ``<``/``>`` as ``\\3c ``/``\\3e `` (no
+#: ``</style>`` can appear).
+_CSS_ESCAPE = re.compile('["\\\\<>]')
+
+
 def css_string(text: Any) -> str:
-    """A value as a CSS string literal (for running headers in @page rules)."""
+    """A value as a CSS string literal (for running headers in @page rules): one line, and
+    nothing in it can end the string or the style sheet."""
     from markupsafe import Markup
 
-    s = str(text)
-    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ").replace(">", "\\3e ")
+    s = _CSS_CONTROLS.sub("", _CSS_BREAKS.sub(" ", str(text)))
+    s = _CSS_ESCAPE.sub(lambda m: "\\" + m.group() if m.group() in '"\\' else f"\\{ord(m.group()):x} ", s)
     return Markup(f'"{s}"')
 
 
@@ -284,28 +303,28 @@ def make_env(repo_root: Path | None, conventions: Any, fmt: str):
     # its packaged namesake being compiled and up to date already
     overrides = tuple(sorted(p.relative_to(own).as_posix() for p in Path(own).rglob("*.j2"))) if own else ()
     dump = getattr(conventions, "model_dump_json", None)
-    return _environment(own, overrides, dump() if dump else repr(conventions), fmt, conventions)
+    return _environment(repo_root, own, overrides, dump() if dump else repr(conventions), fmt, conventions)
 
 
 _ENVIRONMENTS: dict[tuple, Any] = {}
 
 
-def _environment(own: str | None, overrides: tuple, shape: str, fmt: str, conventions: Any):
-    key = (own, overrides, shape, fmt)
+def _environment(root: Path | None, own: str | None, overrides: tuple, shape: str, fmt: str, conventions: Any):
+    key = (str(root), own, overrides, shape, fmt)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) >= 16:
             _ENVIRONMENTS.pop(next(iter(_ENVIRONMENTS)))
-        _ENVIRONMENTS[key] = _new_env(own, conventions, fmt)
+        _ENVIRONMENTS[key] = _new_env(root, own, conventions, fmt)
     return _ENVIRONMENTS[key]
 
 
-def _new_env(own: str | None, conventions: Any, fmt: str):
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+def _new_env(root: Path | None, own: str | None, conventions: Any, fmt: str):
+    from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    loaders = []
-    if own is not None:
-        loaders.append(FileSystemLoader(own))
+    loaders: list[BaseLoader] = []
+    if own is not None and root is not None:
+        loaders.append(repository_loader(root))  # read by the one rule: inside the repository
     loaders.append(FileSystemLoader(str(package_templates())))
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
@@ -332,12 +351,12 @@ def _new_env(own: str | None, conventions: Any, fmt: str):
         date=date_filter,
         time=lambda t: format_time(t, conv.time_style.value),
         timerange=lambda a, b=None: format_time_range(a, b, conv.time_style.value),
-        md=lambda t, level=None: markdown_html(t, level=level),
-        md_inline=lambda t: markdown_html(t, inline=True),
-        mdtext=markdown_text,
+        md=lambda t, level=None, beside=(): markdown_html(t, level=level, root=root, beside=beside),
+        md_inline=lambda t: markdown_html(t, inline=True, root=root),
+        mdtext=lambda t, level=None, beside=(): markdown_text(t, level, root, beside),
         figure=figure,
         change=change_text,
-        mdcell=md_cell,
+        mdcell=lambda t: md_cell(t, root),
         roman=roman,
         letter=letter,
         point=point_label,

@@ -315,10 +315,13 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
         elif view.kind == "word":
             document = view.data["document"]
 
-            def beside(figure: Any, number: int, view: Any = view) -> str:
+            written: set[str] = set()
+
+            def beside(figure: Any, number: int, view: Any = view, written: set[str] = written) -> str:
                 name = _unique(f"{view.anchor}-figure-{number}{'.png' if figure.media_type == 'image/png' else '.jpg'}",
                                used, view.anchor)
                 files[f"{folder}/{name}"] = figure.data
+                written.add(f"{folder}/{name}")
                 return f"{folder}/{name}"
 
             if fmt == "pdf":
@@ -327,6 +330,7 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
                 view.data["html"] = _html_of(document, beside)
             else:
                 view.data["markdown"] = document_markdown(document, beside)
+                view.data["beside"] = frozenset(written)  # the only links the pack's filters keep as written
         elif view.kind == "document" and view.data.get("images"):
             images = view.data["images"]
             if fmt == "pdf":
@@ -339,6 +343,7 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
                     files[names[im.written]] = im.data
                 view.data["markdown"] = _with_images(view.data["source_markdown"], images,
                                                      lambda im, names=names: names[im.written])
+                view.data["beside"] = frozenset(names.values())  # the only links the pack's filters keep as written
     return files
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cspkit.errors import NotFound
-from cspkit.fileio import write_text
+from cspkit.errors import NotFound, UserError
+from cspkit.fileio import inside, write_text
 from cspkit.lookup import did_you_mean
 from cspkit.render.env import package_templates
 
@@ -27,5 +27,7 @@ def copy_template(root: Path, name: str, force: bool = False) -> Path:
         raise NotFound(f"no template '{name}'{did_you_mean(name, _names(package_templates()))} "
                        "(cspkit templates list shows them)")
     target = root / "templates" / name
+    if not inside(target.parent, root):  # a linked templates/ folder would have cspkit write elsewhere
+        raise UserError(f"templates/{name}: the folder is a link to outside the repository; nothing was written")
     write_text(target, source.read_text(encoding="utf-8"), overwrite=force)
     return target

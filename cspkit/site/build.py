@@ -29,7 +29,8 @@ from typing import Any
 
 from cspkit.cache import code_fingerprint
 from cspkit.errors import ConflictError, UserError
-from cspkit.fileio import write_bytes, write_text
+from cspkit.fileio import ANYWHERE, FileRefused, read_file, write_bytes, write_text
+from cspkit.load import MAX_PAPER_BYTES
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.pdf import prestarted
 from cspkit.render import html_to_pdf, pack_document, render_html
@@ -38,6 +39,7 @@ from cspkit.render.dates import format_date
 from cspkit.render.env import figure as render_figure
 from cspkit.render.env import package_templates
 from cspkit.render.papers import read_paper_file
+from cspkit.render.repo_templates import MAX_TEMPLATE_BYTES
 from cspkit.repo import Repo
 from cspkit.session import open_repo
 from cspkit.site import search
@@ -106,7 +108,10 @@ class Digests:
         for folder in folders:
             for path in sorted(folder.rglob("*.j2")):
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                h.update(hashlib.sha256(path.read_bytes()).digest())
+                try:  # a repository's template by the one reading rule (rendering says why if refused)
+                    h.update(hashlib.sha256(read_file(path, limit=MAX_TEMPLATE_BYTES, inside=folder)).digest())
+                except (OSError, FileRefused):
+                    h.update(b"refused")
         return h.digest()
 
     def file(self, kind: str, key: Any = None) -> bytes:
@@ -114,8 +119,9 @@ class Digests:
 
     def paper(self, source: str) -> bytes:
         try:
-            return hashlib.sha256((self.repo.records_dir / source).read_bytes()).digest()
-        except OSError:
+            return hashlib.sha256(read_file(self.repo.records_dir / source, limit=MAX_PAPER_BYTES,
+                                            inside=self.repo.root)).digest()
+        except (OSError, FileRefused):
             return b"-"
 
     def digest(self, value: Any) -> bytes:
@@ -562,10 +568,10 @@ def _intact(path: Path, entry: dict[str, Any]) -> bool:
 def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     """The files a previous build wrote into ``folder`` (an unreadable manifest: none)."""
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_file(folder / MANIFEST, limit=64 << 20, inside=ANYWHERE))
         if data.get("format") == MANIFEST_FORMAT and isinstance(data.get("files"), dict):
             return {str(k): v for k, v in data["files"].items() if isinstance(v, dict)}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, FileRefused):
         pass
     return {}
 
@@ -615,8 +621,8 @@ def write_site(build: SiteBuild, folder: Path, force: bool = False) -> SiteRepor
             same = entry is not None and entry.get("sha256") == sha and _intact(path, entry)
             if not same and path.is_file():
                 try:
-                    same = path.read_bytes() == data
-                except OSError:
+                    same = read_file(path, limit=len(data), inside=ANYWHERE) == data
+                except (OSError, FileRefused):
                     same = False
             if not same:
                 write_bytes(path, data, overwrite=True, durable=False)

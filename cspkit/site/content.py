@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cspkit import views
+from cspkit.errors import LocatedError
+from cspkit.fileio import FileRefused
+from cspkit.load import read_paper
 from cspkit.models.action import Action, ActionStatus
 from cspkit.models.common import financial_year_of
 from cspkit.models.config import PaperKind
@@ -318,6 +321,16 @@ class Public:
                 link.href = f"performance/{year}.html"
         return link
 
+    def _paper_text(self, source: str) -> str:
+        """A document paper's Markdown, by the one reading rule (see :func:`cspkit.load.read_paper`)."""
+        shown = f"{self.repo.config.records_dir if self.repo.config else 'records'}/{source}"
+        try:
+            return read_paper(self.repo, source)
+        except FileNotFoundError:
+            raise LocatedError(f"{shown}: paper file not found") from None
+        except FileRefused as exc:
+            raise LocatedError(f"{shown}: {exc.reason}") from None
+
     @per_meeting
     def documents(self, m: Meeting) -> list[PaperLink]:
         """The meeting's public document papers (each gets a page)."""
@@ -325,7 +338,7 @@ class Public:
         for line in self.agenda(m):
             for p in [*line.papers, *(p for s in line.sub_items for p in s.papers)]:
                 if p.kind == "document" and p.source:
-                    p.markdown = (self.repo.records_dir / p.source).read_text(encoding="utf-8")
+                    p.markdown = self._paper_text(p.source)
                     out.append(p)
         return out
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from cspkit import views
 from cspkit.errors import NotFound, UserError
+from cspkit.fileio import real_path
 from cspkit.listing import Column, Table
 from cspkit.lookup import did_you_mean
 from cspkit.models.action import ACTION_ID_HINT, ACTION_ID_RE, Action, ActionFile, ActionStatus, action_sort_key
@@ -72,7 +73,7 @@ def _uses_numbers(ctx: Session) -> bool:
 
 def _action_data(action_id: str, text: str, owners: list[str], *, number: int | None = None,
                  deliverer: str | None = None, due: dt.date | None = None, due_meeting: dt.date | None = None,
-                 decision: int | None = None) -> dict[str, Any]:
+                 decision: int | None = None, restricted: bool = False) -> dict[str, Any]:
     """An action as data, keys in the order :class:`Action` declares them."""
     data: dict[str, Any] = {"id": action_id}
     if number is not None:
@@ -88,13 +89,15 @@ def _action_data(action_id: str, text: str, owners: list[str], *, number: int | 
     if decision is not None:
         data["decision"] = decision
     data["status"] = ActionStatus.open
+    if restricted:
+        data["restricted"] = True
     return data
 
 
 def _write_actions(ctx: Session, day: dt.date, new: list[dict[str, Any]]) -> None:
     """Append actions to the meeting's actions file, creating it if needed."""
     path = ctx.path("actions", day)
-    if path.exists() or path.resolve() in ctx.changes:
+    if path.exists() or real_path(path) in ctx.changes:
         def mutate(doc: Any) -> None:
             if not doc.get("actions"):
                 put(doc, "actions", new, ActionFile)
@@ -140,7 +143,9 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
     decision's text, owners and due date (without one, it is due at the next meeting, from the
     meetings on file and the schedule), and ``decision:`` its place in the minute; its id
     is written back into the decision (``action:``), so running this twice raises nothing new.
-    Both files are written together or not at all.
+    An action raised under a restricted minute or agenda item is ``restricted`` too.
+    Both files are written together or not at all (an interrupted run is completed by the next
+    command, see :mod:`cspkit.session`).
     """
     m = _held(ctx, meeting)
     if m.minutes is None:
@@ -162,7 +167,8 @@ def raise_actions(ctx: Session, meeting: str | dt.date, *, dry_run: bool = False
             aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [a['id'] for a in new])}"
             new.append(_action_data(aid, views.raised_wording(d.text), list(d.owners), due=d.due, decision=j + 1,
                                     due_meeting=None if d.due else next_meeting,
-                                    number=next_number if numbered else None))
+                                    number=next_number if numbered else None,
+                                    restricted=views.minute_restricted(m, mi)))
             if numbered:
                 next_number += 1
             links.append((i, places[j], aid))
@@ -214,7 +220,9 @@ def add_action(ctx: Session, meeting: str | dt.date, item: str, owners: list[str
         due_m = views.next_meeting_date(ctx.repo, m.date)  # as the minutes say: "update at the next meeting"
     aid = f"{m.date}/{item}.{_next_sequence(ctx, m.date, item, [])}"
     number = (max((a.number or 0 for a in ctx.repo.actions.values()), default=0) + 1) if _uses_numbers(ctx) else None
-    data = _action_data(aid, text.strip(), ids, number=number, deliverer=doer, due=due_d, due_meeting=due_m)
+    agenda_item = m.item(item)
+    data = _action_data(aid, text.strip(), ids, number=number, deliverer=doer, due=due_d, due_meeting=due_m,
+                        restricted=bool(agenda_item is not None and agenda_item.restricted))
     _write_actions(ctx, m.date, [data])
     done = Written.of(ctx.commit(dry_run))
     return ActionsResult(**done, actions=[_summary(ctx, data)])
@@ -434,6 +442,7 @@ ACTION_COLUMNS = [
     Column("due", "Due"),
     Column("overdue", "Overdue", text=False),
     Column("last_note", "Latest note", ratio=2, min_width=12),
+    Column("public_reason", "Published on purpose because", text=False),
 ]
 
 
@@ -467,7 +476,8 @@ def list_actions(ctx: Session, *, open_only: bool = False, owner: str | None = N
         rows.append({"id": a.id, "meeting": a.meeting.isoformat(), "item": a.item, "text": a.text,
                      "owners": [names.get(o, o) for o in owners], "owner_ids": owners, "status": status.value,
                      "due": due.isoformat() if due else None, "overdue": late,
-                     "last_note": notes[-1] if notes else None})
+                     "last_note": notes[-1] if notes else None,
+                     **({} if _is_public(audience) else {"public_reason": a.public_reason})})
     return Table(ACTION_COLUMNS, rows, empty="No actions match.")
 
 

@@ -13,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspkit import views
 from cspkit.checks.context import ROLE_LEADS
 from cspkit.errors import NotFound, UserError
+from cspkit.fileio import real_path
 from cspkit.listing import Column, Table
 from cspkit.lookup import did_you_mean
 from cspkit.models.config import ItemKind, PaperKind
@@ -112,11 +114,11 @@ def _paper(s: Session, text: str) -> dict[str, Any]:
     """``--paper``: a generated paper's kind (action-log …), or a paper's file (PDF, Word, Markdown) under records/."""
     text = text.strip()
     if text.lower().endswith(PAPER_SUFFIXES):
-        path = (s.records / text).resolve()
-        if s.records.resolve() not in path.parents or not path.is_file():
+        path = real_path(s.records / text)
+        if real_path(s.records) not in path.parents or not path.is_file():
             raise NotFound(f"paper file not found: {s.records.name}/{text} (give a PDF, Word or Markdown file inside "
                            "the records folder, relative to it, or copy one in with cspkit agenda attach)")
-        return {"kind": PaperKind.document, "source": path.relative_to(s.records.resolve()).as_posix()}
+        return {"kind": PaperKind.document, "source": path.relative_to(real_path(s.records)).as_posix()}
     try:
         kind = PaperKind(text)
     except ValueError:
@@ -301,14 +303,26 @@ AGENDA_COLUMNS = [
 ]
 
 
-def list_agenda(s: Session, meeting: str | dt.date) -> Table:
-    """A meeting's agenda as a table: numbers, titles, leads (by name), papers."""
+def list_agenda(s: Session, meeting: str | dt.date, audience: str = "partners") -> Table:
+    """A meeting's agenda as a table: numbers, titles, leads (by name), papers.
+
+    For the ``public``, a restricted item is listed as the public pack shows it ("Exempt item",
+    its number only) and a restricted paper is left out (:func:`cspkit.views.is_restricted`).
+    """
     m = s.meeting(meeting)
     names = s.names()
-    rows = [{"number": item.number, "title": item.title,
-             "leads": [names.get(x, x) for x in item.leads] or ([item.lead_text] if item.lead_text else []),
-             "kind": item.kind.value, "papers": [p.source or p.kind.value for p in item.papers],
-             "programme_item": item.programme_item} for item in m.agenda]
+    public = audience == "public"
+    rows: list[dict[str, Any]] = []
+    for item in m.agenda:
+        if public and views.is_restricted(s.repo, item):
+            rows.append({"number": item.number, "title": "Exempt item", "leads": [], "kind": item.kind.value,
+                         "papers": [], "programme_item": None})
+            continue
+        papers = [p for p in item.papers if not (public and views.is_restricted(s.repo, p))]
+        rows.append({"number": item.number, "title": item.title,
+                     "leads": [names.get(x, x) for x in item.leads] or ([item.lead_text] if item.lead_text else []),
+                     "kind": item.kind.value, "papers": [p.source or p.kind.value for p in papers],
+                     "programme_item": item.programme_item})
     return Table(AGENDA_COLUMNS, rows, title=f"Agenda of {m.date}", empty=f"The meeting on {m.date} has no agenda.",
                  meta={"meeting": m.date.isoformat()}, rows_key="items")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from cspkit.contacts import load_contacts
 from cspkit.email_drafts import PDF_TYPE, Attachment, Draft, Recipient
 from cspkit.errors import ConflictError, UserError
-from cspkit.fileio import FileRefused, read_file
+from cspkit.fileio import ANYWHERE, FileRefused, read_file
 from cspkit.models.config import Config
 from cspkit.models.meeting import MeetingStatus
 from cspkit.render import pack_document, write_outputs
@@ -64,7 +64,7 @@ def recipients(s: Session, day: dt.date) -> tuple[list[str], list[str]]:
 def _pdf(s: Session, day: dt.date, out: Path, pdf: Path | None, force: bool) -> tuple[Path, bytes]:
     if pdf is not None:
         try:
-            return pdf, read_file(pdf, limit=MAX_PDF_BYTES)
+            return pdf, read_file(pdf, limit=MAX_PDF_BYTES, inside=ANYWHERE)  # named on the command line
         except FileNotFoundError:
             raise UserError(f"{pdf}: no such file") from None
         except FileRefused as exc:

@@ -21,7 +21,7 @@ from typing import Any
 from cspkit.documents import DocumentError, read_document
 from cspkit.documents.images import ImageRefused, sniff_image
 from cspkit.errors import ConflictError, NotFound, RecordError, UserError
-from cspkit.fileio import FileRefused, read_file, write_bytes
+from cspkit.fileio import ANYWHERE, FileRefused, read_file, write_bytes
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, Paper, SubItem, source_kind_problem
 from cspkit.render.attachments import AttachmentRefused, active_message, clean_copy, inspect_pdf, size_text
@@ -84,7 +84,7 @@ def attach_paper(s: Session, meeting: str | dt.date, item: str, file: Path | str
         raise UserError(f"{shown}: {problem}")
     limit = (s.repo.config.papers.max_size_mb if s.repo.config else 50) * MIB
     try:
-        data = read_file(source_path, limit=limit, inside=None)
+        data = read_file(source_path, limit=limit, inside=ANYWHERE)
     except FileNotFoundError:
         raise NotFound(f"{shown}: no such file") from None
     except FileRefused as exc:
@@ -125,7 +125,7 @@ def attach_paper(s: Session, meeting: str | dt.date, item: str, file: Path | str
                                 "(put the images beside it, or in a folder under it)")
             image = source_path.parent / target
             try:
-                image_data = read_file(image, limit=limit, inside=None)
+                image_data = read_file(image, limit=limit, inside=ANYWHERE)
                 sniff_image(image_data)
             except FileNotFoundError:
                 raise NotFound(f"{shown}: not attached to {where}: it shows the image {target}, which does not "

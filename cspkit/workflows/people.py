@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspkit.errors import ConflictError, Loc, UserError
+from cspkit.fileio import real_path
 from cspkit.listing import Column, Table
 from cspkit.lookup import name_key, organisation_index, people_index
 from cspkit.models.common import SLUG_RE
@@ -77,7 +78,7 @@ def _registry_path(s: Session, kind: str) -> Any:
 def _append(s: Session, kind: str, key: str, data: dict[str, Any]) -> None:
     """Add ``data`` to the registry file of ``kind`` (people or organisations), creating it if need be."""
     path = _registry_path(s, kind)
-    if path.exists() or path.resolve() in s.changes:
+    if path.exists() or real_path(path) in s.changes:
         def mutate(doc: Any) -> None:
             if not doc.get(key):
                 doc[key] = [data]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.errors import ConflictError, Loc, LocatedError, NotFound, UserError
-from cspkit.fileio import FileRefused, read_file
+from cspkit.fileio import ANYWHERE, FileRefused, read_file
 from cspkit.listing import Column, Table
 from cspkit.models.meeting import MeetingStatus
 from cspkit.models.psa import PSA, Recommendation, RecommendationStatus
@@ -255,7 +255,7 @@ def _recommendations_from(ctx: Session, path: Path) -> tuple[str | None, str | N
     """(title, assessment, recommendations) from a Markdown or YAML file a person wrote."""
     shown = str(path)
     try:
-        text = decode(read_file(path, limit=MAX_FILE_BYTES))
+        text = decode(read_file(path, limit=MAX_FILE_BYTES, inside=ANYWHERE))  # named on the command line
     except FileNotFoundError:
         raise NotFound(f"{shown}: file not found") from None
     except FileRefused as exc:

@@ -205,7 +205,7 @@ def _text_ending_in_colon(lines: list[str], line: int, problem: str) -> int | No
     return None
 
 
-def read_bytes(path: Path, inside: Path | None = None) -> bytes:
+def read_bytes(path: Path, inside: Path) -> bytes:
     """A record file's bytes, by the one rule for reading files (:func:`cspkit.fileio.read_file`):
     inside the repository ``inside``, a regular file, at most :data:`MAX_FILE_BYTES`."""
     try:
@@ -220,7 +220,7 @@ def read_bytes(path: Path, inside: Path | None = None) -> bytes:
         raise YamlProblem(exc.reason, code="io") from None
 
 
-def read_text(path: Path, inside: Path | None = None) -> str:
+def read_text(path: Path, inside: Path) -> str:
     """Read a record file as UTF-8 text, refusing what cannot be a record."""
     return decode(read_bytes(path, inside))
 
@@ -378,7 +378,7 @@ def records_dir_of(config: bytes | Path | None) -> str:
     it; this is for what must know the folder before (the cache, fmt, reading a git revision).
     """
     try:
-        data = config if isinstance(config, bytes) or config is None else read_bytes(config)
+        data = config if isinstance(config, bytes) or config is None else read_bytes(config, config.parent)
         value = parse(decode(data)).get("records_dir") if data is not None else None
     except (YamlProblem, AttributeError):
         return "records"
