@@ -38,8 +38,10 @@ def _on_interrupt(signum: int, frame: object) -> None:
     """Ctrl-C: raise KeyboardInterrupt, but never inside the import machinery's own callbacks,
     where Python could only print it as "Exception ignored" and carry on: there it is raised
     again as soon as control is back in ordinary code."""
-    code = getattr(frame, "f_code", None)
-    if code is not None and code.co_filename.startswith("<frozen importlib"):
+    # The frame the signal arrived in, and the frame really running now: they differ when the
+    # garbage collector runs an import lock's weakref callback on the way.
+    running = [getattr(frame, "f_code", None), getattr(sys._getframe(1), "f_code", None)]
+    if any(code is not None and code.co_filename.startswith("<frozen importlib") for code in running):
         import _thread
 
         _thread.interrupt_main()
