@@ -1,5 +1,9 @@
 # Two entry points: `make demo` (render the latest pack from records/) and `make test`.
 PYTHON ?= python3
+# Python keeps compiled modules (__pycache__) for the next run, whatever the shell says: without
+# them every test worker and every cspkit subprocess compiles cspkit and pytest rewrites every
+# test module again (seconds, each time).
+unexport PYTHONDONTWRITEBYTECODE
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -26,7 +30,7 @@ test: $(STAMP) system-deps
 	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports --no-logo --no-cache >/dev/null || $(BIN)/lint-imports --no-logo --no-cache
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # System packages some tests use: pdftoppm (page images), Chromium (browser tests), LibreOffice
 # (Word files must open in it). Installed when missing, quietly, as root (or with a sudo that

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from conftest import trials
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,7 +109,7 @@ def write_and_read(blocks) -> list:
         return read_docx(path).blocks
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=trials(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(word_blocks())
 def test_word_round_trip(blocks):
     assert write_and_read(blocks) == blocks
@@ -147,7 +148,7 @@ def markdown_blocks_strategy(draw) -> list:
     return out
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=trials(120), deadline=None)
 @given(markdown_blocks_strategy())
 def test_markdown_round_trip(blocks):
     from cspkit.documents.markdown_read import markdown_blocks

@@ -24,7 +24,7 @@ import typing
 from pathlib import Path
 
 import pytest
-from conftest import MINI
+from conftest import MINI, trials
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -175,7 +175,7 @@ def workdir():
         yield Path(tmp)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+@settings(max_examples=trials(150), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
 @given(case=inputs())

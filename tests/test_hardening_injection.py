@@ -18,6 +18,9 @@ import pytest
 from conftest import MINI
 from hardening_support import output_texts, pdf_link_targets, poison, with_every_paper
 
+# Its module fixtures are built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_hardening_injection")
+
 PAYLOAD = ("<script>alert(1)</script><img src=x onerror=alert(2)> [click](javascript:alert(3)) "
            "[tab](JavaScript:alert(5)) {{ 7*7 }} {% if true %}JINJA-RAN{% endif %} {% for x in range(3) %}LOOP{% endfor %} "
            "</style><b>bold</b>")

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import MINI
+from conftest import MINI, trials
 from hardening_support import pdf_text, rewrite, with_every_paper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -173,7 +173,7 @@ def check(plan: dict, formats: tuple[str, ...]) -> None:
         assert not missing, f"partners' documents lack {missing} ({plan})"
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=trials(25), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_no_restricted_marker_in_any_public_output(plan):
     check(plan, ("md", "html"))

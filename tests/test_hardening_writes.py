@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import snapshot, trials
 
 import cspkit.fileio
 import cspkit.session
@@ -187,7 +187,7 @@ def test_killed_writer_leaves_old_or_new(mini, tmp_path):
     script.write_text(KILLABLE, encoding="utf-8")
     rng = random.Random(20231012)
     outcomes = {"old": 0, "new": 0}
-    for i in range(20):
+    for i in range(trials(20)):
         target.write_bytes(old)
         slow = i % 2 == 1
         p = subprocess.Popen([sys.executable, str(script), "slow" if slow else "fast", *args],

@@ -17,6 +17,9 @@ import pytest
 from conftest import CHARNWOOD, COUNTY
 from pypdf import PdfReader
 
+# Its module fixtures are built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_minutes_render")
+
 
 def _render(root: Path, meeting: str, out: Path) -> tuple[str, str, Path]:
     from cspkit.cli import run

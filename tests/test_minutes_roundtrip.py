@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import CHARNWOOD, COUNTY, copy_repo
+from conftest import CHARNWOOD, COUNTY, copy_repo, trials
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -225,7 +225,7 @@ def _differences(a: dict, b: dict) -> list:
     return [(x, y) for x, y in zip(a["items"], b["items"], strict=False) if x != y][:1] or [(a, b)]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=trials(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), which=st.sampled_from(["charnwood", "county"]), fmt=st.sampled_from(["docx", "md"]))
 def test_generated_minutes_survive_export_and_import(data, which, fmt):
     from cspkit.models.meeting import Minutes

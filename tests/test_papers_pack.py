@@ -10,6 +10,7 @@ the tests read the merged PDF page by page (pypdf) as a reader would.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -17,6 +18,9 @@ import pytest
 from conftest import CHARNWOOD, COUNTY, copy_repo
 from papers_support import A4, LETTER, SLIDE, pdf_bytes, word_report
 from pypdf import PdfReader
+
+# Its module fixtures are built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_papers_pack")
 
 A4_PORTRAIT = (595.28, 841.89)
 A4_LANDSCAPE = (841.89, 595.28)
@@ -28,8 +32,10 @@ def _run(*args: str) -> None:
     assert run([str(a) for a in args]) == 0, args
 
 
-def _pages(pdf: Path) -> list[str]:
-    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(str(pdf)).pages]
+@functools.cache
+def _pages(pdf: Path) -> tuple[str, ...]:
+    """Each page's text (pypdf's extraction is slow: each pack is read once per module)."""
+    return tuple(re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(str(pdf)).pages)
 
 
 def _size(page) -> tuple[float, float]:

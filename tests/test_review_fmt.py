@@ -12,6 +12,7 @@ import string
 from pathlib import Path
 
 import pytest
+from conftest import trials
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -312,7 +313,7 @@ def test_a_folder_with_repositories_inside_formats_each(tmp_path, cli, mini):
 _text = st.text(alphabet=string.printable + "é’–£", max_size=40)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=trials(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=_text, role=_text, aliases=st.lists(_text, max_size=3))
 def test_any_text_reads_back_the_same_and_fmt_is_idempotent(name, role, aliases):
     import json

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CHARNWOOD, copy_repo
+from conftest import CHARNWOOD, copy_repo, trials
 
 
 def test_render_to_a_folder_under_a_file_or_in_proc_is_one_line(mini, cli, tmp_path):
@@ -87,7 +87,7 @@ def test_ctrl_c_in_the_first_moments_is_never_a_traceback(mini):
     }
     env = {**os.environ, "CSPKIT_CACHE": "0"}
     failures = []
-    for i in range(40):
+    for i in range(trials(40)):
         how = list(entry)[i % 2]
         script = (f"import os, sys; sys.argv[:] = [os.path.join(os.path.dirname(sys.executable), 'cspkit'), "
                   f"'--repo', {str(mini)!r}, 'validate']; import cspkit; os.write(2, b'.'); {entry[how]}")

@@ -23,6 +23,9 @@ from security_support import texts_of
 
 from cspkit.outputs import OUTPUTS
 
+# Its module fixtures are built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_security_leaks")
+
 MARKERS = {
     "agenda item": "ZQAGENDAITEM",
     "restricted paper": "ZQPAPERTITLE",

@@ -22,7 +22,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import MINI
+from conftest import MINI, trials
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -182,7 +182,7 @@ def shared(tmp_path_factory) -> Path:
 texts = st.text(alphabet=st.sampled_from(EVERY + list("ab \n\t#:'\"-")), min_size=1, max_size=12)
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
+@settings(max_examples=trials(30), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=texts)
 def test_any_mixture_round_trips_through_a_note_and_fmt(shared, cli, text):

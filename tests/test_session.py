@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHARNWOOD, copy_repo
+from conftest import CHARNWOOD, copy_repo, trials
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,7 +96,7 @@ def _pool(repo_root: Path) -> list[Any]:
     return sorted(values, key=repr)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=trials(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
 def test_incremental_problems_equal_a_full_validate(charnwood, data):

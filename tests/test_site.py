@@ -21,6 +21,9 @@ from hardening_support import pdf_text, rewrite
 from hypothesis import HealthCheck, given, settings
 from site_support import parse_links, prepare_charnwood, resolve, visible_words
 
+# Its module fixtures are built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_site")
+
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "ocd-event.schema.json"
 
 

@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import browser_problem, browser_unavailable
 
+# Its module fixtures are built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_site_browser")
+
 if (_problem := browser_problem()) is not None:
     browser_unavailable(_problem, module=True)  # one line for the whole file
 
