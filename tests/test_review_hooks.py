@@ -133,8 +133,8 @@ def test_init_writes_the_github_workflow(records_repo):
     assert "pip install" in runs and "cspkit" in runs
     assert "cspkit validate --format github" in runs
     assert "cspkit fmt --check" in runs
-    assert "cspkit render pack next --format pdf -o build/" in runs
-    assert 'cspkit diff "origin/$BASE_REF" HEAD --format md' in runs
+    assert 'cspkit render pack next --format pdf --audience "$AUDIENCE" -o build/' in runs
+    assert 'cspkit diff "origin/$BASE_REF" HEAD --format md --audience "$AUDIENCE"' in runs
     assert "gh pr comment" in runs
     uses = [s.get("uses", "") for s in steps]
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
@@ -143,6 +143,11 @@ def test_init_writes_the_github_workflow(records_repo):
     diff_step = next(s for s in steps if "cspkit diff" in s.get("run", ""))
     assert "pull_request" in diff_step["if"]
     assert diff_step["env"]["BASE_REF"] == "${{ github.base_ref }}"  # never pasted into the script
+    # A public repository's artifacts and comments are readable by anyone: its pack and diff are
+    # for the public; a private repository's are for the partners.
+    render_step = next(s for s in steps if "cspkit render" in s.get("run", ""))
+    for step in (diff_step, render_step):
+        assert step["env"]["AUDIENCE"] == "${{ github.event.repository.private && 'partners' || 'public' }}"
 
 
 def test_init_writes_vscode_settings_that_map_every_record_folder(records_repo):

@@ -52,8 +52,12 @@ jobs:
         run: cspkit validate --format github
       - name: Check the layout (fix with cspkit fmt)
         run: cspkit fmt --check
+      # What a public repository shows, anyone can read: its artifacts and comments are for the
+      # public audience (nothing restricted); a private repository's are for the partners.
       - name: Render the next agenda pack
-        run: cspkit render pack next --format pdf -o build/
+        env:
+          AUDIENCE: ${{{{ github.event.repository.private && 'partners' || 'public' }}}}
+        run: cspkit render pack next --format pdf --audience "$AUDIENCE" -o build/
       - uses: actions/upload-artifact@v4
         with:
           name: next-agenda-pack
@@ -64,8 +68,9 @@ jobs:
         if: ${{{{ !cancelled() && github.event_name == 'pull_request' }}}}
         env:
           BASE_REF: ${{{{ github.base_ref }}}}
+          AUDIENCE: ${{{{ github.event.repository.private && 'partners' || 'public' }}}}
         run: |
-          cspkit diff "origin/$BASE_REF" HEAD --format md > "$RUNNER_TEMP/cspkit-diff.md"
+          cspkit diff "origin/$BASE_REF" HEAD --format md --audience "$AUDIENCE" > "$RUNNER_TEMP/cspkit-diff.md"
           cat "$RUNNER_TEMP/cspkit-diff.md" >> "$GITHUB_STEP_SUMMARY"
       - name: Comment on the pull request
         # A pull request from a fork gets a read-only token: the summary above still shows.
