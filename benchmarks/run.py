@@ -344,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         sent = work / "sent"
         meeting_file = repo / "records" / "meetings" / f"{meeting}.yaml"
         meeting_text = meeting_file.read_bytes()
+        papers_dir = repo / "records" / "papers" / meeting
+        papers_before = {p.name for p in papers_dir.iterdir()} if papers_dir.is_dir() else set()
         items = json.loads(subprocess.run([*cspkit, "--repo", str(repo), "agenda", "list", meeting, "-f", "json"],
                                           check=True, capture_output=True, text=True).stdout)["items"]
         try:
@@ -363,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
                     "WeasyPrint (tagged) + pypdf merge", f"{t_attached / base:.2f}×", "≤ 1.3×", t_attached <= 1.3 * base)
         finally:
             meeting_file.write_bytes(meeting_text)
-            shutil.rmtree(repo / "records" / "papers" / meeting, ignore_errors=True)
+            for added in [p for p in papers_dir.iterdir() if p.name not in papers_before] if papers_dir.is_dir() else []:
+                added.unlink()  # the attached copies go; the meeting's own papers stay
 
         # 7. the public website, without PDFs: from nothing, then after one meeting changed. Timed
         # round by round with a cold validate of their own (each round runs each once, in turn), so

@@ -62,21 +62,23 @@ def check_all(root: Path, cache: ParseCache | None = None) -> tuple[Repo, list[P
     """Load and check the repository at ``root``: the repo and every problem, located and sorted.
 
     With a :class:`cspkit.cache.Cache`, files whose text was parsed before are not parsed
-    again, and the report is kept. When the cache holds a report with no problems for exactly
-    the files on disk now (same content, same names), the cross-record checks are not run:
-    they are a function of those files and found nothing.
+    again, and the report is kept. When the cache holds a report for exactly the files on disk
+    now (same content, same names, same cspkit), the cross-record checks are not run: they are a
+    function of those files, and the report holds what they found (each problem with the check
+    that found it, so a writing session's incremental checks start from it).
     """
     cache = cache if cache is not None else Cache.for_loading(root)
     real = cache if isinstance(cache, Cache) else None
     if real is not None and real.snap is None:
         real.snapshot()
     known = real.report() if real is not None else None
-    trusted = known is not None and not known[0]  # a stray file would be in the report: there is none
+    trusted = known is not None  # a stray file would be in the report too
     repo, problems = load_repo(root, cache, strays=not trusted)
     cache.save()
     if trusted and known is not None:
-        if known[1] == len(repo.sources) and not problems:
-            return repo, []
+        loaded = Counter(p.key for p in problems)
+        if known[1] == len(repo.sources) and not loaded - Counter(p.key for p in known[0] if not p.check):
+            return repo, known[0]
         check_stray_files(repo, problems)  # not the same files after all
     problems = finish(repo, problems + check_repo(repo, loaded=problems))
     if real is not None:
@@ -378,6 +380,8 @@ def affected_files(before: Repo, after: Repo, changed: set[str]) -> frozenset[st
     or a programme row belongs to.
     """
     files = set(changed)
+    memo_before: dict[str, Any] = {}
+    memo_after: dict[str, Any] = {}
     for rel in changed:
         old, new = before.sources.get(rel), after.sources.get(rel)
         kind = (new or old).kind if (new or old) is not None else None  # type: ignore[union-attr]
@@ -389,13 +393,14 @@ def affected_files(before: Repo, after: Repo, changed: set[str]) -> frozenset[st
             if src is None or src.model is None:
                 continue
             for index, key, record in src.kind.entries(src.model):
-                for repo in (before, after):
-                    files |= _referrers(repo, index, key, record)
+                for repo, memo in ((before, memo_before), (after, memo_after)):
+                    files |= _referrers(repo, index, key, record, memo)
     return frozenset(files)
 
 
-def _referrers(repo: Repo, index: str, key: Any, record: Any) -> set[str]:
-    """Files of ``repo`` whose scoped checks look up the record ``index[key]``."""
+def _referrers(repo: Repo, index: str, key: Any, record: Any, memo: dict[str, Any]) -> set[str]:
+    """Files of ``repo`` whose scoped checks look up the record ``index[key]`` (``memo``: what
+    was worked out about ``repo`` for an earlier record of the same change)."""
     out: set[str] = set()
 
     def add(rec: Any) -> None:
@@ -423,10 +428,19 @@ def _referrers(repo: Repo, index: str, key: Any, record: Any) -> set[str]:
                 add(m)
     elif index in ("actions", "action_files"):
         ids = {a.id for a in record.actions} if index == "action_files" else {key}
-        days = {record.meeting}
-        for m in repo.meetings.values():
-            if m.date in days or (m.minutes is not None and any(
-                    d.action in ids for mi in m.minutes.items for d in mi.decisions)):
+        if "linked" not in memo:  # action id -> the meetings whose decisions link to it
+            linked: dict[str, list[Meeting]] = {}
+            for m in repo.meetings.values():
+                for mi in m.minutes.items if m.minutes is not None else []:
+                    for decision in mi.decisions:
+                        if decision.action:
+                            linked.setdefault(decision.action, []).append(m)
+            memo["linked"] = linked
+        meeting = repo.meetings.get(record.meeting)
+        if meeting is not None:
+            add(meeting)
+        for action_id in ids:
+            for m in memo["linked"].get(action_id, []):
                 add(m)
     elif index == "updates":
         meeting = repo.meetings.get(key[0])

@@ -531,6 +531,14 @@ def test_site_build_refuses_bad_arguments_with_one_line(cli, charnwood, monkeypa
     assert not (charnwood / "records/site").exists() and not (charnwood / "index.html").exists()
 
 
+def test_a_site_folder_that_is_a_link_loop_is_one_line(cli, charnwood, tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    r = cli("--repo", charnwood, "site", "build", "--no-pdf", "-o", loop)
+    assert r.code in (1, 2) and len(r.err.strip().splitlines()) <= 2 and "Traceback" not in r.err, r.err
+    assert str(loop) in r.err.splitlines()[0] or "loop" in r.err.splitlines()[0], r.err
+
+
 def test_site_build_never_replaces_a_file_it_did_not_write(cli, charnwood, tmp_path):
     out = tmp_path / "site"
     out.mkdir()

@@ -29,7 +29,7 @@ from typing import Any
 
 from cspkit.cache import code_fingerprint
 from cspkit.errors import ConflictError, UserError
-from cspkit.fileio import ANYWHERE, FileRefused, read_file, write_bytes, write_text
+from cspkit.fileio import ANYWHERE, FileRefused, read_file, real_path, write_bytes, write_text
 from cspkit.load import MAX_PAPER_BYTES
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.pdf import prestarted
@@ -577,10 +577,13 @@ def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _check_folder(root: Path, folder: Path) -> None:
+    if folder.is_symlink() and not folder.exists():  # a loop, or a link to nothing
+        raise UserError(f"{folder}: is a symbolic link to nothing a site can be written to; "
+                        "name a folder (the default is build/site)")
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: is a file, not a folder for the site")
-    here = folder.resolve()
-    repo = root.resolve()
+    here = real_path(folder)  # never raises on a link loop, unlike Path.resolve
+    repo = real_path(root)
     for inside in ("records", "published", "templates", ".git"):
         guarded = repo / inside
         if here == guarded or guarded in here.parents:
