@@ -356,11 +356,15 @@ class Cache:
                               "problems": records, "files": files, "seen": snap.seen})
 
 
-def _read_bytes(path: Path, limit: int = 0) -> bytes | None:
-    """A file under the repository, by the one reading rule (None when it cannot be read)."""
-    from cspkit.fileio import FileRefused, read_file
+def _read_bytes(path: Path, limit: int = 0, walked: bool = False) -> bytes | None:
+    """A file under the repository, by the one reading rule (None when it cannot be read);
+    ``walked``: found by :meth:`Snapshot._walk`, which saw no link on its way
+    (:func:`cspkit.fileio.read_walked`)."""
+    from cspkit.fileio import FileRefused, read_file, read_walked
 
     try:
+        if walked:
+            return read_walked(path, limit=limit or MAX_RECORD_BYTES)
         return read_file(path, limit=limit or MAX_RECORD_BYTES, inside=path.parent)
     except (OSError, FileRefused):
         return None
@@ -430,6 +434,8 @@ class Snapshot:
             records = resolved / records_dir
             if Path(os.path.realpath(records)) == resolved or CACHE_DIR in Path(records_dir).parts:
                 return None  # the cache would be part of what it caches
+            if Path(os.path.realpath(records)) != records:
+                return None  # a link or ".." on the way to the records: a full run judges it (the walk reads unresolved)
             h = hashlib.sha256(code_fingerprint())
             h.update(str(resolved).encode("utf-8", "surrogateescape") + b"\0")
             h.update(records_dir.encode("utf-8", "surrogateescape") + b"\0" + _digest(config))
@@ -469,7 +475,7 @@ class Snapshot:
                     if max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS:
                         h.update(b"s" + repr(key).encode())
                     else:
-                        data = _read_bytes(Path(entry.path), _OTHER_FILE_BYTES)
+                        data = _read_bytes(Path(entry.path), _OTHER_FILE_BYTES, walked=True)
                         if data is None:
                             return False
                         h.update(b"c" + hashlib.sha256(data).digest())
@@ -482,7 +488,7 @@ class Snapshot:
                     digest = known[1]
                     settled = True
                 else:
-                    data = _read_bytes(Path(entry.path))
+                    data = _read_bytes(Path(entry.path), walked=True)
                     if data is None:
                         return False  # replaced meanwhile (by a pipe, a bigger file): a full run says
                     digest = hashlib.sha256(data).digest()

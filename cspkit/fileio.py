@@ -71,6 +71,21 @@ def read_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> bytes:
     ``FileNotFoundError``.
     """
     fd, _ = _open_regular(path, limit, inside)
+    return _read_fd(fd, limit)
+
+
+def read_walked(path: Path, *, limit: int) -> bytes:
+    """:func:`read_file` for a file a directory walk found under a resolved folder, having seen
+    (``lstat``) that neither it nor any folder on the way is a symbolic link: resolving its path
+    again would find the path itself, so it is not (at a county's 2,000 files that is a third
+    of a second). It is still opened without following a link and without blocking, and must
+    still be a regular file within ``limit``.
+    """
+    return _read_fd(_open_resolved(Path(path), limit), limit)
+
+
+def _read_fd(fd: int, limit: int) -> bytes:
+    """Read the open file ``fd`` to its end (at most ``limit`` bytes) and close it."""
     try:
         chunks: list[bytes] = []
         total = 0
@@ -88,8 +103,6 @@ def read_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
-
-
 
 
 def probe_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> int:
@@ -121,6 +134,13 @@ def _open_regular(path: Path, limit: int, inside: Path | _Anywhere) -> tuple[int
     if not isinstance(inside, _Anywhere) and not _within(resolved, inside):
         raise FileRefused("a symbolic link to outside the repository" if _has_link(Path(path)) else
                           "outside the repository", what="outside")
+    fd = _open_resolved(resolved, limit)
+    return fd, os.fstat(fd).st_size
+
+
+def _open_resolved(resolved: Path, limit: int) -> int:
+    """Open ``resolved`` (a path with no links in it) for reading, if it is a regular file of at
+    most ``limit`` bytes; the descriptor."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
         getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -145,7 +165,7 @@ def _open_regular(path: Path, limit: int, inside: Path | _Anywhere) -> tuple[int
     except BaseException:
         os.close(fd)
         raise
-    return fd, st.st_size
+    return fd
 
 
 def _cannot_read(exc: OSError) -> FileRefused:

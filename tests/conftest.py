@@ -110,7 +110,8 @@ def county_copy(tmp_path) -> Path:
 def mini(tmp_path) -> Path:
     """A writable copy of the small valid repository in tests/fixtures/mini."""
     target = tmp_path / "mini"
-    shutil.copytree(MINI, target)
+    # never a cache a run with CSPKIT_TEST_WITH_CACHE=1 may have left in the fixture itself
+    shutil.copytree(MINI, target, ignore=shutil.ignore_patterns(CACHE_DIR))
     return target
 
 

@@ -289,23 +289,26 @@ def test_cross_record_problems_are_found_after_a_clean_run(mini, monkeypatch):
 
 
 class ReadCounter:
-    """Counts the record files read whole (by the one reading rule, fileio.read_file) under a folder."""
+    """Counts the record files read whole (by the one reading rule: fileio.read_file, or read_walked in the
+    cache's walk) under a folder."""
 
     def __init__(self, monkeypatch, folder: Path):
         from cspkit import fileio
         from cspkit.yaml import read as yaml_read
 
         self.paths: list[Path] = []
-        real = fileio.read_file
         prefix = str(folder)
 
-        def counting(path, **kw):
-            if str(path).startswith(prefix) and Path(path).suffix == ".yaml":
-                self.paths.append(Path(path))
-            return real(path, **kw)
+        def counting(real):
+            def read(path, **kw):
+                if str(path).startswith(prefix) and Path(path).suffix == ".yaml":
+                    self.paths.append(Path(path))
+                return real(path, **kw)
+            return read
 
-        monkeypatch.setattr(fileio, "read_file", counting)
-        monkeypatch.setattr(yaml_read, "read_file", counting)
+        monkeypatch.setattr(fileio, "read_file", counting(fileio.read_file))
+        monkeypatch.setattr(fileio, "read_walked", counting(fileio.read_walked))  # the cache's walk
+        monkeypatch.setattr(yaml_read, "read_file", counting(yaml_read.read_file))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the stat shortcut is taken on POSIX only")
