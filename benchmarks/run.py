@@ -333,10 +333,13 @@ def main(argv: list[str] | None = None) -> int:
         t_pdf = timed([*pack, "--format", "pdf"], runs)
         html = work / "pack-for-pdf.html"
         subprocess.run([PY, "-c", PDF_HTML, str(repo), meeting, str(html)], check=True)
-        t_weasy = timed([PY, "-c", WEASYPRINT_ALONE, str(html), str(repo), str(work / "alone.pdf")], runs)
-        res.add("WeasyPrint alone, the same HTML to PDF", t_weasy)
-        res.add(f"`cspkit render pack {meeting} --format pdf`", t_pdf, "WeasyPrint alone",
+        # The target compares with WeasyPrint given the same options (issue 16: tagged, PDF/UA-1).
+        t_weasy = timed([PY, "-c", WEASYPRINT_TAGGED, str(html), str(repo), str(work / "alone.pdf")], runs)
+        res.add("WeasyPrint alone, the same HTML to a tagged PDF (the options cspkit uses)", t_weasy)
+        res.add(f"`cspkit render pack {meeting} --format pdf`", t_pdf, "WeasyPrint alone, same options",
                 f"{t_pdf / t_weasy:.2f}×", "≤ 1.2×", t_pdf <= 1.2 * t_weasy)
+        t_plain = timed([PY, "-c", WEASYPRINT_ALONE, str(html), str(repo), str(work / "plain.pdf")], runs)
+        res.add("(for information) WeasyPrint alone, the same HTML to an untagged PDF", t_plain)
         t_html_cold = timed([*pack, "--format", "html"], runs, before=drop_cache)
         res.add("(for information) the HTML pack with no cache", t_html_cold)
 
@@ -354,9 +357,8 @@ def main(argv: list[str] | None = None) -> int:
                 files.append(generate.paper_pdf(sent / name, pages, landscape, seed=pages))
                 subprocess.run([*cspkit, "--repo", str(repo), "agenda", "attach", meeting, item["number"],
                                 str(files[-1])], check=True, stdout=subprocess.DEVNULL)
-            t_tagged = timed([PY, "-c", WEASYPRINT_TAGGED, str(html), str(repo), str(work / "tagged.pdf")], runs)
-            res.add("WeasyPrint alone, that HTML to a tagged PDF (the options cspkit uses)", t_tagged)
-            t_merge = timed([PY, "-c", PYPDF_MERGE_ALONE, str(work / "merged.pdf"), str(work / "tagged.pdf"),
+            t_tagged = t_weasy  # the pack's HTML part, made with cspkit's options (section 4)
+            t_merge = timed([PY, "-c", PYPDF_MERGE_ALONE, str(work / "merged.pdf"), str(work / "alone.pdf"),
                              *map(str, files)], runs)
             res.add("pypdf alone, merging that PDF with 150 pages of papers", t_merge)
             t_attached = timed([*pack, "--format", "pdf"], runs)

@@ -311,3 +311,20 @@ def test_the_public_website_publishes_public_pdf_papers_as_sent_and_links_them(m
     page = next(p for p in site.rglob("*.html") if "2023-10-12/plan.pdf" in p.read_text(encoding="utf-8"))
     assert "private" not in page.read_text(encoding="utf-8").lower()
     assert not [p for p in site.rglob("*") if "private" in p.name]
+
+
+def test_the_public_website_shows_a_word_paper_on_a_page_of_its_own(mini, cli, tmp_path):
+    word_report(tmp_path / "youth-asb.docx")
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "youth-asb.docx",
+               "--title", "Youth ASB Report").code == 0
+    r = cli("--repo", mini, "site", "build", "--no-pdf", "--as-of", "2023-10-12", "-o", tmp_path / "site")
+    assert r.code == 0, r.err
+    site = tmp_path / "site"
+    page = (site / "meetings/2023-10-12/youth-asb.html").read_text(encoding="utf-8")
+    assert "<h1>Youth ASB Report</h1>" in page  # the paper's title, as the agenda links it
+    assert "<h2>Youth ASB in Charnwood</h2>" in page and "Fewer repeat callers" in page
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="Youth ASB incidents by month"', page)
+    meeting = (site / "meetings/2023-10-12.html").read_text(encoding="utf-8")
+    assert 'href="../meetings/2023-10-12/youth-asb.html"' in meeting
+    found = [c for c in (site / "search").glob("*.js") if "repeat callers" in c.read_text(encoding="utf-8").lower()]
+    assert found, "the report's words are searchable"

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cspkit import views
+from cspkit.documents import DocumentError, read_document
 from cspkit.errors import LocatedError
-from cspkit.fileio import FileRefused
+from cspkit.fileio import FileRefused, read_file
 from cspkit.load import read_paper
 from cspkit.models.action import Action, ActionStatus
 from cspkit.models.common import financial_year_of
@@ -29,6 +30,7 @@ from cspkit.render.context import PUBLIC, Builder, PaperView
 from cspkit.render.dates import format_date, format_time_range
 from cspkit.render.papers import attachment_kind
 from cspkit.render.selection import current_psa, upcoming_meetings
+from cspkit.render.word_papers import document_html
 from cspkit.repo import Repo
 
 T = TypeVar("T")
@@ -159,6 +161,8 @@ class PaperLink:
     href: str | None = None
     #: for a document paper: its Markdown, shown on a page of its own
     markdown: str | None = None
+    #: for a Word paper: the report as HTML (converted, figures inline), shown on a page of its own
+    html: str | None = None
     source: str | None = None
     page: str | None = None
 
@@ -284,22 +288,18 @@ class Public:
         paper = view.data["paper"]
         kind = view.kind
         link = PaperLink(view.title, kind)
-        if kind == "document":
+        if kind in ("document", "word", "attachment"):
             name = slug(paper.source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
             while name in used:
                 name += "-2"
             used.add(name)
             link.source = paper.source
-            link.page = f"meetings/{m.date.isoformat()}/{name}.html"
-            link.href = link.page
-        elif kind == "attachment":
-            # A PDF paper is published as its author sent it (its own pages and tags): the meeting links it.
-            name = slug(paper.source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-            while name in used:
-                name += "-2"
-            used.add(name)
-            link.source = paper.source
-            link.href = f"meetings/{m.date.isoformat()}/{name}.pdf"
+            if kind == "attachment":
+                # A PDF paper is published as its author sent it (its own pages and tags): the meeting links it.
+                link.href = f"meetings/{m.date.isoformat()}/{name}.pdf"
+            else:  # Markdown and Word papers get a page of their own
+                link.page = f"meetings/{m.date.isoformat()}/{name}.html"
+                link.href = link.page
         elif kind == "previous-minutes":
             prev = self.repo.previous_meeting(m.date)
             if prev is not None and self.minutes_shown(prev):
@@ -321,6 +321,22 @@ class Public:
                 link.href = f"performance/{year}.html"
         return link
 
+    def _word_html(self, source: str) -> str:
+        """A Word paper as HTML for its page: the report in the site's styles, its first heading
+        an ``<h2>`` under the page's title, figures inline (the page needs no other file)."""
+        shown = f"{self.repo.config.records_dir if self.repo.config else 'records'}/{source}"
+        limit = (self.repo.config.papers.max_size_mb if self.repo.config else 50) * 1024 * 1024
+        try:
+            data = read_file(self.repo.records_dir / source, limit=limit, inside=self.repo.root)
+            document = read_document(self.repo.records_dir / source, name=shown, figures=True, data=data)
+        except FileNotFoundError:
+            raise LocatedError(f"{shown}: paper file not found") from None
+        except FileRefused as exc:
+            raise LocatedError(f"{shown}: {exc.reason}") from None
+        except DocumentError as exc:
+            raise LocatedError(str(exc)) from None  # names the file and the place in it
+        return str(document_html(document, top=2))
+
     def _paper_text(self, source: str) -> str:
         """A document paper's Markdown, by the one reading rule (see :func:`cspkit.load.read_paper`)."""
         shown = f"{self.repo.config.records_dir if self.repo.config else 'records'}/{source}"
@@ -339,6 +355,9 @@ class Public:
             for p in [*line.papers, *(p for s in line.sub_items for p in s.papers)]:
                 if p.kind == "document" and p.source:
                     p.markdown = self._paper_text(p.source)
+                    out.append(p)
+                elif p.kind == "word" and p.source:
+                    p.html = self._word_html(p.source)
                     out.append(p)
         return out
 

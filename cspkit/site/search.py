@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from html import unescape as html_unescape
 from typing import Any
 
 from cspkit.models.meeting import Meeting
@@ -68,7 +69,8 @@ def meeting_entries(pub: Public, meetings: list[Meeting]) -> list[dict[str, Any]
                              "Partner update", m.date, body[0] if body else u["subject"], *body))
         for p in pub.documents(m):
             if p.page:
-                out.append(entry(p.title, p.page, "Paper", m.date, p.markdown or "", p.markdown or ""))
+                text = p.markdown or html_unescape(p.html or "")  # a Word paper's words, its tags left out by plain()
+                out.append(entry(p.title, p.page, "Paper", m.date, text, text))
     return out
 
 
