@@ -43,6 +43,11 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 if os.environ.get("CSPKIT_TEST_WITH_CACHE") != "1":
     os.environ["CSPKIT_CACHE"] = "0"
 
+# PDFs are made in the test's own process, where WeasyPrint is imported once, not by a worker
+# process that imports it again for every render (cspkit/pdf.py); tests/test_render_pdf.py turns
+# the worker back on to test it.
+os.environ["CSPKIT_PDF_WORKER"] = "0"
+
 CACHE_DIR = ".cspkit-cache"
 
 
@@ -156,21 +161,13 @@ def _render_example(body: str, out: Path) -> None:
     from cspkit.cli import run
 
     root, commands = RENDERS[body]
-    saved = os.environ.get("CSPKIT_PDF_WORKER")
-    os.environ["CSPKIT_PDF_WORKER"] = "0"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for args in commands:
-            for audience in ("partners", "public"):
-                formats = "all" if audience == "partners" else "md,html"
-                code = run(["--repo", str(root), "render", *args, "--format", formats, "-o", str(out),
-                            "--audience", audience])
-                assert code == 0, (body, args, audience)
-    finally:
-        if saved is None:
-            os.environ.pop("CSPKIT_PDF_WORKER", None)
-        else:
-            os.environ["CSPKIT_PDF_WORKER"] = saved
+    out.mkdir(parents=True, exist_ok=True)
+    for args in commands:
+        for audience in ("partners", "public"):
+            formats = "all" if audience == "partners" else "md,html"
+            code = run(["--repo", str(root), "render", *args, "--format", formats, "-o", str(out),
+                        "--audience", audience])
+            assert code == 0, (body, args, audience)
 
 
 # --------------------------------------------------------------------------- the browser
@@ -242,21 +239,30 @@ def built_sites(tmp_path_factory):
 
     from cspkit.site import build_site, publish
 
-    # Built once for the run: under pytest-xdist the first worker to get the lock builds, the
-    # others read (as the rendered fixture does).
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else \
-        tmp_path_factory.mktemp("sites")
+    # Built once for the run: under pytest-xdist the first worker to get a body's lock builds
+    # it, the others read; each worker starts with a different body (as the rendered fixture does).
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.mktemp("sites")
     base = shared / "sites"
     charnwood, county = base / "charnwood", base / "county"
-    with FileLock(str(shared / "sites.lock")):
-        if not (shared / "sites.done").exists():
-            copy_repo(CHARNWOOD, charnwood)
-            prepare_charnwood(charnwood)
-            publish(charnwood, "2023-07-13", on=dt.date(2023, 7, 5))
-            copy_repo(COUNTY, county)
-            for root, as_of in ((charnwood, SITE_DATES["charnwood"]), (county, SITE_DATES["county"])):
-                build_site(root, base / f"{root.name}-site", as_of, pdf=False)
-            (shared / "sites.done").touch()
+
+    def build_charnwood() -> None:
+        copy_repo(CHARNWOOD, charnwood)
+        prepare_charnwood(charnwood)
+        publish(charnwood, "2023-07-13", on=dt.date(2023, 7, 5))
+        build_site(charnwood, base / "charnwood-site", SITE_DATES["charnwood"], pdf=False)
+
+    def build_county() -> None:
+        copy_repo(COUNTY, county)
+        build_site(county, base / "county-site", SITE_DATES["county"], pdf=False)
+
+    builds = [("charnwood", build_charnwood), ("county", build_county)]
+    start = int(worker.removeprefix("gw")) % 2 if worker and worker.startswith("gw") else 0
+    for name, build in builds[start:] + builds[:start]:
+        with FileLock(str(shared / f"sites-{name}.lock")):
+            if not (shared / f"sites-{name}.done").exists():
+                build()
+                (shared / f"sites-{name}.done").touch()
     sites = {}
     for name, root, as_of, pages in (
         ("charnwood", charnwood, SITE_DATES["charnwood"], {

@@ -126,6 +126,7 @@ def started(monkeypatch) -> list:
 
     monkeypatch.setattr(pdf.Worker, "__init__", spy)
     monkeypatch.setattr(pdf, "_cpus", lambda: 2)
+    monkeypatch.delenv("CSPKIT_PDF_WORKER")  # conftest turns the worker off for the rest of the suite
     return workers
 
 
@@ -171,6 +172,7 @@ def test_a_failing_worker_is_an_internal_error_with_its_output_in_the_log(tmp_pa
 
     monkeypatch.setattr(pdf.Worker, "__init__", failing)
     monkeypatch.setattr(pdf, "_cpus", lambda: 2)
+    monkeypatch.delenv("CSPKIT_PDF_WORKER")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "state"))
     code = run(["--repo", str(CHARNWOOD), "render", "pack", "2023-10-12", "--format", "pdf", "-o", str(tmp_path / "o")])
     err = capsys.readouterr().err
