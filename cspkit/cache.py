@@ -356,7 +356,7 @@ class Cache:
                               "problems": records, "files": files, "seen": snap.seen})
 
 
-def _read_bytes(path: Path, limit: int = 0, walked: bool = False) -> bytes | None:
+def _read_bytes(path: Path | str, limit: int = 0, walked: bool = False) -> bytes | None:
     """A file under the repository, by the one reading rule (None when it cannot be read);
     ``walked``: found by :meth:`Snapshot._walk`, which saw no link on its way
     (:func:`cspkit.fileio.read_walked`)."""
@@ -365,7 +365,7 @@ def _read_bytes(path: Path, limit: int = 0, walked: bool = False) -> bytes | Non
     try:
         if walked:
             return read_walked(path, limit=limit or MAX_RECORD_BYTES)
-        return read_file(path, limit=limit or MAX_RECORD_BYTES, inside=path.parent)
+        return read_file(Path(path), limit=limit or MAX_RECORD_BYTES, inside=Path(path).parent)
     except (OSError, FileRefused):
         return None
 
@@ -475,7 +475,7 @@ class Snapshot:
                     if max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS:
                         h.update(b"s" + repr(key).encode())
                     else:
-                        data = _read_bytes(Path(entry.path), _OTHER_FILE_BYTES, walked=True)
+                        data = _read_bytes(entry.path, _OTHER_FILE_BYTES, walked=True)
                         if data is None:
                             return False
                         h.update(b"c" + hashlib.sha256(data).digest())
@@ -488,7 +488,7 @@ class Snapshot:
                     digest = known[1]
                     settled = True
                 else:
-                    data = _read_bytes(Path(entry.path), walked=True)
+                    data = _read_bytes(entry.path, walked=True)
                     if data is None:
                         return False  # replaced meanwhile (by a pipe, a bigger file): a full run says
                     digest = hashlib.sha256(data).digest()

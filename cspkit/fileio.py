@@ -74,14 +74,14 @@ def read_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> bytes:
     return _read_fd(fd, limit)
 
 
-def read_walked(path: Path, *, limit: int) -> bytes:
+def read_walked(path: str | Path, *, limit: int) -> bytes:
     """:func:`read_file` for a file a directory walk found under a resolved folder, having seen
     (``lstat``) that neither it nor any folder on the way is a symbolic link: resolving its path
     again would find the path itself, so it is not (at a county's 2,000 files that is a third
     of a second). It is still opened without following a link and without blocking, and must
     still be a regular file within ``limit``.
     """
-    return _read_fd(_open_resolved(Path(path), limit), limit)
+    return _read_fd(_open_resolved(path, limit), limit)  # a str from os.scandir: no Path to build
 
 
 def _read_fd(fd: int, limit: int) -> bytes:
@@ -138,7 +138,7 @@ def _open_regular(path: Path, limit: int, inside: Path | _Anywhere) -> tuple[int
     return fd, os.fstat(fd).st_size
 
 
-def _open_resolved(resolved: Path, limit: int) -> int:
+def _open_resolved(resolved: str | Path, limit: int) -> int:
     """Open ``resolved`` (a path with no links in it) for reading, if it is a regular file of at
     most ``limit`` bytes; the descriptor."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
