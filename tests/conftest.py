@@ -283,3 +283,10 @@ def built_sites(tmp_path_factory):
 
 #: The date each example body's site is built as of.
 SITE_DATES = {"charnwood": dt.date(2023, 10, 1), "county": dt.date(2024, 3, 1)}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The modules whose tests share fixtures (marked ``xdist_group``: each runs on one worker)
+    first, the small independent tests after them: at the end of a run they even out the two
+    workers' loads, instead of one waiting while the other runs a long module."""
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("xdist_group") is None)
