@@ -362,7 +362,7 @@ def _changed_repo(session: Session) -> list[Problem]:
             repo.index(src, src.model)
     kept_file_problems = [p for p in session.problems if not p.check and p.file not in by_rel]
     loaded = kept_file_problems + new_file_problems
-    scope = affected_files(before, repo, set(by_rel))
+    scope = affected_files(before, repo, set(by_rel), session.problems)
     if scope is None:
         return finish(repo, loaded + check_repo(repo, loaded=loaded))
     scoped = scoped_checks()
@@ -370,9 +370,12 @@ def _changed_repo(session: Session) -> list[Problem]:
     return finish(repo, loaded + kept + check_repo(repo, scope, loaded))
 
 
-def affected_files(before: Repo, after: Repo, changed: set[str]) -> frozenset[str] | None:
+def affected_files(before: Repo, after: Repo, changed: set[str],
+                   problems: list[Problem] | None = None) -> frozenset[str] | None:
     """The files whose records a change to the files ``changed`` can affect the checks of
-    (None: any — a change to cspkit.yaml or a registry, or a file that starts or stops loading).
+    (None: any — a change to cspkit.yaml or a registry, or a file that starts or stops loading,
+    except a new meeting file that loads where no record names a meeting that does not exist:
+    ``problems`` are the records' problems before the change).
 
     The changed files themselves, and the files of records that refer to what a changed file
     holds (old or new): a meeting's actions, updates, PSA and programme rows and the meetings
@@ -387,7 +390,8 @@ def affected_files(before: Repo, after: Repo, changed: set[str]) -> frozenset[st
         kind = (new or old).kind if (new or old) is not None else None  # type: ignore[union-attr]
         if kind is None or kind.name in ("config", "people", "organisations"):
             return None
-        if (old is None or old.model is None) != (new is None or new.model is None):
+        if (old is None or old.model is None) != (new is None or new.model is None) and \
+                not _new_meeting_is_local(old, new, problems):
             return None  # references into a file that did or did not load are judged differently
         for src in (old, new):
             if src is None or src.model is None:
@@ -396,6 +400,18 @@ def affected_files(before: Repo, after: Repo, changed: set[str]) -> frozenset[st
                 for repo, memo in ((before, memo_before), (after, memo_after)):
                     files |= _referrers(repo, index, key, record, memo)
     return frozenset(files)
+
+
+def _new_meeting_is_local(old: Source | None, new: Source | None, problems: list[Problem] | None) -> bool:
+    """Whether a new meeting file (``new``, loaded; nothing ``old``) affects only its referrers.
+
+    A record naming a meeting that does not exist is reported with the latest meetings' dates,
+    which a new meeting changes, wherever that record is: then every file is checked again.
+    Otherwise nothing named the new meeting's date but what ``_referrers`` finds (references
+    to a scheduled date are not problems, and those records are its referrers too).
+    """
+    return (old is None and new is not None and new.model is not None and new.kind.name == "meeting"
+            and problems is not None and not any("no meeting on " in p.message for p in problems))
 
 
 def _referrers(repo: Repo, index: str, key: Any, record: Any, memo: dict[str, Any]) -> set[str]:

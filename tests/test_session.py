@@ -116,10 +116,71 @@ def test_incremental_problems_equal_a_full_validate(charnwood, data):
         if src is None or src.data is None:
             continue
         session.edit(path, _mutation(data.draw, src.data, pool))
+    new_file = None
+    if data.draw(st.booleans(), label="a new meeting"):  # as new-meeting makes one
+        model = data.draw(st.sampled_from(sorted((charnwood / "records/meetings").glob("*.yaml"))), label="like")
+        day = data.draw(st.sampled_from(["2022-01-20", "2023-08-31", "2023-11-16", "2024-01-18", "2025-06-05"]),
+                        label="new date")
+        new_file = charnwood / "records/meetings" / f"{day}.yaml"
+        meeting = parse(model.read_text(encoding="utf-8"))
+        if not new_file.exists() and isinstance(meeting, dict):
+            meeting["date"] = __import__("datetime").date.fromisoformat(day)
+            session.create(new_file, meeting)
+        else:
+            new_file = None
     texts = {**base, **{c.path: c.text for c in session.changes.values()}}
     for change in session.changes.values():
         assert parse(change.text) is not None  # an edit always leaves YAML
-    assert _keys(_changed_repo(session)) == _full(charnwood, texts)
+    incremental = _keys(_changed_repo(session))
+    try:
+        if new_file is not None:  # the full check reads the records folder: the new file must be there
+            new_file.write_text(texts[new_file], encoding="utf-8")
+        assert incremental == _full(charnwood, texts)
+    finally:
+        if new_file is not None:
+            new_file.unlink()
+
+
+def test_a_new_meeting_is_checked_with_the_records_it_affects(charnwood):
+    """A meeting added between two others (as new-meeting adds one) is checked with the meeting
+    after it, whose pack now takes the new one's minutes: incremental and full checks agree."""
+    import datetime as dt
+
+    repo, problems = load_repo(charnwood)
+    session = Session(charnwood, repo, finish(repo, problems + check_repo(repo, loaded=problems)), cache=_no_cache())
+    meeting = parse((charnwood / "records/meetings/2023-10-12.yaml").read_text(encoding="utf-8"))
+    meeting["date"] = dt.date(2023, 8, 31)  # scheduled, between July's (held) and October's
+    new_file = charnwood / "records/meetings/2023-08-31.yaml"
+    session.create(new_file, meeting)
+    incremental = _keys(_changed_repo(session))
+    assert any("the previous meeting (2023-08-31) is not marked held" in key[3] for key in incremental)
+    try:
+        new_file.write_text(session.changes[new_file].text, encoding="utf-8")
+        assert incremental == _full(charnwood, {})
+    finally:
+        new_file.unlink()
+
+
+def test_a_new_meeting_rechecks_everything_where_a_record_names_a_missing_meeting(charnwood):
+    """A record naming a meeting that does not exist is reported with the latest meetings'
+    dates, which a new meeting changes: that report, in another file, is made again."""
+    import datetime as dt
+
+    actions = (charnwood / "records/actions/2023-07-13.yaml").resolve()
+    broken = {actions: actions.read_text(encoding="utf-8").replace("due_meeting: 2023-10-12", "due_meeting: 2031-01-16")}
+    repo, problems = load_repo(charnwood, overrides=broken)
+    session = Session(charnwood, repo, finish(repo, problems + check_repo(repo, loaded=problems)), cache=_no_cache())
+    meeting = parse((charnwood / "records/meetings/2023-10-12.yaml").read_text(encoding="utf-8"))
+    meeting["date"] = dt.date(2024, 1, 18)
+    new_file = charnwood / "records/meetings/2024-01-18.yaml"
+    session.create(new_file, meeting)
+    incremental = _keys(_changed_repo(session))
+    assert any("no meeting on 2031-01-16" in key[3] and "2024-01-18" in key[3] for key in incremental)
+    try:
+        new_file.write_text(session.changes[new_file].text, encoding="utf-8")
+        assert incremental == _full(charnwood, broken)
+    finally:
+        new_file.unlink()
 
 
 def _no_cache() -> Any:
