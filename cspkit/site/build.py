@@ -38,7 +38,6 @@ from cspkit.render.charts import indicator_chart
 from cspkit.render.dates import format_date
 from cspkit.render.env import figure as render_figure
 from cspkit.render.env import package_templates
-from cspkit.render.papers import read_paper_file
 from cspkit.render.repo_templates import MAX_TEMPLATE_BYTES
 from cspkit.repo import Repo
 from cspkit.session import open_repo
@@ -297,13 +296,9 @@ class SiteBuild:
             for p in [*line.papers, *(q for sub in line.sub_items for q in sub.papers)]:
                 if p.kind == "attachment" and p.href and p.source:
                     out.append(Output(p.href, self.d.key(p.href, self.d.paper(p.source)),
-                                      partial(self._pdf_paper, m, p.source)))
+                                      partial(self.pub.paper_file, m, p.source)))
         return out
 
-    def _pdf_paper(self, m: Meeting, source: str) -> bytes:
-        item = next(it for it in m.agenda if any(p.source == source for p in _papers(it)))
-        paper = next(p for p in _papers(item) if p.source == source)
-        return read_paper_file(self.repo, m, item, paper)
 
     def _document_page(self, m: Meeting, rel: str) -> bytes:
         return self.paper_page(m, next(p for p in self.pub.documents(m) if p.page == rel))

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from cspkit import views
 from cspkit.documents import DocumentError, read_document
 from cspkit.errors import LocatedError
-from cspkit.fileio import FileRefused, read_file
+from cspkit.fileio import FileRefused
 from cspkit.load import read_paper
 from cspkit.models.action import Action, ActionStatus
 from cspkit.models.common import financial_year_of
@@ -28,7 +28,7 @@ from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render.context import PUBLIC, Builder, PaperView
 from cspkit.render.dates import format_date, format_time_range
-from cspkit.render.papers import attachment_kind
+from cspkit.render.papers import attachment_kind, read_paper_file
 from cspkit.render.selection import current_psa, upcoming_meetings
 from cspkit.render.word_papers import document_html
 from cspkit.repo import Repo
@@ -321,18 +321,22 @@ class Public:
                 link.href = f"performance/{year}.html"
         return link
 
-    def _word_html(self, source: str) -> str:
+    def paper_file(self, m: Meeting, source: str) -> bytes:
+        """The bytes of the paper of ``m`` whose file is ``source``, by the rule a pack reads it
+        by (:func:`cspkit.render.papers.read_paper_file`: size limit, problems located at the item)."""
+        for item in m.agenda:
+            for paper in [*item.papers, *(q for sub in item.sub_items for q in sub.papers)]:
+                if paper.source == source:
+                    return read_paper_file(self.repo, m, item, paper)
+        raise KeyError(source)  # only sources the agenda names are asked for
+
+    def _word_html(self, m: Meeting, source: str) -> str:
         """A Word paper as HTML for its page: the report in the site's styles, its first heading
         an ``<h2>`` under the page's title, figures inline (the page needs no other file)."""
         shown = f"{self.repo.config.records_dir if self.repo.config else 'records'}/{source}"
-        limit = (self.repo.config.papers.max_size_mb if self.repo.config else 50) * 1024 * 1024
         try:
-            data = read_file(self.repo.records_dir / source, limit=limit, inside=self.repo.root)
-            document = read_document(self.repo.records_dir / source, name=shown, figures=True, data=data)
-        except FileNotFoundError:
-            raise LocatedError(f"{shown}: paper file not found") from None
-        except FileRefused as exc:
-            raise LocatedError(f"{shown}: {exc.reason}") from None
+            document = read_document(self.repo.records_dir / source, name=shown, figures=True,
+                                     data=self.paper_file(m, source))
         except DocumentError as exc:
             raise LocatedError(str(exc)) from None  # names the file and the place in it
         return str(document_html(document, top=2))
@@ -357,7 +361,7 @@ class Public:
                     p.markdown = self._paper_text(p.source)
                     out.append(p)
                 elif p.kind == "word" and p.source:
-                    p.html = self._word_html(p.source)
+                    p.html = self._word_html(m, p.source)
                     out.append(p)
         return out
 
