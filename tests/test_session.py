@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import multiprocessing
 import signal
@@ -124,7 +125,7 @@ def test_incremental_problems_equal_a_full_validate(charnwood, data):
         new_file = charnwood / "records/meetings" / f"{day}.yaml"
         meeting = parse(model.read_text(encoding="utf-8"))
         if not new_file.exists() and isinstance(meeting, dict):
-            meeting["date"] = __import__("datetime").date.fromisoformat(day)
+            meeting["date"] = dt.date.fromisoformat(day)
             session.create(new_file, meeting)
         else:
             new_file = None
@@ -144,8 +145,6 @@ def test_incremental_problems_equal_a_full_validate(charnwood, data):
 def test_a_new_meeting_is_checked_with_the_records_it_affects(charnwood):
     """A meeting added between two others (as new-meeting adds one) is checked with the meeting
     after it, whose pack now takes the new one's minutes: incremental and full checks agree."""
-    import datetime as dt
-
     repo, problems = load_repo(charnwood)
     session = Session(charnwood, repo, finish(repo, problems + check_repo(repo, loaded=problems)), cache=_no_cache())
     meeting = parse((charnwood / "records/meetings/2023-10-12.yaml").read_text(encoding="utf-8"))
@@ -164,8 +163,6 @@ def test_a_new_meeting_is_checked_with_the_records_it_affects(charnwood):
 def test_a_new_meeting_rechecks_everything_where_a_record_names_a_missing_meeting(charnwood):
     """A record naming a meeting that does not exist is reported with the latest meetings'
     dates, which a new meeting changes: that report, in another file, is made again."""
-    import datetime as dt
-
     actions = (charnwood / "records/actions/2023-07-13.yaml").resolve()
     broken = {actions: actions.read_text(encoding="utf-8").replace("due_meeting: 2023-10-12", "due_meeting: 2031-01-16")}
     repo, problems = load_repo(charnwood, overrides=broken)
