@@ -81,7 +81,7 @@ def read_walked(path: str | Path, *, limit: int) -> bytes:
     of a second). It is still opened without following a link and without blocking, and must
     still be a regular file within ``limit``.
     """
-    return _read_fd(_open_resolved(path, limit), limit)  # a str from os.scandir: no Path to build
+    return _read_fd(_open_resolved(path, limit)[0], limit)  # a str from os.scandir: no Path to build
 
 
 def _read_fd(fd: int, limit: int) -> bytes:
@@ -134,13 +134,12 @@ def _open_regular(path: Path, limit: int, inside: Path | _Anywhere) -> tuple[int
     if not isinstance(inside, _Anywhere) and not _within(resolved, inside):
         raise FileRefused("a symbolic link to outside the repository" if _has_link(Path(path)) else
                           "outside the repository", what="outside")
-    fd = _open_resolved(resolved, limit)
-    return fd, os.fstat(fd).st_size
+    return _open_resolved(resolved, limit)
 
 
-def _open_resolved(resolved: str | Path, limit: int) -> int:
+def _open_resolved(resolved: str | Path, limit: int) -> tuple[int, int]:
     """Open ``resolved`` (a path with no links in it) for reading, if it is a regular file of at
-    most ``limit`` bytes; the descriptor."""
+    most ``limit`` bytes: the descriptor and the file's size."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
         getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -165,7 +164,7 @@ def _open_resolved(resolved: str | Path, limit: int) -> int:
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return fd, st.st_size
 
 
 def _cannot_read(exc: OSError) -> FileRefused:
