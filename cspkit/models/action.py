@@ -14,7 +14,7 @@ import re
 from pydantic import Field, field_validator, model_validator
 
 from cspkit.dates import iso_date
-from cspkit.models.common import ITEM_NUMBER, Date, Flag, Markdown, MeetingRef, PersonId, Record, StrEnum
+from cspkit.models.common import ITEM_NUMBER, Date, Flag, Markdown, MeetingRef, PersonId, Record, StrEnum, empty_list
 
 #: What an action id looks like, for messages about one that is not.
 ACTION_ID_HINT = "write <meeting date>/<item>.<n> with no leading zeros, e.g. 2023-07-13/11.1"
@@ -36,7 +36,7 @@ class HistoryEntry(Record):
     note: Markdown | None = None
     status: ActionStatus | None = None
     """The status this update set."""
-    reassigned_to: list[PersonId] = []
+    reassigned_to: list[PersonId] = empty_list()
     """New owner(s), when the action was reassigned."""
     meeting: MeetingRef | None = None
     """The meeting at which the update was given, if any."""
@@ -58,7 +58,7 @@ class Action(Record):
     """The wording the action was raised with, when it has since been reworded."""
     owners: list[PersonId] = Field(min_length=1)
     """Who is responsible now (joint owners are listed together)."""
-    raised_owners: list[PersonId] = []
+    raised_owners: list[PersonId] = empty_list()
     """Who was first given the action, when it has since been reassigned."""
     deliverer: PersonId | None = None
     """Someone other than the owner who will do or report it."""
@@ -71,7 +71,7 @@ class Action(Record):
     status: ActionStatus = ActionStatus.open
     closed_on: Date | None = None
     """When it was completed or closed (defaults to the date of the history entry that did it)."""
-    history: list[HistoryEntry] = []
+    history: list[HistoryEntry] = empty_list()
     restricted: Flag = False
     """Partners only: left out of public renderings and listings. cspkit sets it on an action
     raised from a decision under a restricted minute or agenda item."""
@@ -161,4 +161,4 @@ class ActionFile(Record):
     """All actions raised at one meeting."""
 
     meeting: MeetingRef
-    actions: list[Action] = []
+    actions: list[Action] = empty_list()

@@ -22,6 +22,8 @@ from cspkit.models.common import (
     Slug,
     StrEnum,
     Time,
+    empty_dict,
+    empty_list,
 )
 from cspkit.models.partner_update import TEXT_FIELDS
 
@@ -86,7 +88,7 @@ class StandingItem(Record):
     title: str
     key: Slug | None = None
     """A stable name for the item so other settings can refer to it (e.g. partner-updates)."""
-    leads: list[Lead] = []
+    leads: list[Lead] = empty_list()
     """People (ids) or roles (chair, vice-chair, clerk) who lead the item."""
     purpose: Markdown | None = None
     """The purpose line printed under the title ("To review actions from the previous meeting")."""
@@ -100,11 +102,11 @@ class StandingItem(Record):
 class Priority(Record):
     number: int = Field(ge=1)
     title: str
-    leads: list[PersonId] = []
+    leads: list[PersonId] = empty_list()
     """Lead officer(s) for the priority."""
     theme: int | None = None
     """Theme number, where the plan groups priorities under themes."""
-    kpis: list[str] = []
+    kpis: list[str] = empty_list()
     """How progress is measured."""
 
 
@@ -121,7 +123,7 @@ class Plan(Record):
     title: str
     starts: Date
     ends: Date
-    themes: list[Theme] = []
+    themes: list[Theme] = empty_list()
     priorities: list[Priority]
 
     @model_validator(mode="after")
@@ -252,7 +254,7 @@ class Conventions(Record):
     """The action log's columns, in order. Without a status column, a closed or completed action
     says so under its owners ("Andy Thomas / Close"), as logs without one do."""
     action_log_title: str = "Action Log"
-    action_log_headings: dict[ActionLogColumn, str] = {}
+    action_log_headings: dict[ActionLogColumn, str] = empty_dict()
     """Column headings that differ from the defaults (No., Date, Action, Responsible Officer, Comments, Status, Due)."""
     action_log_show_reassignment: Flag = True
     """Show who an action was first given to and "Reassigned to ..." (else only the current owners)."""
@@ -381,7 +383,7 @@ class FormSection(Record):
     guidance: str | None = None
     """Grey guidance text where the answer goes; the import drops it when a partner leaves it in.
     For priorities, {what} is replaced by the theme or priority ("Theme 1")."""
-    also: list[str] = []
+    also: list[str] = empty_list()
     """Other labels partners write for this section (older forms, their own wording)."""
     tick: Flag = True
     """Give the section a "Not for publication" tick box."""
@@ -397,7 +399,7 @@ class UpdateForm(Record):
     """The form is due back this many days before the meeting."""
     sections: list[FormSection] = [FormSection(key=k, label=label, guidance=g) for k, label, g in STANDARD_SECTIONS]
     """The sections, in order (default: the usual partner update form)."""
-    prefill: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]] = []
+    prefill: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]] = empty_list()
     """Sections pre-filled with the partner's answer to the previous meeting, marked as last quarter's."""
 
     @model_validator(mode="after")
@@ -492,12 +494,12 @@ class Config(Record):
     partnership: Partnership
     defaults: Defaults = Defaults()
     conventions: Conventions = Conventions()
-    standing_agenda: list[StandingItem] = []
-    plans: list[Plan] = []
+    standing_agenda: list[StandingItem] = empty_list()
+    plans: list[Plan] = empty_list()
     """Strategic plans, oldest first; the one covering a meeting's date is current for it."""
-    schedule: list[ScheduleEntry] = []
+    schedule: list[ScheduleEntry] = empty_list()
     """Future meeting dates, in order."""
-    partner_updates: list[ExpectedUpdate] = []
+    partner_updates: list[ExpectedUpdate] = empty_list()
     """Partners expected to send an update report to each meeting."""
     update_form: UpdateForm = UpdateForm()
     """The partner update form: its title, layout, sections and what is pre-filled."""

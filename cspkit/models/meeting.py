@@ -22,6 +22,7 @@ from cspkit.models.common import (
     Slug,
     StrEnum,
     Time,
+    empty_list,
 )
 from cspkit.models.config import ItemKind, PaperKind, ScheduleEntry
 
@@ -57,11 +58,11 @@ class Attendee(Record):
 
 
 class Attendance(Record):
-    present: list[Attendee] = []
-    officers: list[Attendee] = []
+    present: list[Attendee] = empty_list()
+    officers: list[Attendee] = empty_list()
     """Officers in attendance (not members)."""
-    apologies: list[Attendee] = []
-    absent: list[Attendee] = []
+    apologies: list[Attendee] = empty_list()
+    absent: list[Attendee] = empty_list()
 
 
 #: The endings a document paper's source may have (PDF, Word, Markdown).
@@ -123,8 +124,8 @@ class SubItem(Record):
     title: str
     priority: int | None = None
     """Strategic priority number this sub-item reports on."""
-    leads: list[Lead] = []
-    papers: list[Paper] = []
+    leads: list[Lead] = empty_list()
+    papers: list[Paper] = empty_list()
     to_follow: Flag = False
     """The paper is late: the agenda says "To follow"."""
 
@@ -134,15 +135,15 @@ class AgendaItem(Record):
     title: str
     key: Slug | None = None
     """The standing item this comes from (see cspkit.yaml), if any."""
-    leads: list[Lead] = []
+    leads: list[Lead] = empty_list()
     """People (ids) or roles (chair, vice-chair, clerk) leading the item."""
     lead_text: str | None = None
     """Free text when the lead is not a person on the registry ("An officer from ...")."""
     purpose: Markdown | None = None
     kind: ItemKind = ItemKind.report
-    papers: list[Paper] = []
+    papers: list[Paper] = empty_list()
     to_follow: Flag = False
-    sub_items: list[SubItem] = []
+    sub_items: list[SubItem] = empty_list()
     restricted: Flag = False
     """Exempt from publication: a public pack lists only the number and "Exempt item"."""
     programme_item: Slug | None = None
@@ -169,7 +170,7 @@ class Decision(Record):
     that: Flag = True
     """False for a decision that is not a that-clause, printed as it stands after the word
     ("NOTED the update from the Police")."""
-    owners: list[PersonId] = []
+    owners: list[PersonId] = empty_list()
     """People the decision gives a task to; cspkit turns such a decision into an action."""
     due: Date | None = None
     action: str | None = None
@@ -180,7 +181,7 @@ class Point(Record):
     """A numbered point followed by a bullet list of its own."""
 
     text: Markdown
-    bullets: list[Markdown] = []
+    bullets: list[Markdown] = empty_list()
     """The bullet list under the point."""
 
 
@@ -259,7 +260,7 @@ class MinuteItem(Record):
     """deferred or withdrawn, when the item was not taken."""
     restricted: Flag = False
     """Exempt from publication: a public copy shows only the number and "Exempt item"."""
-    body: list[MinutePart] = []
+    body: list[MinutePart] = empty_list()
     """What the minute says, in the order it says it."""
 
     @model_validator(mode="before")
@@ -336,7 +337,7 @@ class Minutes(Record):
     """The minutes are kept elsewhere, not in these records: where (a document, a web page)."""
     imported_from: ImportedFile | None = None
     """The Word or Markdown document these minutes were last imported from (cspkit minutes import)."""
-    items: list[MinuteItem] = []
+    items: list[MinuteItem] = empty_list()
 
     @model_validator(mode="after")
     def _approval(self) -> Minutes:
@@ -359,7 +360,7 @@ class Meeting(Record):
     mode: Mode | None = None
     chair: PersonId | None = None
     attendance: Attendance = Attendance()
-    agenda: list[AgendaItem] = []
+    agenda: list[AgendaItem] = empty_list()
     minutes: Minutes | None = None
     note: Markdown | None = None
     """Anything worth keeping that has no field (why a meeting was cancelled)."""

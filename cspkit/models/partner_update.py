@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, OrgId, PersonId, Record, Slug
+from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, OrgId, PersonId, Record, Slug, empty_dict, empty_list
 
 ReportDate = Annotated[
     Date | Annotated[str, Field(pattern=MONTH_RE)],
@@ -65,7 +65,7 @@ class PartnerUpdate(Record):
 
     meeting: Date
     organisation: OrgId
-    authors: list[PersonId] = []
+    authors: list[PersonId] = empty_list()
     author_text: str | None = None
     """Author as written when not on the registry ("Station Manager")."""
     date: ReportDate | None = None
@@ -78,7 +78,7 @@ class PartnerUpdate(Record):
     """Relevant performance data."""
     plan: Slug | None = None
     """The plan whose priorities or themes the form uses (default: the plan current at the meeting)."""
-    priorities: list[PriorityUpdate] = []
+    priorities: list[PriorityUpdate] = empty_list()
     budget: Markdown | None = None
     """Budget / resource implications."""
     risks: Markdown | None = None
@@ -92,14 +92,14 @@ class PartnerUpdate(Record):
     contact: Markdown | None = None
     """The published "Officer to contact" block, as the report prints it (name, role, how to reach
     them). Filled in deliberately: cspkit never copies an address from contacts.yaml into it."""
-    sections: dict[SectionKey, Markdown | None] = {}
+    sections: dict[SectionKey, Markdown | None] = empty_dict()
     """Sections of the partnership's own form (update_form.sections in cspkit.yaml) that are not
     fields above, by key ("local-issues": …)."""
     restricted: Flag = False
-    restricted_sections: list[SectionKey] = []
+    restricted_sections: list[SectionKey] = empty_list()
     """Sections not for publication (the partner ticked the box on the form), by key: left out of
     public packs while the rest of the update is published."""
-    requested: list[Date] = []
+    requested: list[Date] = empty_list()
     """The days the form was sent to the partner (``cspkit update chase --email``), oldest first."""
     received: Received | None = None
     """When the filled-in form came back and from which file (``cspkit update import``)."""

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import FinancialYear, Markdown, Number, Record, Slug, StrEnum
+from cspkit.models.common import FinancialYear, Markdown, Number, Record, Slug, StrEnum, empty_list
 
 
 class Unit(StrEnum):
@@ -80,7 +80,7 @@ class Indicator(Record):
     """Where the figures come from, and what they leave out."""
     decimals: int | None = Field(None, ge=0, le=4)
     """Decimal places the figures are published with (73.20 needs 2); default: the year's."""
-    readings: list[Reading] = []
+    readings: list[Reading] = empty_list()
 
     def shown_change(self, reading: Reading) -> tuple[float, str] | None:
         """The change to print and its unit: percentage points for a percentage, else %."""

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, PersonId, Record, Slug, StrEnum
+from cspkit.models.common import MONTH_RE, Date, Flag, Markdown, PersonId, Record, Slug, StrEnum, empty_list
 
 
 class Recurrence(StrEnum):
@@ -43,7 +43,7 @@ class ProgrammeItem(Record):
     detail: Markdown | None = None
     when: When
     recurs: Recurrence = Recurrence.none
-    action_by: list[PersonId] = []
+    action_by: list[PersonId] = empty_list()
     """Who brings it (becomes the agenda item's leads)."""
     status: ProgrammeStatus = ProgrammeStatus.planned
     last_taken: Date | None = None

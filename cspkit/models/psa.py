@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from cspkit.models.common import Date, ItemNumber, Markdown, MeetingRef, PersonId, Record, StrEnum
+from cspkit.models.common import Date, ItemNumber, Markdown, MeetingRef, PersonId, Record, StrEnum, empty_list
 
 
 class RecommendationStatus(StrEnum):
@@ -32,10 +32,10 @@ class Removal(Record):
 class Recommendation(Record):
     number: int = Field(ge=1)
     text: Markdown
-    owners: list[PersonId] = []
+    owners: list[PersonId] = empty_list()
     status: RecommendationStatus | None = None
     """Left empty where the tracker shows no status."""
-    updates: list[RecommendationUpdate] = []
+    updates: list[RecommendationUpdate] = empty_list()
     removed: Removal | None = None
 
     @model_validator(mode="after")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import model_validator
 
-from cspkit.models.common import Date, Flag, OrgId, Record, Slug
+from cspkit.models.common import Date, Flag, OrgId, Record, Slug, empty_list
 
 
 class Organisation(Record):
@@ -17,7 +17,7 @@ class Organisation(Record):
     """Short name used in tables and minutes ("LFRS", "OPCC")."""
     statutory: Flag = False
     """A responsible authority under the Crime and Disorder Act 1998."""
-    aliases: list[str] = []
+    aliases: list[str] = empty_list()
     """Other ways the name is written in documents."""
 
     @property
@@ -31,7 +31,7 @@ class Person(Record):
     """Name as usually written ("David Stokes")."""
     title: str | None = None
     """Rank or honorific used before the name ("Inspector", "Councillor", "Cllr.")."""
-    aliases: list[str] = []
+    aliases: list[str] = empty_list()
     """Other spellings seen in documents ("Dave Stokes", "Guiseppe Vassallo")."""
     organisation: OrgId | None = None
     role: str | None = None
