@@ -13,7 +13,10 @@ Two files, each rewritten whole and atomically (a temporary file, then a rename)
   content, the Python version, the installed PyYAML, pydantic, pydantic-core and rapidfuzz).
   When the digest is unchanged, so is the report: ``validate`` prints it without loading
   anything, and ``open_repo`` (render, calendar) skips the cross-record checks of a report
-  that found nothing. A folder with a symbolic link in it is never given a stored report.
+  that found nothing. When only YAML files changed since (not ``cspkit.yaml``, no paper, no
+  folder), the report is where checking starts: the per-record checks run again only over the
+  files those changes affect (:func:`cspkit.session.check_all`). A folder with a symbolic link
+  in it is never given a stored report.
 
 A file's content decides, never its modification time alone: ``validate`` skips re-reading a
 file only when its whole stat (inode, size, modification and change times) is what was
@@ -32,7 +35,7 @@ import hashlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from cspkit.errors import Problem
@@ -182,6 +185,18 @@ NULL_CACHE = NullCache()
 # --------------------------------------------------------------------------- the cache
 
 
+#: What :meth:`Cache.parsed` returns for data it does not hold (``None`` is an empty file's data).
+MISSING: Any = object()
+
+
+class Previous(NamedTuple):
+    """The last report kept, as :meth:`Cache.previous` gives it."""
+
+    problems: list[Problem]
+    #: SHA-256 of each YAML file the report was made from, by path under the records folder
+    digests: dict[str, bytes]
+
+
 class Cache:
     """The cache of one repository; every failure to read or write it is silent."""
 
@@ -191,6 +206,7 @@ class Cache:
         self._key = key
         self._parsed: dict[bytes, Any] | None = None
         self._used: dict[bytes, Any] = {}
+        self._earlier: dict[bytes, Any] | None = None
         self._changed = False
         self.snap: Snapshot | None = None
         self._stored: dict[str, Any] | None = None
@@ -304,6 +320,7 @@ class Cache:
             return
         if self._changed or len(self._used) != len(self._parsed):
             self._write(_PARSED, {"entries": self._used})
+            self._earlier = self._parsed  # what the last report was made from, for parsed()
             self._parsed = dict(self._used)
             self._changed = False
 
@@ -342,6 +359,33 @@ class Cache:
         except (KeyError, TypeError, ValueError):
             return None
 
+    def previous(self) -> Previous | None:
+        """The stored report, when it was made from the same configuration and the same files
+        other than YAML ones as the snapshot saw (only YAML files' contents differ, if anything):
+        its problems and the digest of each YAML file it was made from, by path under the records
+        folder. A check of the records as they are now can start from it, file by file."""
+        from cspkit.errors import Problem
+
+        stored, snap = self._stored, self.snap
+        if not stored or snap is None or stored.get("records_dir") != snap.records_dir or \
+                stored.get("config") != _digest(snap.config) or stored.get("others") != snap.others:
+            return None
+        problems, seen = stored.get("problems"), stored.get("seen")
+        if not isinstance(problems, list) or not isinstance(seen, dict):
+            return None
+        try:
+            return Previous([Problem.from_record(p) for p in problems],
+                            {str(rel): bytes(entry[1]) for rel, entry in seen.items()})
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def parsed(self, digest: bytes) -> Any:
+        """The data parsed from the text whose SHA-256 is ``digest`` (:data:`MISSING`: not kept)."""
+        for known in (self._used, self._parsed, self._earlier):
+            if known and digest in known:
+                return known[digest]
+        return MISSING
+
     def save_report(self, records_dir: str, problems: list[Problem], files: int) -> None:
         """Keep a report made from what the snapshot saw, unless something changed meanwhile."""
         snap = self.snap
@@ -353,7 +397,7 @@ class Cache:
                 stored.get("files") == files and stored.get("seen") == snap.seen:
             return
         self._write(_REPORT, {"records_dir": records_dir, "config": _digest(snap.config), "digest": snap.digest,
-                              "problems": records, "files": files, "seen": snap.seen})
+                              "others": snap.others, "problems": records, "files": files, "seen": snap.seen})
 
 
 def _read_bytes(path: Path | str, limit: int = 0, walked: bool = False) -> bytes | None:
@@ -390,7 +434,7 @@ _KEEP_BYTES = 1024 * 1024
 
 #: A file changed this recently (nanoseconds) when it was hashed may change again within the
 #: same timestamp tick, unseen by its stat: its digest is never reused on the strength of a stat.
-_RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000
 
 #: What tells a file changed: inode, size, modification and change times (nanoseconds).
 StatKey = tuple[int, int, int, int]
@@ -417,6 +461,10 @@ class Snapshot:
         #: the records folder walked (resolved); nothing under it is a symbolic link
         self.records: Path | None = None
         self.digest = b""
+        #: a digest of all but the YAML files (folders, papers, images): what a report made from
+        #: other YAML files can be brought up to date from, file by file, when it is unchanged
+        self.others = b""
+        self._others = hashlib.sha256()
         self.stats: list[tuple[str, StatKey]] = []
         self.files: dict[str, tuple[bytes, bytes]] = {}
         self.seen: Seen = {}
@@ -447,6 +495,7 @@ class Snapshot:
         except OSError:
             return None
         snap.digest = h.digest()
+        snap.others = snap._others.digest()
         return snap
 
     def _walk(self, folder: Path, prefix: str, h: hashlib._Hash) -> bool:
@@ -462,6 +511,7 @@ class Snapshot:
                 return False  # what a link points to can change without anything here changing
             if entry.is_dir(follow_symlinks=False):
                 h.update(b"d\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
+                self._others.update(b"d\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
                 if not self._walk(Path(entry.path), rel + "/", h):
                     return False
             elif entry.is_file(follow_symlinks=False):
@@ -472,13 +522,15 @@ class Snapshot:
                     # A paper's content is checked too (readable, UTF-8). Its stat stands for it,
                     # since any change to a file changes its change time; one changed too
                     # recently for that to be sure is read instead.
-                    if max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS:
-                        h.update(b"s" + repr(key).encode())
+                    if max(st.st_mtime_ns, st.st_ctime_ns) < self._now - RACY_NS:
+                        stands = b"s" + repr(key).encode()
                     else:
                         data = _read_bytes(entry.path, _OTHER_FILE_BYTES, walked=True)
                         if data is None:
                             return False
-                        h.update(b"c" + hashlib.sha256(data).digest())
+                        stands = b"c" + hashlib.sha256(data).digest()
+                    h.update(stands)
+                    self._others.update(b"f\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + stands)
                     self.stats.append((entry.path, key))
                     continue
                 if st.st_size > MAX_RECORD_BYTES:
@@ -492,7 +544,7 @@ class Snapshot:
                     if data is None:
                         return False  # replaced meanwhile (by a pipe, a bigger file): a full run says
                     digest = hashlib.sha256(data).digest()
-                    settled = max(st.st_mtime_ns, st.st_ctime_ns) < self._now - _RACY_NS
+                    settled = max(st.st_mtime_ns, st.st_ctime_ns) < self._now - RACY_NS
                     if len(data) <= _KEEP_BYTES:
                         self.files[entry.path] = (data, digest)
                 h.update(digest)

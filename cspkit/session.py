@@ -35,7 +35,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from cspkit import fileio
-from cspkit.cache import CACHE_DIR, Cache, ParseCache
+from cspkit.cache import CACHE_DIR, MISSING, Cache, ParseCache
 from cspkit.checks import check_repo, scoped_checks
 from cspkit.errors import ConflictError, NotFound, Problem, RecordError, UserError
 from cspkit.fileio import fsync_dir, real_path, write_temporary
@@ -80,11 +80,68 @@ def check_all(root: Path, cache: ParseCache | None = None) -> tuple[Repo, list[P
         if known[1] == len(repo.sources) and not loaded - Counter(p.key for p in known[0] if not p.check):
             return repo, known[0]
         check_stray_files(repo, problems)  # not the same files after all
-    problems = finish(repo, problems + check_repo(repo, loaded=problems))
+        checked = None
+    else:
+        checked = _check_since(repo, problems, real) if real is not None else None
+    problems = checked if checked is not None else finish(repo, problems + check_repo(repo, loaded=problems))
     if real is not None:
         real.save_report(repo.config.records_dir if repo.config is not None else "records", problems,
                          len(repo.sources))
     return repo, problems
+
+
+def _check_since(repo: Repo, loaded: list[Problem], cache: Cache) -> list[Problem] | None:
+    """Every problem of ``repo`` (``loaded``: its files' own), worked out from the last report
+    kept when only some YAML files changed since it was made: the per-record checks run again
+    only over the files those changes affect (:func:`affected_files`), as a writing session
+    checks its change; the other checks run whole. None: no such report, or a change whose
+    reach cannot be told (then everything is checked).
+    """
+    previous, snap = cache.previous(), cache.snap
+    if previous is None or snap is None or snap.records is None:
+        return None
+    now = {rel: entry[1] for rel, entry in snap.seen.items()}
+    changed = {rel for rel in now.keys() | previous.digests.keys() if now.get(rel) != previous.digests.get(rel)}
+    if not changed:
+        return None  # the same files, yet no report for them (a different count of records, say)
+    records_dir = repo.config.records_dir if repo.config is not None else "records"
+    sources = dict(repo.sources)
+    shown: set[str] = set()
+    for inner in changed:
+        path = snap.records / inner
+        rel = repo.rel(path)
+        shown.add(rel)
+        digest = previous.digests.get(inner)
+        if digest is None:
+            sources.pop(rel, None)  # new since: it was not there before
+            continue
+        kind = kind_for(path, repo.root, records_dir)
+        data = cache.parsed(digest)
+        if kind is None or data is MISSING:
+            return None  # not a record file (a stray), or what it held is not kept
+        old = Source(path=path, rel=rel, kind=kind, digest=digest, data=data if isinstance(data, dict) else None)
+        validate_source(old, [])
+        sources[rel] = old
+    before = indexed(repo.root, sources)
+    scope = affected_files(before, repo, shown, previous.problems)
+    if scope is None:
+        return None
+    scoped = scoped_checks()
+    kept = [p for p in previous.problems if p.check in scoped and p.file not in scope]
+    return finish(repo, loaded + kept + check_repo(repo, scope, loaded))
+
+
+def indexed(root: Path, sources: dict[str, Source]) -> Repo:
+    """A repository of the records read into ``sources`` (by path as shown), indexed."""
+    repo = Repo(root=root)
+    config_src = next((s for s in sources.values() if s.kind is CONFIG_KIND), None)
+    if config_src is not None and config_src.model is not None:
+        repo.index(config_src, config_src.model)
+    for rel, src in sources.items():
+        repo.sources[rel] = src
+        if src.model is not None and src.kind is not CONFIG_KIND:
+            repo.index(src, src.model)
+    return repo
 
 
 def open_repo(root: Path | None = None, strict: bool = True) -> Repo:
@@ -344,7 +401,6 @@ def _changed_repo(session: Session) -> list[Problem]:
     affects, the per-record checks only over those (the rest keep what they found before).
     """
     before = session.repo
-    repo = Repo(root=before.root)
     new_file_problems: list[Problem] = []
     by_rel = {session.rel(c.path): c for c in session.changes.values()}
     sources = dict(before.sources)
@@ -353,13 +409,7 @@ def _changed_repo(session: Session) -> list[Problem]:
         new = read_source(change.path, session.root, kind, new_file_problems, session.cache, rel, change.text)
         validate_source(new, new_file_problems)
         sources[rel] = new
-    config_src = next((s for s in sources.values() if s.kind is CONFIG_KIND), None)
-    if config_src is not None and config_src.model is not None:
-        repo.index(config_src, config_src.model)
-    for rel, src in sources.items():
-        repo.sources[rel] = src
-        if src.model is not None and src.kind is not CONFIG_KIND:
-            repo.index(src, src.model)
+    repo = indexed(before.root, sources)
     kept_file_problems = [p for p in session.problems if not p.check and p.file not in by_rel]
     loaded = kept_file_problems + new_file_problems
     scope = affected_files(before, repo, set(by_rel), session.problems)

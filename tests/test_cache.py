@@ -315,7 +315,7 @@ class ReadCounter:
 def test_an_unchanged_settled_file_is_not_read_again(mini, monkeypatch):
     from cspkit import cache as cache_mod
 
-    monkeypatch.setattr(cache_mod, "_RACY_NS", -10**18)  # every file counts as long settled
+    monkeypatch.setattr(cache_mod, "RACY_NS", -10**18)  # every file counts as long settled
     want = outputs(mini)
     outputs(mini)  # records what it saw
     reads = ReadCounter(monkeypatch, mini / "records")

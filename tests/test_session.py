@@ -26,9 +26,10 @@ from hypothesis import strategies as st
 
 from cspkit.checks import check_repo
 from cspkit.load import finish, load_repo
+from cspkit.models.meeting import Meeting
 from cspkit.session import Session, _changed_repo, open_session
 from cspkit.yaml.read import parse
-from cspkit.yaml.write import edit_text
+from cspkit.yaml.write import edit_text, new_file_text
 
 # --------------------------------------------------------------------------- incremental checks
 
@@ -178,6 +179,95 @@ def test_a_new_meeting_rechecks_everything_where_a_record_names_a_missing_meetin
         assert incremental == _full(charnwood, broken)
     finally:
         new_file.unlink()
+
+
+@pytest.fixture(scope="module")
+def charnwood_cached(tmp_path_factory) -> Path:
+    return copy_repo(CHARNWOOD, tmp_path_factory.mktemp("cached") / "charnwood")
+
+
+def _cached_check(root: Path) -> list[tuple]:
+    """The problems as a command finds them through the cache (from the last report kept)."""
+    from cspkit.cache import Cache
+    from cspkit.session import check_all
+
+    cache = Cache.open(root)
+    assert cache is not None
+    return _keys(check_all(root, cache)[1])
+
+
+@pytest.fixture
+def with_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CSPKIT_CACHE", raising=False)
+
+
+@settings(max_examples=trials(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(data=st.data())
+def test_records_changed_on_disk_are_checked_from_the_last_report_as_a_full_validate_checks_them(
+        charnwood_cached, with_cache, data):
+    """Files changed since the last report (a clerk's editor, a git pull) are checked from that
+    report, only over what the change affects: exactly what a full check finds, after the
+    change and again once it is undone."""
+    root = charnwood_cached
+    pool = _pool(CHARNWOOD)
+    files = sorted(p.relative_to(CHARNWOOD) for p in (CHARNWOOD / "records").rglob("*.yaml"))
+    assert _cached_check(root) == _full(root, {})  # the report the change starts from
+    before: dict[Path, str] = {}
+    new_file = None
+    try:
+        for rel in data.draw(st.lists(st.sampled_from(files), min_size=1, max_size=2, unique=True), label="changed"):
+            path = root / rel
+            text = (CHARNWOOD / rel).read_text(encoding="utf-8")
+            before[path] = text
+            path.write_text(edit_text(text, _mutation(data.draw, parse(text), pool)), encoding="utf-8")
+        if data.draw(st.booleans(), label="a new meeting"):
+            model = data.draw(st.sampled_from(sorted((CHARNWOOD / "records/meetings").glob("*.yaml"))), label="like")
+            day = data.draw(st.sampled_from(["2022-01-20", "2023-08-31", "2024-01-18"]), label="new date")
+            meeting = parse(model.read_text(encoding="utf-8"))
+            meeting["date"] = dt.date.fromisoformat(day)
+            text = new_file_text(meeting, Meeting, "")
+            new_file = root / "records/meetings" / f"{day}.yaml"
+            new_file.write_text(text, encoding="utf-8")
+        assert _cached_check(root) == _full(root, {})
+    finally:
+        for path, text in before.items():
+            path.write_text(text, encoding="utf-8")
+        if new_file is not None:
+            new_file.unlink()
+    assert _cached_check(root) == _full(root, {})
+
+
+def test_a_change_on_disk_is_checked_only_where_it_reaches(charnwood_copy, with_cache, monkeypatch):
+    """One meeting's minutes corrected since the last report: the per-record checks look again
+    at that meeting and the records that refer to it, not at every record; what they find is
+    what a full check finds (a problem the change makes, and one it leaves elsewhere)."""
+    import cspkit.session as session
+
+    root = charnwood_copy
+    actions = root / "records/actions/2023-07-13.yaml"
+    actions.write_text(actions.read_text(encoding="utf-8").replace("  - james-oconnell", "  - nobody-here", 1),
+                       encoding="utf-8")
+    _cached_check(root)
+    scopes: list[frozenset[str] | None] = []
+    real = session.check_repo
+
+    def recording(repo, files=None, loaded=None):
+        scopes.append(files)
+        return real(repo, files, loaded)
+
+    monkeypatch.setattr(session, "check_repo", recording)
+    meeting = root / "records/meetings/2023-07-13.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("chair: liz-blackshaw", "chair: nobody-chairs"), encoding="utf-8")
+    found = _cached_check(root)
+    assert found == _full(root, {})
+    assert any(f[0] == "records/meetings/2023-07-13.yaml" and "nobody-chairs" in f[3] for f in found)
+    assert any(f[0] == "records/actions/2023-07-13.yaml" and "nobody-here" in f[3] for f in found)
+    assert len(scopes) == 1 and scopes[0] is not None
+    assert "records/meetings/2023-07-13.yaml" in scopes[0]
+    assert len(scopes[0]) < len(list((root / "records").rglob("*.yaml"))) // 2
 
 
 def _no_cache() -> Any:

@@ -21,13 +21,14 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cspkit.cache import code_fingerprint
+from cspkit.cache import RACY_NS, code_fingerprint
 from cspkit.errors import ConflictError, UserError
 from cspkit.fileio import ANYWHERE, FileRefused, read_file, real_path, write_bytes, write_text
 from cspkit.load import MAX_PAPER_BYTES
@@ -98,6 +99,8 @@ class Digests:
             if src.model is not None and src.digest is not None:
                 self.files[(src.kind.name, src.kind.key(src.model))] = src.digest
         self.code = self._code()
+        #: files last changed before this (nanoseconds) are known by their stat
+        self._settled = time.time_ns() - RACY_NS
 
     def _code(self) -> bytes:
         h = hashlib.sha256(code_fingerprint())
@@ -117,9 +120,15 @@ class Digests:
         return self.files.get((kind, key), b"-")
 
     def paper(self, source: str) -> bytes:
+        """What stands for a paper's file in keys: its stat (inode, size, modification and change
+        times), which any change to the file changes; a file changed too recently for its stat to
+        be sure of that (see :class:`cspkit.cache.Snapshot`) is read and hashed instead."""
+        path = self.repo.records_dir / source
         try:
-            return hashlib.sha256(read_file(self.repo.records_dir / source, limit=MAX_PAPER_BYTES,
-                                            inside=self.repo.root)).digest()
+            st = os.stat(path)
+            if max(st.st_mtime_ns, st.st_ctime_ns) < self._settled:
+                return repr((str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)).encode()
+            return hashlib.sha256(read_file(path, limit=MAX_PAPER_BYTES, inside=self.repo.root)).digest()
         except (OSError, FileRefused):
             return b"-"
 
@@ -269,38 +278,39 @@ class SiteBuild:
         return key
 
     def documents_key(self, m: Meeting) -> tuple:
-        """What a meeting's document papers' pages are made from: its file and the papers' files."""
+        """What a meeting's papers on the site are made from: its file and the papers' files."""
         return (*self.base, self.d.file("meeting", m.date),
                 tuple(self.d.paper(p.source) for item in m.agenda for p in _papers(item) if p.source))
 
-    def document_pages(self, m: Meeting, before: list[str], old: dict[str, dict[str, Any]]) -> list[Output]:
-        """A page for each public document paper of ``m``.
+    def paper_files(self, m: Meeting, before: list[str], old: dict[str, dict[str, Any]]) -> list[Output]:
+        """The site's files of the public papers of ``m``: a page for each Markdown or Word
+        paper, and each PDF paper as its author sent it (the pack has its pages too).
 
         Which papers are public is the agenda's to say (restricted items and papers are left
         out), and working out the agenda is the dearest part of planning; so when nothing the
-        pages are made from has changed, the pages the last build made are planned again as
-        they were (the manifest keeps them under the meeting's date).
+        files are made from has changed, the files the last build made are planned again as
+        they were (the manifest keeps them under the meeting's date, ``before``).
         """
         group = m.date.isoformat()
         key = self.documents_key(m)
         if before and all(old[rel].get("key") == self.d.key(rel, *key) for rel in before):
-            return [Output(rel, self.d.key(rel, *key), partial(self._document_page, m, rel), group)
+            return [Output(rel, self.d.key(rel, *key), partial(self._paper_file, m, rel), group)
                     for rel in sorted(before)]
-        return [Output(p.page, self.d.key(p.page, *key), partial(self.paper_page, m, p), group)
-                for p in self.pub.documents(m) if p.page]
+        out = [Output(p.page, self.d.key(p.page, *key), partial(self.paper_page, m, p), group)
+               for p in self.pub.documents(m) if p.page]
+        return out + [Output(p.href, self.d.key(p.href, *key), partial(self.pub.paper_file, m, p.source), group)
+                      for p in self._attachments(m)]
 
-    def pdf_papers(self, m: Meeting) -> list[Output]:
-        """The public PDF papers of ``m``, published as their authors sent them (the pack has their pages too)."""
-        out = []
-        for line in self.pub.agenda(m):
-            for p in [*line.papers, *(q for sub in line.sub_items for q in sub.papers)]:
-                if p.kind == "attachment" and p.href and p.source:
-                    out.append(Output(p.href, self.d.key(p.href, self.d.paper(p.source)),
-                                      partial(self.pub.paper_file, m, p.source)))
-        return out
+    def _attachments(self, m: Meeting) -> list[Any]:
+        """The public PDF papers of ``m`` (their links)."""
+        return [p for line in self.pub.agenda(m) for p in [*line.papers, *(q for sub in line.sub_items for q in sub.papers)]
+                if p.kind == "attachment" and p.href and p.source]
 
-
-    def _document_page(self, m: Meeting, rel: str) -> bytes:
+    def _paper_file(self, m: Meeting, rel: str) -> bytes:
+        """The file ``rel`` of a paper of ``m`` that the last build made too."""
+        for p in self._attachments(m):
+            if p.href == rel:
+                return self.pub.paper_file(m, p.source)
         return self.paper_page(m, next(p for p in self.pub.documents(m) if p.page == rel))
 
     def meeting_page(self, m: Meeting) -> bytes:
@@ -356,8 +366,7 @@ class SiteBuild:
             add(pub.page_of(m.date), key, partial(self.meeting_page, m))
             add(f"meetings/{m.date.isoformat()}.json", key, partial(self.meeting_json, m))
             if any(p.source for item in m.agenda for p in _papers(item)):
-                out += self.document_pages(m, old_groups.get(m.date.isoformat(), []), old)
-                out += self.pdf_papers(m)
+                out += self.paper_files(m, old_groups.get(m.date.isoformat(), []), old)
 
         # The registers
         meeting_dates = tuple((day, s[1]) for day, s in self.summaries.items())
