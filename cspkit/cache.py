@@ -1,8 +1,10 @@
 """The content-hash cache in ``<repository>/.cspkit-cache/``: warm runs skip parsing.
 
-Two files, each rewritten whole and atomically (a temporary file, then a rename):
+Files, each rewritten whole and atomically (a temporary file, then a rename):
 
-* ``parsed.bin`` maps the SHA-256 of a record file's text to the data that text parses to.
+* ``parsed-0.bin`` … ``parsed-f.bin`` map the SHA-256 of a record file's text to the data
+  that text parses to (sixteen files by the digest's first digit, so that one changed file
+  rewrites two of them).
   :func:`cspkit.repo.load_repo` asks it before parsing, so a file is parsed again only when
   its content changed (content changed back is found by its hash again). Model validation
   always runs.
@@ -45,7 +47,8 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".cspkit-cache"
 FORMAT = b"cspkit-cache 1"
-_PARSED = "parsed.bin"
+#: Parsed data is kept in this many files, by the first digit of each text's digest.
+_SHARDS = 16
 _REPORT = "report.bin"
 _MAC_SIZE = 32
 #: Installed packages whose behaviour shows in what validate reports.
@@ -155,6 +158,9 @@ class ParseCache(Protocol):
     def parse(self, text: str, digest: bytes) -> Any:
         """The data of ``text`` (whose bytes have ``digest``); shared: callers must not change it."""
 
+    def reuse(self, path: Path) -> tuple[bytes, Any] | None:
+        """The digest and data of a record file the snapshot vouches for without reading it."""
+
     def save(self) -> None:
         """Keep what this run parsed, for the next."""
 
@@ -174,6 +180,9 @@ class NullCache:
         from cspkit.yaml.read import parse
 
         return parse(text)
+
+    def reuse(self, path: Path) -> tuple[bytes, Any] | None:
+        return None
 
     def save(self) -> None:
         return None
@@ -197,6 +206,14 @@ class Previous(NamedTuple):
     digests: dict[str, bytes]
 
 
+def _shard_of(digest: bytes) -> int:
+    return digest[0] * _SHARDS // 256 if digest else 0
+
+
+def _shard_name(shard: int) -> str:
+    return f"parsed-{shard:x}.bin"
+
+
 class Cache:
     """The cache of one repository; every failure to read or write it is silent."""
 
@@ -207,7 +224,8 @@ class Cache:
         self._parsed: dict[bytes, Any] | None = None
         self._used: dict[bytes, Any] = {}
         self._earlier: dict[bytes, Any] | None = None
-        self._changed = False
+        #: the digests each shard file held when read
+        self._shards: dict[int, set[bytes]] = {}
         self.snap: Snapshot | None = None
         self._stored: dict[str, Any] | None = None
 
@@ -303,26 +321,60 @@ class Cache:
         from cspkit.yaml import read
 
         if self._parsed is None:
-            stored = self._read(_PARSED)
-            entries = stored.get("entries") if stored else None
-            self._parsed = entries if isinstance(entries, dict) else {}
+            self._parsed = self._load_parsed()
         try:
             data = self._parsed[digest]
         except KeyError:
             data = read.parse(text)
-            self._changed = True
         self._used[digest] = data
         return data
 
+    def reuse(self, path: Path) -> tuple[bytes, Any] | None:
+        """(digest, data) of a file the snapshot did not read because its stat is the one the
+        last report recorded, when the data its digest parses to is kept; None: read it."""
+        digest = self.snap.unread.get(str(path)) if self.snap is not None else None
+        if digest is None:
+            return None
+        if self._parsed is None:
+            self._parsed = self._load_parsed()
+        data = self._parsed.get(digest, MISSING)
+        if data is MISSING:
+            return None
+        self._used[digest] = data
+        return digest, data
+
+    def _load_parsed(self) -> dict[bytes, Any]:
+        parsed: dict[bytes, Any] = {}
+        for shard in range(_SHARDS):
+            stored = self._read(_shard_name(shard))
+            entries = stored.get("entries") if stored else None
+            if isinstance(entries, dict):
+                parsed.update(entries)
+                self._shards[shard] = set(entries)
+        return parsed
+
     def save(self) -> None:
-        """Write the parsed data used in this run (and nothing else) if it changed."""
+        """Write the parsed data used in this run (and nothing else), each shard only if what
+        it holds changed: a run after one file changed rewrites two of them, not all."""
         if self._parsed is None:
             return
-        if self._changed or len(self._used) != len(self._parsed):
-            self._write(_PARSED, {"entries": self._used})
-            self._earlier = self._parsed  # what the last report was made from, for parsed()
-            self._parsed = dict(self._used)
-            self._changed = False
+        used: dict[int, dict[bytes, Any]] = {}
+        for digest, data in self._used.items():
+            used.setdefault(_shard_of(digest), {})[digest] = data
+        wrote = False
+        for shard in range(_SHARDS):
+            entries = used.get(shard, {})
+            if entries.keys() != self._shards.get(shard, set()):
+                self._write(_shard_name(shard), {"entries": entries})
+                self._shards[shard] = set(entries)
+                wrote = True
+        if wrote:
+            try:
+                (self.dir / "parsed.bin").unlink()  # where earlier versions kept it all, in one file
+            except OSError:
+                pass
+        self._earlier = self._parsed  # what the last report was made from, for parsed()
+        self._parsed = dict(self._used)
 
     # ------------------------------------------------------------------ the last report
     def snapshot(self, read_all: bool = True) -> Snapshot | None:
@@ -467,6 +519,8 @@ class Snapshot:
         self._others = hashlib.sha256()
         self.stats: list[tuple[str, StatKey]] = []
         self.files: dict[str, tuple[bytes, bytes]] = {}
+        #: the digests of the YAML files known by their stat, not read (by path)
+        self.unread: dict[str, bytes] = {}
         self.seen: Seen = {}
         self._known = seen or {}
         self._now = 0
@@ -539,6 +593,7 @@ class Snapshot:
                 if known is not None and known[0] == key and known[2] is True:
                     digest = known[1]
                     settled = True
+                    self.unread[entry.path] = digest
                 else:
                     data = _read_bytes(entry.path, walked=True)
                     if data is None:

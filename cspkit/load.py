@@ -105,23 +105,28 @@ def read_source(path: Path, root: Path, kind: Kind[Any], problems: list[Problem]
     ``rel`` is the path as shown (default: :func:`display_path`).
     """
     src = Source(path=path, rel=rel if rel is not None else display_path(path, root), kind=kind)
-    try:
-        if text is not None:
-            src.text = text
-            src.digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-        else:
-            src.text, src.digest = cache.read(path, root)
-    except YamlProblem as exc:
-        problems.append(_yaml_problem(src.rel, exc))
-        return src
-    try:
-        src.data = cache.parse(src.text, src.digest)
-    except YamlProblem:
-        # every syntax error the file has, in one run (not just the first)
-        _, found = parse_reporting_all(src.text)
-        problems.extend(_yaml_problem(src.rel, exc) for exc in found)
-        src.data = None
-        return src
+    kept = cache.reuse(path) if text is None else None
+    if kept is not None:  # the data of the very bytes on disk, the file left unread
+        src.digest, src.data = kept
+        src._text = None
+    else:
+        try:
+            if text is not None:
+                src.text = text
+                src.digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+            else:
+                src.text, src.digest = cache.read(path, root)
+        except YamlProblem as exc:
+            problems.append(_yaml_problem(src.rel, exc))
+            return src
+        try:
+            src.data = cache.parse(src.text, src.digest)
+        except YamlProblem:
+            # every syntax error the file has, in one run (not just the first)
+            _, found = parse_reporting_all(src.text)
+            problems.extend(_yaml_problem(src.rel, exc) for exc in found)
+            src.data = None
+            return src
     if src.data is None:
         problems.append(Problem(src.rel, 1, 1, f"the file is empty (expected: {kind.title})", code=ProblemCode.empty))
     elif not isinstance(src.data, dict):
@@ -289,7 +294,8 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
 
 def finish(repo: Repo, problems: list[Problem]) -> list[Problem]:
     """Fill in line numbers, drop duplicates and sort problems by file and line."""
-    texts = {rel: s.text for rel, s in repo.sources.items() if s.text}
+    unlocated = {p.file for p in problems if not p.line}
+    texts = {rel: s.text for rel, s in repo.sources.items() if rel in unlocated and s.text}
     fill_lines(problems, texts)
     unique: dict[tuple[str, int, int, str], Problem] = {}
     for p in problems:

@@ -25,6 +25,7 @@ from cspkit.models.performance import PerformanceYear
 from cspkit.models.programme import ForwardProgramme
 from cspkit.models.psa import PSA
 from cspkit.models.registry import Organisation, Person
+from cspkit.yaml.read import YamlProblem, read_text
 
 
 @dataclass
@@ -34,11 +35,26 @@ class Source:
     path: Path
     rel: str
     kind: Kind[Any]
-    text: str = ""
     data: Any = None
     model: BaseModel | None = None
     #: SHA-256 of the bytes as read: a write replaces the file only if it is still these bytes
     digest: bytes | None = None
+    #: the text; None: not read (a command that only reads took the data from the cache, by the
+    #: file's digest) and read when first asked for
+    _text: str | None = ""
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            try:  # only to locate a problem: a file gone meanwhile locates nothing
+                self._text = read_text(self.path, self.path.parent)
+            except YamlProblem:
+                self._text = ""
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
 
 
 @dataclass

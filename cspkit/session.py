@@ -58,19 +58,22 @@ JOURNAL_NAME = "journal.json"
 # --------------------------------------------------------------------------- checking
 
 
-def check_all(root: Path, cache: ParseCache | None = None) -> tuple[Repo, list[Problem]]:
+def check_all(root: Path, cache: ParseCache | None = None, read_all: bool = True) -> tuple[Repo, list[Problem]]:
     """Load and check the repository at ``root``: the repo and every problem, located and sorted.
 
     With a :class:`cspkit.cache.Cache`, files whose text was parsed before are not parsed
     again, and the report is kept. When the cache holds a report for exactly the files on disk
     now (same content, same names, same cspkit), the cross-record checks are not run: they are a
     function of those files, and the report holds what they found (each problem with the check
-    that found it, so a writing session's incremental checks start from it).
+    that found it, so a writing session's incremental checks start from it). Without
+    ``read_all`` (a command that only reads), a file whose stat is the one the last report
+    recorded is not read at all: its data comes from the cache by its digest, and its text is
+    read only if a problem in it needs locating.
     """
     cache = cache if cache is not None else Cache.for_loading(root)
     real = cache if isinstance(cache, Cache) else None
     if real is not None and real.snap is None:
-        real.snapshot()
+        real.snapshot(read_all=read_all)
     known = real.report() if real is not None else None
     trusted = known is not None  # a stray file would be in the report too
     repo, problems = load_repo(root, cache, strays=not trusted)
@@ -519,14 +522,17 @@ def _referrers(repo: Repo, index: str, key: Any, record: Any, memo: dict[str, An
     return out
 
 
-def open_session(root: Path | None = None, *, write: bool = False, allow_broken_config: bool = False) -> Session:
+def open_session(root: Path | None = None, *, write: bool = False, allow_broken_config: bool = False,
+                 cache: Cache | None = None) -> Session:
     """Load the repository at (or above) ``root`` once, for one command.
 
     ``write``: take the write lock first (waiting up to :data:`LOCK_TIMEOUT` seconds for
     another command to finish), so the records cannot change between reading and writing.
     An interrupted change found on the way in is completed first, and said so in ``notes``.
     A ``cspkit.yaml`` that does not load refuses (its problems listed), unless
-    ``allow_broken_config`` (``validate`` reports it with everything else).
+    ``allow_broken_config`` (``validate`` reports it with everything else). ``cache``: the
+    repository's cache as a command already opened it (its snapshot taken; a change
+    completed on the way in takes a new one).
     """
     root = find_root() if root is None else root
     lock = _WriteLock(root) if write or _journal_path(root).exists() else None
@@ -542,15 +548,17 @@ def open_session(root: Path | None = None, *, write: bool = False, allow_broken_
             lock.release()
             lock = None
     try:
-        cache = Cache.for_loading(root)
-        repo, problems = check_all(root, cache)
+        if cache is not None and (lock is not None or notes):
+            cache.snap = None
+        loading = cache if cache is not None else Cache.for_loading(root)
+        repo, problems = check_all(root, loading, read_all=write)
         if repo.config is None and not allow_broken_config:
             raise RecordError([p for p in problems if p.is_error] or problems)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
-    return Session(root, repo, problems, cache, lock, notes)
+    return Session(root, repo, problems, loading, lock, notes)
 
 
 # --------------------------------------------------------------------------- the write lock

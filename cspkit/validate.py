@@ -65,5 +65,5 @@ def _check_all(root: Path) -> tuple[list[Problem], int, list[str]]:
 
     from cspkit.session import open_session
 
-    with open_session(root, allow_broken_config=True) as session:
+    with open_session(root, allow_broken_config=True, cache=cache) as session:
         return session.problems, len(session.repo.sources), session.notes

@@ -74,7 +74,8 @@ def test_cold_and_warm_runs_print_what_an_uncached_run_prints(mini, monkeypatch)
     assert not cache_dir(mini).exists()  # CSPKIT_CACHE=0 writes nothing
 
     cold = outputs(mini)
-    assert {p.name for p in cache_dir(mini).iterdir()} >= {"parsed.bin", "report.bin", ".gitignore"}
+    names = {p.name for p in cache_dir(mini).iterdir()}
+    assert {"report.bin", ".gitignore"} <= names and any(n.startswith("parsed-") for n in names)
     counter = ParseCounter(monkeypatch)
     warm = outputs(mini)
     assert counter.calls == 0  # the stored report was used
@@ -136,6 +137,32 @@ def test_a_changed_file_is_seen_even_when_its_mtime_is_not(mini, monkeypatch):
     assert outputs(mini) == clean  # and changed back, the old content is found by its hash
 
 
+def test_one_changed_file_rewrites_only_the_parsed_data_it_touches(mini, monkeypatch):
+    """The parsed data is kept in sixteen files: a change to one record rewrites the one or two
+    that held its old text and hold its new one, and the next run parses nothing again."""
+    outputs(mini)
+    files = sorted(cache_dir(mini).glob("parsed-*.bin"))
+    assert len(files) > 2
+    before = {f.name: f.stat().st_ino for f in files}
+    meeting = mini / "records" / "meetings" / "2023-07-13.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("chair: alice-smith", "chair: alice-smyth"),
+                       encoding="utf-8")
+    outputs(mini)
+    after = {f.name: f.stat().st_ino for f in cache_dir(mini).glob("parsed-*.bin")}
+    rewritten = [name for name in after if before.get(name) != after[name]]
+    assert 1 <= len(rewritten) <= 2
+    want = uncached(mini, monkeypatch)
+    (cache_dir(mini) / "report.bin").unlink()  # so that the records are loaded, through the parsed data
+    from cspkit.yaml import read as yamlio
+
+    parsed: list[str] = []
+    real = yamlio.parse
+    monkeypatch.setattr(yamlio, "parse", lambda text: parsed.append(text) or real(text))
+    assert outputs(mini) == want
+    config = (mini / "cspkit.yaml").read_text(encoding="utf-8")
+    assert parsed and set(parsed) == {config}  # only to find the records folder: no record is parsed again
+
+
 def test_touching_a_file_changes_nothing(mini, monkeypatch):
     first = outputs(mini)
     people = mini / "records" / "people.yaml"
@@ -176,8 +203,7 @@ def test_a_paper_file_appearing_is_seen(mini, monkeypatch):
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "folder"])
 def test_a_corrupt_cache_is_ignored_and_rebuilt(mini, monkeypatch, damage):
     want = outputs(mini)
-    for name in ("parsed.bin", "report.bin"):
-        path = cache_dir(mini) / name
+    for path in [*cache_dir(mini).glob("parsed-*.bin"), cache_dir(mini) / "report.bin"]:
         if damage == "garbage":
             path.write_bytes(os.urandom(64) + path.read_bytes()[64:])
         elif damage == "truncated":
@@ -225,7 +251,7 @@ def test_a_cache_file_naming_code_is_never_unpickled(mini, monkeypatch):
     import hmac
 
     payload = pickle.dumps({"code": cache_mod.code_fingerprint(), "entries": {b"x": Boom()}})
-    (cache_dir(mini) / "parsed.bin").write_bytes(hmac.new(cache._key, payload, "sha256").digest() + payload)
+    (cache_dir(mini) / "parsed-0.bin").write_bytes(hmac.new(cache._key, payload, "sha256").digest() + payload)
     (cache_dir(mini) / "report.bin").unlink()
     assert outputs(mini) == want
     assert not (mini / "pwned").exists()
@@ -328,6 +354,27 @@ def test_an_unchanged_settled_file_is_not_read_again(mini, monkeypatch):
     assert meeting in reads.paths
     assert changed == uncached(mini, monkeypatch)
     assert "alice-smyth" in changed[1]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stat shortcut is taken on POSIX only")
+def test_an_unchanged_file_is_read_only_to_locate_a_problem_a_change_elsewhere_made_in_it(mini, monkeypatch):
+    """A command that only reads takes an unchanged file's data from the cache; when a change
+    elsewhere (a person's id) makes a problem in it, the file is read to say on which line."""
+    from cspkit import cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "RACY_NS", -10**18)  # every file counts as long settled
+    outputs(mini)
+    outputs(mini)  # records what it saw
+    people = mini / "records" / "people.yaml"
+    edit_keeping_mtime(people, "id: alice-smith", "id: alice-smyth")
+    reads = ReadCounter(monkeypatch, mini / "records")
+    changed = outputs(mini)
+    read = list(reads.paths)
+    assert changed == uncached(mini, monkeypatch)
+    meeting = mini / "records" / "meetings" / "2023-07-13.yaml"
+    assert "records/meetings/2023-07-13.yaml:7:" in changed[1]  # chair: alice-smith, line 7
+    assert meeting in read and people in read
+    assert mini / "records" / "organisations.yaml" not in read  # no problem there: never read
 
 
 def test_a_file_hashed_right_after_a_change_is_read_again(mini, monkeypatch):

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import trials
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cspkit.yaml import _construct as fastyaml
 from cspkit.yaml.read import RecordLoader
@@ -103,3 +106,23 @@ def test_a_loader_that_builds_differently_is_always_used():
 
     Shouting.add_constructor("tag:yaml.org,2002:str", lambda loader, node: node.value.upper())
     assert fastyaml.load("a: b\n", Shouting) == yaml.load("a: b\n", Loader=Shouting) == {"A": "B"}
+
+
+@settings(max_examples=trials(600), deadline=None)
+@given(value=st.one_of(st.text(max_size=12), st.from_regex(r"[-+.]?[0-9tTfFnN~.][0-9a-zA-Z.:+ -]{0,10}", fullmatch=True),
+                       st.sampled_from(["", "~", "null", "NULL", ".inf", "-.Inf", ".NaN", "2023-10-12", "10:30",
+                                        "2023-10-12 10:30:00", "0x1F", "1e5", "<<", "=", "yes", "On", "010"])),
+       implicit=st.tuples(st.booleans(), st.booleans()))
+def test_the_record_loader_resolves_every_scalar_as_pyyaml_s_resolver_does(value, implicit):
+    """RecordLoader finds a node's tag from a table made once; PyYAML's own resolver, given the
+    same implicit resolvers, finds the same tag for every scalar, plain or quoted."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from yaml.resolver import BaseResolver
+
+    loader = RecordLoader("")
+    try:
+        assert loader.resolve(ScalarNode, value, implicit) == BaseResolver.resolve(loader, ScalarNode, value, implicit)
+        for kind in (SequenceNode, MappingNode):
+            assert loader.resolve(kind, None, implicit) == BaseResolver.resolve(loader, kind, None, implicit)
+    finally:
+        loader.dispose()

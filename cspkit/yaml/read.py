@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:  # libyaml's C parser when the wheel has it (it nearly always does)
     from yaml import CSafeLoader as _BaseLoader
@@ -83,6 +83,33 @@ class RecordLoader(_BaseLoader):
                     seen[k] = key_node
         return super().construct_mapping(node, deep=deep)
 
+    # libyaml asks the resolver for every node's tag (half a million times for a county's
+    # records). PyYAML's resolver builds a list per scalar and keeps a stack for path
+    # resolvers, which a record loader has none of: this finds the same tags from a table made
+    # once (:data:`_IMPLICIT`), and leaves anything else to PyYAML's own code.
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if self.yaml_path_resolvers or self.yaml_implicit_resolvers is not _IMPLICIT[0]:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT[1].get(value[:1], _IMPLICIT[2]):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        if kind is MappingNode:
+            return self.DEFAULT_MAPPING_TAG
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        if self.yaml_path_resolvers:
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self) -> None:
+        if self.yaml_path_resolvers:
+            super().ascend_resolver()
+
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
@@ -126,6 +153,18 @@ RecordLoader.add_implicit_resolver(
     ),
     list("-+0123456789."),
 )
+
+
+def _implicit_table(resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) -> tuple[Any, ...]:
+    """(the resolvers it was made from, first character -> the resolvers to try in order, the
+    resolvers for any other first character): PyYAML tries a scalar's first character's
+    resolvers, then the wildcard (``None``) ones; an empty scalar's are under ``''``."""
+    wildcard = tuple(resolvers.get(None, []))
+    table = {first: (*found, *wildcard) for first, found in resolvers.items() if first is not None}
+    return resolvers, table, wildcard
+
+
+_IMPLICIT = _implicit_table(RecordLoader.yaml_implicit_resolvers)
 
 
 #: A line git leaves in a file when a merge stopped on a conflict.
