@@ -221,7 +221,8 @@ class MinutePart(Record):
 
     @model_validator(mode="after")
     def _one_kind(self) -> MinutePart:
-        given = [k for k in PART_KINDS if getattr(self, k) is not None]
+        fields = self.__dict__  # (every record of every minute passes here: attribute lookups add up)
+        given = [k for k in PART_KINDS if fields[k] is not None]
         if len(given) != 1:
             what = " and ".join(given) if given else "none of them"
             raise ValueError(f"a part of a minute holds one of {', '.join(PART_KINDS[:-1])} or upcoming, "
@@ -230,9 +231,8 @@ class MinutePart(Record):
             raise ValueError("number goes with a heading (the sub-item it heads)")
         if self.word is not None and self.decisions is None:
             raise ValueError("word goes with decisions (the word they follow)")
-        for key in ("points", "bullets", "decisions", "upcoming"):
-            if getattr(self, key) == []:
-                raise ValueError(f"{key} is empty: leave the part out")
+        if fields[given[0]] == []:
+            raise ValueError(f"{given[0]} is empty: leave the part out")
         return self
 
     @property

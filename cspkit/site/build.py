@@ -180,6 +180,7 @@ class SiteBuild:
         self.psa_titles = tuple((y, p.title) for y, p in sorted(repo.psa.items()))
         self.perf_years = tuple(sorted(repo.performance))
         self.dates = sorted(repo.meetings)
+        self.position = {day: i for i, day in enumerate(self.dates)}
         self.updates_by_date: dict[dt.date, list[tuple[dt.date, str]]] = {}
         for k in sorted(repo.updates):
             self.updates_by_date.setdefault(k[0], []).append(k)
@@ -191,6 +192,7 @@ class SiteBuild:
             if repo.meetings[day].status == MeetingStatus.held:
                 held = day
         self._keys: dict[dt.date, tuple] = {}
+        self._documents: dict[dt.date, tuple] = {}
 
     # ------------------------------------------------------------------ rendering
     def render(self, template: str, rel: str, title: str, section: str = "", crumbs: tuple = (),
@@ -263,11 +265,11 @@ class SiteBuild:
         if key is not None:
             return key
         d, day = self.d, m.date
-        i = self.dates.index(day)
+        i = self.position[day]
         prev_held = self.previous_held[day]
         af = self.repo.action_files.get(day)
         updates = self.updates_by_date.get(day, [])
-        key = self._keys[day] = (
+        parts = (
             *self.base, d.file("meeting", day), d.file("actions", day),
             tuple(d.file("partner-update", k) for k in updates),
             tuple(a.id for a in (af.actions if af else []) if a.id in self.visible_actions),
@@ -275,12 +277,17 @@ class SiteBuild:
             self.documents_key(m), self.summaries[prev_held] if prev_held else None,
             self.dates[i - 1] if i > 0 else None, self.dates[i + 1] if i + 1 < len(self.dates) else None,
             self.psa_titles, self.perf_years, self.summaries[day], self.as_of)
+        key = self._keys[day] = (d.digest(parts),)  # one digest: its page, JSON and search chunk each use it
         return key
 
     def documents_key(self, m: Meeting) -> tuple:
         """What a meeting's papers on the site are made from: its file and the papers' files."""
-        return (*self.base, self.d.file("meeting", m.date),
+        key = self._documents.get(m.date)
+        if key is None:
+            key = self._documents[m.date] = (
+                *self.base, self.d.file("meeting", m.date),
                 tuple(self.d.paper(p.source) for item in m.agenda for p in _papers(item) if p.source))
+        return key
 
     def paper_files(self, m: Meeting, before: list[str], old: dict[str, dict[str, Any]]) -> list[Output]:
         """The site's files of the public papers of ``m``: a page for each Markdown or Word
