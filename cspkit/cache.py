@@ -521,6 +521,8 @@ class Snapshot:
         self.files: dict[str, tuple[bytes, bytes]] = {}
         #: the digests of the YAML files known by their stat, not read (by path)
         self.unread: dict[str, bytes] = {}
+        #: every entry named like a YAML file, in the order walked (for files no record kind reads)
+        self.yaml_paths: list[str] = []
         self.seen: Seen = {}
         self._known = seen or {}
         self._now = 0
@@ -563,6 +565,8 @@ class Snapshot:
             rel = prefix + entry.name
             if entry.is_symlink():
                 return False  # what a link points to can change without anything here changing
+            if entry.name.endswith((".yaml", ".yml")):
+                self.yaml_paths.append(entry.path)
             if entry.is_dir(follow_symlinks=False):
                 h.update(b"d\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
                 self._others.update(b"d\0" + rel.encode("utf-8", "surrogateescape") + b"\0")

@@ -257,7 +257,8 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
             if model is not None:
                 repo.index(src, model)
     if strays:
-        check_stray_files(repo, problems, resolve)
+        walked = snap.yaml_paths if snap is not None and snap.records == resolved_records else None
+        check_stray_files(repo, problems, resolve, walked)
     return repo, problems
 
 
@@ -275,15 +276,21 @@ def _shown(resolved: Path, resolved_root: Path) -> str:
         return str(resolved)
 
 
-def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Path], Path] | None = None) -> None:
-    """YAML files under records/ that are no record kind: a misplaced or misnamed file."""
+def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Path], Path] | None = None,
+                      listed: list[str] | None = None) -> None:
+    """YAML files under records/ that are no record kind: a misplaced or misnamed file.
+
+    ``listed``: every path under the records folder named like a YAML file, as the cache's
+    snapshot found them walking it (else the folder is walked here).
+    """
     records = real_path(repo.records_dir)
     if not records.is_dir():
         return
     resolve = resolve or _Resolver()
     known = {s.path for s in repo.sources.values()}
-    strays = [path for path in records.rglob("*")
-              if path.suffix in (".yaml", ".yml") and path not in known and resolve(path) not in known]
+    found = [Path(p) for p in listed] if listed is not None else \
+        [path for path in records.rglob("*") if path.suffix in (".yaml", ".yml")]
+    strays = [path for path in found if path not in known and resolve(path) not in known]
     for path in sorted(strays, key=_path_order):
         if not any(part.startswith(".") for part in path.relative_to(records).parts):
             rel = display_path(path, repo.root)
