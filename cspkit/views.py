@@ -73,8 +73,8 @@ def decision_restricted(repo: Repo, action: Action) -> bool:
     if meeting is None:
         return False
     for minute in meeting.minutes.items if meeting.minutes is not None else []:
-        raised_here = any(d.action == action.id for d in minute.decisions) or (
-            action.decision is not None and minute.item == action.item)
+        raised_here = (action.decision is not None and minute.item == action.item) or any(
+            d.action == action.id for part in minute.body if part.decisions for d in part.decisions)
         if raised_here:
             return minute_restricted(meeting, minute)
     item = meeting.item(action.item)
