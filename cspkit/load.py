@@ -270,6 +270,9 @@ def records_inside(repo: Repo) -> bool:
 
 def _shown(resolved: Path, resolved_root: Path) -> str:
     """:func:`display_path` of a path already resolved, against a root already resolved."""
+    text, top = str(resolved), str(resolved_root)
+    if os.sep == "/" and text.startswith(top.rstrip("/") + "/"):
+        return text[len(top.rstrip("/")) + 1:]  # what relative_to gives, without building paths
     try:
         return resolved.relative_to(resolved_root).as_posix()
     except ValueError:
@@ -288,8 +291,10 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
         return
     resolve = resolve or _Resolver()
     known = {s.path for s in repo.sources.values()}
-    found = [Path(p) for p in listed] if listed is not None else \
-        [path for path in records.rglob("*") if path.suffix in (".yaml", ".yml")]
+    if listed is None:
+        listed = [os.path.join(folder, name) for folder, dirs, files in os.walk(records)
+                  for name in (*dirs, *files) if name.endswith((".yaml", ".yml"))]
+    found = [Path(p) for p in listed]
     strays = [path for path in found if path not in known and resolve(path) not in known]
     for path in sorted(strays, key=_path_order):
         if not any(part.startswith(".") for part in path.relative_to(records).parts):

@@ -100,6 +100,36 @@ class Repo:
         if kind is CONFIG_KIND:
             self.config = model  # type: ignore[assignment]
 
+    def replacing(self, changes: dict[str, Source | None]) -> Repo | None:
+        """This repository with the files ``changes`` names as given there (None: gone), the
+        other files' records indexed as they are here, not again. None where indexing all of
+        it again could give another answer: a change to cspkit.yaml, or a changed file's key
+        that another file holds too (which of two files keeps a key goes by their order)."""
+        copy = Repo(root=self.root, config=self.config, people=dict(self.people),
+                    organisations=dict(self.organisations), meetings=dict(self.meetings),
+                    action_files=dict(self.action_files), actions=dict(self.actions), updates=dict(self.updates),
+                    psa=dict(self.psa), programmes=dict(self.programmes), performance=dict(self.performance),
+                    sources=dict(self.sources), origin=dict(self.origin))
+        for rel, new in changes.items():
+            old = self.sources.get(rel)
+            for src in (old, new):
+                if src is not None and src.kind is CONFIG_KIND:
+                    return None
+            if old is not None and old.model is not None:
+                if any(getattr(self, index).get(key) is not record for index, key, record in old.kind.entries(old.model)):
+                    return None  # another file holds one of its keys
+                copy.forget(rel)
+        for rel, new in changes.items():
+            if new is None:
+                copy.sources.pop(rel, None)
+                continue
+            copy.sources[rel] = new
+            if new.model is not None:
+                if any(key in getattr(copy, index) for index, key, _ in new.kind.entries(new.model)):
+                    return None  # another file holds one of its keys
+                copy.index(new, new.model)
+        return copy
+
     def forget(self, rel: str) -> None:
         """Forget what the file ``rel`` holds (as if it had not loaded)."""
         src = self.sources.get(rel)

@@ -108,15 +108,13 @@ def _check_since(repo: Repo, loaded: list[Problem], cache: Cache) -> list[Proble
     if not changed:
         return None  # the same files, yet no report for them (a different count of records, say)
     records_dir = repo.config.records_dir if repo.config is not None else "records"
-    sources = dict(repo.sources)
-    shown: set[str] = set()
+    olds: dict[str, Source | None] = {}
     for inner in changed:
         path = snap.records / inner
         rel = repo.rel(path)
-        shown.add(rel)
         digest = previous.digests.get(inner)
         if digest is None:
-            sources.pop(rel, None)  # new since: it was not there before
+            olds[rel] = None  # new since: it was not there before
             continue
         kind = kind_for(path, repo.root, records_dir)
         data = cache.parsed(digest)
@@ -124,9 +122,12 @@ def _check_since(repo: Repo, loaded: list[Problem], cache: Cache) -> list[Proble
             return None  # not a record file (a stray), or what it held is not kept
         old = Source(path=path, rel=rel, kind=kind, digest=digest, data=data if isinstance(data, dict) else None)
         validate_source(old, [])
-        sources[rel] = old
-    before = indexed(repo.root, sources)
-    scope = affected_files(before, repo, shown, previous.problems)
+        olds[rel] = old
+    before = repo.replacing(olds)
+    if before is None:
+        sources = {**repo.sources, **{rel: src for rel, src in olds.items() if src is not None}}
+        before = indexed(repo.root, {rel: src for rel, src in sources.items() if rel not in olds or olds[rel]})
+    scope = affected_files(before, repo, set(olds), previous.problems)
     if scope is None:
         return None
     scoped = scoped_checks()
@@ -412,7 +413,7 @@ def _changed_repo(session: Session) -> list[Problem]:
         new = read_source(change.path, session.root, kind, new_file_problems, session.cache, rel, change.text)
         validate_source(new, new_file_problems)
         sources[rel] = new
-    repo = indexed(before.root, sources)
+    repo = before.replacing({rel: sources[rel] for rel in by_rel}) or indexed(before.root, sources)
     kept_file_problems = [p for p in session.problems if not p.check and p.file not in by_rel]
     loaded = kept_file_problems + new_file_problems
     scope = affected_files(before, repo, set(by_rel), session.problems)
