@@ -37,13 +37,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cspkit.dates import DAYS, MONTHS
 from cspkit.documents import Heading, Note, Paragraph, Table, iter_text_blocks, make_paragraph
 from cspkit.documents.inline import markdown_spans, spans_plain
 from cspkit.documents.labels import normalise
 from cspkit.minutes.migrate import decision_clause
 from cspkit.minutes.names import POSTNOMINALS, PeopleMatcher, words
 from cspkit.minutes.to_blocks import ATTENDANCE_HEADER, GUIDANCE, REMOTE_TEXT
-from cspkit.render.dates import DAYS, MONTHS
 from cspkit.render.minutes_style import DECISION_WORDS, EXEMPT_NOTE, MinutesStyle
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cspkit.dates import iso_date
+from cspkit.dates import format_date, iso_date
 from cspkit.errors import ConflictError, CspkitError, NotFound, UsageError, UserError
 from cspkit.fileio import ANYWHERE, FileRefused, cannot_write, read_file, read_text, write_bytes, write_text
 from cspkit.lookup import organisation_index
@@ -24,7 +24,6 @@ from cspkit.pdf import font_faces, make_pdf, prestarted
 from cspkit.render import papers
 from cspkit.render.charts import indicator_chart
 from cspkit.render.context import Builder
-from cspkit.render.dates import format_date
 from cspkit.render.env import make_env, svg_data_uri
 from cspkit.render.images import MAX_IMAGE_BYTES
 from cspkit.render.repo_templates import template_error

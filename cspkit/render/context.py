@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspkit import views
+from cspkit.dates import format_date
 from cspkit.errors import NotFound
 from cspkit.models.action import action_sort_key
 from cspkit.models.common import financial_year_of
@@ -21,7 +22,6 @@ from cspkit.models.config import Config, PaperKind
 from cspkit.models.meeting import AgendaItem, Meeting, MinuteItem, Paper
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render import papers, selection
-from cspkit.render.dates import format_date
 from cspkit.render.env import _markdown, figure
 from cspkit.render.minutes_style import OUTCOME_TEXT, UPCOMING_TITLE, MinutesStyle
 from cspkit.repo import Repo

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cspkit.render.dates import format_date, format_time, format_time_range
+from cspkit.dates import format_date, format_time, format_time_range
 from cspkit.render.images import markdown_images, render_image
 from cspkit.render.repo_templates import repository_loader
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cspkit.dates import format_date, format_time, format_time_range
 from cspkit.documents.labels import to_letter as letter
 from cspkit.documents.labels import to_roman as roman
 from cspkit.models.config import Conventions, DecisionStyle, MinuteNumbering, PointNumbering, ScheduleEntry
 from cspkit.models.meeting import Decision, Meeting, MinuteItem, MinuteOutcome, MinutePart
-from cspkit.render.dates import format_date, format_time, format_time_range
 
 #: Heading of a list of upcoming meetings inside a minute.
 UPCOMING_TITLE = "Upcoming meetings"

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from cspkit.cache import RACY_NS, code_fingerprint
+from cspkit.dates import format_date
 from cspkit.errors import ConflictError, UserError
 from cspkit.fileio import ANYWHERE, FileRefused, read_file, real_path, write_bytes, write_text
 from cspkit.load import MAX_PAPER_BYTES
@@ -36,7 +37,6 @@ from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.pdf import prestarted
 from cspkit.render import html_to_pdf, pack_document, render_html
 from cspkit.render.charts import indicator_chart
-from cspkit.render.dates import format_date
 from cspkit.render.env import figure as render_figure
 from cspkit.render.env import package_templates
 from cspkit.render.repo_templates import MAX_TEMPLATE_BYTES

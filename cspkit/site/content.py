@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cspkit import views
+from cspkit.dates import format_date, format_time_range
 from cspkit.documents import DocumentError, read_document
 from cspkit.errors import LocatedError
 from cspkit.fileio import FileRefused
@@ -27,7 +28,6 @@ from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render.context import PUBLIC, Builder, PaperView
-from cspkit.render.dates import format_date, format_time_range
 from cspkit.render.papers import attachment_kind, read_paper_file
 from cspkit.render.selection import current_psa, upcoming_meetings
 from cspkit.render.word_papers import document_html

@@ -15,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from cspkit.calendar import calendar_bytes
-from cspkit.render.dates import format_date
+from cspkit.dates import format_date
 from cspkit.site.content import Public
 
 _NAMESPACE = uuid.UUID("6f1c1a4e-8a52-4c1e-9d8e-2f3b6c7d9e01")

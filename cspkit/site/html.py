@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cspkit.render.dates import format_date
+from cspkit.dates import format_date
 from cspkit.render.env import figure as render_figure
 from cspkit.render.env import make_env, markdown_html
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from html import unescape as html_unescape
 from typing import Any
 
+from cspkit.dates import format_date
 from cspkit.models.meeting import Meeting
-from cspkit.render.dates import format_date
 from cspkit.site.content import Public, minute_texts
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
 
+from cspkit.dates import format_date
 from cspkit.lookup import parse_date  # noqa: F401  - re-exported for the workflow modules
-from cspkit.render.dates import format_date
 from cspkit.repo import Repo
 from cspkit.session import CommitResult, Session
 from cspkit.yaml.write import put, to_plain  # noqa: F401  - re-exported for the workflow modules

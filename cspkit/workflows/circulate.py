@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cspkit.contacts import load_contacts
+from cspkit.dates import format_date, format_time
 from cspkit.email_drafts import PDF_TYPE, Attachment, Draft, Recipient
 from cspkit.errors import ConflictError, UserError
 from cspkit.fileio import ANYWHERE, FileRefused, read_file
 from cspkit.models.config import Config
 from cspkit.models.meeting import MeetingStatus
 from cspkit.render import pack_document, write_outputs
-from cspkit.render.dates import format_date, format_time
 from cspkit.session import Session
 from cspkit.workflows.updates import write_output
 

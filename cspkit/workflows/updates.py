@@ -26,6 +26,7 @@ from typing import Any
 
 from cspkit import views
 from cspkit.contacts import Contacts, load_contacts, tracked_by_git
+from cspkit.dates import format_date
 from cspkit.documents import Document, read_document
 from cspkit.email_drafts import DOCX_TYPE, Attachment, Draft, Recipient
 from cspkit.errors import ConflictError, UsageError, UserError
@@ -37,7 +38,6 @@ from cspkit.listing import Column, Table
 from cspkit.models.config import Config, Plan
 from cspkit.models.meeting import Meeting
 from cspkit.models.partner_update import TEXT_FIELDS, PartnerUpdate
-from cspkit.render.dates import format_date
 from cspkit.session import Session
 from cspkit.workflows._common import Written, parse_date, put, text_date
 
