@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 from cspkit import views
@@ -12,7 +11,7 @@ from cspkit.errors import Loc, ProblemCode, Severity
 from cspkit.fileio import FileRefused
 from cspkit.load import check_paper as check_paper_file
 from cspkit.models.config import PaperKind
-from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem, MinutesState, Paper
+from cspkit.models.meeting import Meeting, MeetingStatus, MinuteItem, MinutesState
 
 
 @check(scoped=True)
@@ -129,7 +128,7 @@ def check_previous_minutes(ctx: CheckContext, m: Meeting) -> None:
     go out without them or with another meeting's."""
     if m.status == MeetingStatus.cancelled:
         return
-    at = next((loc for loc, paper in _papers(m) if paper.kind == PaperKind.previous_minutes), None)
+    at = next((loc for loc, paper in m.paper_places() if paper.kind == PaperKind.previous_minutes), None)
     prev = views.meeting_before(ctx.repo, m.date)
     if at is None or prev is None:
         return
@@ -147,15 +146,6 @@ def check_previous_minutes(ctx: CheckContext, m: Meeting) -> None:
         return
     ctx.problem(m, loc, message, ProblemCode.minutes, Severity.warning)
 
-
-def _papers(m: Meeting) -> Iterator[tuple[Loc, Paper]]:
-    """Every paper of a meeting's agenda with its field path, sub-items' papers included."""
-    for i, item in enumerate(m.agenda):
-        for j, paper in enumerate(item.papers):
-            yield ("agenda", i, "papers", j), paper
-        for k, sub in enumerate(item.sub_items):
-            for j, paper in enumerate(sub.papers):
-                yield ("agenda", i, "sub_items", k, "papers", j), paper
 
 
 def check_paper(ctx: CheckContext, m: Meeting, loc: Loc, paper: Any) -> None:

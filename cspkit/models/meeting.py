@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Union
@@ -148,6 +149,10 @@ class AgendaItem(Record):
     """Exempt from publication: a public pack lists only the number and "Exempt item"."""
     programme_item: Slug | None = None
     """The forward programme row this item takes."""
+
+    def all_papers(self) -> list[Paper]:
+        """The item's papers and its sub-items', in agenda order."""
+        return [*self.papers, *(p for sub in self.sub_items for p in sub.papers)]
 
 
 # --------------------------------------------------------------------------- minutes
@@ -384,3 +389,13 @@ class Meeting(Record):
 
     def item(self, number: str) -> AgendaItem | None:
         return next((i for i in self.agenda if i.number == number), None)
+
+    def paper_places(self) -> Iterator[tuple[tuple[Any, ...], Paper]]:
+        """Every paper of the agenda, sub-items' included, in agenda order, with its field path:
+        ``("agenda", i, "papers", j)`` or ``("agenda", i, "sub_items", k, "papers", j)``."""
+        for i, item in enumerate(self.agenda):
+            for j, paper in enumerate(item.papers):
+                yield ("agenda", i, "papers", j), paper
+            for k, sub in enumerate(item.sub_items):
+                for j, paper in enumerate(sub.papers):
+                    yield ("agenda", i, "sub_items", k, "papers", j), paper

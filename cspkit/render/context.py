@@ -83,6 +83,10 @@ class AgendaLine:
     exempt: bool
     kind: str
 
+    def all_papers(self) -> list[PaperView]:
+        """The line's papers and its sub-items', in agenda order."""
+        return [*self.papers, *(p for sub in self.sub_items for p in sub.papers)]
+
 
 class Names:
     """How people, organisations and roles are written in documents."""
@@ -187,7 +191,7 @@ class Builder:
     # ------------------------------------------------------------------ pack
     def pack(self, meeting: Meeting) -> dict[str, Any]:
         """Everything the agenda pack template needs, papers in agenda order."""
-        attached = {p.organisation for item in meeting.agenda for p in self._all_papers(item)
+        attached = {p.organisation for item in meeting.agenda for p in item.all_papers()
                     if p.kind == PaperKind.partner_update}
         lines: list[AgendaLine] = []
         papers: list[PaperView] = []
@@ -232,10 +236,6 @@ class Builder:
             "upcoming": selection.upcoming_meetings(self.repo, meeting.date),
             "title": f"{self.config.partnership.name} — {meeting.date.isoformat()}",
         }
-
-    @staticmethod
-    def _all_papers(item: AgendaItem) -> list[Paper]:
-        return [*item.papers, *(p for s in item.sub_items for p in s.papers)]
 
     def paper(self, meeting: Meeting, item: AgendaItem, paper: Paper, attached: set, anchor: str) -> PaperView | None:
         kind = paper.kind

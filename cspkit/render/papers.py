@@ -59,15 +59,7 @@ def attachment_kind(source: str | None) -> str:
 
 
 def _paper_loc(meeting: Meeting, paper: Paper) -> tuple[Any, ...]:
-    for i, item in enumerate(meeting.agenda):
-        for j, p in enumerate(item.papers):
-            if p is paper:
-                return ("agenda", i, "papers", j, "source")
-        for k, sub in enumerate(item.sub_items):
-            for j, p in enumerate(sub.papers):
-                if p is paper:
-                    return ("agenda", i, "sub_items", k, "papers", j, "source")
-    return ("agenda",)
+    return next(((*loc, "source") for loc, p in meeting.paper_places() if p is paper), ("agenda",))
 
 
 def paper_problem(repo: Repo, meeting: Meeting, item: AgendaItem, paper: Paper, message: str,

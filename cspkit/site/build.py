@@ -286,7 +286,7 @@ class SiteBuild:
         if key is None:
             key = self._documents[m.date] = (
                 *self.base, self.d.file("meeting", m.date),
-                tuple(self.d.paper(p.source) for item in m.agenda for p in _papers(item) if p.source))
+                tuple(self.d.paper(p.source) for item in m.agenda for p in item.all_papers() if p.source))
         return key
 
     def paper_files(self, m: Meeting, before: list[str], old: dict[str, dict[str, Any]]) -> list[Output]:
@@ -310,7 +310,7 @@ class SiteBuild:
 
     def _attachments(self, m: Meeting) -> list[Any]:
         """The public PDF papers of ``m`` (their links)."""
-        return [p for line in self.pub.agenda(m) for p in [*line.papers, *(q for sub in line.sub_items for q in sub.papers)]
+        return [p for line in self.pub.agenda(m) for p in line.all_papers()
                 if p.kind == "attachment" and p.href and p.source]
 
     def _paper_file(self, m: Meeting, rel: str) -> bytes:
@@ -372,7 +372,7 @@ class SiteBuild:
             key = self.meeting_key(m)
             add(pub.page_of(m.date), key, partial(self.meeting_page, m))
             add(f"meetings/{m.date.isoformat()}.json", key, partial(self.meeting_json, m))
-            if any(p.source for item in m.agenda for p in _papers(item)):
+            if any(p.source for item in m.agenda for p in item.all_papers()):
                 out += self.paper_files(m, old_groups.get(m.date.isoformat(), []), old)
 
         # The registers
@@ -536,10 +536,6 @@ def _calendar_shape(m: Meeting) -> tuple:
     leaves the calendar as it was; a change to that module changes every key anyway)."""
     return (m.date, m.status, m.start, m.end, m.venue, m.mode,
             tuple((i.number, i.title, i.restricted) for i in m.agenda))
-
-
-def _papers(item: Any) -> list[Any]:
-    return [*item.papers, *(p for sub in item.sub_items for p in sub.papers)]
 
 
 def _long(day: dt.date) -> str:

@@ -325,7 +325,7 @@ class Public:
         """The bytes of the paper of ``m`` whose file is ``source``, by the rule a pack reads it
         by (:func:`cspkit.render.papers.read_paper_file`: size limit, problems located at the item)."""
         for item in m.agenda:
-            for paper in [*item.papers, *(q for sub in item.sub_items for q in sub.papers)]:
+            for paper in item.all_papers():
                 if paper.source == source:
                     return read_paper_file(self.repo, m, item, paper)
         raise KeyError(source)  # only sources the agenda names are asked for
@@ -356,7 +356,7 @@ class Public:
         """The meeting's public document papers (each gets a page)."""
         out = []
         for line in self.agenda(m):
-            for p in [*line.papers, *(p for s in line.sub_items for p in s.papers)]:
+            for p in line.all_papers():
                 if p.kind == "document" and p.source:
                     p.markdown = self._paper_text(p.source)
                     out.append(p)

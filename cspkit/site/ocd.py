@@ -90,7 +90,7 @@ def event(pub: Public, m: Meeting, agenda: list[Any], minutes: dict[str, Any] | 
                 entry["related_entities"].append({"entity_type": "person", "name": line.leads, "note": "leads the item"})
             if line.purpose:
                 entry["extras"]["purpose"] = line.purpose
-            papers = [*line.papers, *(p for s in line.sub_items for p in s.papers)]
+            papers = line.all_papers()
             entry["extras"]["documents"] = [
                 {"note": p.title, **({"url": _url(base, p.href, here), "media_type": "text/html"} if p.href else {})}
                 for p in papers]

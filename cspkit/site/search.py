@@ -54,7 +54,7 @@ def meeting_entries(pub: Public, meetings: list[Meeting]) -> list[dict[str, Any]
         titles = [line.title for line in shown]
         texts: list[Any] = [*titles, *(line.purpose or "" for line in shown),
                             *(sub.title for line in shown for sub in line.sub_items),
-                            *(p.title for line in shown for p in [*line.papers, *(q for s in line.sub_items for q in s.papers)])]
+                            *(p.title for line in shown for p in line.all_papers())]
         minutes = pub.minutes(m)
         if minutes is not None:
             for it in minutes["items"]:

@@ -141,7 +141,7 @@ def attach_paper(s: Session, meeting: str | dt.date, item: str, file: Path | str
     copy = s.records / source
     recorded = [p for p in (sub.papers if sub is not None else agenda_item.papers) if p.source == source]
     elsewhere = [f"item {it.number}" for it in m.agenda
-                 if any(p.source == source for p in [*it.papers, *(q for s_ in it.sub_items for q in s_.papers)])
+                 if any(p.source == source for p in it.all_papers())
                  and not recorded]
     if elsewhere:
         raise ConflictError(f"{source} is already the paper of {elsewhere[0]}: give this file another name")
