@@ -419,6 +419,43 @@ def test_chart_axis_ticks_are_round_and_reach_the_top():
     assert "Same period last year" in svg and ">Q4<" in svg and "<script" not in svg
 
 
+def test_a_chart_is_drawn_once_and_kept_in_the_user_cache(tmp_path, monkeypatch):
+    """A pack rendered again takes its charts from the user's cache: the same SVG, not drawn
+    again; other numbers, another unit or another id are drawn; with caches off nothing is kept."""
+    from cspkit.render import charts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CSPKIT_CACHE", raising=False)
+    series = [("Q1", 6.51, None), ("Q3", 6.51, 8.78)]
+    drawn = charts.indicator_chart(series, "per-1000", chart_id="chart-x")
+    assert drawn == charts._draw(series, "per-1000", "chart-x")
+    kept = list((tmp_path / "xdg" / "cspkit" / "charts").glob("*.svg"))
+    assert len(kept) == 1
+
+    real = charts._draw
+    calls: list[tuple] = []
+
+    def counting(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(charts, "_draw", counting)
+    assert charts.indicator_chart(series, "per-1000", chart_id="chart-x") == drawn
+    assert calls == []
+    assert charts.indicator_chart(series, "percent", chart_id="chart-x") != drawn
+    charts.indicator_chart([("Q1", 6.52, None), ("Q3", 6.51, 8.78)], "per-1000", chart_id="chart-x")
+    charts.indicator_chart(series, "per-1000", chart_id="chart-y")
+    assert len(calls) == 3
+
+    kept[0].write_text("not a chart", encoding="utf-8")  # a damaged entry is drawn again
+    assert charts.indicator_chart(series, "per-1000", chart_id="chart-x") == drawn and len(calls) == 4
+
+    monkeypatch.setenv("CSPKIT_CACHE", "0")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "off"))
+    assert charts.indicator_chart(series, "per-1000", chart_id="chart-x") == drawn
+    assert not (tmp_path / "off").exists()
+
+
 def test_pdf_build_reads_no_url_outside_the_repository(tmp_path):
     """Images named in record text are fetched only from inline data or the repository."""
     import http.server

@@ -1,8 +1,20 @@
-"""Small SVG charts of an indicator's quarterly series (pygal, imported only when drawing)."""
+"""Small SVG charts of an indicator's quarterly series (pygal, imported only when drawing).
+
+A chart is drawn once: its SVG is kept in the user's cache folder (``~/.cache/cspkit/charts``,
+never in a repository) under a digest of everything it is drawn from (the series, the unit,
+its id, this module and the installed pygal), so a pack rendered again draws nothing and does
+not import pygal. A cache that cannot be read or written is no cache; ``CSPKIT_CACHE=0`` turns
+it off.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from pathlib import Path
+
+from cspkit.fileio import FileRefused, read_file, write_text
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -25,6 +37,59 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
 
     Only numbers and quarter labels go into the chart, never free text from records.
     """
+    folder = _cache_folder()
+    if folder is None:
+        return _draw(series, unit, chart_id)
+    path = folder / f"{_key(series, unit, chart_id)}.svg"
+    try:
+        kept = read_file(path, limit=_MAX_SVG_BYTES, inside=folder).decode("utf-8")
+        if kept.startswith("<svg"):
+            return kept
+    except (OSError, FileRefused, UnicodeDecodeError):
+        pass
+    svg = _draw(series, unit, chart_id)
+    try:
+        write_text(path, svg, overwrite=True, durable=False)
+    except OSError:
+        pass
+    return svg
+
+
+#: The largest chart read back from the cache (one is about 10 KB).
+_MAX_SVG_BYTES = 1 << 20
+
+_code: list[bytes] = []
+
+
+def _cache_folder() -> Path | None:
+    if os.environ.get("CSPKIT_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+        return None
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit" / "charts"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def _key(series: list[tuple[str, float | None, float | None]], unit: str, chart_id: str) -> str:
+    """A digest of what a chart is drawn from, and of the code that draws it."""
+    if not _code:
+        import importlib.util
+
+        h = hashlib.sha256(Path(__file__).read_bytes())
+        spec = importlib.util.find_spec("pygal")
+        origin = spec.origin if spec is not None else None
+        if origin:  # an upgrade replaces the package's files: their names, sizes and times change
+            for name in sorted(os.listdir(os.path.dirname(origin))):
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(os.path.dirname(origin), name))
+                    h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        _code.append(h.digest())
+    return hashlib.sha256(_code[0] + repr((series, unit, chart_id)).encode("utf-8")).hexdigest()
+
+
+def _draw(series: list[tuple[str, float | None, float | None]], unit: str, chart_id: str) -> str:
     import pygal
     from pygal.etree import etree
     from pygal.style import Style
