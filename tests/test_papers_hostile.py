@@ -313,6 +313,34 @@ def test_the_public_website_publishes_public_pdf_papers_as_sent_and_links_them(m
     assert not [p for p in site.rglob("*") if "private" in p.name]
 
 
+def test_the_public_website_publishes_a_markdown_papers_images_beside_its_page(mini, cli, tmp_path):
+    """A Markdown paper's page shows its images from copies beside it (a restricted paper's stay
+    out), and a rebuild after an image changed publishes the new one."""
+    (tmp_path / "briefing.md").write_text("# Briefing\n\nThe month by month picture.\n\n"
+                                          "![Incidents by month](chart.png)\n", encoding="utf-8")
+    (tmp_path / "chart.png").write_bytes(png_bytes())
+    (tmp_path / "closed.md").write_text("# Closed\n\n![Names](secret.png)\n", encoding="utf-8")
+    (tmp_path / "secret.png").write_bytes(png_bytes(colour=(200, 0, 0)))
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "briefing.md").code == 0
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "closed.md", "--restricted").code == 0
+    build = ("--repo", mini, "site", "build", "--no-pdf", "--as-of", "2023-10-12", "-o", tmp_path / "site")
+    r = cli(*build)
+    assert r.code == 0, r.err
+    site = tmp_path / "site"
+    page = (site / "meetings/2023-10-12/briefing.html").read_text(encoding="utf-8")
+    image = re.search(r'<img src="([^"]+)" alt="Incidents by month"', page)
+    assert image, "the image is shown, not its alt text"
+    published = site / "meetings/2023-10-12" / image.group(1)
+    assert published.read_bytes() == (tmp_path / "chart.png").read_bytes()
+    assert not [p for p in site.rglob("*") if "secret" in p.name or "closed" in p.name]
+
+    kept = next((mini / "records/papers/2023-10-12").glob("chart*.png"))
+    kept.write_bytes(png_bytes(colour=(0, 120, 0)))
+    r = cli(*build)
+    assert r.code == 0, r.err
+    assert published.read_bytes() == kept.read_bytes()
+
+
 def test_the_public_website_shows_a_word_paper_on_a_page_of_its_own(mini, cli, tmp_path):
     word_report(tmp_path / "youth-asb.docx")
     assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "youth-asb.docx",

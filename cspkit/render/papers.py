@@ -169,7 +169,7 @@ def document_view(builder: Any, meeting: Meeting, item: AgendaItem, paper: Paper
 def markdown_data(text: str, images: list[MarkdownImage]) -> dict[str, Any]:
     """A Markdown paper's view data: its text as the PDF shows it (images inline or by their path
     in the repository), as written, and its images (HTML and Markdown packs get copies)."""
-    return {"markdown": _with_images(text, images, lambda im: im.data_uri_or_path), "source_markdown": text,
+    return {"markdown": with_images(text, images, lambda im: im.data_uri_or_path), "source_markdown": text,
             "images": images}
 
 
@@ -253,7 +253,7 @@ def markdown_images(repo: Repo, meeting: Meeting, item: AgendaItem, paper: Paper
         yield MarkdownImage(written, path, rel, data, info.media_type)
 
 
-def _with_images(text: str, images: list[MarkdownImage], where: Any) -> str:
+def with_images(text: str, images: list[MarkdownImage], where: Any) -> str:
     """``text`` with each image's destination replaced by ``where(image)`` (a URL with no spaces)."""
     if not images:
         return text
@@ -279,7 +279,8 @@ def safe_file_name(name: str) -> str:
 # --------------------------------------------------------------------------- each output format
 
 
-def _unique(name: str, used: set[str], prefix: str) -> str:
+def unique_name(name: str, used: set[str], prefix: str) -> str:
+    """``name``, or ``prefix-name`` (numbered on) where ``used`` has it already; kept in ``used``."""
     if name not in used:
         used.add(name)
         return name
@@ -300,7 +301,7 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
     folder = f"{stem}-papers"
     for view in context.get("papers", []) or []:
         if view.kind == "attachment":
-            name = _unique(safe_file_name(view.data["file"]), used, view.anchor)
+            name = unique_name(safe_file_name(view.data["file"]), used, view.anchor)
             view.data["href"] = f"{folder}/{name}"
             if fmt != "pdf":
                 files[view.data["href"]] = view.data["bytes"]
@@ -310,7 +311,7 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
             written: set[str] = set()
 
             def beside(figure: Any, number: int, view: Any = view, written: set[str] = written) -> str:
-                name = _unique(f"{view.anchor}-figure-{number}{'.png' if figure.media_type == 'image/png' else '.jpg'}",
+                name = unique_name(f"{view.anchor}-figure-{number}{'.png' if figure.media_type == 'image/png' else '.jpg'}",
                                used, view.anchor)
                 files[f"{folder}/{name}"] = figure.data
                 written.add(f"{folder}/{name}")
@@ -326,14 +327,14 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
         elif view.kind == "document" and view.data.get("images"):
             images = view.data["images"]
             if fmt == "pdf":
-                view.data["markdown"] = _with_images(view.data["source_markdown"], images, lambda im: im.data_uri_or_path)
+                view.data["markdown"] = with_images(view.data["source_markdown"], images, lambda im: im.data_uri_or_path)
             else:
                 names: dict[str, str] = {}
                 for im in images:
-                    names[im.written] = f"{folder}/" + _unique(f"{view.anchor}-{safe_file_name(im.path.name)}", used,
+                    names[im.written] = f"{folder}/" + unique_name(f"{view.anchor}-{safe_file_name(im.path.name)}", used,
                                                                view.anchor)
                     files[names[im.written]] = im.data
-                view.data["markdown"] = _with_images(view.data["source_markdown"], images,
+                view.data["markdown"] = with_images(view.data["source_markdown"], images,
                                                      lambda im, names=names: names[im.written])
                 view.data["beside"] = frozenset(names.values())  # the only links the pack's filters keep as written
     return files

@@ -64,6 +64,8 @@ class Output:
     make: Callable[[], bytes]
     #: the meeting whose document pages this is one of (the manifest remembers them by it)
     group: str | None = None
+    #: the file under the records folder this is a copy of, where its key names it (an image)
+    source: str | None = None
 
 
 @dataclass
@@ -300,12 +302,21 @@ class SiteBuild:
         """
         group = m.date.isoformat()
         key = self.documents_key(m)
-        if before and all(old[rel].get("key") == self.d.key(rel, *key) for rel in before):
-            return [Output(rel, self.d.key(rel, *key), partial(self._paper_file, m, rel), group)
-                    for rel in sorted(before)]
-        out = [Output(p.page, self.d.key(p.page, *key), partial(self.paper_page, m, p), group)
-               for p in self.pub.documents(m) if p.page]
-        return out + [Output(p.href, self.d.key(p.href, *key), partial(self.pub.paper_file, m, p.source), group)
+
+        def key_of(rel: str, source: str | None) -> str:  # an image's file is in its key too
+            return self.d.key(rel, *key, self.d.paper(source)) if source else self.d.key(rel, *key)
+
+        if before and all(old[rel].get("key") == key_of(rel, old[rel].get("source")) for rel in before):
+            return [Output(rel, key_of(rel, old[rel].get("source")), partial(self._paper_file, m, rel), group,
+                           old[rel].get("source")) for rel in sorted(before)]
+        out = []
+        for p in self.pub.documents(m):
+            if p.page:
+                out.append(Output(p.page, key_of(p.page, None), partial(self.paper_page, m, p), group))
+            for rel, image in p.images.items():
+                source = os.path.relpath(image.path, self.repo.records_dir)
+                out.append(Output(rel, key_of(rel, source), partial(bytes, image.data), group, source))
+        return out + [Output(p.href, key_of(p.href, None), partial(self.pub.paper_file, m, p.source), group)
                       for p in self._attachments(m)]
 
     def _attachments(self, m: Meeting) -> list[Any]:
@@ -318,6 +329,9 @@ class SiteBuild:
         for p in self._attachments(m):
             if p.href == rel:
                 return self.pub.paper_file(m, p.source)
+        for p in self.pub.documents(m):
+            if rel in p.images:
+                return p.images[rel].data
         return self.paper_page(m, next(p for p in self.pub.documents(m) if p.page == rel))
 
     def meeting_page(self, m: Meeting) -> bytes:
@@ -641,6 +655,8 @@ def write_site(build: SiteBuild, folder: Path, force: bool = False) -> SiteRepor
             files[o.rel] = {"key": o.key, "sha256": sha, "size": st.st_size, "mtime": st.st_mtime_ns}
             if o.group:
                 files[o.rel]["group"] = o.group
+            if o.source:
+                files[o.rel]["source"] = o.source
     except BaseException:
         # Whatever was written is the site's (so the next build may replace it); nothing is removed.
         _write_manifest(folder, {**old, **files})

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from cspkit import views
@@ -28,7 +28,15 @@ from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState
 from cspkit.models.partner_update import PartnerUpdate
 from cspkit.render.context import PUBLIC, Builder, PaperView
-from cspkit.render.papers import attachment_kind, read_paper_file
+from cspkit.render.papers import (
+    MarkdownImage,
+    attachment_kind,
+    markdown_images,
+    read_paper_file,
+    safe_file_name,
+    unique_name,
+    with_images,
+)
 from cspkit.render.selection import current_psa, upcoming_meetings
 from cspkit.render.word_papers import document_html
 from cspkit.repo import Repo
@@ -165,6 +173,10 @@ class PaperLink:
     html: str | None = None
     source: str | None = None
     page: str | None = None
+    #: a Markdown paper's images: the file each is published as (beside its page), and the image
+    images: dict[str, MarkdownImage] = field(default_factory=dict)
+    #: the images' links as the page writes them (the only image links its Markdown keeps)
+    beside: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -324,11 +336,32 @@ class Public:
     def paper_file(self, m: Meeting, source: str) -> bytes:
         """The bytes of the paper of ``m`` whose file is ``source``, by the rule a pack reads it
         by (:func:`cspkit.render.papers.read_paper_file`: size limit, problems located at the item)."""
+        item, paper = self._paper(m, source)
+        return read_paper_file(self.repo, m, item, paper)
+
+    def _paper(self, m: Meeting, source: str) -> tuple[Any, Any]:
         for item in m.agenda:
             for paper in item.all_papers():
                 if paper.source == source:
-                    return read_paper_file(self.repo, m, item, paper)
+                    return item, paper
         raise KeyError(source)  # only sources the agenda names are asked for
+
+    def _with_images(self, m: Meeting, link: PaperLink) -> None:
+        """Publish a Markdown paper's images beside its page, as the pack puts them beside
+        itself: each checked as the pack checks it (a PNG, JPEG or SVG file inside the
+        repository, or a located problem), and the Markdown made to link the copies."""
+        assert link.markdown is not None and link.source is not None and link.page is not None
+        item, paper = self._paper(m, link.source)
+        images = list(markdown_images(self.repo, m, item, paper, link.markdown))
+        if not images:
+            return
+        folder, page = link.page.rsplit("/", 1)
+        stem = page.removesuffix(".html")
+        used: set[str] = set()
+        names = {im.written: unique_name(f"{stem}-{safe_file_name(im.path.name)}", used, stem) for im in images}
+        link.markdown = with_images(link.markdown, images, lambda im: names[im.written])
+        link.beside = frozenset(names.values())
+        link.images = {f"{folder}/{names[im.written]}": im for im in images}
 
     def _word_html(self, m: Meeting, source: str) -> str:
         """A Word paper as HTML for its page: the report in the site's styles, its first heading
@@ -359,6 +392,7 @@ class Public:
             for p in line.all_papers():
                 if p.kind == "document" and p.source:
                     p.markdown = self._paper_text(p.source)
+                    self._with_images(m, p)
                     out.append(p)
                 elif p.kind == "word" and p.source:
                     p.html = self._word_html(m, p.source)

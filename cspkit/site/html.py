@@ -9,6 +9,7 @@ empty figure is said in words, not only a dash.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from cspkit.dates import format_date
@@ -66,16 +67,16 @@ def _plain_text(text: str) -> bool:
     return _PLAIN.fullmatch(text) is not None and not text.endswith((" ", "\t"))
 
 
-def site_markdown(text: str | None, top: int = 3):
-    """Record text as HTML for a page section whose headings start at ``top``."""
+def site_markdown(text: str | None, top: int = 3, beside: Collection[str] = ()):
+    """Record text as HTML for a page section whose headings start at ``top``; images only
+    inline, or the files the site wrote ``beside`` the page (a Markdown paper's)."""
     from markupsafe import Markup
-
 
     if not text:
         return Markup("")
     if _plain_text(text):  # most minute points: the paragraph Markdown would make, made at once
         return Markup(f"<p>{_escape(text)}</p>\n")
-    return Markup(web_tables(shift_headings(str(markdown_html(text)), top)))
+    return Markup(web_tables(shift_headings(str(markdown_html(text, beside=beside)), top)))
 
 
 def inline_markdown(text: str | None):
