@@ -100,11 +100,39 @@ class Repo:
         if kind is CONFIG_KIND:
             self.config = model  # type: ignore[assignment]
 
-    def replacing(self, changes: dict[str, Source | None]) -> Repo | None:
-        """This repository with the files ``changes`` names as given there (None: gone), the
-        other files' records indexed as they are here, not again. None where indexing all of
-        it again could give another answer: a change to cspkit.yaml, or a changed file's key
-        that another file holds too (which of two files keeps a key goes by their order)."""
+    @classmethod
+    def indexed(cls, root: Path, sources: dict[str, Source]) -> Repo:
+        """A repository of the records read into ``sources`` (by path as shown), indexed."""
+        repo = cls(root=root)
+        config_src = next((s for s in sources.values() if s.kind is CONFIG_KIND), None)
+        if config_src is not None and config_src.model is not None:
+            repo.index(config_src, config_src.model)
+        for rel, src in sources.items():
+            repo.sources[rel] = src
+            if src.model is not None and src.kind is not CONFIG_KIND:
+                repo.index(src, src.model)
+        return repo
+
+    def replacing(self, changes: dict[str, Source | None]) -> Repo:
+        """This repository with the files ``changes`` names as given there (None: gone).
+
+        The other files' records keep their places in copies of the indexes, and only the
+        changed files are indexed again; where that could give another answer than indexing
+        everything again (a change to cspkit.yaml, or a changed file's key that another file
+        holds too: which of two files keeps a key goes by their order), everything is.
+        """
+        return self._replaced(changes) or Repo.indexed(self.root, self._sources_with(changes))
+
+    def _sources_with(self, changes: dict[str, Source | None]) -> dict[str, Source]:
+        sources = dict(self.sources)
+        for rel, new in changes.items():
+            if new is None:
+                sources.pop(rel, None)
+            else:
+                sources[rel] = new
+        return sources
+
+    def _replaced(self, changes: dict[str, Source | None]) -> Repo | None:
         copy = Repo(root=self.root, config=self.config, people=dict(self.people),
                     organisations=dict(self.organisations), meetings=dict(self.meetings),
                     action_files=dict(self.action_files), actions=dict(self.actions), updates=dict(self.updates),
@@ -119,12 +147,9 @@ class Repo:
                 if any(getattr(self, index).get(key) is not record for index, key, record in old.kind.entries(old.model)):
                     return None  # another file holds one of its keys
                 copy.forget(rel)
-        for rel, new in changes.items():
-            if new is None:
-                copy.sources.pop(rel, None)
-                continue
-            copy.sources[rel] = new
-            if new.model is not None:
+        copy.sources = self._sources_with(changes)
+        for new in changes.values():
+            if new is not None and new.model is not None:
                 if any(key in getattr(copy, index) for index, key, _ in new.kind.entries(new.model)):
                     return None  # another file holds one of its keys
                 copy.index(new, new.model)

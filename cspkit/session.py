@@ -42,7 +42,7 @@ from cspkit.fileio import fsync_dir, real_path, write_temporary
 from cspkit.load import check_stray_files, finish, kind_for, load_repo, read_source, validate_source
 from cspkit.locate import find_root
 from cspkit.lookup import organisation_index, parse_date, people_index
-from cspkit.models import BY_NAME, CONFIG_KIND, Kind
+from cspkit.models import BY_NAME, Kind
 from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo, Source
 from cspkit.yaml.layout import schema_comment
@@ -123,29 +123,12 @@ def _check_since(repo: Repo, loaded: list[Problem], cache: Cache) -> list[Proble
         old = Source(path=path, rel=rel, kind=kind, digest=digest, data=data if isinstance(data, dict) else None)
         validate_source(old, [])
         olds[rel] = old
-    before = repo.replacing(olds)
-    if before is None:
-        sources = {**repo.sources, **{rel: src for rel, src in olds.items() if src is not None}}
-        before = indexed(repo.root, {rel: src for rel, src in sources.items() if rel not in olds or olds[rel]})
-    scope = affected_files(before, repo, set(olds), previous.problems)
+    scope = affected_files(repo.replacing(olds), repo, set(olds), previous.problems)
     if scope is None:
         return None
     scoped = scoped_checks()
     kept = [p for p in previous.problems if p.check in scoped and p.file not in scope]
     return finish(repo, loaded + kept + check_repo(repo, scope, loaded))
-
-
-def indexed(root: Path, sources: dict[str, Source]) -> Repo:
-    """A repository of the records read into ``sources`` (by path as shown), indexed."""
-    repo = Repo(root=root)
-    config_src = next((s for s in sources.values() if s.kind is CONFIG_KIND), None)
-    if config_src is not None and config_src.model is not None:
-        repo.index(config_src, config_src.model)
-    for rel, src in sources.items():
-        repo.sources[rel] = src
-        if src.model is not None and src.kind is not CONFIG_KIND:
-            repo.index(src, src.model)
-    return repo
 
 
 def open_repo(root: Path | None = None, strict: bool = True) -> Repo:
@@ -407,13 +390,13 @@ def _changed_repo(session: Session) -> list[Problem]:
     before = session.repo
     new_file_problems: list[Problem] = []
     by_rel = {session.rel(c.path): c for c in session.changes.values()}
-    sources = dict(before.sources)
+    news: dict[str, Source | None] = {}
     for rel, change in by_rel.items():
         kind = before.sources[rel].kind if rel in before.sources else change.kind
         new = read_source(change.path, session.root, kind, new_file_problems, session.cache, rel, change.text)
         validate_source(new, new_file_problems)
-        sources[rel] = new
-    repo = before.replacing({rel: sources[rel] for rel in by_rel}) or indexed(before.root, sources)
+        news[rel] = new
+    repo = before.replacing(news)
     kept_file_problems = [p for p in session.problems if not p.check and p.file not in by_rel]
     loaded = kept_file_problems + new_file_problems
     scope = affected_files(before, repo, set(by_rel), session.problems)
