@@ -95,9 +95,15 @@ def code_fingerprint(dependencies: tuple[str, ...] = _DEPENDENCIES) -> bytes:
     return fingerprint
 
 
+def user_folder() -> Path:
+    """cspkit's folder in the user's cache (``$XDG_CACHE_HOME/cspkit``, else ``~/.cache/cspkit``):
+    the cache key, compiled templates, drawn charts, the help text. Never in a repository."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit"
+
+
 def _secret() -> bytes | None:
     """The per-user key cache files are signed with; None when it cannot be kept."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit"
+    base = user_folder()
     path = base / "cache-key"
     try:
         key = path.read_bytes()
@@ -320,10 +326,8 @@ class Cache:
         """
         from cspkit.yaml import read
 
-        if self._parsed is None:
-            self._parsed = self._load_parsed()
         try:
-            data = self._parsed[digest]
+            data = self._entries()[digest]
         except KeyError:
             data = read.parse(text)
         self._used[digest] = data
@@ -335,13 +339,17 @@ class Cache:
         digest = self.snap.unread.get(str(path)) if self.snap is not None else None
         if digest is None:
             return None
-        if self._parsed is None:
-            self._parsed = self._load_parsed()
-        data = self._parsed.get(digest, MISSING)
+        data = self._entries().get(digest, MISSING)
         if data is MISSING:
             return None
         self._used[digest] = data
         return digest, data
+
+    def _entries(self) -> dict[bytes, Any]:
+        """The parsed data kept, read from the shard files the first time it is asked for."""
+        if self._parsed is None:
+            self._parsed = self._load_parsed()
+        return self._parsed
 
     def _load_parsed(self) -> dict[bytes, Any]:
         parsed: dict[bytes, Any] = {}

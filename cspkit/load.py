@@ -306,8 +306,8 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
 
 def finish(repo: Repo, problems: list[Problem]) -> list[Problem]:
     """Fill in line numbers, drop duplicates and sort problems by file and line."""
-    unlocated = {p.file for p in problems if not p.line}
-    texts = {rel: s.text for rel, s in repo.sources.items() if rel in unlocated and s.text}
+    unlocated = {p.file for p in problems if not p.line}  # only their files' texts are read
+    texts = {rel: text for rel in unlocated if rel in repo.sources and (text := repo.sources[rel].text)}
     fill_lines(problems, texts)
     unique: dict[tuple[str, int, int, str], Problem] = {}
     for p in problems:

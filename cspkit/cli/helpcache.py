@@ -31,7 +31,9 @@ _DEPENDENCIES = ("typer", "click", "rich")
 
 
 def _folder() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit"
+    from cspkit.cache import user_folder
+
+    return user_folder()
 
 
 def _key(args: list[str]) -> str | None:

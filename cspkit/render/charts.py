@@ -10,10 +10,10 @@ it off.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
+from cspkit.cache import code_fingerprint, enabled, user_folder
 from cspkit.fileio import FileRefused, read_file, write_text
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -58,13 +58,10 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
 #: The largest chart read back from the cache (one is about 10 KB).
 _MAX_SVG_BYTES = 1 << 20
 
-_code: list[bytes] = []
-
-
 def _cache_folder() -> Path | None:
-    if os.environ.get("CSPKIT_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+    if not enabled():
         return None
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit" / "charts"
+    folder = user_folder() / "charts"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
@@ -73,20 +70,10 @@ def _cache_folder() -> Path | None:
 
 
 def _key(series: list[tuple[str, float | None, float | None]], unit: str, chart_id: str) -> str:
-    """A digest of what a chart is drawn from, and of the code that draws it."""
-    if not _code:
-        import importlib.util
-
-        h = hashlib.sha256(Path(__file__).read_bytes())
-        spec = importlib.util.find_spec("pygal")
-        origin = spec.origin if spec is not None else None
-        if origin:  # an upgrade replaces the package's files: their names, sizes and times change
-            for name in sorted(os.listdir(os.path.dirname(origin))):
-                if name.endswith(".py"):
-                    st = os.stat(os.path.join(os.path.dirname(origin), name))
-                    h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-        _code.append(h.digest())
-    return hashlib.sha256(_code[0] + repr((series, unit, chart_id)).encode("utf-8")).hexdigest()
+    """A digest of what a chart is drawn from, and of the code that draws it (cspkit's own, by
+    content, and the installed pygal, as the parse cache tells an upgrade)."""
+    code = code_fingerprint(("pygal",))
+    return hashlib.sha256(code + repr((series, unit, chart_id)).encode("utf-8")).hexdigest()
 
 
 def _draw(series: list[tuple[str, float | None, float | None]], unit: str, chart_id: str) -> str:

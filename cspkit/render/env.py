@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cspkit.cache import enabled as cache_enabled
+from cspkit.cache import user_folder
 from cspkit.dates import format_date, format_time, format_time_range
 from cspkit.render.images import markdown_images, render_image
 from cspkit.render.repo_templates import repository_loader
@@ -261,11 +263,10 @@ def _bytecode_cache(conventions: Any, fmt: str):
     turns it off.
     """
     import hashlib
-    import os
 
     from jinja2 import FileSystemBytecodeCache
 
-    if os.environ.get("CSPKIT_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+    if not cache_enabled():
         return None
 
     class QuietCache(FileSystemBytecodeCache):
@@ -281,7 +282,7 @@ def _bytecode_cache(conventions: Any, fmt: str):
             except OSError:
                 pass
 
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit" / "templates"
+    folder = user_folder() / "templates"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         dump = getattr(conventions, "model_dump_json", None)
