@@ -531,6 +531,8 @@ class Snapshot:
         self.unread: dict[str, bytes] = {}
         #: every entry named like a YAML file, in the order walked (for files no record kind reads)
         self.yaml_paths: list[str] = []
+        #: every other file (papers, images), in the order walked
+        self.other_paths: list[str] = []
         self.seen: Seen = {}
         self._known = seen or {}
         self._now = 0
@@ -598,6 +600,7 @@ class Snapshot:
                     h.update(stands)
                     self._others.update(b"f\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + stands)
                     self.stats.append((entry.path, key))
+                    self.other_paths.append(entry.path)
                     continue
                 if st.st_size > MAX_RECORD_BYTES:
                     return False  # refused by size when it is read: leave it to a full run

@@ -115,6 +115,13 @@ def probe_file(path: Path, *, limit: int, inside: Path | _Anywhere) -> int:
     return size
 
 
+def probe_walked(path: str, *, limit: int) -> int:
+    """:func:`probe_file` for a file a directory walk found (see :func:`read_walked`)."""
+    fd, size = _open_resolved(path, limit)
+    os.close(fd)
+    return size
+
+
 def _open_regular(path: Path, limit: int, inside: Path | _Anywhere) -> tuple[int, int]:
     """The file descriptor of ``path`` and its size, opened by :func:`read_file`'s rule."""
     try:
@@ -146,6 +153,8 @@ def _open_resolved(resolved: str | Path, limit: int) -> tuple[int, int]:
         fd = os.open(resolved, flags)
     except PermissionError:
         raise FileRefused("cannot read file (permission denied)", detail="permission denied") from None
+    except FileNotFoundError:
+        raise  # gone since it was found: "not found", as for a path that never was
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # replaced by a link since it was resolved
             raise FileRefused("a symbolic link loop", what="loop") from None

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from cspkit.cache import NULL_CACHE, ParseCache
 from cspkit.errors import Problem, ProblemCode, display_path
-from cspkit.fileio import FileRefused, probe_file, read_text, real_path
+from cspkit.fileio import FileRefused, decode_text, probe_file, probe_walked, read_text, read_walked, real_path
 from cspkit.gcpolicy import loading
 from cspkit.locate import CONFIG_NAME, find_root  # noqa: F401 - find_root is re-exported
 from cspkit.models import CONFIG_KIND, KINDS, Kind
@@ -147,7 +147,19 @@ def read_paper(repo: Repo, source: str) -> str:
     Raises :class:`~cspkit.fileio.FileRefused` (with the reason) or ``FileNotFoundError``.
     """
     _refuse_outside(source)
+    walked = _walked(repo, source)
+    if walked is not None:
+        return decode_text(read_walked(walked, limit=MAX_PAPER_BYTES))
     return read_text(repo.records_dir / source, limit=MAX_PAPER_BYTES, inside=repo.root)
+
+
+def _walked(repo: Repo, source: str) -> str | None:
+    """The path of a paper as loading's walk of the records folder found it (no symbolic link
+    on the way), or None: not found by that walk, so resolved when it is read."""
+    if not repo.walked:
+        return None
+    path = os.path.join(repo.walked_in, source)
+    return path if path in repo.walked else None
 
 
 def check_paper(repo: Repo, source: str) -> None:
@@ -162,8 +174,12 @@ def check_paper(repo: Repo, source: str) -> None:
         return
     _refuse_outside(source)
     limit = (repo.config.papers.max_size_mb if repo.config else 50) * 1024 * 1024
+    walked = _walked(repo, source)
     try:
-        probe_file(repo.records_dir / source, limit=limit, inside=repo.root)
+        if walked is not None:
+            probe_walked(walked, limit=limit)
+        else:
+            probe_file(repo.records_dir / source, limit=limit, inside=repo.root)
     except FileRefused as exc:
         if exc.code == "size":
             exc.reason += " (papers.max_size_mb in cspkit.yaml)"
@@ -256,6 +272,8 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
             model = validate_source(src, problems)
             if model is not None:
                 repo.index(src, model)
+    if snap is not None and snap.records == resolved_records:
+        repo.walked, repo.walked_in = frozenset(snap.other_paths), str(resolved_records)
     if strays:
         walked = snap.yaml_paths if snap is not None and snap.records == resolved_records else None
         check_stray_files(repo, problems, resolve, walked)

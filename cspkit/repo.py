@@ -8,9 +8,11 @@ many commands ask (the meeting before a date, the updates for a meeting). Loadin
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -26,6 +28,8 @@ from cspkit.models.programme import ForwardProgramme
 from cspkit.models.psa import PSA
 from cspkit.models.registry import Organisation, Person
 from cspkit.yaml.read import YamlProblem, read_text
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,6 +79,14 @@ class Repo:
     sources: dict[str, Source] = field(default_factory=dict)
     #: id(model object) -> (file, loc) so cross-record checks can point into files
     origin: dict[int, tuple[str, Loc]] = field(default_factory=dict)
+    #: the other files under the records folder (papers, images) as loading found them, walking
+    #: the resolved records folder ``walked_in`` and seeing no symbolic link on the way: each
+    #: is read without resolving its path again (:func:`cspkit.fileio.read_walked`)
+    walked: frozenset[str] = frozenset()
+    walked_in: str = ""
+    #: views worked out from the records (see :meth:`derived`); emptied when a record is indexed
+    #: or forgotten
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def records_dir(self) -> Path:
@@ -91,6 +103,7 @@ class Repo:
         The first file to hold a key keeps it (a second one is reported as a duplicate).
         """
         src.model = model
+        self._derived.clear()
         self.origin[id(model)] = (src.rel, ())
         kind = src.kind
         for name, key, record in kind.entries(model):
@@ -137,7 +150,8 @@ class Repo:
                     organisations=dict(self.organisations), meetings=dict(self.meetings),
                     action_files=dict(self.action_files), actions=dict(self.actions), updates=dict(self.updates),
                     psa=dict(self.psa), programmes=dict(self.programmes), performance=dict(self.performance),
-                    sources=dict(self.sources), origin=dict(self.origin))
+                    sources=dict(self.sources), origin=dict(self.origin), walked=self.walked,
+                    walked_in=self.walked_in)
         for rel, new in changes.items():
             old = self.sources.get(rel)
             for src in (old, new):
@@ -163,10 +177,21 @@ class Repo:
             return
         if src.kind is CONFIG_KIND:
             self.config = None
+        self._derived.clear()
         for name, key, record in src.kind.entries(model):
             index = getattr(self, name)
             if index.get(key) is record:
                 del index[key]
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, worked out once per ``key`` while the records stay as they are: a view
+        that many questions share (which minute raised which action). Models are never changed
+        in place, so a view of a record is good until a record is indexed or forgotten."""
+        try:
+            return self._derived[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
 
     # ------------------------------------------------------------------ locating
     def source_of(self, record: BaseModel) -> Source | None:
@@ -191,18 +216,37 @@ class Repo:
 
     # ------------------------------------------------------------------ queries
     def meeting_list(self) -> list[Meeting]:
-        return [self.meetings[d] for d in sorted(self.meetings)]
+        return [self.meetings[d] for d in self.meeting_dates()]
 
     def previous_meeting(self, day: dt.date, held_only: bool = True) -> Meeting | None:
-        earlier = [
-            m for d, m in sorted(self.meetings.items())
-            if d < day and (m.status == MeetingStatus.held or not held_only)
-        ]
-        return earlier[-1] if earlier else None
+        return self.nearest_meeting(day, keep=(lambda m: m.status == MeetingStatus.held) if held_only else None)
 
     def next_meeting_after(self, day: dt.date) -> Meeting | None:
-        later = [m for d, m in sorted(self.meetings.items()) if d > day and m.status != MeetingStatus.cancelled]
-        return later[0] if later else None
+        return self.nearest_meeting(day, after=True, keep=lambda m: m.status != MeetingStatus.cancelled)
+
+    def nearest_meeting(self, day: dt.date, *, after: bool = False,
+                        keep: Callable[[Meeting], bool] | None = None) -> Meeting | None:
+        """The meeting nearest ``day`` before it (or ``after`` it) that ``keep`` keeps (checks
+        ask it of every meeting: the dates are sorted once)."""
+        dates = self.meeting_dates()
+        i, step = (bisect_right(dates, day), 1) if after else (bisect_left(dates, day) - 1, -1)
+        while 0 <= i < len(dates):
+            m = self.meetings[dates[i]]
+            if keep is None or keep(m):
+                return m
+            i += step
+        return None
+
+    def meeting_dates(self) -> list[dt.date]:
+        """Every meeting's date, in order (the list is shared: do not change it)."""
+        return self.derived("meeting dates", lambda: sorted(self.meetings))
 
     def updates_for(self, day: dt.date) -> list[PartnerUpdate]:
-        return [u for (d, _), u in sorted(self.updates.items()) if d == day]
+        """The partner updates for the meeting on ``day``, by organisation."""
+        return list(self.derived("updates by meeting", self._updates_by_meeting).get(day, ()))
+
+    def _updates_by_meeting(self) -> dict[dt.date, list[PartnerUpdate]]:
+        out: dict[dt.date, list[PartnerUpdate]] = {}
+        for (day, _), update in sorted(self.updates.items()):
+            out.setdefault(day, []).append(update)
+        return out

@@ -68,17 +68,38 @@ def restricted_sections(update: PartnerUpdate) -> set[str]:
 
 
 def decision_restricted(repo: Repo, action: Action) -> bool:
-    """Whether the minute (or agenda item) whose decision raised ``action`` is restricted."""
+    """Whether the minute (or agenda item) whose decision raised ``action`` is restricted.
+
+    That minute is the first to minute the action's item, for an action with a ``decision``,
+    or the first with a decision naming the action; without one, the agenda item says.
+    """
     meeting = repo.meetings.get(action.meeting)
     if meeting is None:
         return False
-    for minute in meeting.minutes.items if meeting.minutes is not None else []:
-        raised_here = (action.decision is not None and minute.item == action.item) or any(
-            d.action == action.id for part in minute.body if part.decisions for d in part.decisions)
-        if raised_here:
-            return minute_restricted(meeting, minute)
+    by_item, by_action = repo.derived(("raising minutes", action.meeting), lambda: _raising_minutes(meeting))
+    found = by_action.get(action.id)
+    if action.decision is not None:
+        first = by_item.get(action.item)
+        if first is not None and (found is None or first < found):
+            found = first
+    if found is not None and meeting.minutes is not None:
+        return minute_restricted(meeting, meeting.minutes.items[found])
     item = meeting.item(action.item)
     return bool(item is not None and item.restricted)
+
+
+def _raising_minutes(meeting: Meeting) -> tuple[dict[str | None, int], dict[str, int]]:
+    """Where in a meeting's minutes each item is first minuted, and each action first named by
+    a decision (by position in ``minutes.items``): worked out once for all its actions."""
+    by_item: dict[str | None, int] = {}
+    by_action: dict[str, int] = {}
+    for i, minute in enumerate(meeting.minutes.items if meeting.minutes is not None else ()):
+        by_item.setdefault(minute.item, i)
+        for part in minute.body:
+            for d in part.decisions or ():
+                if d.action is not None:
+                    by_action.setdefault(d.action, i)
+    return by_item, by_action
 
 
 def update_attached_restricted(repo: Repo, update: PartnerUpdate) -> bool:
@@ -195,8 +216,7 @@ def _has_text(value: Any) -> bool:
 def meeting_before(repo: Repo, day: dt.date) -> Meeting | None:
     """The meeting before ``day`` that was not cancelled (held or not): the one whose minutes a
     meeting on ``day`` approves."""
-    earlier = [m for d, m in sorted(repo.meetings.items()) if d < day and m.status != MeetingStatus.cancelled]
-    return earlier[-1] if earlier else None
+    return repo.nearest_meeting(day, keep=lambda m: m.status != MeetingStatus.cancelled)
 
 
 def raised_wording(decision: str) -> str:

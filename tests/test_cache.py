@@ -390,3 +390,25 @@ def test_a_file_hashed_right_after_a_change_is_read_again(mini, monkeypatch):
     edit_keeping_mtime(meeting, "chair: alice-smith", "chair: alice-smyth")
     assert "alice-smyth" in outputs(mini)[1]
     assert outputs(mini) == uncached(mini, monkeypatch)
+
+
+def test_papers_found_by_the_walk_are_read_without_resolving_their_paths_again(tmp_path, monkeypatch):
+    """The cache's walk of the records folder saw every paper and no link on the way: the
+    checks read them from there (a county's papers took a tenth of a second to resolve) and
+    say what a run without the cache says, for a paper not UTF-8, a folder and a missing one."""
+    from cspkit import load
+
+    repo = build_case(INVALID / "paper-files-unreadable", tmp_path / "repo")
+    want = uncached(repo, monkeypatch)
+
+    def resolving(real):
+        def read(path, **kwargs):
+            # a folder and a missing file are no file the walk found: those take the long way
+            assert Path(path).name not in ("latin1.md", "fine.md"), f"{path} was found by the walk, then resolved"
+            return real(path, **kwargs)
+        return read
+
+    monkeypatch.setattr(load, "read_text", resolving(load.read_text))
+    monkeypatch.setattr(load, "probe_file", resolving(load.probe_file))
+    assert outputs(repo) == want
+    assert "not UTF-8 text" in want[1] and "is a folder" in want[1] and "not found" in want[1]

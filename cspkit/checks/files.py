@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from cspkit.checks.context import CheckContext, check
 from cspkit.errors import ProblemCode
 from cspkit.fileio import real_path
@@ -13,6 +15,7 @@ def check_files(ctx: CheckContext) -> None:
     already holds (the second is not indexed: say so)."""
     repo = ctx.repo
     records = real_path(repo.records_dir)  # loading resolved the folders of every record path
+    top = f"{records}/" if os.sep == "/" else "\0"  # (where a path is not written with "/", the Paths say)
     for src in repo.sources.values():
         rec, kind = src.model, src.kind
         if rec is None or kind.path is None:
@@ -29,8 +32,10 @@ def check_files(ctx: CheckContext) -> None:
                 ctx.at(src.rel, name_field, f"{other.rel if other else 'another file'} already holds "
                                             f"{kind.describe(key)}: each belongs in one file", ProblemCode.duplicate)
                 shadowed = True
+        if shadowed or str(src.path) == f"{top}{kind.path(key)}":
+            continue  # (the common case, told from the strings alone: no path built)
         expected = records / kind.file_for(key)
-        if shadowed or src.path == expected:
+        if src.path == expected:
             continue
         if src.path.parent == expected.parent:
             ctx.at(src.rel, name_field, f"the file is named {src.path.name} but holds {kind.describe(key)}: "
