@@ -30,10 +30,14 @@ def _started_as_command() -> bool:
     return first == "-m" or name in ("cspkit", "cspkit.exe", "cspkit-script.py")
 
 
+#: Whether this process is the ``cspkit`` command, as it was started (``python -m cspkit`` shows
+#: only while the package imports).
+_COMMAND = _started_as_command()
+
 # Ctrl-C is handled from the first line cspkit runs, not only once the command line has been
 # imported (a tenth of a second, more on a busy machine); cspkit.cli.main takes over. (_signal:
 # the signal module's C core, which is already loaded; the module itself takes long to import.)
-if _started_as_command():
+if _COMMAND:
     import _signal  # type: ignore[import-not-found]  # the C core, without stubs
 
     if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:

@@ -34,7 +34,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from cspkit import fileio
+from cspkit import fileio, gcpolicy
 from cspkit.cache import CACHE_DIR, MISSING, Cache, ParseCache
 from cspkit.checks import check_repo, scoped_checks
 from cspkit.errors import ConflictError, NotFound, Problem, RecordError, UserError
@@ -81,6 +81,7 @@ def check_all(root: Path, cache: ParseCache | None = None, read_all: bool = True
     if trusted and known is not None:
         loaded = Counter(p.key for p in problems)
         if known[1] == len(repo.sources) and not loaded - Counter(p.key for p in known[0] if not p.check):
+            gcpolicy.keep(repo, cache)
             return repo, known[0]
         check_stray_files(repo, problems)  # not the same files after all
         checked = None
@@ -90,6 +91,7 @@ def check_all(root: Path, cache: ParseCache | None = None, read_all: bool = True
     if real is not None:
         real.save_report(repo.config.records_dir if repo.config is not None else "records", problems,
                          len(repo.sources))
+    gcpolicy.keep(repo, cache)
     return repo, problems
 
 

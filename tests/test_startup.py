@@ -106,3 +106,59 @@ def test_command_help_loads_no_records(command, tmp_path):
     code, out, modules = probe(*command, env={"XDG_CACHE_HOME": str(tmp_path)})
     assert code == 0 and "Usage: cspkit" in out
     assert loaded(modules, ("weasyprint", "jinja2", "cspkit.models", "cspkit.repo", "cspkit.render", "yaml")) == []
+
+
+# --------------------------------------------------------------------------- ending the process
+
+END = r"""
+import atexit, sys, threading, time
+from cspkit import gcpolicy
+gcpolicy.short_lived_process()
+gcpolicy.keep(list(range(10)))
+atexit.register(lambda: print("exit handler ran", flush=True))
+if sys.argv[1] == "thread":
+    threading.Thread(target=time.sleep, args=(0.5,)).start()
+sys.stdout.write("x" * 200_000 + "\n")  # more than a pipe's buffer: flushed before the end
+gcpolicy.end_now(7)
+print("end_now returned: Python ends as usual")
+"""
+
+
+@pytest.mark.parametrize("case", ["alone", "thread"])
+def test_the_command_line_process_ends_without_freeing_but_as_python_would(case):
+    """The console script ends with os._exit once the command is done (freeing a county's
+    records object by object took a tenth of a second): its output is all there, its exit
+    handlers ran and its exit code is the command's; with another thread running it ends as
+    Python does, after that thread."""
+    proc = subprocess.run([sys.executable, "-c", END, case], capture_output=True, text=True, timeout=60)
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "x" * 200_000
+    assert lines[-1] == "exit handler ran"
+    if case == "alone":
+        assert proc.returncode == 7 and len(lines) == 2
+    else:
+        assert proc.returncode == 0 and "end_now returned: Python ends as usual" in lines
+
+
+def test_the_console_script_exits_with_its_commands_code_and_all_its_output(tmp_path):
+    """Run as ``cspkit`` (the process ends early, see above): the same lines and code as in-process."""
+    from cspkit.cli import run
+
+    broken = tmp_path / "repo"
+    import shutil
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", broken, ignore=shutil.ignore_patterns(".cspkit-cache"))
+    people = broken / "records" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("alice-smith", "Alice Smith", 1), encoding="utf-8")
+    script = Path(sys.executable).parent / "cspkit"
+    proc = subprocess.run([str(script), "--repo", str(broken), "validate"], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "CSPKIT_CACHE": "0"})
+    assert proc.returncode == 1, proc.stderr
+    assert "problem" in proc.stdout.splitlines()[-1]
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert run(["--repo", str(broken), "validate"]) == 1
+    assert proc.stdout == out.getvalue()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from cspkit import __version__, _interrupted_early
+from cspkit import _COMMAND, __version__, _interrupted_early
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> None:
         code = _main(argv)
     except KeyboardInterrupt:
         code = _interrupted()
+    gcpolicy = sys.modules.get("cspkit.gcpolicy")  # imported by a command that loads records
+    if _COMMAND and gcpolicy is not None:
+        gcpolicy.end_now(code)  # the process ends here, without freeing what it loaded object by object
     raise SystemExit(code)
 
 
