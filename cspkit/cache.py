@@ -39,6 +39,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from cspkit.usercache import enabled, user_folder
+
 if TYPE_CHECKING:
     from cspkit.errors import Problem
 
@@ -53,10 +55,6 @@ _REPORT = "report.bin"
 _MAC_SIZE = 32
 #: Installed packages whose behaviour shows in what validate reports.
 _DEPENDENCIES = ("yaml", "_yaml", "pydantic", "pydantic_core", "rapidfuzz")
-
-
-def enabled() -> bool:
-    return os.environ.get("CSPKIT_CACHE", "1").strip().lower() not in ("0", "no", "off", "false")
 
 
 # --------------------------------------------------------------------------- keys
@@ -93,12 +91,6 @@ def code_fingerprint(dependencies: tuple[str, ...] = _DEPENDENCIES) -> bytes:
                 h.update(f"{origin}\0{st.st_size}\0{st.st_mtime_ns}".encode())
         fingerprint = _fingerprints[dependencies] = h.digest()
     return fingerprint
-
-
-def user_folder() -> Path:
-    """cspkit's folder in the user's cache (``$XDG_CACHE_HOME/cspkit``, else ``~/.cache/cspkit``):
-    the cache key, compiled templates, drawn charts, the help text. Never in a repository."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit"
 
 
 def _secret() -> bytes | None:

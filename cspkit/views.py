@@ -108,16 +108,25 @@ def update_attached_restricted(repo: Repo, update: PartnerUpdate) -> bool:
     meeting = repo.meetings.get(update.meeting)
     if meeting is None:
         return False
-    places: list[bool] = []
+    places = repo.derived(("attached updates", update.meeting), lambda: _attached_places(meeting))
+    found = places.get(update.organisation, [])
+    return bool(found) and all(found)
+
+
+def _attached_places(meeting: Meeting) -> dict[str, list[bool]]:
+    """Each partner's papers on a meeting's agenda, by organisation: whether each is where the
+    public cannot see it (worked out once for all the meeting's updates)."""
+    places: dict[str, list[bool]] = {}
     for item in meeting.agenda:
         for paper in item.papers:
-            if paper.organisation == update.organisation:
-                places.append(item.restricted or paper.restricted)
+            if paper.organisation is not None:
+                places.setdefault(paper.organisation, []).append(item.restricted or paper.restricted)
         for sub in item.sub_items:
             for paper in sub.papers:
-                if paper.organisation == update.organisation:
-                    places.append(item.restricted or getattr(sub, "restricted", False) or paper.restricted)
-    return bool(places) and all(places)
+                if paper.organisation is not None:
+                    places.setdefault(paper.organisation, []).append(
+                        item.restricted or getattr(sub, "restricted", False) or paper.restricted)
+    return places
 
 
 # --------------------------------------------------------------------------- actions

@@ -6,6 +6,7 @@ exactly what cspkit did before it had a cache.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -412,3 +413,37 @@ def test_papers_found_by_the_walk_are_read_without_resolving_their_paths_again(t
     monkeypatch.setattr(load, "probe_file", resolving(load.probe_file))
     assert outputs(repo) == want
     assert "not UTF-8 text" in want[1] and "is a folder" in want[1] and "not found" in want[1]
+
+
+def test_model_field_descriptions_are_kept_per_module_and_read_back_the_same(tmp_path, monkeypatch):
+    """Field descriptions come from the models' sources (docstrings under each field); they are
+    kept in the user's cache folder, by the module file's size and modification time, and what
+    is read back is what parsing the source gives. A kept file that is damaged, or stale, is
+    not believed."""
+    from cspkit.models import common, meeting
+
+    def fresh(filename: str) -> dict:
+        common._module_docstrings.cache_clear()
+        common._kept_docstrings.cache_clear()
+        return common._module_docstrings(filename)
+
+    source = meeting.__file__
+    parsed = common._read_docstrings(source)
+    assert parsed[next(k for k in parsed if k[0] == "MinutePart")]["heading"].startswith("A sub-heading")
+    assert fresh(source) == parsed  # the first run keeps them
+    kept = tmp_path / "xdg" / "cspkit" / common._KEPT_DOCSTRINGS
+    assert kept.is_file()
+
+    monkeypatch.setattr(common, "_read_docstrings", lambda filename: pytest.fail("parsed again"))
+    assert fresh(source) == parsed  # later runs read them back
+
+    stale = json.loads(kept.read_text(encoding="utf-8"))
+    stale[source]["stamp"][0] += 1  # the module has changed since
+    stale[source]["classes"][0][2] = {"text": "a stale description"}
+    kept.write_text(json.dumps(stale), encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CSPKIT_CACHE", raising=False)
+    assert fresh(source) == parsed
+    kept.write_text("{not json", encoding="utf-8")
+    assert fresh(source) == parsed

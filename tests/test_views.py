@@ -94,3 +94,32 @@ def test_the_minute_that_raised_an_action_is_the_one_the_definition_finds(minute
     for aid, item, from_decision in actions:
         action = SimpleNamespace(id=aid, item=item, meeting=day, decision=1 if from_decision else None)
         assert views.decision_restricted(repo, action) == _walked(meeting, action), (aid, item, from_decision)
+
+
+ORGS = st.sampled_from(["police", "fire", "council"])
+PAPER = st.builds(lambda org, restricted: SimpleNamespace(organisation=org, restricted=restricted),
+                  st.one_of(st.none(), ORGS), st.booleans())
+SUB = st.builds(lambda papers, restricted: SimpleNamespace(papers=papers, restricted=restricted),
+                st.lists(PAPER, max_size=2), st.booleans())
+ITEM = st.builds(lambda papers, subs, restricted: SimpleNamespace(papers=papers, sub_items=subs, restricted=restricted),
+                 st.lists(PAPER, max_size=3), st.lists(SUB, max_size=2), st.booleans())
+
+
+def _attached_walked(meeting: Any, update: Any) -> bool:
+    """The definition: attached somewhere, and only where the public cannot see it."""
+    places = []
+    for item in meeting.agenda:
+        places += [item.restricted or p.restricted for p in item.papers if p.organisation == update.organisation]
+        for sub in item.sub_items:
+            places += [item.restricted or sub.restricted or p.restricted
+                       for p in sub.papers if p.organisation == update.organisation]
+    return bool(places) and all(places)
+
+
+@given(st.lists(ITEM, max_size=4))
+def test_an_update_is_attached_only_in_private_as_the_definition_says(agenda):
+    day = dt.date(2023, 1, 5)
+    repo = _repo({day: SimpleNamespace(date=day, status=MeetingStatus.held, agenda=agenda)})
+    for org in ("police", "fire", "council"):
+        update = SimpleNamespace(meeting=day, organisation=org)
+        assert views.update_attached_restricted(repo, update) == _attached_walked(repo.meetings[day], update)

@@ -181,7 +181,9 @@ def _log_internal_error(exc: BaseException) -> str:
     import traceback
     from pathlib import Path
 
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cspkit"
+    from cspkit.usercache import user_folder
+
+    base = user_folder()
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError:

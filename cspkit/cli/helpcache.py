@@ -31,13 +31,14 @@ _DEPENDENCIES = ("typer", "click", "rich")
 
 
 def _folder() -> Path:
-    from cspkit.cache import user_folder
+    from cspkit.usercache import user_folder
 
     return user_folder()
 
 
 def _key(args: list[str]) -> str | None:
-    from cspkit.cache import code_fingerprint, enabled
+    from cspkit.cache import code_fingerprint
+    from cspkit.usercache import enabled
 
     if not enabled():
         return None

@@ -13,8 +13,9 @@ import hashlib
 import re
 from pathlib import Path
 
-from cspkit.cache import code_fingerprint, enabled, user_folder
+from cspkit.cache import code_fingerprint
 from cspkit.fileio import FileRefused, read_file, write_text
+from cspkit.usercache import enabled, user_folder
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

@@ -152,12 +152,27 @@ def split_title(markdown: str) -> tuple[str | None, str]:
     Papers written for a pack usually start with their title; the pack prints the title
     itself (so it can be numbered, bookmarked and referred to), so it must not be printed twice.
     """
-    tokens = _markdown().parse(markdown)
+    head = _first_block(markdown)
+    tokens = _markdown().parse(head)  # a heading is one block: the rest of a long paper is not parsed
+    if not tokens and head != markdown:  # (only link definitions before the first blank line)
+        tokens = _markdown().parse(markdown)
     if len(tokens) < 2 or tokens[0].type != "heading_open" or tokens[0].tag != "h1" or not tokens[0].map:
         return None, markdown
     lines = markdown.splitlines(keepends=True)
     _, end = tokens[0].map
     return tokens[1].content.strip(), "".join(lines[end:]).lstrip("\n")
+
+
+def _first_block(markdown: str) -> str:
+    """The start of ``markdown`` to the first blank line after some text (all of it if none):
+    all of the first block when that block is a heading, which never spans a blank line; any
+    other first block parses to another kind of token from this part as from the whole."""
+    start = len(markdown) - len(markdown.lstrip("\n\r\t "))
+    match = _BLANK_LINE.search(markdown, start)
+    return markdown[: match.end()] if match else markdown
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|$)")
 
 
 def _same_title(a: str, b: str) -> bool:

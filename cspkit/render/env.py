@@ -17,11 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cspkit.cache import enabled as cache_enabled
-from cspkit.cache import user_folder
 from cspkit.dates import format_date, format_time, format_time_range
 from cspkit.render.images import markdown_images, render_image
 from cspkit.render.repo_templates import repository_loader
+from cspkit.usercache import enabled as cache_enabled
+from cspkit.usercache import user_folder
 
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]

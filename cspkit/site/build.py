@@ -103,6 +103,7 @@ class Digests:
         self.code = self._code()
         #: files last changed before this (nanoseconds) are known by their stat
         self._settled = time.time_ns() - RACY_NS
+        self._records = str(repo.records_dir)
 
     def _code(self) -> bytes:
         h = hashlib.sha256(code_fingerprint())
@@ -125,12 +126,12 @@ class Digests:
         """What stands for a paper's file in keys: its stat (inode, size, modification and change
         times), which any change to the file changes; a file changed too recently for its stat to
         be sure of that (see :class:`cspkit.cache.Snapshot`) is read and hashed instead."""
-        path = self.repo.records_dir / source
+        path = os.path.join(self._records, source)  # (a string: a county has thousands of papers)
         try:
             st = os.stat(path)
             if max(st.st_mtime_ns, st.st_ctime_ns) < self._settled:
-                return repr((str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)).encode()
-            return hashlib.sha256(read_file(path, limit=MAX_PAPER_BYTES, inside=self.repo.root)).digest()
+                return repr((path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)).encode()
+            return hashlib.sha256(read_file(Path(path), limit=MAX_PAPER_BYTES, inside=self.repo.root)).digest()
         except (OSError, FileRefused):
             return b"-"
 
