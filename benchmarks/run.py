@@ -88,6 +88,13 @@ def cspkit_command() -> list[str]:
     return [str(script)] if script.exists() else [PY, "-m", "cspkit"]
 
 
+def settle() -> None:
+    """What ran before (a site build writes two thousand files) is written out before the next
+    run is timed, so that no run pays for the writing back of another's files."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
 def timed(cmd: list[str], runs: int, before=None, check: bool = True, cwd: Path | None = None,
           env: dict | None = None) -> float:
     """Median wall-clock seconds of ``runs`` runs of ``cmd`` (``before`` runs untimed first)."""
@@ -95,6 +102,7 @@ def timed(cmd: list[str], runs: int, before=None, check: bool = True, cwd: Path 
     for _ in range(runs):
         if before is not None:
             before()
+        settle()
         start = time.perf_counter()
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd,
                               env={**os.environ, **env} if env else None)
@@ -108,6 +116,7 @@ def timed_each(cmd: list[str], runs: int, after=None, env: dict | None = None) -
     """Median seconds of ``runs`` runs of ``cmd``, ``after`` run untimed after each (a reset)."""
     times = []
     for _ in range(runs):
+        settle()
         start = time.perf_counter()
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               env={**os.environ, **env} if env else None)
@@ -455,7 +464,8 @@ EXPLAINED = """\
 
 - Timings are only as good as the machine is quiet: on two CPUs, anything else running moves
   single runs by 20% or more (the PDF pack ranged 4.1–6.6 s in one series). The figures above
-  were taken with nothing else running; rerun when a ratio is near its target.
+  were taken with nothing else running; rerun when a ratio is near its target. Each timed run
+  starts once what ran before is written out (`os.sync()`, untimed).
 - `cspkit --help` prints the help text kept from the last time Typer laid it out
   (`cspkit/cli/helpcache.py`, in `~/.cache/cspkit`), keyed on cspkit's code, the installed
   Typer, Click and Rich, the terminal and the environment. Laid out by Typer it takes the
