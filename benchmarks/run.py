@@ -500,10 +500,10 @@ EXPLAINED = """\
   files). Run again after one meeting's minutes changed, it loads the records through the warm
   cache (reading only the changed file, and checking again only what the change affects),
   works out every file's key from file digests (a paper by its stat), and makes only the files
-  whose key changed: that meeting's page and JSON, its quarter's search chunk, and the lists
+  whose key changed: that meeting's page and JSON, its month's search chunk, and the lists
   that show it (`cspkit/site/build.py`). Most of the time is the floor every command that
-  reads the records pays: starting Python and importing cspkit (about 0.35 s), validating
-  every record with pydantic (0.2 s), the cached data (0.1 s); `validate` after the same
+  reads the records pays: starting Python and importing cspkit (about 0.25 s), validating
+  every record with pydantic (0.25 s), the cached data (0.1 s); `validate` after the same
   change is shown for comparison.
 - `render --format pdf` starts a worker process that imports WeasyPrint (about 0.6 s) while
   cspkit loads the records and renders the HTML, then hands it the HTML (`cspkit/pdf.py`);

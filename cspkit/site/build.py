@@ -415,17 +415,19 @@ class SiteBuild:
             add(org["page"], (*base, shown), partial(self.partner_page, org))
         add("accessibility.html", base, self.accessibility_page)
 
-        # Search: one chunk per quarter with meetings (an edited meeting rewrites a few meetings'
-        # entries, not a year's), one for actions, one for the rest
-        quarters: dict[str, list[Meeting]] = {}
+        # Search: one chunk per month with meetings (an edited meeting rewrites the entries of
+        # the few meetings of its month, not of a quarter or a year), one for actions, one for
+        # the rest
+        months: dict[str, list[Meeting]] = {}
         for m in pub.meetings():
-            quarters.setdefault(f"{m.date.year}-q{(m.date.month - 1) // 3 + 1}", []).append(m)
-        chunks = [f"search/{q}.js" for q in sorted(quarters, reverse=True)] + ["search/actions.js", "search/other.js"]
+            months.setdefault(f"{m.date.year}-{m.date.month:02d}", []).append(m)
+        chunks = [f"search/{month}.js" for month in sorted(months, reverse=True)] + \
+            ["search/actions.js", "search/other.js"]
         add("search.html", (*base, tuple(chunks)), lambda: self.search_page(chunks))
         common = (*base, self.psa_titles, self.perf_years)
-        for q, in_quarter in quarters.items():
-            key = (*common, tuple(self.meeting_key(m) for m in in_quarter))
-            add(f"search/{q}.js", key, partial(self.search_chunk, "meetings", in_quarter))
+        for month, in_month in months.items():
+            key = (*common, tuple(self.meeting_key(m) for m in in_month))
+            add(f"search/{month}.js", key, partial(self.search_chunk, "meetings", in_month))
         add("search/actions.js", (*base, self.actions_digest), lambda: self.search_chunk("actions"))
         add("search/other.js", (*common, d.file("forward-programme"),
                                 tuple(d.file("psa", y) for y in sorted(repo.psa)),
