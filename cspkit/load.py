@@ -273,11 +273,44 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
             if model is not None:
                 repo.index(src, model)
     if snap is not None and snap.records == resolved_records:
-        repo.walked, repo.walked_in = frozenset(snap.other_paths), str(resolved_records)
+        yaml_paths, others = snap.yaml_paths, snap.other_paths
+    else:  # no cache (or it could not vouch for the folder): one walk, for strays and papers
+        yaml_paths, others = walk_records(resolved_records)
+    repo.walked, repo.walked_in = frozenset(others), str(resolved_records)
     if strays:
-        walked = snap.yaml_paths if snap is not None and snap.records == resolved_records else None
-        check_stray_files(repo, problems, resolve, walked)
+        check_stray_files(repo, problems, resolve, yaml_paths)
     return repo, problems
+
+
+def walk_records(records: Path) -> tuple[list[str], list[str]]:
+    """Everything under the (resolved) records folder named like a YAML file, and every other
+    regular file reached through no symbolic link (papers, images): what the cache's snapshot
+    finds walking it, for a run without one. A link is listed if named like YAML (a stray
+    file is a stray file) but never followed."""
+    yaml_paths: list[str] = []
+    others: list[str] = []
+
+    def walk(folder: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.endswith((".yaml", ".yml")):
+                yaml_paths.append(entry.path)
+            try:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path)
+                elif entry.is_file(follow_symlinks=False) and not entry.name.endswith((".yaml", ".yml")):
+                    others.append(entry.path)
+            except OSError:
+                continue
+
+    walk(str(records))
+    return yaml_paths, others
 
 
 def records_inside(repo: Repo) -> bool:
@@ -302,7 +335,7 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
     """YAML files under records/ that are no record kind: a misplaced or misnamed file.
 
     ``listed``: every path under the records folder named like a YAML file, as the cache's
-    snapshot found them walking it (else the folder is walked here).
+    snapshot or :func:`walk_records` found them (else the folder is walked here).
     """
     records = real_path(repo.records_dir)
     if not records.is_dir():
@@ -310,8 +343,7 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
     resolve = resolve or _Resolver()
     known = {s.path for s in repo.sources.values()}
     if listed is None:
-        listed = [os.path.join(folder, name) for folder, dirs, files in os.walk(records)
-                  for name in (*dirs, *files) if name.endswith((".yaml", ".yml"))]
+        listed = walk_records(records)[0]
     found = [Path(p) for p in listed]
     strays = [path for path in found if path not in known and resolve(path) not in known]
     for path in sorted(strays, key=_path_order):

@@ -393,14 +393,18 @@ def test_a_file_hashed_right_after_a_change_is_read_again(mini, monkeypatch):
     assert outputs(mini) == uncached(mini, monkeypatch)
 
 
-def test_papers_found_by_the_walk_are_read_without_resolving_their_paths_again(tmp_path, monkeypatch):
-    """The cache's walk of the records folder saw every paper and no link on the way: the
-    checks read them from there (a county's papers took a tenth of a second to resolve) and
-    say what a run without the cache says, for a paper not UTF-8, a folder and a missing one."""
+@pytest.mark.parametrize("cached", [True, False])
+def test_papers_found_by_the_walk_are_read_without_resolving_their_paths_again(tmp_path, monkeypatch, cached):
+    """The walk of the records folder (the cache's snapshot, or loading's own without a cache)
+    saw every paper and no link on the way: the checks read them from there (a county's papers
+    took a tenth of a second to resolve) and say what they said before, for a paper not UTF-8,
+    a folder and a missing one."""
     from cspkit import load
 
     repo = build_case(INVALID / "paper-files-unreadable", tmp_path / "repo")
     want = uncached(repo, monkeypatch)
+    if not cached:
+        monkeypatch.setenv("CSPKIT_CACHE", "0")
 
     def resolving(real):
         def read(path, **kwargs):
