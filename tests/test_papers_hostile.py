@@ -328,6 +328,9 @@ def test_the_public_website_publishes_a_markdown_papers_images_beside_its_page(m
     assert r.code == 0, r.err
     site = tmp_path / "site"
     page = (site / "meetings/2023-10-12/briefing.html").read_text(encoding="utf-8")
+    # its own heading is the page's title, printed once (as the pack prints it)
+    main = page[page.index("<main"):page.index("</main>")]
+    assert "<h1>Briefing</h1>" in main and main.count("Briefing") == 1
     image = re.search(r'<img src="([^"]+)" alt="Incidents by month"', page)
     assert image, "the image is shown, not its alt text"
     published = site / "meetings/2023-10-12" / image.group(1)
@@ -339,6 +342,19 @@ def test_the_public_website_publishes_a_markdown_papers_images_beside_its_page(m
     r = cli(*build)
     assert r.code == 0, r.err
     assert published.read_bytes() == kept.read_bytes()
+
+
+def test_a_markdown_papers_own_heading_stays_under_a_title_that_says_otherwise(mini, cli, tmp_path):
+    """The pack's rule on the website too: a paper's opening heading is left out only where the
+    page's title already says it."""
+    (tmp_path / "month.md").write_text("# Incidents this month\n\nFewer than last month.\n", encoding="utf-8")
+    assert cli("--repo", mini, "agenda", "attach", "2023-10-12", "2", tmp_path / "month.md",
+               "--title", "Month report").code == 0
+    r = cli("--repo", mini, "site", "build", "--no-pdf", "--as-of", "2023-10-12", "-o", tmp_path / "site")
+    assert r.code == 0, r.err
+    page = (tmp_path / "site/meetings/2023-10-12/month.html").read_text(encoding="utf-8")
+    main = page[page.index("<main"):page.index("</main>")]
+    assert "<h1>Month report</h1>" in main and "Incidents this month" in main
 
 
 def test_the_public_website_shows_a_word_paper_on_a_page_of_its_own(mini, cli, tmp_path):

@@ -175,7 +175,7 @@ def _first_block(markdown: str) -> str:
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|$)")
 
 
-def _same_title(a: str, b: str) -> bool:
+def same_title(a: str, b: str) -> bool:
     """Two spellings of one title: case, dashes and spacing aside."""
     def norm(t: str) -> str:
         return re.sub(r"[\W_]+", " ", t.casefold()).strip()
@@ -293,7 +293,7 @@ class Builder:
                 heading, body = split_title(view.data["source_markdown"])
                 view.title = paper.title or heading or view.title
                 # A title in the record and another in the paper: the paper's own is kept, under it.
-                subtitle = heading if heading and not _same_title(heading, view.title) else None
+                subtitle = heading if heading and not same_title(heading, view.title) else None
                 view.data.update(papers.markdown_data(body, view.data["images"]), subtitle=subtitle)
         return view
 

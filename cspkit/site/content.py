@@ -27,7 +27,7 @@ from cspkit.models.common import financial_year_of
 from cspkit.models.config import PaperKind
 from cspkit.models.meeting import Meeting, MeetingStatus, MinutesState
 from cspkit.models.partner_update import PartnerUpdate
-from cspkit.render.context import PUBLIC, Builder, PaperView
+from cspkit.render.context import PUBLIC, Builder, PaperView, same_title, split_title
 from cspkit.render.papers import (
     MarkdownImage,
     attachment_kind,
@@ -391,7 +391,7 @@ class Public:
         for line in self.agenda(m):
             for p in line.all_papers():
                 if p.kind == "document" and p.source:
-                    p.markdown = self._paper_text(p.source)
+                    p.markdown = _under_its_title(self._paper_text(p.source), p.title)
                     self._with_images(m, p)
                     out.append(p)
                 elif p.kind == "word" and p.source:
@@ -527,3 +527,10 @@ class Public:
         """The most recent meeting, on or before the site's date, whose minutes the site shows."""
         shown = [m for m in self.meetings() if m.date <= self.as_of and self.minutes_shown(m)]
         return shown[-1] if shown else None
+
+
+def _under_its_title(markdown: str, title: str) -> str:
+    """A Markdown paper as its page shows it under the page's title: without its own opening
+    heading where that says the same (as the pack leaves it out); kept where it says more."""
+    heading, body = split_title(markdown)
+    return body if heading is not None and same_title(heading, title) else markdown
