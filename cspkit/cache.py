@@ -168,10 +168,14 @@ class NullCache:
 
     snap: Snapshot | None = None
 
+    def __init__(self, walked: frozenset[str] = frozenset()):
+        #: record files found by a walk of the records folder that saw no link on the way
+        self.walked = walked
+
     def read(self, path: Path, inside: Path) -> tuple[str, bytes]:
         from cspkit.yaml.read import decode, read_bytes
 
-        data = read_bytes(path, inside)
+        data = read_bytes(path, inside, walked=str(path) in self.walked)
         return decode(data), hashlib.sha256(data).digest()
 
     def parse(self, text: str, digest: bytes) -> Any:

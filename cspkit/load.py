@@ -16,11 +16,11 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from cspkit.cache import NULL_CACHE, ParseCache
+from cspkit.cache import NULL_CACHE, NullCache, ParseCache
 from cspkit.errors import Problem, ProblemCode, display_path
 from cspkit.fileio import FileRefused, decode_text, probe_file, probe_walked, read_text, read_walked, real_path
 from cspkit.gcpolicy import loading
@@ -259,8 +259,12 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
     resolve: Callable[[Path], Path]
     if snap is not None and snap.records == resolved_records:
         resolve = _as_is  # the snapshot walked it all: no link under the records folder to resolve
+        walk = Walk(snap.yaml_paths, [], snap.other_paths)
     else:
         resolve = _Resolver()
+        walk = walk_records(resolved_records)  # no cache (or it could not vouch for the folder)
+        if isinstance(cache, NullCache):  # read the record files the walk found as it found them
+            cache = NullCache(frozenset(walk.yaml_files))
     for kind in KINDS:
         paths = _record_files(resolved_records, kind, resolve)
         extra = {p for p in overrides if _is_kind(p, records, kind)} if overrides else None
@@ -272,22 +276,29 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
             model = validate_source(src, problems)
             if model is not None:
                 repo.index(src, model)
-    if snap is not None and snap.records == resolved_records:
-        yaml_paths, others = snap.yaml_paths, snap.other_paths
-    else:  # no cache (or it could not vouch for the folder): one walk, for strays and papers
-        yaml_paths, others = walk_records(resolved_records)
-    repo.walked, repo.walked_in = frozenset(others), str(resolved_records)
+    repo.walked, repo.walked_in = frozenset(walk.others), str(resolved_records)
     if strays:
-        check_stray_files(repo, problems, resolve, yaml_paths)
+        check_stray_files(repo, problems, resolve, walk.yaml_paths)
     return repo, problems
 
 
-def walk_records(records: Path) -> tuple[list[str], list[str]]:
-    """Everything under the (resolved) records folder named like a YAML file, and every other
-    regular file reached through no symbolic link (papers, images): what the cache's snapshot
-    finds walking it, for a run without one. A link is listed if named like YAML (a stray
-    file is a stray file) but never followed."""
+class Walk(NamedTuple):
+    """What a walk of the (resolved) records folder found."""
+
+    #: everything named like a YAML file, links too (a stray file is a stray file)
+    yaml_paths: list[str]
+    #: the regular files among them reached through no symbolic link
+    yaml_files: list[str]
+    #: every other regular file reached through no symbolic link (papers, images)
+    others: list[str]
+
+
+def walk_records(records: Path) -> Walk:
+    """What the cache's snapshot finds walking the records folder, for a run without one. A
+    link is listed if named like YAML but never followed; files reached through none are read
+    without resolving their paths again (:func:`cspkit.fileio.read_walked`)."""
     yaml_paths: list[str] = []
+    yaml_files: list[str] = []
     others: list[str] = []
 
     def walk(folder: str) -> None:
@@ -304,13 +315,13 @@ def walk_records(records: Path) -> tuple[list[str], list[str]]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path)
-                elif entry.is_file(follow_symlinks=False) and not entry.name.endswith((".yaml", ".yml")):
-                    others.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    (yaml_files if entry.name.endswith((".yaml", ".yml")) else others).append(entry.path)
             except OSError:
                 continue
 
     walk(str(records))
-    return yaml_paths, others
+    return Walk(yaml_paths, yaml_files, others)
 
 
 def records_inside(repo: Repo) -> bool:
@@ -343,7 +354,7 @@ def check_stray_files(repo: Repo, problems: list[Problem], resolve: Callable[[Pa
     resolve = resolve or _Resolver()
     known = {s.path for s in repo.sources.values()}
     if listed is None:
-        listed = walk_records(records)[0]
+        listed = walk_records(records).yaml_paths
     found = [Path(p) for p in listed]
     strays = [path for path in found if path not in known and resolve(path) not in known]
     for path in sorted(strays, key=_path_order):

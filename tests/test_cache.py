@@ -405,6 +405,15 @@ def test_papers_found_by_the_walk_are_read_without_resolving_their_paths_again(t
     want = uncached(repo, monkeypatch)
     if not cached:
         monkeypatch.setenv("CSPKIT_CACHE", "0")
+        from cspkit.yaml import read as yaml_read
+
+        real_read = yaml_read.read_file
+
+        def record_read(path, **kwargs):  # record files too come from the walk, as found
+            assert "records" not in Path(path).parts, f"{path} was found by the walk, then resolved"
+            return real_read(path, **kwargs)
+
+        monkeypatch.setattr(yaml_read, "read_file", record_read)
 
     def resolving(real):
         def read(path, **kwargs):

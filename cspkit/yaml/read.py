@@ -27,7 +27,7 @@ try:  # libyaml's C parser when the wheel has it (it nearly always does)
 except ImportError:  # pragma: no cover - pure Python fallback
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-from cspkit.fileio import FileRefused, read_file
+from cspkit.fileio import FileRefused, read_file, read_walked
 from cspkit.locate import RECORDS_DIR_RE
 from cspkit.yaml import _construct
 
@@ -244,10 +244,14 @@ def _text_ending_in_colon(lines: list[str], line: int, problem: str) -> int | No
     return None
 
 
-def read_bytes(path: Path, inside: Path) -> bytes:
+def read_bytes(path: Path, inside: Path, walked: bool = False) -> bytes:
     """A record file's bytes, by the one rule for reading files (:func:`cspkit.fileio.read_file`):
-    inside the repository ``inside``, a regular file, at most :data:`MAX_FILE_BYTES`."""
+    inside the repository ``inside``, a regular file, at most :data:`MAX_FILE_BYTES`.
+    ``walked``: found by a walk of the records folder that saw no link on its way
+    (:func:`cspkit.fileio.read_walked`: its path is not resolved again)."""
     try:
+        if walked:
+            return read_walked(path, limit=MAX_FILE_BYTES)
         return read_file(path, limit=MAX_FILE_BYTES, inside=inside)
     except FileNotFoundError:
         raise YamlProblem("file not found", code="io") from None
