@@ -269,7 +269,9 @@ class Cache:
         import hmac
         import io
         import pickle
-        import tempfile
+
+        from cspkit.errors import UserError
+        from cspkit.fileio import write_bytes
 
         stored["code"] = code_fingerprint()
         buffer = io.BytesIO()
@@ -282,25 +284,14 @@ class Cache:
             return
         payload = buffer.getvalue()
         blob = hmac.new(self._key, payload, "sha256").digest() + payload
-        tmp = None
         try:
             if not self.dir.is_dir():
                 self.dir.mkdir(exist_ok=True)
                 (self.dir / ".gitignore").write_text("# written by cspkit: nothing here belongs in git\n*\n",
                                                      encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{name}-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, self.dir / name)
-            tmp = None
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+            write_bytes(self.dir / name, blob, overwrite=True, durable=False)
+        except (OSError, UserError):
+            pass  # a cache that cannot be written is no cache
 
     # ------------------------------------------------------------------ reading and parsing
     def read(self, path: Path, inside: Path) -> tuple[str, bytes]:

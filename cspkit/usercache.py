@@ -14,6 +14,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from cspkit.errors import UserError
+from cspkit.fileio import write_bytes
+
 
 def enabled() -> bool:
     """Whether caching is on (``CSPKIT_CACHE`` is not 0, no, off or false)."""
@@ -48,22 +51,10 @@ def write_json(name: str, value: Any) -> None:
     that cannot be written is no cache, never an error."""
     if not enabled():
         return
-    import tempfile
-
     folder = user_folder()
-    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, folder / name)
-        tmp = None
-    except (OSError, TypeError, ValueError):
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        write_bytes(folder / name, data, overwrite=True, durable=False)
+    except (OSError, TypeError, ValueError, UserError):
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
