@@ -51,7 +51,8 @@ def is_restricted(repo: Repo, record: Any) -> bool:
             return False
         return decision_restricted(repo, record)
     if isinstance(record, PartnerUpdate):
-        return bool(restricted_sections(record)) or update_attached_restricted(repo, record)
+        return bool(record.restricted_sections) or any(p.restricted for p in record.priorities) or \
+            update_attached_restricted(repo, record)  # (restricted_sections, without making the set)
     return False
 
 
@@ -74,7 +75,7 @@ def decision_restricted(repo: Repo, action: Action) -> bool:
     or the first with a decision naming the action; without one, the agenda item says.
     """
     meeting = repo.meetings.get(action.meeting)
-    if meeting is None:
+    if meeting is None or not _restricted_anywhere(repo, meeting):
         return False
     by_item, by_action = repo.derived(("raising minutes", action.meeting), lambda: _raising_minutes(meeting))
     found = by_action.get(action.id)
@@ -86,6 +87,23 @@ def decision_restricted(repo: Repo, action: Action) -> bool:
         return minute_restricted(meeting, meeting.minutes.items[found])
     item = meeting.item(action.item)
     return bool(item is not None and item.restricted)
+
+
+def _restricted_anywhere(repo: Repo, meeting: Meeting) -> bool:
+    """Whether anything of ``meeting`` is restricted: an agenda item, a sub-item, a paper or a
+    minute. Where nothing is (most meetings), nothing raised or attached there is restricted by
+    where it was: asked once per meeting, not once per action and update."""
+    return repo.derived(("restricted anywhere", meeting.date), lambda: _any_restricted(meeting))
+
+
+def _any_restricted(meeting: Meeting) -> bool:
+    for item in meeting.agenda:
+        if item.restricted or any(p.restricted for p in item.papers):
+            return True
+        for sub in item.sub_items:
+            if any(p.restricted for p in sub.papers):  # (a sub-item is restricted by its item)
+                return True
+    return any(minute.restricted for minute in (meeting.minutes.items if meeting.minutes is not None else ()))
 
 
 def _raising_minutes(meeting: Meeting) -> tuple[dict[str | None, int], dict[str, int]]:
@@ -106,7 +124,7 @@ def update_attached_restricted(repo: Repo, update: PartnerUpdate) -> bool:
     """Whether a partner update is attached to its meeting only where the public cannot see it
     (as a restricted paper, or under a restricted item or sub-item)."""
     meeting = repo.meetings.get(update.meeting)
-    if meeting is None:
+    if meeting is None or not _restricted_anywhere(repo, meeting):
         return False
     places = repo.derived(("attached updates", update.meeting), lambda: _attached_places(meeting))
     found = places.get(update.organisation, [])
@@ -118,14 +136,9 @@ def _attached_places(meeting: Meeting) -> dict[str, list[bool]]:
     public cannot see it (worked out once for all the meeting's updates)."""
     places: dict[str, list[bool]] = {}
     for item in meeting.agenda:
-        for paper in item.papers:
+        for paper in [*item.papers, *(p for sub in item.sub_items for p in sub.papers)]:
             if paper.organisation is not None:
                 places.setdefault(paper.organisation, []).append(item.restricted or paper.restricted)
-        for sub in item.sub_items:
-            for paper in sub.papers:
-                if paper.organisation is not None:
-                    places.setdefault(paper.organisation, []).append(
-                        item.restricted or getattr(sub, "restricted", False) or paper.restricted)
     return places
 
 
