@@ -20,29 +20,30 @@ functions that need them.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .blocks import (
-    Block,
-    Cell,
-    Document,
-    DocumentError,
-    Figure,
-    Heading,
-    Location,
-    Note,
-    Paragraph,
-    Table,
-    iter_notes,
-    iter_text_blocks,
-    make_heading,
-    make_paragraph,
-)
-from .docx_read import read_docx
-from .inline import Span
-from .labels import label_core, normalise, split_label
-from .markdown_read import read_markdown
-from .safety import DEFAULT_LIMITS, Limits
+if TYPE_CHECKING:  # pragma: no cover
+    from .blocks import (
+        Block,
+        Cell,
+        Document,
+        DocumentError,
+        Figure,
+        Heading,
+        Location,
+        Note,
+        Paragraph,
+        Table,
+        iter_notes,
+        iter_text_blocks,
+        make_heading,
+        make_paragraph,
+    )
+    from .inline import Span
+    from .labels import label_core, normalise, split_label
+    from .safety import Limits
 
 __all__ = [
     "Block", "Cell", "Document", "DocumentError", "Figure", "Heading", "Limits", "Location", "Note", "Paragraph", "Span",
@@ -50,11 +51,32 @@ __all__ = [
     "read_document", "split_label",
 ]
 
+#: Where each name of the package is defined: its modules are imported when a name is first
+#: asked for (``cspkit.documents.labels`` alone, for the minutes' wording, needs none of the
+#: readers).
+_WHERE = {
+    **dict.fromkeys(("Block", "Cell", "Document", "DocumentError", "Figure", "Heading", "Location", "Note",
+                     "Paragraph", "Table", "iter_notes", "iter_text_blocks", "make_heading", "make_paragraph"),
+                    ".blocks"),
+    "Span": ".inline", "Limits": ".safety", "DEFAULT_LIMITS": ".safety",
+    "label_core": ".labels", "normalise": ".labels", "split_label": ".labels",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where, __name__), name)
+    globals()[name] = value
+    return value
+
+
 #: File name endings read as Markdown.
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def read_document(path: Path | str, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
+def read_document(path: Path | str, *, name: str | None = None, limits: Limits | None = None,
                   figures: bool = False, data: bytes | None = None) -> Document:
     """Read a Word (``.docx``) or Markdown (``.md``) document into blocks.
 
@@ -64,7 +86,14 @@ def read_document(path: Path | str, *, name: str | None = None, limits: Limits =
     inside a Word document (PNG, JPEG) become ``Figure`` blocks instead of notes. ``data``:
     a Word document's bytes, already read by the caller (by ``cspkit.fileio.read_file``).
     """
+    from cspkit.documents.safety import DEFAULT_LIMITS
+
+    limits = limits or DEFAULT_LIMITS
     path = Path(path)
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        from cspkit.documents.markdown_read import read_markdown
+
         return read_markdown(path, name=name, limits=limits)
+    from cspkit.documents.docx_read import read_docx
+
     return read_docx(path, name=name, limits=limits, figures=figures, data=data)

@@ -28,17 +28,16 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from cspkit.documents import DocumentError, read_document
-from cspkit.documents.images import ImageRefused, sniff_image
 from cspkit.errors import Problem, ProblemCode, RecordError, UserError
 from cspkit.fileio import FileRefused, read_file
 from cspkit.load import finish
 from cspkit.models.meeting import AgendaItem, Meeting, Paper
-from cspkit.render.attachments import AttachmentRefused, PdfPaper, active_message, inspect_pdf, size_text
-from cspkit.render.pdf_merge import Reservation, Reserved, merge, reserve
-from cspkit.render.word_papers import data_uri, document_html, document_markdown
 
+# The Word reader, the PDF reader and the merge are imported where a paper of their kind is read:
+# most commands (a site rebuild, an agenda of Markdown papers) read none, and they cost a
+# tenth of a second to import.
 if TYPE_CHECKING:  # pragma: no cover
+    from cspkit.render.attachments import PdfPaper
     from cspkit.repo import Repo
 
 MIB = 1024 * 1024
@@ -111,6 +110,8 @@ def open_pdf_paper(data: bytes, name: str, max_pages: int) -> tuple[PdfPaper, st
     known = _OPENED.get(sha)
     if known is not None:
         return known, sha
+    from cspkit.render.attachments import inspect_pdf
+
     paper = inspect_pdf(data, name, max_pages=max_pages)
     _remember(sha, paper)
     return paper, sha
@@ -131,6 +132,9 @@ def document_view(builder: Any, meeting: Meeting, item: AgendaItem, paper: Paper
     source = f"{repo.config.records_dir if repo.config else 'records'}/{paper.source}"
     name = PurePosixPath(paper.source or "").name
     if kind == "attachment":
+        from cspkit.render.attachments import AttachmentRefused, active_message, size_text
+        from cspkit.render.pdf_merge import reserve
+
         max_pages = repo.config.papers.max_pages if repo.config else 500
         try:
             pdf, sha = open_pdf_paper(data, source, max_pages)
@@ -145,6 +149,9 @@ def document_view(builder: Any, meeting: Meeting, item: AgendaItem, paper: Paper
         view.data = {"reservation": reserve(view.anchor, pdf), "source": source, "sha256": sha, "pages": pdf.pages,
                      "size": size_text(pdf.size), "file": name, "href": name, "bytes": data}
     elif kind == "word":
+        from cspkit.documents import DocumentError, read_document
+        from cspkit.render.word_papers import data_uri
+
         try:
             document = read_document(repo.records_dir / (paper.source or ""), name=source, figures=True, data=data)
         except DocumentError as exc:
@@ -176,6 +183,8 @@ def markdown_data(text: str, images: list[MarkdownImage]) -> dict[str, Any]:
 def _html_of(document: Any, image_src: Any) -> Any:
     """The Word paper's HTML for a template, which gives its first heading's level
     (``p.data.html(hl + 1)``: the pack decides where the paper sits in its outline)."""
+
+    from cspkit.render.word_papers import document_html
 
     def html(level: int = 3) -> Any:
         return document_html(document, image_src, top=level)
@@ -226,6 +235,8 @@ def image_targets(text: str) -> list[str]:
 def markdown_images(repo: Repo, meeting: Meeting, item: AgendaItem, paper: Paper, text: str) -> Iterator[MarkdownImage]:
     """The images ``text`` (a Markdown paper) shows; an image that is not a PNG, JPEG or SVG file
     inside the repository is a located problem at the paper."""
+    from cspkit.documents.images import ImageRefused, sniff_image
+
     folder = (repo.records_dir / (paper.source or "")).parent
     limit = (repo.config.papers.max_size_mb if repo.config else 50) * MIB
     seen: set[str] = set()
@@ -296,6 +307,8 @@ def output_files(context: dict[str, Any], fmt: str, stem: str) -> dict[str, byte
     each PDF paper's copy, Word figures and Markdown images, in ``<stem>-papers/``, which the
     pack links.
     """
+    from cspkit.render.word_papers import data_uri, document_markdown
+
     files: dict[str, bytes] = {}
     used: set[str] = set()
     folder = f"{stem}-papers"
@@ -352,6 +365,9 @@ def merge_attached(pdf: bytes, html: str, base: Path) -> bytes:
     """
     if 'class="attached-page"' not in html:
         return pdf
+    from cspkit.render.attachments import inspect_pdf
+    from cspkit.render.pdf_merge import Reservation, Reserved, merge
+
     groups: dict[str, Reservation] = {}
     for rid, anchor, role, orientation, source, sha, label in _RESERVED.findall(html):
         source = html_unescape(source)

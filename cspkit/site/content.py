@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 
 from cspkit import views
 from cspkit.dates import format_date, format_time_range
-from cspkit.documents import DocumentError, read_document
 from cspkit.errors import LocatedError
 from cspkit.fileio import FileRefused
 from cspkit.load import read_paper
@@ -38,7 +37,6 @@ from cspkit.render.papers import (
     with_images,
 )
 from cspkit.render.selection import current_psa, upcoming_meetings
-from cspkit.render.word_papers import document_html
 from cspkit.repo import Repo
 
 T = TypeVar("T")
@@ -366,6 +364,9 @@ class Public:
     def _word_html(self, m: Meeting, source: str) -> str:
         """A Word paper as HTML for its page: the report in the site's styles, its first heading
         an ``<h2>`` under the page's title, figures inline (the page needs no other file)."""
+        from cspkit.documents import DocumentError, read_document
+        from cspkit.render.word_papers import document_html
+
         shown = f"{self.repo.config.records_dir if self.repo.config else 'records'}/{source}"
         try:
             document = read_document(self.repo.records_dir / source, name=shown, figures=True,
