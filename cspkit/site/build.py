@@ -142,7 +142,12 @@ class Digests:
     def key(self, *parts: Any) -> str:
         h = hashlib.sha256(self.code)
         for part in parts:
-            data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+            if isinstance(part, bytes):
+                data = b"b" + part
+            elif isinstance(part, str):  # a file's path, mostly: its text, not its repr
+                data = b"s" + part.encode("utf-8", "surrogatepass")
+            else:
+                data = b"r" + repr(part).encode("utf-8", "surrogatepass")
             h.update(len(data).to_bytes(8, "big") + data)
         return h.hexdigest()
 
@@ -166,13 +171,16 @@ class SiteBuild:
         """What lists show of a meeting."""
         minutes = m.minutes
         pack = self.pub.packs.get(m.date)
-        return (m.date, m.status.value, m.start, m.end, m.venue, m.mode, bool(m.agenda),
+        return (m.date, m.status.value, m.start, m.end, m.venue, m.mode and m.mode.value, bool(m.agenda),
                 minutes.state.value if minutes else None, minutes.approved_at if minutes else None,
                 bool(minutes and minutes.items), tuple(sorted(pack.items())) if pack else None)
 
     def _prepare(self) -> None:
         pub, repo = self.pub, self.repo
         self.summaries = {m.date: self._summary(m) for m in pub.meetings()}
+        #: each meeting's papers' files (under the records folder)
+        self.sources = {m.date: [p.source for item in m.agenda for p in item.all_papers() if p.source]
+                        for m in pub.meetings()}
         #: digests of what many pages list (each worked out once, not once per page)
         self.all_summaries = self.d.digest(tuple(self.summaries.values()))
         #: what the restriction policy decided: pages that list actions or updates depend on it
@@ -194,6 +202,8 @@ class SiteBuild:
             self.previous_held[day] = held
             if repo.meetings[day].status == MeetingStatus.held:
                 held = day
+        #: what every meeting's page is made from besides its own records (one digest)
+        self.common = self.d.digest((*self.base, self.psa_titles, self.perf_years, self.as_of))
         self._keys: dict[dt.date, tuple] = {}
         self._documents: dict[dt.date, tuple] = {}
 
@@ -270,26 +280,25 @@ class SiteBuild:
         d, day = self.d, m.date
         i = self.position[day]
         prev_held = self.previous_held[day]
-        af = self.repo.action_files.get(day)
-        updates = self.updates_by_date.get(day, [])
+        # Which of the meeting's actions and updates the public sees is the restriction policy's
+        # answer from these files alone (an action in this meeting's file is raised at it, an
+        # update is to it: the checks refuse anything else, and no site is built with errors).
         parts = (
-            *self.base, d.file("meeting", day), d.file("actions", day),
-            tuple(d.file("partner-update", k) for k in updates),
-            tuple(a.id for a in (af.actions if af else []) if a.id in self.visible_actions),
-            tuple(k for k in updates if k in self.visible_updates),
+            self.common, d.file("meeting", day), d.file("actions", day),
+            tuple(d.file("partner-update", k) for k in self.updates_by_date.get(day, [])),
             self.documents_key(m), self.summaries[prev_held] if prev_held else None,
             self.dates[i - 1] if i > 0 else None, self.dates[i + 1] if i + 1 < len(self.dates) else None,
-            self.psa_titles, self.perf_years, self.summaries[day], self.as_of)
+            self.summaries[day])
         key = self._keys[day] = (d.digest(parts),)  # one digest: its page, JSON and search chunk each use it
         return key
 
     def documents_key(self, m: Meeting) -> tuple:
-        """What a meeting's papers on the site are made from: its file and the papers' files."""
+        """What a meeting's papers on the site are made from: its file and the papers' files
+        (one digest, with :attr:`base`)."""
         key = self._documents.get(m.date)
         if key is None:
-            key = self._documents[m.date] = (
-                *self.base, self.d.file("meeting", m.date),
-                tuple(self.d.paper(p.source) for item in m.agenda for p in item.all_papers() if p.source))
+            key = self._documents[m.date] = (self.d.digest((
+                *self.base, self.d.file("meeting", m.date), tuple(self.d.paper(s) for s in self.sources[m.date]))),)
         return key
 
     def paper_files(self, m: Meeting, before: list[str], old: dict[str, dict[str, Any]]) -> list[Output]:
@@ -387,7 +396,7 @@ class SiteBuild:
             key = self.meeting_key(m)
             add(pub.page_of(m.date), key, partial(self.meeting_page, m))
             add(f"meetings/{m.date.isoformat()}.json", key, partial(self.meeting_json, m))
-            if any(p.source for item in m.agenda for p in item.all_papers()):
+            if self.sources[m.date]:
                 out += self.paper_files(m, old_groups.get(m.date.isoformat(), []), old)
 
         # The registers
@@ -551,7 +560,7 @@ def _number_tables(page: str) -> str:
 def _calendar_shape(m: Meeting) -> tuple:
     """What :mod:`cspkit.calendar` reads of a meeting (a change to anything else, minutes say,
     leaves the calendar as it was; a change to that module changes every key anyway)."""
-    return (m.date, m.status, m.start, m.end, m.venue, m.mode,
+    return (m.date, m.status.value, m.start, m.end, m.venue, m.mode and m.mode.value,  # (an enum's repr is slow)
             tuple((i.number, i.title, i.restricted) for i in m.agenda))
 
 
@@ -580,10 +589,10 @@ def _chart_alt(row: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- the folder
 
 
-def _intact(path: Path, entry: dict[str, Any]) -> bool:
+def _intact(path: Path | str, entry: dict[str, Any]) -> bool:
     """Whether the file is still what the manifest says was written (size and modification time)."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return False
     return st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime")
@@ -635,13 +644,15 @@ def write_site(build: SiteBuild, folder: Path, force: bool = False) -> SiteRepor
                             "(use --force to replace it)")
     report = SiteReport(folder, files=len(outputs))
     files: dict[str, dict[str, Any]] = {}
+    top = str(folder)
     try:
         for o in outputs:
-            path = folder / o.rel
             entry = old.get(o.rel)
-            if entry is not None and entry.get("key") == o.key and _intact(path, entry):
+            # (the path as a string: a county's site has thousands of files, most unchanged)
+            if entry is not None and entry.get("key") == o.key and _intact(os.path.join(top, o.rel), entry):
                 files[o.rel] = entry
                 continue
+            path = folder / o.rel
             data = o.make()
             report.made += 1
             sha = hashlib.sha256(data).hexdigest()
@@ -676,10 +687,10 @@ def write_site(build: SiteBuild, folder: Path, force: bool = False) -> SiteRepor
 
 
 def _write_manifest(folder: Path, files: dict[str, dict[str, Any]]) -> None:
-    """The manifest: one file's entry a line (JSON's C encoder writes each; an indented dump
-    of two thousand entries goes through its slower Python encoder)."""
-    entries = ",\n".join(f"{json.dumps(rel)}: {json.dumps(files[rel], sort_keys=True)}" for rel in sorted(files))
-    write_text(folder / MANIFEST, f'{{"files": {{\n{entries}\n}},\n"format": {MANIFEST_FORMAT}}}\n', overwrite=True)
+    """The manifest, in one line (an indented dump goes through JSON's slower Python encoder,
+    and a county's site has thousands of files)."""
+    write_text(folder / MANIFEST, json.dumps({"files": files, "format": MANIFEST_FORMAT}, sort_keys=True) + "\n",
+               overwrite=True)
 
 
 def _prune(folder: Path, top: Path) -> None:

@@ -67,7 +67,9 @@ class IndexedRepo:
             self._updates.setdefault(day, []).append(u)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._repo, name)
+        value = getattr(self._repo, name)
+        self.__dict__[name] = value  # asked again, found without coming here (nothing changes meanwhile)
+        return value
 
     def meeting_list(self) -> list[Meeting]:
         return list(self._list)
