@@ -520,6 +520,9 @@ class Snapshot:
         self.yaml_paths: list[str] = []
         #: every other file (papers, images), in the order walked
         self.other_paths: list[str] = []
+        #: what stands for each of those files' content (its stat, or its digest when it changed
+        #: too recently for its stat to say), by path: what the site keys a paper's pages by
+        self.stands: dict[str, bytes] = {}
         self.seen: Seen = {}
         self._known = seen or {}
         self._now = 0
@@ -588,6 +591,7 @@ class Snapshot:
                     self._others.update(b"f\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + stands)
                     self.stats.append((entry.path, key))
                     self.other_paths.append(entry.path)
+                    self.stands[entry.path] = stands
                     continue
                 if st.st_size > MAX_RECORD_BYTES:
                     return False  # refused by size when it is read: leave it to a full run

@@ -277,6 +277,7 @@ def _load_repo(root: Path, cache: ParseCache, overrides: dict[Path, str] | None,
             if model is not None:
                 repo.index(src, model)
     repo.walked, repo.walked_in = frozenset(walk.others), str(resolved_records)
+    repo.stands = snap.stands if snap is not None and resolve is _as_is else {}
     if strays:
         check_stray_files(repo, problems, resolve, walk.yaml_paths)
     return repo, problems

@@ -84,6 +84,9 @@ class Repo:
     #: is read without resolving its path again (:func:`cspkit.fileio.read_walked`)
     walked: frozenset[str] = frozenset()
     walked_in: str = ""
+    #: what stands for the content of each of those files where the cache's snapshot walked
+    #: them (see :attr:`cspkit.cache.Snapshot.stands`); empty without one
+    stands: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
     #: views worked out from the records (see :meth:`derived`); emptied when a record is indexed
     #: or forgotten
     _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -151,7 +154,7 @@ class Repo:
                     action_files=dict(self.action_files), actions=dict(self.actions), updates=dict(self.updates),
                     psa=dict(self.psa), programmes=dict(self.programmes), performance=dict(self.performance),
                     sources=dict(self.sources), origin=dict(self.origin), walked=self.walked,
-                    walked_in=self.walked_in)
+                    walked_in=self.walked_in, stands=self.stands)
         for rel, new in changes.items():
             old = self.sources.get(rel)
             for src in (old, new):

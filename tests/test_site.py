@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import CHARNWOOD, MINI, copy_repo
+from conftest import CHARNWOOD, COUNTY, MINI, copy_repo
 from hardening_support import pdf_text, rewrite
 from hypothesis import HealthCheck, given, settings
 from site_support import parse_links, prepare_charnwood, resolve, visible_words
@@ -220,6 +220,28 @@ def test_a_rebuild_rewrites_only_the_files_a_change_affects(charnwood, tmp_path)
         if path.relative_to(folder).as_posix() not in report.written and path.name != ".site-manifest.json":
             assert path.stat().st_mtime_ns == mtime, f"{path} was rewritten"
     assert "A point reworded after the meeting." in (folder / "meetings/2023-07-13.html").read_text()
+
+
+def test_with_the_cache_a_changed_paper_is_made_again(tmp_path, monkeypatch):
+    """With the cache on, what stands for a paper's file in the site's keys comes from the
+    cache's walk of the records folder: a paper changed since the last build is made again."""
+    import os
+
+    from cspkit.session import open_repo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CSPKIT_CACHE", raising=False)
+    root = copy_repo(COUNTY, tmp_path / "county")
+    folder, as_of = tmp_path / "site", "2024-04-01"
+    build(root, folder, as_of)
+    paper = root / "records/papers/2024-03-22/modern-slavery.md"
+    repo = open_repo(root)
+    assert os.path.join(repo.walked_in, "papers/2024-03-22/modern-slavery.md") in repo.stands
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nA sentence added after the build.\n", encoding="utf-8")
+    report = build(root, folder, as_of)
+    assert "meetings/2024-03-22/modern-slavery.html" in report.written
+    assert "A sentence added after the build." in (folder / "meetings/2024-03-22/modern-slavery.html").read_text()
+    assert site_files(folder) == site_files(build(root, tmp_path / "fresh", as_of).folder)
 
 
 EDITS = {

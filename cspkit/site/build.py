@@ -126,6 +126,9 @@ class Digests:
         """What stands for a paper's file in keys: its stat (inode, size, modification and change
         times), which any change to the file changes; a file changed too recently for its stat to
         be sure of that (see :class:`cspkit.cache.Snapshot`) is read and hashed instead."""
+        stands = self.repo.stands.get(os.path.join(self.repo.walked_in, source))
+        if stands is not None:  # as the cache's snapshot found it while the records were loaded
+            return stands
         path = os.path.join(self._records, source)  # (a string: a county has thousands of papers)
         try:
             st = os.stat(path)
