@@ -222,6 +222,44 @@ def test_a_rebuild_rewrites_only_the_files_a_change_affects(charnwood, tmp_path)
     assert "A point reworded after the meeting." in (folder / "meetings/2023-07-13.html").read_text()
 
 
+def test_a_rebuild_keeps_the_search_lines_of_the_months_other_meetings(charnwood, tmp_path, monkeypatch):
+    """A month's search chunk has a line per meeting: an edit to one works out that meeting's
+    entries again and keeps the others' lines as they were, unless the file is not what the
+    last build wrote."""
+    from cspkit.site import search
+
+    (charnwood / "records/meetings/2023-07-27.yaml").write_text(
+        "date: 2023-07-27\nstatus: scheduled\nstart: '14:00'\nvenue: Loughborough Town Hall\n"
+        "agenda:\n- number: '1'\n  title: Fireworks season planning\n", encoding="utf-8")
+    folder = tmp_path / "site"
+    build(charnwood, folder)
+    chunk = folder / "search/2023-07.js"
+    lines = chunk.read_text().split("\n")
+    assert [line[3:13] for line in lines if line] == ["2023-07-13", "2023-07-27"]
+
+    asked: list[dt.date] = []
+    real = search.meeting_entries
+    monkeypatch.setattr(search, "meeting_entries", lambda pub, ms: asked.extend(m.date for m in ms) or real(pub, ms))
+    _edit_minute_point(charnwood)
+    report = build(charnwood, folder)
+    assert "search/2023-07.js" in report.written
+    assert asked == [dt.date(2023, 7, 13)]
+    again = chunk.read_text().split("\n")
+    assert again[1] == lines[1] and again[0] != lines[0]
+    words = {e["u"]: e["w"] for e in _search_entries(folder) if e["k"] == "Meeting"}
+    assert "reworded" in words["meetings/2023-07-13.html"].split()
+    assert "fireworks" in words["meetings/2023-07-27.html"].split()
+
+    # A chunk changed by hand is not trusted: every line is made again.
+    chunk.write_text(chunk.read_text().replace("fireworks", "firework"))
+    asked.clear()
+    rewrite(charnwood / "records/meetings/2023-07-13.yaml",
+            lambda doc: doc["minutes"]["items"][4]["body"][1]["points"].__setitem__(0, "Worded a third way."))
+    build(charnwood, folder)
+    assert asked == [dt.date(2023, 7, 13), dt.date(2023, 7, 27)]
+    assert "fireworks" in chunk.read_text()
+
+
 def test_with_the_cache_a_changed_paper_is_made_again(tmp_path, monkeypatch):
     """With the cache on, what stands for a paper's file in the site's keys comes from the
     cache's walk of the records folder: a paper changed since the last build is made again."""
@@ -426,10 +464,11 @@ def test_every_meeting_is_an_open_civic_data_event(built_sites):
 def _search_entries(folder: Path) -> list[dict]:
     entries = []
     for chunk in sorted((folder / "search").glob("*.js")):
-        text = chunk.read_text()
-        prefix = "window.SITE_SEARCH = (window.SITE_SEARCH || []).concat("
-        assert text.startswith(prefix) and text.endswith(");\n")
-        entries += json.loads(text[len(prefix):-3])
+        for line in chunk.read_text().rstrip("\n").split("\n"):  # a month's chunk has a line per meeting
+            prefix = "window.SITE_SEARCH = (window.SITE_SEARCH || []).concat("
+            statement = re.sub(r"^/\* [0-9a-f -]+ \*/ ", "", line)
+            assert statement.startswith(prefix) and statement.endswith(");"), line[:80]
+            entries += json.loads(statement[len(prefix):-2])
     return entries
 
 

@@ -439,7 +439,8 @@ class SiteBuild:
         common = (*base, self.psa_titles, self.perf_years)
         for month, in_month in months.items():
             key = (*common, tuple(self.meeting_key(m) for m in in_month))
-            add(f"search/{month}.js", key, partial(self.search_chunk, "meetings", in_month))
+            rel = f"search/{month}.js"
+            add(rel, key, partial(self.search_month, in_month, folder / rel, old.get(rel)))
         add("search/actions.js", (*base, self.actions_digest), lambda: self.search_chunk("actions"))
         add("search/other.js", (*common, d.file("forward-programme"),
                                 tuple(d.file("psa", y) for y in sorted(repo.psa)),
@@ -540,9 +541,26 @@ class SiteBuild:
     def search_page(self, chunks: list[str]) -> bytes:
         return self.render("site/search.html.j2", "search.html", "Search", "search.html", chunks=chunks)
 
-    def search_chunk(self, which: str, meetings: list[Meeting] | None = None) -> bytes:
-        if which == "meetings":
-            return search.chunk(search.meeting_entries(self.pub, meetings or []))
+    def search_month(self, meetings: list[Meeting], path: Path, entry: dict[str, Any] | None) -> bytes:
+        """A month's search chunk, a line per meeting. The lines of meetings whose pages are made
+        from what they were (the line's tag says) are kept from the last build's file, if it is
+        still what that build wrote: a county's month has several meetings, and working out the
+        views of those not edited was most of the chunk's making."""
+        kept: dict[str, bytes] = {}
+        if entry is not None and _intact(path, entry):
+            try:
+                data = read_file(path, limit=int(entry.get("size") or 0), inside=ANYWHERE)
+            except (OSError, FileRefused):
+                data = b""
+            if hashlib.sha256(data).hexdigest() == entry.get("sha256"):
+                kept = search.tagged_lines(data)
+        lines = []
+        for m in meetings:
+            tag = f"{m.date.isoformat()} {self.d.key('search', *self.meeting_key(m))}"
+            lines.append(kept.get(tag) or search.tagged(tag, search.meeting_entries(self.pub, [m])))
+        return b"".join(lines)
+
+    def search_chunk(self, which: str) -> bytes:
         if which == "actions":
             return search.chunk(search.action_entries(self.pub))
         return search.chunk(search.other_entries(self.pub))

@@ -1,8 +1,10 @@
 """The search index: plain JavaScript files the search page loads with ``<script>`` tags.
 
 ``fetch()`` of a JSON file does not work from ``file://``; a script does, and needs no request
-to any other site. The index is split into chunks (one per quarter with meetings, one for actions,
-one for the rest), so that an edit to one meeting rewrites one chunk. Each entry holds a title,
+to any other site. The index is split into chunks (one per month with meetings, one for actions,
+one for the rest), so that an edit to one meeting rewrites one chunk. A month's chunk has a line
+per meeting, tagged with what its entries were made from, so that the lines of the month's other
+meetings are kept as they were. Each entry holds a title,
 a link, a kind, a date, a short extract and the distinct words of its text (what is matched).
 """
 
@@ -112,3 +114,20 @@ def chunk(entries: Iterable[dict[str, Any]]) -> bytes:
     # "</script" cannot end the script early (it is loaded by src, but stays safe if inlined).
     data = data.replace("</", "<\\/")
     return f"window.SITE_SEARCH = (window.SITE_SEARCH || []).concat({data});\n".encode()
+
+
+def tagged(tag: str, entries: Iterable[dict[str, Any]]) -> bytes:
+    """A line of a chunk: ``entries`` with ``tag`` (letters, digits, dashes and spaces) before them."""
+    return f"/* {tag} */ ".encode() + chunk(entries)
+
+
+def tagged_lines(data: bytes) -> dict[str, bytes]:
+    """The lines of a chunk :func:`tagged` made, by their tags (JSON escapes every newline in
+    the entries, so a line is one meeting's)."""
+    lines = {}
+    for line in data.split(b"\n"):
+        if line.startswith(b"/* "):
+            tag, sep, _ = line[3:].partition(b" */ ")
+            if sep:
+                lines[tag.decode("ascii", "replace")] = line + b"\n"
+    return lines
