@@ -51,8 +51,7 @@ def is_restricted(repo: Repo, record: Any) -> bool:
             return False
         return decision_restricted(repo, record)
     if isinstance(record, PartnerUpdate):
-        return bool(record.restricted_sections) or any(p.restricted for p in record.priorities) or \
-            update_attached_restricted(repo, record)  # (restricted_sections, without making the set)
+        return bool(restricted_sections(record)) or update_attached_restricted(repo, record)
     return False
 
 

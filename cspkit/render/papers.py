@@ -34,8 +34,8 @@ from cspkit.load import finish
 from cspkit.models.meeting import AgendaItem, Meeting, Paper
 
 # The Word reader, the PDF reader and the merge are imported where a paper of their kind is read:
-# most commands (a site rebuild, an agenda of Markdown papers) read none, and they cost a
-# tenth of a second to import.
+# many commands (a site rebuild, a pack of Markdown papers) read none, and importing them costs
+# about 30 ms.
 if TYPE_CHECKING:  # pragma: no cover
     from cspkit.render.attachments import PdfPaper
     from cspkit.repo import Repo
