@@ -456,6 +456,45 @@ def test_a_chart_is_drawn_once_and_kept_in_the_user_cache(tmp_path, monkeypatch)
     assert not (tmp_path / "off").exists()
 
 
+def test_the_chart_cache_keeps_the_charts_most_recently_used(tmp_path, monkeypatch):
+    """Past its size the chart cache drops the charts least recently used, down to three
+    quarters of it; a chart taken from the cache counts as used; other files are left alone."""
+    import os
+    import time
+
+    from cspkit.render import charts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CSPKIT_CACHE", raising=False)
+    monkeypatch.setattr(charts, "KEEP_CHARTS", 4)
+    folder = tmp_path / "xdg" / "cspkit" / "charts"
+    folder.mkdir(parents=True)
+    now = time.time()
+    for i in range(5):  # charts of an older cspkit, never asked for again
+        old = folder / f"old-{i}.svg"
+        old.write_text("<svg/>", encoding="utf-8")
+        os.utime(old, (now - 1000 + i, now - 1000 + i))
+    (folder / "notes.txt").write_text("not a chart", encoding="utf-8")
+
+    def draw(q1: float) -> str:
+        return charts.indicator_chart([("Q1", q1, None), ("Q2", 2.0, None)], "count", chart_id="c")
+
+    def names() -> set[str]:
+        return {p.name for p in folder.iterdir()}
+
+    first = draw(1.0)
+    new = names() - {f"old-{i}.svg" for i in range(5)} - {"notes.txt"}
+    assert names() == {"old-3.svg", "old-4.svg", "notes.txt", *new} and len(new) == 1
+    (kept,) = new
+    os.utime(folder / kept, (0, 0))  # drawn long ago ...
+    assert draw(1.0) == first  # ... and taken from the cache now: used
+    draw(3.0)
+    assert len(names()) == 5  # four charts: none goes yet
+    draw(4.0)
+    assert kept in names() and not {"old-3.svg", "old-4.svg"} & names() and "notes.txt" in names()
+    assert len([n for n in names() if n.endswith(".svg")]) == 3
+
+
 def test_pdf_build_reads_no_url_outside_the_repository(tmp_path):
     """Images named in record text are fetched only from inline data or the repository."""
     import http.server

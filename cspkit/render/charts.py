@@ -5,11 +5,17 @@ never in a repository) under a digest of everything it is drawn from (the series
 its id, this module and the installed pygal), so a pack rendered again draws nothing and does
 not import pygal. A cache that cannot be read or written is no cache; ``CSPKIT_CACHE=0`` turns
 it off.
+
+The folder is kept to :data:`KEEP_CHARTS` charts: a chart taken from it is marked used (its
+modification time), and when a newly drawn chart takes it past that, the charts least recently
+used go (an upgrade of cspkit or pygal changes every digest, so old charts are never asked for
+again).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -45,12 +51,14 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
     try:
         kept = read_file(path, limit=_MAX_SVG_BYTES, inside=folder).decode("utf-8")
         if kept.startswith("<svg"):
+            _used(path)
             return kept
     except (OSError, FileRefused, UnicodeDecodeError):
         pass
     svg = _draw(series, unit, chart_id)
     try:
         write_text(path, svg, overwrite=True, durable=False)
+        _prune(folder)
     except OSError:
         pass
     return svg
@@ -58,6 +66,32 @@ def indicator_chart(series: list[tuple[str, float | None, float | None]], unit: 
 
 #: The largest chart read back from the cache (one is about 10 KB).
 _MAX_SVG_BYTES = 1 << 20
+#: How many charts the cache folder keeps (about 20 MB): a county's site draws a few hundred.
+KEEP_CHARTS = 2000
+
+
+def _used(path: Path) -> None:
+    """Mark a chart taken from the cache as used now (least recently used charts are pruned)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep the cache folder to :data:`KEEP_CHARTS` charts, the most recently used; when it has
+    more, it goes down to three quarters of that, so that it is not listed again at every chart
+    drawn."""
+    with os.scandir(folder) as it:
+        charts = [entry for entry in it if entry.name.endswith(".svg") and entry.is_file(follow_symlinks=False)]
+    if len(charts) <= KEEP_CHARTS:
+        return
+    by_use = sorted(charts, key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
+    for entry in by_use[: len(charts) - KEEP_CHARTS * 3 // 4]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
 
 def _cache_folder() -> Path | None:
     if not enabled():
