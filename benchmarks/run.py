@@ -493,9 +493,10 @@ EXPLAINED = """\
   writes every page, JSON file, search chunk, chart, the calendar and the feed (about 2,000
   files). Run again after one meeting's minutes changed, it loads the records through the warm
   cache (reading only the changed file, and checking again only what the change affects),
-  works out every file's key from file digests (a paper by its stat), and makes only the files
-  whose key changed: that meeting's page and JSON, its month's search chunk, and the lists
-  that show it (`cspkit/site/build.py`). Most of the time is the floor every command that
+  works out every file's key from file digests (a paper by the stat the cache's walk of the
+  records folder took), and makes only the files whose key changed: that meeting's page and
+  JSON, its month's search chunk (that meeting's line made again, the others' kept), and the
+  lists that show it (`cspkit/site/build.py`). Most of the time is the floor every command that
   reads the records pays: starting Python and importing cspkit (about 0.25 s), validating
   every record with pydantic (0.25 s), the cached data (0.1 s); `validate` after the same
   change is shown for comparison.
