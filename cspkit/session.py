@@ -47,7 +47,7 @@ from cspkit.models.meeting import Meeting, MeetingStatus
 from cspkit.repo import Repo, Source
 from cspkit.yaml.layout import schema_comment
 from cspkit.yaml.read import MAX_FILE_BYTES, records_dir_of
-from cspkit.yaml.write import edit_text, new_file_text
+from cspkit.yaml.write import Align, edit_text, new_file_text
 
 #: How long a writing command waits for another to finish before giving up (seconds).
 LOCK_TIMEOUT = 30.0
@@ -293,24 +293,26 @@ class Session:
             raise NotFound(f"{self.rel(path)}: file not found")
         return src.text
 
-    def edit(self, path: Path, mutate: Callable[[Any], None]) -> None:
+    def edit(self, path: Path, mutate: Callable[[Any], None], align: Align | None = None) -> None:
         """Change the data of the record file ``path`` with ``mutate`` (plain dicts and lists).
 
         Only the lines that hold what changed are rewritten; comments, layout and line endings
-        stay. The change is made to the text this session read (or already changed).
+        stay. The change is made to the text this session read (or already changed). ``align``
+        tells list items apart where items are inserted, removed or moved (see
+        :func:`cspkit.yaml.write.splice`).
         """
         path = real_path(path)
         kind = self._kind(path)
         pending = self.changes.get(path)
         if pending is not None:
-            pending.text = edit_text(pending.text, mutate, kind.model, self._modeline(path, kind))
+            pending.text = edit_text(pending.text, mutate, kind.model, self._modeline(path, kind), align)
             return
         src = self._source(path)
         if src is None or src.data is None:
             if path.exists():
                 raise self.invalid(path)
             raise NotFound(f"{self.rel(path)}: file not found")
-        text = edit_text(src.text, mutate, kind.model, self._modeline(path, kind))
+        text = edit_text(src.text, mutate, kind.model, self._modeline(path, kind), align)
         self.changes[path] = Change(path, text, kind, src.digest, src.text)
 
     def create(self, path: Path, data: dict[str, Any], *, force: bool = False,

@@ -427,3 +427,39 @@ def test_several_keys_added_to_one_entry_keep_the_models_order():
     assert edit_text(text, add, Person) == (
         "people:\n- id: ann-lee  # new this year\n  name: Ann Lee\n  aliases:\n  - A. Lee\n  organisation: police\n"
         "  role: Inspector\n  member: true\n")
+
+
+OPS = st.lists(st.tuples(st.sampled_from(["insert", "remove", "move"]), st.integers(0, 9), st.integers(0, 9)),
+               max_size=4)
+
+
+@settings(max_examples=trials(60), deadline=None)
+@given(ops=OPS, quoted=st.booleans())
+def test_list_items_keep_their_lines_when_others_are_inserted_removed_or_moved(ops, quoted):
+    """Items inserted into, removed from or moved within a list, the others renumbered: the
+    file reads as the new data, and every item still there keeps its comment."""
+    def num(n: int) -> Any:
+        return str(n) if quoted else n
+
+    text = "date: 2023-10-12\nagenda:\n" + "".join(
+        f"- number: {repr(str(i)) if quoted else i}\n  title: Item {i}  # note {i}\n  kind: report\n"
+        for i in range(1, 6))
+    new: list[dict[str, Any]] = [{"number": num(i), "title": f"Item {i}", "kind": "report"} for i in range(1, 6)]
+    for op, a, b in ops:
+        if op == "insert":
+            new.insert(a % (len(new) + 1), {"number": num(0), "title": f"New {a}.{b}", "kind": "report"})
+        elif op == "remove" and new:
+            new.pop(a % len(new))
+        elif op == "move" and new:
+            new.insert(b % len(new), new.pop(a % len(new)))
+    for n, item in enumerate(new, start=1):
+        item["number"] = num(n)
+    out = edit_text(text, lambda doc: doc.__setitem__("agenda", new),
+                    align=lambda item: {k: v for k, v in item.items() if k != "number"})
+    data = parse(out)
+    assert data["date"] == dt.date(2023, 10, 12)
+    assert data["agenda"] == new if new else data["agenda"] in ([], None)
+    for item in new:
+        if item["title"].startswith("Item "):
+            k = item["title"].split()[1]
+            assert f"  title: Item {k}  # note {k}\n" in out, out

@@ -205,6 +205,33 @@ def test_agenda_items_are_added_moved_removed_and_retitled_and_renumber(mini, ru
         "error: the meeting on 2023-10-12 has no item 7 (items: 1, 2, 3)")
 
 
+def test_renumbering_the_agenda_keeps_each_items_lines_and_comments(mini, run):
+    """Inserting, moving and removing items rewrites only item numbers and the new item: every
+    other item keeps its lines, comments inside it included, and a moved item's move with it."""
+    october = mini / OCTOBER
+    text = october.read_text(encoding="utf-8")
+    text = text.replace("  title: Apologies\n", "  title: Apologies  # the clerk reads them\n")
+    text = text.replace("  title: Partner Updates\n", "  title: Partner Updates\n  # police first, as agreed\n")
+    october.write_text(text, encoding="utf-8")
+
+    def block(title: str) -> str:
+        """The lines of the item titled ``title``, less its number."""
+        lines = october.read_text(encoding="utf-8").split("\n")
+        start = next(i for i, line in enumerate(lines) if line.startswith("  title: " + title))
+        end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
+        return "\n".join(lines[start:end])
+
+    apologies, updates = block("Apologies"), block("Partner Updates")
+    assert "# police first, as agreed" in updates
+    run("agenda", "add", "2023-10-12", "Serious Violence Duty", "--at", "1")
+    run("agenda", "move", "2023-10-12", "3", "--to", "1")
+    assert block("Apologies") == apologies and block("Partner Updates") == updates
+    run("agenda", "remove", "2023-10-12", "2")
+    assert block("Apologies") == apologies and block("Partner Updates") == updates
+    m = open_repo(mini).meetings[D(2023, 10, 12)]
+    assert [(i.number, i.title) for i in m.agenda] == [("1", "Partner Updates"), ("2", "Apologies")]
+
+
 def test_once_a_meeting_has_minutes_its_items_keep_their_numbers(mini, run, refused):
     assert refused("agenda", "move", "2023-07-13", "3", "--to", "1") == (
         "error: the agenda of 2023-07-13 cannot be reordered any more: it has minutes, which refer to its item "

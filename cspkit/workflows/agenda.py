@@ -82,14 +82,16 @@ def _renumber(items: list[dict[str, Any]], first: int, quoted: bool) -> None:
 
 
 def _rewrite_agenda(s: Session, path: Any, change: Any) -> None:
-    """Reorder or renumber the agenda: ``change(agenda)`` changes the list in place, and the
-    agenda is then written again as a whole, in canonical layout (every item from the change on
-    moved or renumbered, so item by item there would be little to keep; comments inside the
-    agenda do not survive it, those elsewhere in the file do)."""
-    agenda = list(load_plain(s.text_of(path)).get("agenda") or [])
-    change(agenda)
-    s.edit(path, lambda doc: doc.__setitem__("agenda", []))
-    s.edit(path, lambda doc: doc.__setitem__("agenda", agenda))
+    """Reorder or renumber the agenda: ``change(agenda)`` changes the list in place. Items are
+    told apart by all but their numbers, so each item keeps its lines, comments included (a
+    moved item's move with it), only its number is rewritten, and a new item is laid out
+    canonically."""
+    s.edit(path, lambda doc: change(doc["agenda"]), align=_but_number)
+
+
+def _but_number(item: Any) -> Any:
+    """An agenda item as it is told from the others across a renumbering: all but its number."""
+    return {k: v for k, v in item.items() if k != "number"} if isinstance(item, dict) else item
 
 
 def _quoted(s: Session, m: Meeting) -> bool:

@@ -110,27 +110,39 @@ _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def edit_text(text: str, mutate: Callable[[Any], None], model: type | None = None,
-              modeline: str | None = None) -> str:
+              modeline: str | None = None, align: Align | None = None) -> str:
     """``text`` with ``mutate`` applied to its data, changing only the lines that must change.
 
     ``model`` orders new keys and lays out new values; ``modeline`` is used only when the file
-    has to be laid out as a whole (see the module's docstring).
+    has to be laid out as a whole (see the module's docstring). ``align`` says which items of
+    a list are the same item before and after (see :func:`splice`).
     """
     old = load_plain(text)
     new = copy.deepcopy(old)
     mutate(new)
-    return splice(text, old, new, model, modeline)
+    return splice(text, old, new, model, modeline, align)
 
 
-def splice(text: str, old: Any, new: Any, model: type | None = None, modeline: str | None = None) -> str:
+#: What stays the same of a list item when an edit changes it (an agenda item less its number):
+#: items inserted, removed or moved are told from items changed by it.
+Align = Callable[[Any], Any]
+
+
+def splice(text: str, old: Any, new: Any, model: type | None = None, modeline: str | None = None,
+           align: Align | None = None) -> str:
     """The text whose data is ``new``, made from ``text`` (whose data is ``old``) by rewriting
-    only what differs."""
+    only what differs.
+
+    A list whose items were inserted, removed or moved keeps the lines of every item still in
+    it, comments included: items are matched by ``align(item)`` (by the item itself without
+    it), a moved item's lines move with it, and only new items are laid out afresh.
+    """
     new = to_plain(new)
     if old == new:
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
     try:
-        result = _Splicer(text, new, model, newline).run(old)
+        result = _Splicer(text, new, model, newline, align).run(old)
     except _CannotSplice:
         result = None
     if result is not None and _reads_as(result, new):
@@ -209,11 +221,12 @@ def _compose(text: str) -> Node:
 
 
 class _Splicer:
-    def __init__(self, text: str, new: Any, model: type | None, newline: str):
+    def __init__(self, text: str, new: Any, model: type | None, newline: str, align: Align | None = None):
         self.text = text
         self.new = new
         self.model = model
         self.newline = newline
+        self.align = align
         self.lines = _split_lines(text)
         self.canon_text = layout.render(new, model, None)
         self.canon_lines = _split_lines(self.canon_text)
@@ -278,16 +291,87 @@ class _Splicer:
     def walk_sequence(self, old: list[Any], new: list[Any], node: SequenceNode, canon: SequenceNode) -> None:
         if len(node.value) != len(old) or len(canon.value) != len(new):
             raise _CannotSplice
-        if len(new) < len(old):
-            raise _Replace  # items removed: the whole list is written again, with its key
+        keys_old, keys_new = self.identities(old), self.identities(new)
+        if len(new) < len(old) or keys_old != keys_new[:len(old)]:
+            self.realign(old, new, node, canon, keys_old, keys_new)
+            return
         for i in range(len(old)):
-            if old[i] != new[i]:
-                try:
-                    self.walk(old[i], new[i], node.value[i], canon.value[i])
-                except _Replace:
-                    self.replace_item(node.value[i], canon.value[i])
+            self.walk_item(old[i], new[i], node.value[i], canon.value[i])
         if len(new) > len(old):
             self.append_items(node, canon, len(old))
+
+    def identities(self, items: list[Any]) -> list[str]:
+        """What tells the items of a list apart across the edit (see :data:`Align`)."""
+        align = self.align
+        return [repr(align(item) if align is not None else item) for item in items]
+
+    def walk_item(self, old: Any, new: Any, item: Node, c_item: Node) -> None:
+        if old != new:
+            try:
+                self.walk(old, new, item, c_item)
+            except _Replace:
+                self.replace_item(item, c_item)
+
+    def realign(self, old: list[Any], new: list[Any], node: SequenceNode, canon: SequenceNode,
+                keys_old: list[str], keys_new: list[str]) -> None:
+        """Items inserted, removed or moved: each item still in the list keeps its lines (moved
+        with it), new items are laid out canonically, removed ones' lines go."""
+        import difflib
+
+        if not old or any(self.lines[item.start_mark.line][:_dash_column(self.lines, item)].strip()
+                          for item in node.value):
+            raise _Replace  # an item sharing its line with something else: write the list again
+        opcodes = difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes()
+        kept: dict[int, int] = {}  # new position -> old position, for items left where they were
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag == "equal":
+                kept.update(zip(range(j1, j2), range(i1, i2), strict=True))
+        unmatched_old = [i for i in range(len(old)) if i not in kept.values()]
+        moved: dict[int, int] = {}  # new position -> old position, for the same item elsewhere
+        for j in range(len(new)):
+            if j not in kept:
+                i = next((i for i in unmatched_old if keys_old[i] == keys_new[j]), None)
+                if i is not None:
+                    moved[j] = i
+                    unmatched_old.remove(i)
+        for tag, i1, i2, j1, j2 in opcodes:  # what is left of a block replaced item for item: edited
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                    if j not in moved and i in unmatched_old:
+                        kept[j] = i
+                        unmatched_old.remove(i)
+        for j, i in kept.items():
+            self.walk_item(old[i], new[j], node.value[i], canon.value[j])
+        for i in unmatched_old + list(moved.values()):
+            item = node.value[i]
+            self.ops.append(_Op(item.start_mark.line, _content_end(None, item, self.lines) + 1, []))
+        for j in range(len(new)):
+            if j in kept:
+                continue
+            after = next((kept[k] for k in range(j + 1, len(new)) if k in kept), None)
+            at = node.value[after].start_mark.line if after is not None else \
+                _content_end(None, node.value[-1], self.lines) + 1
+            sibling = node.value[after if after is not None else -1]
+            dash = _dash_column(self.lines, sibling)
+            if j in moved:
+                body = self.moved_item(node.value[moved[j]], old[moved[j]], new[j], dash)
+            else:
+                body = self.items_like(sibling, canon.value[j], canon.value[j], dash)
+            self.ops.append(_Op(at, at, body))
+
+    def moved_item(self, item: Node, old: Any, new: Any, dash: int) -> list[str]:
+        """The lines of a moved list item, comments included, edited from ``old`` to ``new``
+        as a document of its own and set with its marker at ``dash``."""
+        own = _dash_column(self.lines, item)
+        start, end = item.start_mark.line, _content_end(None, item, self.lines)
+        lines = []
+        for line in self.lines[start:end + 1]:
+            body = line.rstrip("\r\n")
+            if body[:own].strip():
+                raise _CannotSplice  # a line of the item less indented than its marker
+            lines.append(body[own:])
+        text = splice("\n".join(lines) + "\n", [old], [new], None, None, self.align)
+        return [(" " * dash + line) if line else line for line in text.rstrip("\n").split("\n")]
 
     # ------------------------------------------------------------------ operations
     def replace_pair(self, mapping: MappingNode, k_node: Node, v_node: Node, c_key: Node, c_value: Node) -> None:
