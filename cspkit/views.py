@@ -89,19 +89,15 @@ def decision_restricted(repo: Repo, action: Action) -> bool:
 
 
 def _restricted_anywhere(repo: Repo, meeting: Meeting) -> bool:
-    """Whether anything of ``meeting`` is restricted: an agenda item, a sub-item, a paper or a
-    minute. Where nothing is (most meetings), nothing raised or attached there is restricted by
-    where it was: asked once per meeting, not once per action and update."""
+    """Whether anything of ``meeting`` is restricted: an agenda item, a paper (a sub-item's
+    included) or a minute. Where nothing is (most meetings), nothing raised or attached there is
+    restricted by where it was: asked once per meeting, not once per action and update."""
     return repo.derived(("restricted anywhere", meeting.date), lambda: _any_restricted(meeting))
 
 
 def _any_restricted(meeting: Meeting) -> bool:
-    for item in meeting.agenda:
-        if item.restricted or any(p.restricted for p in item.papers):
-            return True
-        for sub in item.sub_items:
-            if any(p.restricted for p in sub.papers):  # (a sub-item is restricted by its item)
-                return True
+    if any(item.restricted or any(p.restricted for p in item.all_papers()) for item in meeting.agenda):
+        return True
     return any(minute.restricted for minute in (meeting.minutes.items if meeting.minutes is not None else ()))
 
 
@@ -135,7 +131,7 @@ def _attached_places(meeting: Meeting) -> dict[str, list[bool]]:
     public cannot see it (worked out once for all the meeting's updates)."""
     places: dict[str, list[bool]] = {}
     for item in meeting.agenda:
-        for paper in [*item.papers, *(p for sub in item.sub_items for p in sub.papers)]:
+        for paper in item.all_papers():  # (a sub-item is restricted by its item)
             if paper.organisation is not None:
                 places.setdefault(paper.organisation, []).append(item.restricted or paper.restricted)
     return places

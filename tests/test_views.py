@@ -87,7 +87,7 @@ def _walked(meeting: Any, action: Any) -> bool:
 def test_the_minute_that_raised_an_action_is_the_one_the_definition_finds(minutes, restricted_items, actions,
                                                                           no_minutes):
     day = dt.date(2023, 1, 5)
-    agenda = {n: SimpleNamespace(number=n, restricted=n in restricted_items, papers=[], sub_items=[])
+    agenda = {n: SimpleNamespace(number=n, restricted=n in restricted_items, all_papers=list)
               for n in ("1", "2", "3")}
     meeting = SimpleNamespace(date=day, status=MeetingStatus.held, item=agenda.get, agenda=list(agenda.values()),
                               minutes=None if no_minutes else SimpleNamespace(items=minutes))
@@ -101,8 +101,10 @@ ORGS = st.sampled_from(["police", "fire", "council"])
 PAPER = st.builds(lambda org, restricted: SimpleNamespace(organisation=org, restricted=restricted),
                   st.one_of(st.none(), ORGS), st.booleans())
 SUB = st.builds(lambda papers: SimpleNamespace(papers=papers), st.lists(PAPER, max_size=2))  # restricted by its item
-ITEM = st.builds(lambda papers, subs, restricted: SimpleNamespace(papers=papers, sub_items=subs, restricted=restricted),
-                 st.lists(PAPER, max_size=3), st.lists(SUB, max_size=2), st.booleans())
+ITEM = st.builds(lambda papers, subs, restricted: SimpleNamespace(
+    papers=papers, sub_items=subs, restricted=restricted,
+    all_papers=lambda: [*papers, *(p for sub in subs for p in sub.papers)]),  # as AgendaItem.all_papers
+    st.lists(PAPER, max_size=3), st.lists(SUB, max_size=2), st.booleans())
 
 
 def _attached_walked(meeting: Any, update: Any) -> bool:

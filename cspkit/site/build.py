@@ -436,15 +436,14 @@ class SiteBuild:
         chunks = [f"search/{month}.js" for month in sorted(months, reverse=True)] + \
             ["search/actions.js", "search/other.js"]
         add("search.html", (*base, tuple(chunks)), lambda: self.search_page(chunks))
-        common = (*base, self.psa_titles, self.perf_years)
-        for month, in_month in months.items():
-            key = (*common, tuple(self.meeting_key(m) for m in in_month))
+        for month, in_month in months.items():  # (each meeting's key has what every page shares)
             rel = f"search/{month}.js"
-            add(rel, key, partial(self.search_month, in_month, folder / rel, old.get(rel)))
+            add(rel, tuple(self.meeting_key(m) for m in in_month),
+                partial(self.search_month, in_month, folder / rel, old.get(rel)))
         add("search/actions.js", (*base, self.actions_digest), lambda: self.search_chunk("actions"))
-        add("search/other.js", (*common, d.file("forward-programme"),
+        add("search/other.js", (self.common, d.file("forward-programme"),
                                 tuple(d.file("psa", y) for y in sorted(repo.psa)),
-                                tuple(d.file("performance", y) for y in self.perf_years), self.as_of),
+                                tuple(d.file("performance", y) for y in self.perf_years)),
             lambda: self.search_chunk("other"))
 
         # Subscriptions

@@ -292,7 +292,12 @@ class _Splicer:
         if len(node.value) != len(old) or len(canon.value) != len(new):
             raise _CannotSplice
         keys_old, keys_new = self.identities(old), self.identities(new)
-        if len(new) < len(old) or keys_old != keys_new[:len(old)]:
+        in_old, in_new = set(keys_old), set(keys_new)
+        if len(new) < len(old) or any(k_old != k_new and (k_old in in_new or k_new in in_old)
+                                      for k_old, k_new in zip(keys_old, keys_new, strict=False)):
+            # items removed, inserted before the end or moved: an item at another place than
+            # before (items edited where they are are walked one by one below, as are items
+            # appended)
             self.realign(old, new, node, canon, keys_old, keys_new)
             return
         for i in range(len(old)):
